@@ -1,0 +1,182 @@
+"""Typed errors raised by the core.
+
+Every error the core lets escape is a ``SmstuiError``: callers (TUI, CLI) show ``str(err)``
+and ``err.hint`` and never a traceback. Messages never contain tokens or keys: anything that
+could echo a request header is scrubbed by ``redact`` before it is stored in an exception.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class SmstuiError(Exception):
+    """Base of every error the core raises on purpose."""
+
+    #: one-line advice: what the user can do about it
+    hint: str = ""
+    #: process exit code the CLI uses for this kind of error
+    exit_code: int = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if hint is not None:
+            self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(SmstuiError):
+    """The caller asked for something impossible (bad flag, bad config value)."""
+
+    exit_code = 2
+
+
+class ValidationError(UsageError):
+    """User input was rejected before anything was sent (number, body, schedule...)."""
+
+    def __init__(self, message: str, *, field: str | None = None, hint: str | None = None):
+        super().__init__(message, hint=hint)
+        self.field = field
+
+
+class ConfigError(UsageError):
+    """Missing or contradictory configuration."""
+
+
+class AuthError(SmstuiError):
+    """Membrane refused the token (401/403)."""
+
+    exit_code = 3
+    hint = "Check MEMBRANE_TOKEN (or the workspace key and secret), then try again."
+
+
+class NotFoundError(SmstuiError):
+    exit_code = 4
+
+
+class NetworkError(SmstuiError):
+    """The request could not be made or its answer was lost.
+
+    ``may_have_reached_server`` is False only when we know nothing left this machine
+    (connection refused, DNS failure): then even a send may be retried.
+    """
+
+    exit_code = 5
+    hint = "Check the network connection and try again."
+
+    def __init__(
+        self, message: str, *, may_have_reached_server: bool, hint: str | None = None
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.may_have_reached_server = may_have_reached_server
+
+
+class RequestTimeout(NetworkError):
+    def __init__(self, message: str, *, may_have_reached_server: bool = True) -> None:
+        super().__init__(message, may_have_reached_server=may_have_reached_server)
+
+
+class RateLimitedError(SmstuiError):
+    exit_code = 5
+    hint = "Too many requests: wait a little and try again."
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class SendOutcomeUnknown(SmstuiError):
+    """A non-idempotent request may have reached the server; it must be reconciled."""
+
+    exit_code = 6
+    hint = "The message may have been sent. smstui will check before sending it again."
+
+
+class MalformedResponseError(SmstuiError):
+    """The server answered with something we cannot read."""
+
+    exit_code = 5
+    hint = "The server sent an unexpected answer; try again later."
+
+
+class MembraneError(SmstuiError):
+    """An error body from Membrane (``{"type", "key", "message", ...}``) or a bare HTTP error."""
+
+    exit_code = 1
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        type: str | None = None,
+        key: str | None = None,
+        data: Any = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.status = status
+        self.type = type
+        self.key = key
+        self.data = data
+
+
+class MembraneAuthError(MembraneError, AuthError):
+    exit_code = 3
+
+
+class MembraneNotFound(MembraneError, NotFoundError):
+    exit_code = 4
+
+
+class ConnectionUnusable(SmstuiError):
+    """The ClickSend connection exists but cannot be used until the user acts."""
+
+    exit_code = 3
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        connection_id: str,
+        state: str | None,
+        ui_url: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.connection_id = connection_id
+        self.state = state
+        self.ui_url = ui_url
+
+
+class ClickSendError(SmstuiError):
+    """ClickSend answered with a non-success envelope (through the proxy)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        http_status: int,
+        response_code: str | None = None,
+        data: Any = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.http_status = http_status
+        self.response_code = response_code
+        self.data = data
+        if http_status in (401, 403):
+            self.exit_code = 3
+        elif http_status == 404:
+            self.exit_code = 4
+
+
+def redact(text: str, *secrets: str | None) -> str:
+    """Replace every occurrence of each non-empty secret in ``text`` with ``***``."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return text
