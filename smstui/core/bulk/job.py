@@ -1,0 +1,318 @@
+"""A persisted bulk-send job that survives a crash or Ctrl-C and resumes exactly-once.
+
+On disk (``<jobs_dir>/<job_id>/``, mode 0600 files since they hold phone numbers):
+
+- ``job.json``: written once, atomically: the rows (already validated, deduped, rendered),
+  the sender, the schedule and the batch size. Batches are fixed at creation.
+- ``events.jsonl``: an append-only log, one JSON object a line, flushed and fsynced:
+  ``{"batch": n, "state": "in_flight"}`` *before* a batch's request leaves,
+  ``{"batch": n, "state": "done", "results": {...}}`` after the answer,
+  ``{"batch": n, "state": "pending"}`` when we know the request never reached ClickSend.
+
+Every message of batch ``n`` carries ``custom_string = "smstui-bulk:<job_id>:<n>"``. A batch
+found ``in_flight`` on resume (we died between "sent" and "answer recorded") is reconciled by
+asking ClickSend's history for that custom string: the numbers found there were sent and are
+never sent again; only the others are sent. ClickSend has no idempotency key, so this is the
+only way to be sure nobody gets the message twice and nobody is skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Protocol
+
+from smstui.core.bulk.csv_rows import MAX_BATCH, BulkRow
+from smstui.core.errors import NetworkError, NotFoundError, SendOutcomeUnknown
+from smstui.core.models import HistoryMessage, OutgoingSms, SendResult
+
+#: history statuses that mean the message did not go out (so the row is a failure)
+_FAILED_HISTORY = frozenset({"FAILED", "CANCELLED"})
+#: how many times one batch is tried after unknown outcomes before the job stops
+_MAX_ATTEMPTS = 3
+
+
+class BulkSender(Protocol):
+    """The two ``SmsService`` methods a job needs."""
+
+    async def send(self, messages: list[OutgoingSms]) -> SendResult: ...
+
+    async def find_by_custom_string(
+        self, custom_string: str, since: datetime
+    ) -> list[HistoryMessage]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RowResult:
+    status: str
+    message_id: str | None = None
+    parts: int = 0
+    price: Decimal | None = None
+    accepted: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "message_id": self.message_id,
+            "parts": self.parts,
+            "price": None if self.price is None else str(self.price),
+            "accepted": self.accepted,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> RowResult:
+        price = d.get("price")
+        return cls(
+            status=str(d.get("status", "")),
+            message_id=d.get("message_id"),
+            parts=int(d.get("parts") or 0),
+            price=None if price is None else Decimal(str(price)),
+            accepted=bool(d.get("accepted", True)),
+        )
+
+
+@dataclass
+class BulkJob:
+    job_id: str
+    path: Path
+    created: datetime
+    rows: list[BulkRow]
+    sender: str | None = None
+    schedule: datetime | None = None
+    batch_size: int = MAX_BATCH
+    source: str = ""
+    states: dict[int, str] = field(default_factory=dict)  # batch -> pending|in_flight|done
+    results: dict[int, RowResult] = field(default_factory=dict)  # row index -> result
+
+    # ------------------------------------------------------------------ persistence
+
+    @classmethod
+    def create(
+        cls,
+        jobs_dir: Path,
+        rows: Sequence[BulkRow],
+        *,
+        sender: str | None = None,
+        schedule: datetime | None = None,
+        batch_size: int = MAX_BATCH,
+        source: str = "",
+        now: datetime | None = None,
+    ) -> BulkJob:
+        if not 1 <= batch_size <= MAX_BATCH:
+            raise ValueError(f"batch size must be 1..{MAX_BATCH}")
+        created = now or datetime.now(UTC)
+        job_id = created.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
+        path = jobs_dir / job_id
+        path.mkdir(parents=True, mode=0o700)
+        job = cls(job_id, path, created, list(rows), sender, schedule, batch_size, source)
+        doc = {
+            "version": 1,
+            "job_id": job_id,
+            "created": created.isoformat(),
+            "sender": sender,
+            "schedule": schedule.isoformat() if schedule else None,
+            "batch_size": batch_size,
+            "source": source,
+            "rows": [[r.line, r.to, r.body] for r in job.rows],
+        }
+        _write_private(path / "job.json", json.dumps(doc, ensure_ascii=False))
+        return job
+
+    @classmethod
+    def load(cls, path: Path) -> BulkJob:
+        try:
+            doc = json.loads((path / "job.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            raise NotFoundError(f"bulk job {path.name} cannot be read: {err}") from None
+        job = cls(
+            job_id=doc["job_id"],
+            path=path,
+            created=datetime.fromisoformat(doc["created"]),
+            rows=[BulkRow(int(a), str(b), str(c)) for a, b, c in doc["rows"]],
+            sender=doc.get("sender"),
+            schedule=datetime.fromisoformat(doc["schedule"]) if doc.get("schedule") else None,
+            batch_size=int(doc.get("batch_size") or MAX_BATCH),
+            source=str(doc.get("source") or ""),
+        )
+        job._replay()
+        return job
+
+    def _replay(self) -> None:
+        log = self.path / "events.jsonl"
+        if not log.exists():
+            return
+        raw = log.read_bytes()
+        good_end = raw.rfind(b"\n") + 1
+        if good_end < len(raw):
+            # a crash mid-append left a torn last line: drop it so the next append is clean
+            with log.open("r+b") as f:
+                f.truncate(good_end)
+        for line in raw[:good_end].splitlines():
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            self._apply(event)
+
+    def _apply(self, event: dict[str, Any]) -> None:
+        batch = int(event["batch"])
+        self.states[batch] = str(event["state"])
+        for idx, res in (event.get("results") or {}).items():
+            self.results[int(idx)] = RowResult.from_json(res)
+
+    def _append(self, event: dict[str, Any]) -> None:
+        log = self.path / "events.jsonl"
+        fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, (json.dumps(event, ensure_ascii=False) + "\n").encode("utf-8"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        self._apply(event)
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def batch_count(self) -> int:
+        return (len(self.rows) + self.batch_size - 1) // self.batch_size
+
+    def batch_rows(self, batch: int) -> range:
+        start = batch * self.batch_size
+        return range(start, min(start + self.batch_size, len(self.rows)))
+
+    def custom_string(self, batch: int) -> str:
+        return f"smstui-bulk:{self.job_id}:{batch}"
+
+    @property
+    def finished(self) -> bool:
+        return all(self.states.get(b) == "done" for b in range(self.batch_count))
+
+    @property
+    def done_rows(self) -> int:
+        return len(self.results)
+
+    # ------------------------------------------------------------------ running
+
+    async def run(
+        self,
+        sender: BulkSender,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> int:
+        """Send every batch not yet done; return the number of send requests made."""
+        requests = 0
+        if progress:
+            progress(self.done_rows, len(self.rows))
+        for batch in range(self.batch_count):
+            if self.states.get(batch) == "done":
+                continue
+            requests += await self._run_batch(sender, batch)
+            if progress:
+                progress(self.done_rows, len(self.rows))
+        return requests
+
+    async def _run_batch(self, sender: BulkSender, batch: int) -> int:
+        requests = 0
+        for _ in range(_MAX_ATTEMPTS):
+            if self.states.get(batch) == "in_flight":
+                await self._reconcile(sender, batch)
+            todo = [i for i in self.batch_rows(batch) if i not in self.results]
+            if not todo:
+                self._append({"batch": batch, "state": "done"})
+                return requests
+            self._append({"batch": batch, "state": "in_flight"})
+            messages = [self._message(i, batch) for i in todo]
+            try:
+                requests += 1
+                result = await sender.send(messages)
+            except SendOutcomeUnknown:
+                continue  # still in_flight: the next attempt reconciles first
+            except NetworkError as err:
+                if err.may_have_reached_server:
+                    continue
+                self._append({"batch": batch, "state": "pending"})
+                raise
+            except BaseException:
+                # The server answered with an error (nothing sent), or we were interrupted:
+                # an interruption leaves the batch in_flight so that resume reconciles it.
+                raise
+            self._record(batch, todo, result)
+            return requests
+        raise SendOutcomeUnknown(
+            f"batch {batch + 1} of bulk job {self.job_id}: the outcome is still unknown",
+            hint=f"Run 'smstui bulk resume {self.job_id}' later: it checks before resending.",
+        )
+
+    def _message(self, index: int, batch: int) -> OutgoingSms:
+        row = self.rows[index]
+        return OutgoingSms(
+            to=row.to,
+            body=row.body,
+            sender=self.sender,
+            schedule=self.schedule,
+            custom_string=self.custom_string(batch),
+        )
+
+    def _record(self, batch: int, todo: list[int], result: SendResult) -> None:
+        by_to: dict[str, list[RowResult]] = {}
+        for m in result.messages:
+            by_to.setdefault(m.to, []).append(
+                RowResult(m.status, m.message_id, m.parts, m.price, m.accepted)
+            )
+        results: dict[str, Any] = {}
+        for i in todo:
+            found = by_to.get(self.rows[i].to)
+            res = found.pop(0) if found else RowResult("NO_RESULT", accepted=False)
+            results[str(i)] = res.to_json()
+        self._append({"batch": batch, "state": "done", "results": results})
+
+    async def _reconcile(self, sender: BulkSender, batch: int) -> None:
+        since = self.created - timedelta(minutes=5)
+        found = await sender.find_by_custom_string(self.custom_string(batch), since)
+        by_to = {h.to: h for h in found if h.custom_string in (None, self.custom_string(batch))}
+        results: dict[str, Any] = {}
+        for i in self.batch_rows(batch):
+            if i in self.results:
+                continue
+            h = by_to.get(self.rows[i].to)
+            if h is not None:
+                accepted = h.status.upper() not in _FAILED_HISTORY
+                results[str(i)] = RowResult(
+                    h.status, h.message_id, h.parts, h.price, accepted
+                ).to_json()
+        # still in_flight until the remaining rows are sent
+        self._append({"batch": batch, "state": "in_flight", "results": results})
+
+
+def _write_private(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    tmp.replace(path)
+
+
+def list_jobs(jobs_dir: Path) -> list[BulkJob]:
+    """Every readable job, oldest first."""
+    if not jobs_dir.is_dir():
+        return []
+    jobs = []
+    for p in sorted(jobs_dir.iterdir()):
+        if (p / "job.json").is_file():
+            try:
+                jobs.append(BulkJob.load(p))
+            except NotFoundError:
+                continue
+    return jobs
+
+
+def unfinished_jobs(jobs_dir: Path) -> list[BulkJob]:
+    return [j for j in list_jobs(jobs_dir) if not j.finished]

