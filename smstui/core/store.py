@@ -1,0 +1,528 @@
+"""MessageStore: smstui's own durable record of messages, drafts, templates and sync cursors.
+
+ClickSend keeps history for about four months and lists inbound messages and receipts only until
+they are marked read, so this SQLite file is the source of truth for what the user has seen.
+Two processes (TUI and CLI) may use it at once: WAL, ``busy_timeout``, ``BEGIN IMMEDIATE`` for
+writes and a retry loop keep ``database is locked`` from ever reaching the user.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, TypeVar
+
+from smstui.core.models import (
+    DeliveryReceipt,
+    Direction,
+    HistoryMessage,
+    InboundMessage,
+    Template,
+)
+from smstui.core.store_query import Cursor, MessageFilter, where_clause
+from smstui.core.store_schema import StoreError, connect, default_db_path, retry_locked
+
+__all__ = [
+    "Cursor",
+    "MessageFilter",
+    "MessageStore",
+    "StoreError",
+    "StorePage",
+    "StoredMessage",
+    "default_db_path",
+]
+
+T = TypeVar("T")
+
+#: gateway status codes after which a message's fate no longer changes
+FINAL_STATUS_CODES = frozenset({"201", "301"})
+NO_FILTER = MessageFilter()
+
+
+def to_unix(value: datetime | None) -> int | None:
+    return None if value is None else int(value.timestamp())
+
+
+def from_unix(value: int | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    """One row of the local message table (outbound or inbound)."""
+
+    message_id: str
+    account: str
+    direction: Direction
+    to: str
+    sender: str
+    body: str
+    status: str
+    date: datetime
+    schedule: datetime | None
+    parts: int
+    price: Decimal | None
+    status_code: str | None
+    status_text: str | None
+    error_code: str | None
+    error_text: str | None
+    receipt_at: datetime | None
+    custom_string: str | None
+    reply_to: str | None  # the outbound message id an inbound message answers
+    read: bool
+    updated_at: datetime
+
+    @property
+    def cursor(self) -> Cursor:
+        return Cursor(int(self.date.timestamp()), self.message_id)
+
+
+@dataclass(frozen=True, slots=True)
+class StorePage:
+    """``next``: pass as ``after=`` for the following (older) rows; None when there are none.
+    ``prev``: pass as ``before=`` for the preceding (newer) rows; None when there are none."""
+
+    rows: list[StoredMessage]
+    next: Cursor | None
+    prev: Cursor | None = None
+
+
+_COLUMNS = (
+    'm.message_id, m.account, m.direction, m."to", m."from", m.body, m.status, m.date, '
+    "m.schedule, m.parts, m.price, m.status_code, m.status_text, m.error_code, m.error_text, "
+    "m.receipt_at, m.custom_string, m.reply_to, m.read, m.updated_at"
+)
+
+
+def _price(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def _row(r: tuple[Any, ...]) -> StoredMessage:
+    return StoredMessage(
+        message_id=r[0],
+        account=r[1],
+        direction=r[2],
+        to=r[3],
+        sender=r[4],
+        body=r[5],
+        status=r[6],
+        date=datetime.fromtimestamp(r[7], UTC),
+        schedule=from_unix(r[8]),
+        parts=r[9],
+        price=_price(r[10]),
+        status_code=r[11],
+        status_text=r[12],
+        error_code=r[13],
+        error_text=r[14],
+        receipt_at=from_unix(r[15]),
+        custom_string=r[16],
+        reply_to=r[17],
+        read=bool(r[18]),
+        updated_at=datetime.fromtimestamp(r[19], UTC),
+    )
+
+
+def receipt_wins(
+    old_code: str | None, old_at: int | None, new_code: str | None, new_at: int | None
+) -> bool:
+    """Whether a receipt (new) may overwrite the delivery state a message already has (old)."""
+    if old_at is not None and new_at is not None and new_at < old_at:
+        return False  # receipts arrive out of order; an older one never overwrites a newer one
+    # a final state is only replaced by a strictly newer receipt or another final state
+    return not (
+        old_code in FINAL_STATUS_CODES
+        and new_code not in FINAL_STATUS_CODES
+        and (old_at is None or new_at is None or new_at <= old_at)
+    )
+
+
+_UPSERT_HISTORY = """
+INSERT INTO messages (message_id, account, direction, "to", "from", body, status, date, schedule,
+    parts, price, status_code, status_text, error_code, error_text, custom_string, read, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (message_id) DO UPDATE SET
+    direction = excluded.direction, "to" = excluded."to", "from" = excluded."from",
+    body = excluded.body, status = excluded.status, date = excluded.date,
+    schedule = excluded.schedule, parts = excluded.parts,
+    price = COALESCE(excluded.price, messages.price),
+    custom_string = COALESCE(excluded.custom_string, messages.custom_string),
+    updated_at = excluded.updated_at
+"""
+
+
+_UPSERT_INBOUND = """
+INSERT INTO messages (message_id, account, direction, "to", "from", body, status, date,
+    custom_string, reply_to, read, updated_at)
+VALUES (?, ?, 'in', ?, ?, ?, 'Received', ?, ?, ?, 0, ?)
+ON CONFLICT (message_id) DO UPDATE SET
+    "to" = excluded."to", "from" = excluded."from", body = excluded.body,
+    date = excluded.date,
+    custom_string = COALESCE(excluded.custom_string, messages.custom_string),
+    reply_to = COALESCE(excluded.reply_to, messages.reply_to),
+    updated_at = excluded.updated_at
+"""
+
+
+class MessageStore:
+    """The local SQLite store. ``account`` scopes every row (one file may hold several)."""
+
+    def __init__(self, path: Path | None = None, *, account: str = "") -> None:
+        self.path = path if path is not None else default_db_path()
+        self.account = account
+        self._lock = threading.RLock()
+        self._conn = connect(self.path)
+
+    # ------------------------------------------------------------------ plumbing
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> MessageStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"MessageStore({str(self.path)!r}, account={self.account!r})"
+
+    def run_write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``fn`` in one write transaction (committed when it returns), retrying on locks."""
+
+        def attempt() -> T:
+            with self._lock:
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    result = fn(self._conn)
+                    self._conn.execute("COMMIT")
+                except BaseException:
+                    if self._conn.in_transaction:
+                        self._conn.execute("ROLLBACK")
+                    raise
+                return result
+
+        try:
+            return retry_locked(attempt)
+        except sqlite3.DatabaseError as err:
+            raise StoreError(f"The message database failed: {err}") from None
+
+    def run_read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        def attempt() -> T:
+            with self._lock:
+                return fn(self._conn)
+
+        try:
+            return retry_locked(attempt)
+        except sqlite3.DatabaseError as err:
+            raise StoreError(f"The message database failed: {err}") from None
+
+    # ------------------------------------------------------------------ reading
+
+    def get(self, message_id: str) -> StoredMessage | None:
+        sql = f"SELECT {_COLUMNS} FROM messages m WHERE m.message_id = ? AND m.account = ?"
+        r = self.run_read(lambda c: c.execute(sql, (message_id.upper(), self.account)).fetchone())
+        return None if r is None else _row(r)
+
+    def page(
+        self,
+        after: Cursor | None = None,
+        limit: int = 50,
+        filters: MessageFilter = NO_FILTER,
+        *,
+        before: Cursor | None = None,
+    ) -> StorePage:
+        """One page in (date DESC, message_id DESC) order, by keyset (never OFFSET).
+
+        ``after`` gives the rows following that key (scrolling down), ``before`` the rows
+        preceding it (scrolling up); the rows are always returned newest first.
+        """
+        if after is not None and before is not None:
+            raise ValueError("page() takes after= or before=, not both")
+        limit = max(1, limit)
+        conds, params = where_clause(self.account, filters)
+        if before is not None:
+            conds.append("(m.date, m.message_id) > (?, ?)")
+            params.extend([before.date, before.message_id])
+            order = "ASC"
+        else:
+            if after is not None:
+                conds.append("(m.date, m.message_id) < (?, ?)")
+                params.extend([after.date, after.message_id])
+            order = "DESC"
+        sql = (
+            f"SELECT {_COLUMNS} FROM messages m WHERE {' AND '.join(conds)} "
+            f"ORDER BY m.date {order}, m.message_id {order} LIMIT ?"
+        )
+        params.append(limit + 1)  # one extra row tells whether there is more
+        raw = self.run_read(lambda c: c.execute(sql, params).fetchall())
+        more = len(raw) > limit
+        rows = [_row(r) for r in raw[:limit]]
+        if before is not None:
+            rows.reverse()
+            return StorePage(
+                rows=rows,
+                next=rows[-1].cursor if rows else before,
+                prev=rows[0].cursor if rows and more else None,
+            )
+        return StorePage(
+            rows=rows,
+            next=rows[-1].cursor if rows and more else None,
+            prev=rows[0].cursor if rows and after is not None else None,
+        )
+
+    def count(self, filters: MessageFilter = NO_FILTER) -> int:
+        conds, params = where_clause(self.account, filters)
+        sql = f"SELECT COUNT(*) FROM messages m WHERE {' AND '.join(conds)}"
+        return int(self.run_read(lambda c: c.execute(sql, params).fetchone()[0]))
+
+    def conversation(self, number: str) -> list[StoredMessage]:
+        """Every message to or from ``number``, oldest first."""
+        sql = (
+            f"SELECT {_COLUMNS} FROM messages m WHERE m.account = ? "
+            'AND (m."to" = ? OR m."from" = ?) ORDER BY m.date ASC, m.message_id ASC'
+        )
+        raw = self.run_read(lambda c: c.execute(sql, (self.account, number, number)).fetchall())
+        return [_row(r) for r in raw]
+
+    # ------------------------------------------------------------------ writing messages
+
+    def upsert_history(
+        self, messages: Iterable[HistoryMessage], *, inbound_read: bool = True
+    ) -> int:
+        """Insert or refresh history records; returns how many were given.
+
+        Inbound records first seen through history are stored as read unless told otherwise:
+        a first sync of four months must not flood the unread view (new replies arrive through
+        ``upsert_inbound``, which stores them unread).
+        """
+        items = list(messages)
+        now = int(time.time())
+        rows = [
+            (
+                m.message_id.upper(),
+                self.account,
+                m.direction,
+                m.to,
+                m.sender,
+                m.body,
+                m.status,
+                to_unix(m.date) or 0,
+                to_unix(m.schedule),
+                m.parts,
+                None if m.price is None else str(m.price),
+                None,
+                None,
+                None,
+                None,
+                m.custom_string,
+                1 if (inbound_read or m.direction == "out") else 0,
+                now,
+            )
+            for m in items
+        ]
+        delivery = [
+            (row[0], m.status_code, m.status_text, m.error_code, m.error_text)
+            for row, m in zip(rows, items, strict=True)
+        ]
+
+        def write(c: sqlite3.Connection) -> int:
+            for row, d in zip(rows, delivery, strict=True):
+                c.execute(_UPSERT_HISTORY, row)
+                # history's delivery fields go through receipt_wins like a receipt would
+                if d[1] is not None or d[2] is not None:
+                    self._merge_delivery(c, d[0], d[1], d[2], d[3], d[4], None)
+            self._merge_pending(c)
+            return len(rows)
+
+        return self.run_write(write)
+
+    def upsert_inbound(self, messages: Iterable[InboundMessage]) -> int:
+        now = int(time.time())
+        rows = [
+            (
+                m.message_id.upper(),
+                self.account,
+                m.to,
+                m.sender,
+                m.body,
+                to_unix(m.date) or 0,
+                m.custom_string or None,
+                m.original_message_id.upper() if m.original_message_id else None,
+                now,
+            )
+            for m in messages
+        ]
+
+        def write(c: sqlite3.Connection) -> int:
+            c.executemany(_UPSERT_INBOUND, rows)
+            return len(rows)
+
+        return self.run_write(write)
+
+    def apply_receipts(self, receipts: Iterable[DeliveryReceipt]) -> int:
+        """Merge receipts into their messages; keep the ones whose message is not here yet.
+
+        Returns how many were applied to a message now (the rest wait in receipts_pending).
+        """
+        items = list(receipts)
+
+        def write(c: sqlite3.Connection) -> int:
+            applied = 0
+            for rc in items:
+                mid = rc.message_id.upper()
+                at = to_unix(rc.date) or to_unix(rc.sent_at)
+                exists = c.execute("SELECT 1 FROM messages WHERE message_id = ?", (mid,)).fetchone()
+                if exists:
+                    self._merge_delivery(
+                        c, mid, rc.status_code, rc.status_text, rc.error_code, rc.error_text, at
+                    )
+                    applied += 1
+                else:
+                    self._keep_pending(c, mid, rc, at)
+            return applied
+
+        return self.run_write(write)
+
+    def mark_inbound_read(self, message_ids: Iterable[str], *, read: bool = True) -> int:
+        ids = [(1 if read else 0, i.upper(), self.account) for i in message_ids]
+
+        def write(c: sqlite3.Connection) -> int:
+            cur = c.executemany(
+                "UPDATE messages SET read = ? WHERE message_id = ? AND account = ? "
+                "AND direction = 'in'",
+                ids,
+            )
+            return cur.rowcount
+
+        return self.run_write(write)
+
+    def pending_receipts(self) -> int:
+        """How many receipts are waiting for their message to arrive."""
+        return int(
+            self.run_read(
+                lambda c: c.execute("SELECT COUNT(*) FROM receipts_pending").fetchone()[0]
+            )
+        )
+
+    @staticmethod
+    def _merge_delivery(
+        c: sqlite3.Connection,
+        mid: str,
+        code: str | None,
+        text: str | None,
+        err_code: str | None,
+        err_text: str | None,
+        at: int | None,
+    ) -> None:
+        old = c.execute(
+            "SELECT status_code, receipt_at FROM messages WHERE message_id = ?", (mid,)
+        ).fetchone()
+        if old is None or not receipt_wins(old[0], old[1], code, at):
+            return
+        c.execute(
+            "UPDATE messages SET status_code = ?, status_text = ?, error_code = ?, "
+            "error_text = ?, receipt_at = COALESCE(?, receipt_at), updated_at = ? "
+            "WHERE message_id = ?",
+            (code, text, err_code, err_text, at, int(time.time()), mid),
+        )
+
+    @staticmethod
+    def _keep_pending(c: sqlite3.Connection, mid: str, rc: DeliveryReceipt, at: int | None) -> None:
+        old = c.execute(
+            "SELECT status_code, receipt_at FROM receipts_pending WHERE message_id = ?", (mid,)
+        ).fetchone()
+        if old is not None and not receipt_wins(old[0], old[1], rc.status_code, at):
+            return
+        c.execute(
+            "INSERT OR REPLACE INTO receipts_pending (message_id, status_code, status_text, "
+            "error_code, error_text, receipt_at, custom_string) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                mid,
+                rc.status_code,
+                rc.status_text,
+                rc.error_code,
+                rc.error_text,
+                at,
+                rc.custom_string,
+            ),
+        )
+
+    def _merge_pending(self, c: sqlite3.Connection) -> None:
+        waiting = c.execute(
+            "SELECT p.message_id, p.status_code, p.status_text, p.error_code, p.error_text, "
+            "p.receipt_at FROM receipts_pending p JOIN messages m USING (message_id)"
+        ).fetchall()
+        for mid, code, text, err_code, err_text, at in waiting:
+            self._merge_delivery(c, mid, code, text, err_code, err_text, at)
+            c.execute("DELETE FROM receipts_pending WHERE message_id = ?", (mid,))
+
+    # ------------------------------------------------------------------ drafts, templates, cursors
+
+    def save_draft(self, key: str, text: str) -> None:
+        self.run_write(
+            lambda c: c.execute(
+                "INSERT INTO drafts (key, text, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET text = excluded.text, "
+                "updated_at = excluded.updated_at",
+                (key, text, int(time.time())),
+            )
+        )
+
+    def load_draft(self, key: str) -> str | None:
+        r = self.run_read(
+            lambda c: c.execute("SELECT text FROM drafts WHERE key = ?", (key,)).fetchone()
+        )
+        return None if r is None else str(r[0])
+
+    def clear_draft(self, key: str) -> None:
+        self.run_write(lambda c: c.execute("DELETE FROM drafts WHERE key = ?", (key,)))
+
+    def replace_templates(self, templates: list[Template]) -> None:
+        rows = [(t.template_id, self.account, t.name, t.body, i) for i, t in enumerate(templates)]
+
+        def write(c: sqlite3.Connection) -> None:
+            c.execute("DELETE FROM templates WHERE account = ?", (self.account,))
+            c.executemany(
+                "INSERT OR REPLACE INTO templates (template_id, account, name, body, position) "
+                "VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+
+        self.run_write(write)
+
+    def templates(self) -> list[Template]:
+        raw = self.run_read(
+            lambda c: c.execute(
+                "SELECT template_id, name, body FROM templates WHERE account = ? ORDER BY position",
+                (self.account,),
+            ).fetchall()
+        )
+        return [Template(template_id=r[0], name=r[1], body=r[2]) for r in raw]
+
+    def get_cursor(self, name: str) -> str | None:
+        r = self.run_read(
+            lambda c: c.execute("SELECT value FROM sync_cursors WHERE name = ?", (name,)).fetchone()
+        )
+        return None if r is None else str(r[0])
+
+    def set_cursor(self, name: str, value: str) -> None:
+        self.run_write(
+            lambda c: c.execute(
+                "INSERT INTO sync_cursors (name, value) VALUES (?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                (name, value),
+            )
+        )

@@ -1,0 +1,196 @@
+"""The outbox table: every SMS smstui sends is recorded here, and committed, before it goes out.
+
+Row states:
+``pending``        written, request about to go (or in flight; after a crash: unknown fate)
+``accepted``       ClickSend took it (``message_id`` set)
+``rejected``       ClickSend refused it (``status``/``reason`` say why)
+``failed``         the request certainly never reached ClickSend (safe for the user to retry)
+``unknown``        the request may have reached ClickSend; reconciliation will find out
+``failed_unknown`` still unknown after the one automatic resend: the user decides
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from smstui.core.models import OutgoingSms
+from smstui.core.store import MessageStore, from_unix, to_unix
+
+OutboxState = Literal["pending", "accepted", "rejected", "failed", "unknown", "failed_unknown"]
+FINAL_STATES: frozenset[OutboxState] = frozenset(
+    {"accepted", "rejected", "failed", "failed_unknown"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    id: int
+    token: str  # our custom_string: how reconciliation finds the message in ClickSend history
+    to: str
+    sender: str | None
+    body: str
+    schedule: datetime | None
+    country: str | None
+    user_custom_string: str | None
+    state: OutboxState
+    attempts: int
+    created_at: datetime
+    attempted_at: datetime | None
+    message_id: str | None
+    status: str | None
+    reason: str | None
+
+    def outgoing(self) -> OutgoingSms:
+        """The SMS as it goes on the wire: our token travels as ClickSend's custom_string."""
+        return OutgoingSms(
+            to=self.to,
+            body=self.body,
+            sender=self.sender,
+            schedule=self.schedule,
+            custom_string=self.token,
+            country=self.country,
+        )
+
+
+_COLS = (
+    'id, token, "to", sender, body, schedule, country, user_custom_string, state, attempts, '
+    "created_at, attempted_at, message_id, status, reason"
+)
+
+
+def _row(r: tuple[Any, ...]) -> OutboxRow:
+    created = from_unix(r[10])
+    assert created is not None
+    return OutboxRow(
+        id=r[0],
+        token=r[1],
+        to=r[2],
+        sender=r[3],
+        body=r[4],
+        schedule=from_unix(r[5]),
+        country=r[6],
+        user_custom_string=r[7],
+        state=r[8],
+        attempts=r[9],
+        created_at=created,
+        attempted_at=from_unix(r[11]),
+        message_id=r[12],
+        status=r[13],
+        reason=r[14],
+    )
+
+
+class OutboxTable:
+    """Typed access to the ``outbox`` table of a ``MessageStore``."""
+
+    def __init__(self, store: MessageStore) -> None:
+        self.store = store
+
+    def add(self, items: Iterable[tuple[str, OutgoingSms]], *, now: int) -> list[OutboxRow]:
+        """Record (token, sms) pairs as ``pending`` with one attempt at ``now``; committed on
+        return, so a crash from here on leaves a row that reconciliation will look up."""
+        rows = [
+            (
+                token,
+                self.store.account,
+                sms.to,
+                sms.sender,
+                sms.body,
+                to_unix(sms.schedule),
+                sms.country,
+                sms.custom_string,
+                now,
+                now,
+                now,
+            )
+            for token, sms in items
+        ]
+
+        def write(c: sqlite3.Connection) -> list[int]:
+            ids = []
+            for row in rows:
+                cur = c.execute(
+                    'INSERT INTO outbox (token, account, "to", sender, body, schedule, country, '
+                    "user_custom_string, state, attempts, created_at, attempted_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 1, ?, ?, ?)",
+                    row,
+                )
+                assert cur.lastrowid is not None
+                ids.append(cur.lastrowid)
+            return ids
+
+        ids = self.store.run_write(write)
+        return self.get_many(ids)
+
+    def get_many(self, ids: list[int]) -> list[OutboxRow]:
+        def read(c: sqlite3.Connection) -> list[OutboxRow]:
+            out = []
+            for i in ids:
+                r = c.execute(f"SELECT {_COLS} FROM outbox WHERE id = ?", (i,)).fetchone()
+                if r is not None:
+                    out.append(_row(r))
+            return out
+
+        return self.store.run_read(read)
+
+    def get(self, row_id: int) -> OutboxRow | None:
+        rows = self.get_many([row_id])
+        return rows[0] if rows else None
+
+    def in_states(self, states: Iterable[OutboxState]) -> list[OutboxRow]:
+        wanted = sorted(set(states))
+        sql = (
+            f"SELECT {_COLS} FROM outbox WHERE account = ? "
+            f"AND state IN ({','.join('?' * len(wanted))}) ORDER BY id"
+        )
+        raw = self.store.run_read(
+            lambda c: c.execute(sql, [self.store.account, *wanted]).fetchall()
+        )
+        return [_row(r) for r in raw]
+
+    def all(self) -> list[OutboxRow]:
+        raw = self.store.run_read(
+            lambda c: c.execute(
+                f"SELECT {_COLS} FROM outbox WHERE account = ? ORDER BY id", (self.store.account,)
+            ).fetchall()
+        )
+        return [_row(r) for r in raw]
+
+    def set_outcome(
+        self,
+        row_id: int,
+        state: OutboxState,
+        *,
+        message_id: str | None = None,
+        status: str | None = None,
+        reason: str | None = None,
+    ) -> None:
+        self.store.run_write(
+            lambda c: c.execute(
+                "UPDATE outbox SET state = ?, message_id = COALESCE(?, message_id), "
+                "status = COALESCE(?, status), reason = ?, updated_at = ? WHERE id = ?",
+                (state, message_id, status, reason, int(time.time()), row_id),
+            )
+        )
+
+    def claim_resend(self, row: OutboxRow, *, now: int) -> bool:
+        """Atomically take the one automatic resend of ``row`` (compare-and-set on attempts).
+
+        Two processes reconciling the same outbox cannot both win, so a message is never
+        resent twice automatically.
+        """
+
+        def write(c: sqlite3.Connection) -> bool:
+            cur = c.execute(
+                "UPDATE outbox SET attempts = attempts + 1, attempted_at = ?, state = 'pending', "
+                "updated_at = ? WHERE id = ? AND attempts = ? AND state = ?",
+                (now, now, row.id, row.attempts, row.state),
+            )
+            return cur.rowcount == 1
+
+        return self.store.run_write(write)

@@ -1,0 +1,234 @@
+"""SQLite connection set-up, versioned schema and the retry-on-lock helper for the store.
+
+The schema is versioned with ``PRAGMA user_version``: ``MIGRATIONS[i]`` takes a database from
+version ``i`` to ``i + 1``. Migrations only ever go forward; a database written by a newer
+smstui is refused rather than silently damaged.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import platformdirs
+
+from smstui.core.errors import SmstuiError
+
+T = TypeVar("T")
+
+#: how long SQLite itself waits on a lock before giving up (ms)
+BUSY_TIMEOUT_MS = 5000
+#: extra retries on top of busy_timeout: WAL can still report SQLITE_BUSY without waiting
+#: (e.g. a read transaction upgrading to write), so we back off and try again ourselves.
+LOCK_RETRIES = 20
+
+
+class StoreError(SmstuiError):
+    """The local message database cannot be used."""
+
+    hint = "Close other smstui windows or move the database file aside, then try again."
+
+
+_V1 = """
+CREATE TABLE messages (
+    message_id    TEXT PRIMARY KEY,
+    account       TEXT NOT NULL DEFAULT '',
+    direction     TEXT NOT NULL CHECK (direction IN ('out', 'in')),
+    "to"          TEXT NOT NULL DEFAULT '',
+    "from"        TEXT NOT NULL DEFAULT '',
+    body          TEXT NOT NULL DEFAULT '',
+    status        TEXT NOT NULL DEFAULT '' COLLATE NOCASE,
+    date          INTEGER NOT NULL DEFAULT 0,
+    schedule      INTEGER,
+    parts         INTEGER NOT NULL DEFAULT 0,
+    price         TEXT,
+    status_code   TEXT,
+    status_text   TEXT,
+    error_code    TEXT,
+    error_text    TEXT,
+    receipt_at    INTEGER,
+    custom_string TEXT,
+    reply_to      TEXT,
+    read          INTEGER NOT NULL DEFAULT 1,
+    updated_at    INTEGER NOT NULL
+);
+-- keyset paging walks this index in either direction: no sort, no OFFSET scan
+CREATE INDEX messages_by_date ON messages (account, date, message_id);
+CREATE INDEX messages_by_to ON messages (account, "to", date);
+CREATE INDEX messages_by_from ON messages (account, "from", date);
+CREATE INDEX messages_by_status ON messages (account, status, date);
+CREATE INDEX messages_unread ON messages (account, read, direction, date);
+CREATE INDEX messages_by_custom ON messages (custom_string);
+
+CREATE VIRTUAL TABLE messages_fts USING fts5(
+    body, "to", "from", content='messages', content_rowid='rowid'
+);
+CREATE TRIGGER messages_fts_ai AFTER INSERT ON messages BEGIN
+    INSERT INTO messages_fts (rowid, body, "to", "from")
+    VALUES (new.rowid, new.body, new."to", new."from");
+END;
+CREATE TRIGGER messages_fts_ad AFTER DELETE ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, body, "to", "from")
+    VALUES ('delete', old.rowid, old.body, old."to", old."from");
+END;
+-- only text changes touch the index: status/receipt updates are frequent and must stay cheap
+-- (UPDATE OF fires whenever the column is in SET, as in every upsert, hence the WHEN)
+CREATE TRIGGER messages_fts_au AFTER UPDATE OF body, "to", "from" ON messages
+WHEN old.body IS NOT new.body OR old."to" IS NOT new."to" OR old."from" IS NOT new."from"
+BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, body, "to", "from")
+    VALUES ('delete', old.rowid, old.body, old."to", old."from");
+    INSERT INTO messages_fts (rowid, body, "to", "from")
+    VALUES (new.rowid, new.body, new."to", new."from");
+END;
+
+CREATE TABLE receipts_pending (
+    message_id  TEXT PRIMARY KEY,
+    status_code TEXT,
+    status_text TEXT,
+    error_code  TEXT,
+    error_text  TEXT,
+    receipt_at  INTEGER,
+    custom_string TEXT
+);
+CREATE TABLE templates (
+    template_id TEXT PRIMARY KEY,
+    account     TEXT NOT NULL DEFAULT '',
+    name        TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    position    INTEGER NOT NULL
+);
+CREATE TABLE drafts (
+    key        TEXT PRIMARY KEY,
+    text       TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE TABLE sync_cursors (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+_V2 = """
+CREATE TABLE outbox (
+    id            INTEGER PRIMARY KEY,
+    token         TEXT NOT NULL UNIQUE,
+    account       TEXT NOT NULL DEFAULT '',
+    "to"          TEXT NOT NULL,
+    sender        TEXT,
+    body          TEXT NOT NULL,
+    schedule      INTEGER,
+    country       TEXT,
+    user_custom_string TEXT,
+    state         TEXT NOT NULL,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    created_at    INTEGER NOT NULL,
+    attempted_at  INTEGER,
+    message_id    TEXT,
+    status        TEXT,
+    reason        TEXT,
+    updated_at    INTEGER NOT NULL
+);
+CREATE INDEX outbox_by_state ON outbox (state, attempted_at);
+"""
+
+#: MIGRATIONS[i] upgrades a database at user_version i to i + 1
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def default_db_path() -> Path:
+    """Where the database lives unless told otherwise (follows XDG_DATA_HOME)."""
+    try:
+        from smstui.core import config  # written in parallel; fall back until it lands
+    except ImportError:
+        return Path(platformdirs.user_data_dir("smstui")) / "smstui.db"
+    data_dir: Callable[[], Path] | None = getattr(config, "data_dir", None)
+    if data_dir is None:
+        return Path(platformdirs.user_data_dir("smstui")) / "smstui.db"
+    return Path(data_dir()) / "smstui.db"
+
+
+def is_locked_error(err: sqlite3.OperationalError) -> bool:
+    text = str(err).lower()
+    return "locked" in text or "busy" in text
+
+
+def retry_locked(fn: Callable[[], T], *, sleep: Callable[[float], None] = time.sleep) -> T:
+    """Run ``fn`` again (with back-off) while SQLite reports the database as locked."""
+    delay = 0.01
+    for _ in range(LOCK_RETRIES):
+        try:
+            return fn()
+        except sqlite3.OperationalError as err:
+            if not is_locked_error(err):
+                raise
+            sleep(delay)
+            delay = min(delay * 2, 0.5)
+    try:
+        return fn()
+    except sqlite3.OperationalError as err:
+        if is_locked_error(err):
+            raise StoreError("The message database stayed locked by another program.") from None
+        raise
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate the database at ``path``."""
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # isolation_level=None: we issue BEGIN IMMEDIATE ourselves so the write lock is taken up
+        # front and busy_timeout applies, instead of failing on a read->write upgrade.
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as err:
+        raise StoreError(f"Cannot open the message database at {path}: {err}") from None
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    retry_locked(lambda: conn.execute("PRAGMA journal_mode = WAL"))
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    retry_locked(lambda: migrate(conn))
+    return conn
+
+
+def migrate(conn: sqlite3.Connection, *, target: int = SCHEMA_VERSION) -> int:
+    """Apply pending migrations up to ``target``; return the resulting version."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"The message database is from a newer smstui (schema {version}, "
+                f"this version knows {SCHEMA_VERSION}).",
+                hint="Upgrade smstui, or point it at another data directory.",
+            )
+        while version < target:
+            # executescript would COMMIT first; run statement by statement inside our txn
+            for statement in _split_sql(MIGRATIONS[version]):
+                conn.execute(statement)
+            version += 1
+            conn.execute(f"PRAGMA user_version = {version}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return version
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration script into statements (trigger bodies contain ``;``)."""
+    statements: list[str] = []
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--") and not buf:
+            continue
+        buf += line
+        if sqlite3.complete_statement(buf):
+            statements.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        statements.append(buf.strip())
+    return statements
