@@ -1,0 +1,348 @@
+"""Which Membrane connection reaches ClickSend, and remembering it between runs.
+
+The cache makes a normal start cost zero resolution requests. Resolution prefers
+``POST /connections/ensure`` (the vendor's newest flow) and falls back to connector search +
+a connection request when the server does not offer ``ensure``. URLs are printed through the
+``ConnectUI``, never opened in a browser, so it works over SSH.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from smstui.core.config import config_dir, write_private
+from smstui.core.errors import (
+    ConnectionUnusable,
+    MembraneError,
+    NotFoundError,
+)
+from smstui.core.membrane import CLICKSEND_CONNECTOR_QUERY, MembraneClient
+from smstui.core.models import Connection, ConnectionRequest
+
+log = logging.getLogger("smstui.connection")
+
+CLICKSEND_APP_URL = "clicksend.com"
+_FAILED_STATES = frozenset({"CONFIGURATION_ERROR", "SETUP_FAILED", "DISCONNECTING"})
+#: ``ensure`` answering one of these means "this server has no ensure": use the older flow
+_ENSURE_UNAVAILABLE = frozenset({400, 404, 405, 501})
+
+
+# --------------------------------------------------------------------------- cache
+
+
+@dataclass(frozen=True, slots=True)
+class CachedConnection:
+    connection_id: str
+    path_prefix: str | None = None
+
+
+class ConnectionCache:
+    """``connections.json`` (0600): per api_url + identity hash, the connection id and the
+    ClickSend path prefix learnt for it. A damaged file is treated as empty: it is a cache."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or config_dir() / "connections.json"
+
+    @staticmethod
+    def _key(api_url: str, identity: str) -> str:
+        return f"{api_url.rstrip('/')}|{identity}"
+
+    def _load(self) -> dict[str, dict[str, Any]]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError, UnicodeDecodeError):
+            log.warning("ignoring unreadable connection cache %s", self.path)
+            return {}
+        entries = data.get("entries") if isinstance(data, dict) else None
+        if not isinstance(entries, dict):
+            return {}
+        return {k: v for k, v in entries.items() if isinstance(v, dict)}
+
+    def _save(self, entries: dict[str, dict[str, Any]]) -> None:
+        write_private(self.path, json.dumps({"version": 1, "entries": entries}, indent=2))
+
+    def _entry(self, api_url: str, identity: str) -> dict[str, Any]:
+        return self._load().get(self._key(api_url, identity), {})
+
+    def get(self, api_url: str, identity: str) -> CachedConnection | None:
+        entry = self._entry(api_url, identity)
+        connection_id = entry.get("connection_id")
+        if not isinstance(connection_id, str) or not connection_id:
+            return None
+        prefix = entry.get("path_prefix")
+        return CachedConnection(connection_id, prefix if isinstance(prefix, str) else None)
+
+    def put(
+        self, api_url: str, identity: str, connection_id: str, path_prefix: str | None = None
+    ) -> None:
+        entries = self._load()
+        key = self._key(api_url, identity)
+        old = entries.get(key, {})
+        # A new connection to the same ClickSend API keeps the learnt prefix.
+        prefix = path_prefix if path_prefix is not None else old.get("path_prefix")
+        entries[key] = {"connection_id": connection_id, "path_prefix": prefix}
+        self._save(entries)
+
+    def get_prefix(self, api_url: str, identity: str) -> str | None:
+        prefix = self._entry(api_url, identity).get("path_prefix")
+        return prefix if isinstance(prefix, str) else None
+
+    def set_prefix(self, api_url: str, identity: str, prefix: str) -> None:
+        entries = self._load()
+        entry = entries.setdefault(self._key(api_url, identity), {"connection_id": None})
+        entry["path_prefix"] = prefix
+        self._save(entries)
+
+    def forget(self, api_url: str, identity: str) -> None:
+        entries = self._load()
+        if entries.pop(self._key(api_url, identity), None) is not None:
+            self._save(entries)
+
+    def prefix_memory(self, api_url: str, identity: str) -> PrefixMemory:
+        return PrefixMemory(self, api_url, identity)
+
+
+class PrefixMemory:
+    """What SmsService needs: remember whether ClickSend paths want the "/v3" prefix."""
+
+    def __init__(self, cache: ConnectionCache, api_url: str, identity: str) -> None:
+        self._cache = cache
+        self._api_url = api_url
+        self._identity = identity
+
+    def get_prefix(self) -> str | None:
+        return self._cache.get_prefix(self._api_url, self._identity)
+
+    def set_prefix(self, prefix: str) -> None:
+        self._cache.set_prefix(self._api_url, self._identity, prefix)
+
+
+# --------------------------------------------------------------------------- UI hooks
+
+
+class ConnectUI(Protocol):
+    """How the resolver talks to the user. Methods may be plain or async."""
+
+    def show_url(self, url: str, description: str) -> None | Awaitable[None]: ...
+
+    def status(self, text: str) -> None | Awaitable[None]: ...
+
+    def choose(self, connections: list[Connection]) -> Connection | Awaitable[Connection]: ...
+
+
+class NullConnectUI:
+    """Says nothing and picks the first READY connection (tests, non-interactive runs)."""
+
+    def __init__(self) -> None:
+        self.urls: list[tuple[str, str]] = []
+        self.statuses: list[str] = []
+
+    def show_url(self, url: str, description: str) -> None:
+        self.urls.append((url, description))
+
+    def status(self, text: str) -> None:
+        self.statuses.append(text)
+
+    def choose(self, connections: list[Connection]) -> Connection:
+        return connections[0]
+
+
+async def _call_ui(result: Any) -> Any:
+    return await result if inspect.isawaitable(result) else result
+
+
+# --------------------------------------------------------------------------- resolver
+
+
+class ConnectionResolver:
+    def __init__(
+        self,
+        client: MembraneClient,
+        cache: ConnectionCache,
+        api_url: str,
+        identity: str,
+        ui: ConnectUI | None = None,
+        *,
+        connection_id: str | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        poll_interval: float = 2.0,
+        deadline: float = 600.0,
+        max_build_polls: int = 10,
+    ) -> None:
+        self._client = client
+        self._cache = cache
+        self._api_url = api_url
+        self._identity = identity
+        self._ui: ConnectUI = ui or NullConnectUI()
+        self._explicit = connection_id
+        self._sleep = sleep
+        self._clock = clock
+        self._poll_interval = poll_interval
+        self._deadline = deadline
+        self._max_build_polls = max_build_polls
+
+    @property
+    def explicit(self) -> bool:
+        return self._explicit is not None
+
+    async def resolve(self) -> str:
+        """The connection id to use: explicit, else cached (no requests), else found or made."""
+        if self._explicit:
+            return self._explicit
+        cached = self._cache.get(self._api_url, self._identity)
+        if cached is not None:
+            return cached.connection_id
+        connection_id = await self._find_or_create()
+        self._cache.put(self._api_url, self._identity, connection_id)
+        return connection_id
+
+    def drop_cached(self) -> None:
+        self._cache.forget(self._api_url, self._identity)
+
+    def on_connection_gone(self) -> None:
+        """The cached connection answered 404 or is unusable: resolve afresh next time."""
+        if not self._explicit:
+            self.drop_cached()
+
+    async def reconnect(self, connection_id: str | None = None) -> str:
+        """Re-connect THE SAME connection (new credentials) rather than creating another."""
+        target = connection_id or self._explicit
+        if target is None:
+            cached = self._cache.get(self._api_url, self._identity)
+            target = cached.connection_id if cached else None
+        if target is None:
+            return await self.resolve()
+        request = await self._client.create_connection_request(connection_id=target)
+        result = await self._follow_request(request, "Reconnect ClickSend in Membrane")
+        if not self._explicit:
+            self._cache.put(self._api_url, self._identity, result)
+        return result
+
+    # ------------------------------------------------------------------ flows
+
+    async def _find_or_create(self) -> str:
+        try:
+            connection = await self._client.ensure_connection(CLICKSEND_APP_URL)
+        except MembraneError as exc:
+            if exc.status not in _ENSURE_UNAVAILABLE:
+                raise
+            log.info("connections/ensure unavailable (HTTP %s): searching instead", exc.status)
+            return await self._via_connector()
+        return await self._settle(connection)
+
+    async def _settle(self, connection: Connection) -> str:
+        """Follow one connection through its states until it is READY (or give up)."""
+        end = self._clock() + self._deadline
+        builds = 0
+        shown: str | None = None
+        while True:
+            state = (connection.state or "").upper()
+            if connection.usable:
+                return connection.id
+            if state in _FAILED_STATES or connection.is_defunct:
+                raise self._unusable(connection)
+            if state == "BUILDING":
+                builds += 1
+                if builds > self._max_build_polls:
+                    raise ConnectionUnusable(
+                        "The ClickSend connection is still being set up in Membrane",
+                        connection_id=connection.id,
+                        state=state,
+                        hint="Try again in a minute.",
+                    )
+                await _call_ui(self._ui.status("Membrane is setting up the ClickSend connection…"))
+            else:
+                # CLIENT_ACTION_REQUIRED, or disconnected without a state: the user must act.
+                action = connection.client_action
+                if action is None or not action.ui_url:
+                    raise self._unusable(connection)
+                if action.ui_url != shown:
+                    shown = action.ui_url
+                    description = action.description or "Open this link to connect ClickSend"
+                    await _call_ui(self._ui.show_url(action.ui_url, description))
+                await _call_ui(self._ui.status("Waiting for the ClickSend connection…"))
+                if self._clock() >= end:
+                    raise ConnectionUnusable(
+                        "Timed out waiting for the ClickSend connection to be completed",
+                        connection_id=connection.id,
+                        state=state or None,
+                        ui_url=action.ui_url,
+                        hint=f"Open {action.ui_url} and run smstui again.",
+                    )
+                await self._sleep(self._poll_interval)
+            connection = await self._client.get_connection(connection.id, wait=True, timeout=30)
+
+    async def _via_connector(self) -> str:
+        connectors = await self._client.search_connectors(CLICKSEND_CONNECTOR_QUERY)
+        if not connectors:
+            raise NotFoundError(
+                "No ClickSend connector found in this Membrane workspace",
+                hint="Add the ClickSend app to the workspace in the Membrane console.",
+            )
+        connector = connectors[0]
+        connections = await self._client.list_connections(connector_id=connector.id)
+        ready = [c for c in connections if c.usable]
+        if len(ready) == 1:
+            return ready[0].id
+        if ready:
+            chosen: Connection = await _call_ui(self._ui.choose(ready))
+            return chosen.id
+        # An existing broken connection is repaired in place rather than duplicated.
+        existing = next((c for c in connections if not c.is_defunct), None)
+        if existing is not None:
+            request = await self._client.create_connection_request(connection_id=existing.id)
+        else:
+            request = await self._client.create_connection_request(connector_id=connector.id)
+        return await self._follow_request(request, "Open this link to connect ClickSend")
+
+    async def _follow_request(self, request: ConnectionRequest, description: str) -> str:
+        # Polled answers may omit the url: keep the first one for error hints.
+        url = request.url
+        if url:
+            await _call_ui(self._ui.show_url(url, description))
+        end = self._clock() + self._deadline
+        while request.status == "pending":
+            if self._clock() >= end:
+                raise ConnectionUnusable(
+                    "Timed out waiting for the ClickSend connection to be completed",
+                    connection_id=request.result_connection_id or "",
+                    state="pending",
+                    ui_url=url,
+                    hint="Open the link, finish connecting, then run smstui again.",
+                )
+            await self._sleep(self._poll_interval)
+            request = await self._client.get_connection_request(request.request_id)
+        if request.status == "success" and request.result_connection_id:
+            return request.result_connection_id
+        reason = request.error or f"the connection request ended as '{request.status}'"
+        raise ConnectionUnusable(
+            f"Connecting ClickSend failed: {reason}",
+            connection_id=request.result_connection_id or "",
+            state=request.status,
+            ui_url=url,
+            hint="Run smstui again to get a new link.",
+        )
+
+    @staticmethod
+    def _unusable(connection: Connection) -> ConnectionUnusable:
+        state = connection.state or ("DEFUNCT" if connection.is_defunct else "DISCONNECTED")
+        detail = f": {connection.error}" if connection.error else ""
+        ui_url = connection.client_action.ui_url if connection.client_action else None
+        return ConnectionUnusable(
+            f"The ClickSend connection cannot be used ({state}){detail}",
+            connection_id=connection.id,
+            state=state,
+            ui_url=ui_url,
+            hint="Reconnect ClickSend in Membrane (or run the reconnect flow), then try again.",
+        )
