@@ -223,6 +223,7 @@ async def test_client_action_required_shows_url_then_polls_until_ready() -> None
     waiting = {
         "id": "c3",
         "state": "CLIENT_ACTION_REQUIRED",
+        "isDefunct": True,  # Membrane marks disconnected connections defunct too
         "clientAction": {
             "type": "connect",
             "description": "Connect ClickSend",
@@ -401,3 +402,12 @@ async def test_on_connection_gone_keeps_explicit_id() -> None:
     _, resolver, _, _ = setup(FakeMembrane(), explicit="pinned")
     resolver.on_connection_gone()
     assert await resolver.resolve() == "pinned"
+
+
+async def test_defunct_without_client_action_is_unusable() -> None:
+    fake = FakeMembrane()
+    fake.ensure_answer = {"id": "c8", "isDefunct": True, "connected": False}
+    _, resolver, _, _ = setup(fake)
+    with pytest.raises(ConnectionUnusable) as info:
+        await resolver.resolve()
+    assert info.value.connection_id == "c8"

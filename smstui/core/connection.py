@@ -250,7 +250,11 @@ class ConnectionResolver:
             state = (connection.state or "").upper()
             if connection.usable:
                 return connection.id
-            if state in _FAILED_STATES or connection.is_defunct:
+            action = connection.client_action
+            needs_user = action is not None and bool(action.ui_url)
+            # A disconnected connection is often also isDefunct; while Membrane offers a
+            # client action the user can still repair it, so only give up without one.
+            if state in _FAILED_STATES or (connection.is_defunct and not needs_user):
                 raise self._unusable(connection)
             if state == "BUILDING":
                 builds += 1
@@ -264,7 +268,6 @@ class ConnectionResolver:
                 await _call_ui(self._ui.status("Membrane is setting up the ClickSend connection…"))
             else:
                 # CLIENT_ACTION_REQUIRED, or disconnected without a state: the user must act.
-                action = connection.client_action
                 if action is None or not action.ui_url:
                     raise self._unusable(connection)
                 if action.ui_url != shown:
@@ -299,7 +302,8 @@ class ConnectionResolver:
             chosen: Connection = await _call_ui(self._ui.choose(ready))
             return chosen.id
         # An existing broken connection is repaired in place rather than duplicated.
-        existing = next((c for c in connections if not c.is_defunct), None)
+        waiting = [c for c in connections if (c.state or "").upper() == "CLIENT_ACTION_REQUIRED"]
+        existing = waiting[0] if waiting else (connections[0] if connections else None)
         if existing is not None:
             request = await self._client.create_connection_request(connection_id=existing.id)
         else:
