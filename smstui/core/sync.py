@@ -1,0 +1,251 @@
+"""Incremental, concurrent sync of ClickSend history, inbound replies and receipts into the store.
+
+Order of durability: every page is written (committed) to the store as soon as it arrives;
+the history cursor moves only past pages already stored; inbound messages and receipts are
+marked read on ClickSend only after all of them are stored. A crash at any point therefore
+loses nothing: the next sync fetches the same records again and the store de-duplicates them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol, TypeVar
+
+from smstui.core.errors import RateLimitedError
+from smstui.core.models import DeliveryReceipt, HistoryMessage, InboundMessage, Page
+from smstui.core.store import MessageStore, to_unix
+
+T = TypeVar("T")
+
+PAGE_SIZE = 100  # ClickSend's maximum
+#: pause when a 429 carries no Retry-After
+DEFAULT_PAUSE = 5.0
+#: a single page gives up after this many 429s in a row
+MAX_RATE_LIMITED = 10
+
+ProgressCallback = Callable[[int, int], None]
+
+
+class SyncService(Protocol):
+    async def history(
+        self,
+        page: int = 1,
+        limit: int = 100,
+        date_from: datetime | int | None = None,
+        date_to: datetime | int | None = None,
+        q: str | None = None,
+        order_by: str | None = None,
+    ) -> Page[HistoryMessage]: ...
+
+    async def inbound(self, page: int = 1, limit: int = 100) -> Page[InboundMessage]: ...
+
+    async def receipts(self, page: int = 1, limit: int = 100) -> Page[DeliveryReceipt]: ...
+
+    async def mark_inbound_read(
+        self, message_id: str | None = None, date_before: datetime | int | None = None
+    ) -> int: ...
+
+    async def mark_receipts_read(self, date_before: datetime | int | None = None) -> int: ...
+
+
+@dataclass(slots=True)
+class SyncReport:
+    history_pages: int = 0
+    history_messages: int = 0  # distinct message ids fetched
+    inbound: int = 0
+    receipts: int = 0
+    rate_limited: int = 0  # 429s met (each paused the whole sync)
+    history_cursor: int | None = None  # unix time the next sync starts from (minus overlap)
+
+
+class PauseGate:
+    """One shared pause for every worker: a 429 on any request slows the whole sync."""
+
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.clock = clock
+        self.sleep = sleep
+        self._until = 0.0
+
+    def pause(self, seconds: float) -> None:
+        self._until = max(self._until, self.clock() + max(0.0, seconds))
+
+    async def wait(self) -> None:
+        while (left := self._until - self.clock()) > 0:
+            await self.sleep(left)
+
+
+def history_cursor_name(store: MessageStore) -> str:
+    return f"history:{store.account}"
+
+
+class _Sync:
+    def __init__(
+        self,
+        service: SyncService,
+        store: MessageStore,
+        concurrency: int,
+        on_progress: ProgressCallback | None,
+        gate: PauseGate,
+    ) -> None:
+        self.service = service
+        self.store = store
+        self.concurrency = max(1, concurrency)
+        self.on_progress = on_progress
+        self.gate = gate
+        self.report = SyncReport()
+        self.done = 0
+        self.total = 0
+
+    async def call(self, fn: Callable[[], Awaitable[T]]) -> T:
+        for _ in range(MAX_RATE_LIMITED):
+            await self.gate.wait()
+            try:
+                return await fn()
+            except RateLimitedError as err:
+                self.report.rate_limited += 1
+                pause = err.retry_after if err.retry_after is not None else DEFAULT_PAUSE
+                self.gate.pause(pause)
+        await self.gate.wait()
+        return await fn()  # the last try lets the error through
+
+    def progress(self, pages: int = 1) -> None:
+        self.done += pages
+        if self.on_progress is not None:
+            self.on_progress(self.done, self.total)
+
+    async def all_pages(
+        self,
+        fetch: Callable[[int], Awaitable[Page[T]]],
+        keep: Callable[[int, Page[T]], None],
+    ) -> int:
+        """Fetch page 1 (to learn last_page), then the rest with bounded concurrency.
+
+        ``keep`` stores one page durably; it runs as each page arrives. Returns the page count.
+        """
+        first = await self.call(lambda: fetch(1))
+        last = max(1, first.last_page)
+        self.total += last
+        keep(1, first)
+        self.progress()
+        sem = asyncio.Semaphore(self.concurrency)
+
+        async def one(n: int) -> None:
+            async with sem:
+                page = await self.call(lambda: fetch(n))
+            keep(n, page)
+            self.progress()
+
+        try:
+            async with asyncio.TaskGroup() as tg:
+                for n in range(2, last + 1):
+                    tg.create_task(one(n))
+        except BaseExceptionGroup as group:
+            # callers expect the typed SmstuiError of the first failure, not a group
+            raise group.exceptions[0] from None
+        return last
+
+    async def history(self, overlap: int) -> None:
+        name = history_cursor_name(self.store)
+        raw = self.store.get_cursor(name)
+        start = int(raw) - overlap if raw is not None else None
+        # date:asc and a fixed date_to keep every page's content stable while we fetch them
+        # concurrently: messages sent meanwhile fall after date_to and wait for the next sync.
+        date_to = int(time.time())
+        date_from = datetime.fromtimestamp(max(0, start), UTC) if start is not None else None
+        seen: set[str] = set()
+        newest: dict[int, int] = {}
+        stored: set[int] = set()
+        cursor = int(raw) if raw is not None else None
+
+        def fetch(n: int) -> Awaitable[Page[HistoryMessage]]:
+            return self.service.history(
+                page=n, limit=PAGE_SIZE, date_from=date_from, date_to=date_to, order_by="date:asc"
+            )
+
+        def keep(n: int, page: Page[HistoryMessage]) -> None:
+            nonlocal cursor
+            fresh = {m.message_id.upper(): m for m in page.items}
+            self.store.upsert_history(fresh.values())
+            seen.update(fresh)
+            stored.add(n)
+            newest[n] = max((to_unix(m.date) or 0 for m in page.items), default=0)
+            # the cursor may only pass pages 1..k that are all stored
+            k = 0
+            while k + 1 in stored:
+                k += 1
+            best = max((newest[i] for i in range(1, k + 1)), default=0)
+            if best and (cursor is None or best > cursor):
+                cursor = best
+                self.store.set_cursor(name, str(cursor))
+
+        self.report.history_pages = await self.all_pages(fetch, keep)
+        self.report.history_messages = len(seen)
+        self.report.history_cursor = cursor
+
+    async def inbound(self) -> None:
+        newest = 0
+        seen: set[str] = set()
+
+        def keep(_n: int, page: Page[InboundMessage]) -> None:
+            nonlocal newest
+            self.store.upsert_inbound(page.items)
+            seen.update(m.message_id.upper() for m in page.items)
+            newest = max([newest, *(to_unix(m.date) or 0 for m in page.items)])
+
+        await self.all_pages(lambda n: self.service.inbound(page=n, limit=PAGE_SIZE), keep)
+        self.report.inbound = len(seen)
+        if newest:
+            # only now that all are stored: a crash before this line just refetches them
+            await self.call(lambda: self.service.mark_inbound_read(date_before=newest))
+
+    async def receipts(self) -> None:
+        newest = 0
+        seen: set[str] = set()
+
+        def keep(_n: int, page: Page[DeliveryReceipt]) -> None:
+            nonlocal newest
+            self.store.apply_receipts(page.items)
+            seen.update(r.message_id.upper() for r in page.items)
+            dates = (to_unix(r.date) or to_unix(r.sent_at) or 0 for r in page.items)
+            newest = max([newest, *dates])
+
+        await self.all_pages(lambda n: self.service.receipts(page=n, limit=PAGE_SIZE), keep)
+        self.report.receipts = len(seen)
+        if newest:
+            await self.call(lambda: self.service.mark_receipts_read(date_before=newest))
+
+
+async def sync_all(
+    service: SyncService,
+    store: MessageStore,
+    *,
+    concurrency: int = 4,
+    on_progress: ProgressCallback | None = None,
+    overlap_seconds: int = 3600,
+    gate: PauseGate | None = None,
+    history: bool = True,
+    inbound: bool = True,
+    receipts: bool = True,
+) -> SyncReport:
+    """Bring the store up to date with ClickSend.
+
+    Inbound replies go first so that they are stored unread before history (which stores
+    inbound records it meets as read) can see them; receipts go before history because a
+    receipt for an unknown message simply waits in the store until its message arrives.
+    """
+    run = _Sync(service, store, concurrency, on_progress, gate or PauseGate())
+    if inbound:
+        await run.inbound()
+    if receipts:
+        await run.receipts()
+    if history:
+        await run.history(overlap_seconds)
+    return run.report
