@@ -20,9 +20,31 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO
 
-from smstui.core.models import HistoryMessage
+
+class MessageLike(Protocol):
+    """What an export row needs: ``HistoryMessage`` and the store's rows both fit."""
+
+    @property
+    def message_id(self) -> str: ...
+    @property
+    def direction(self) -> str: ...
+    @property
+    def date(self) -> datetime | None: ...
+    @property
+    def to(self) -> str: ...
+    @property
+    def sender(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def parts(self) -> int: ...
+    @property
+    def price(self) -> Decimal | None: ...
+    @property
+    def body(self) -> str: ...
+
 
 _DANGEROUS_FIRST = frozenset("=+-@\t\r")
 _E164 = re.compile(r"\+[1-9][0-9]{7,14}")
@@ -79,7 +101,7 @@ def write_csv(out: TextIO, header: Sequence[str], rows: Iterable[Sequence[object
     return count
 
 
-def history_row(m: HistoryMessage) -> list[object]:
+def history_row(m: MessageLike) -> list[object]:
     return [
         m.message_id,
         m.direction,
@@ -93,7 +115,7 @@ def history_row(m: HistoryMessage) -> list[object]:
     ]
 
 
-def export_history(path: Path, messages: Iterable[HistoryMessage]) -> int:
+def export_history(path: Path, messages: Iterable[MessageLike]) -> int:
     """Write ``messages`` to ``path`` as CSV (UTF-8 with BOM so Excel reads accents right)."""
     tmp = path.with_name(path.name + ".part")
     with tmp.open("w", encoding="utf-8-sig", newline="") as out:
@@ -102,7 +124,7 @@ def export_history(path: Path, messages: Iterable[HistoryMessage]) -> int:
     return count
 
 
-def history_csv_text(messages: Iterable[HistoryMessage]) -> str:
+def history_csv_text(messages: Iterable[MessageLike]) -> str:
     buf = io.StringIO()
     write_csv(buf, HISTORY_COLUMNS, (history_row(m) for m in messages))
     return buf.getvalue()

@@ -9,7 +9,7 @@ On disk (``<jobs_dir>/<job_id>/``, mode 0600 files since they hold phone numbers
   ``{"batch": n, "state": "done", "results": {...}}`` after the answer,
   ``{"batch": n, "state": "pending"}`` when we know the request never reached ClickSend.
 
-Every message of batch ``n`` carries ``custom_string = "smstui-bulk:<job_id>:<n>"``. A batch
+Every message of batch ``n`` carries ``custom_string = "smstui-bulk-<job_id>-b<n>"``. A batch
 found ``in_flight`` on resume (we died between "sent" and "answer recorded") is reconciled by
 asking ClickSend's history for that custom string: the numbers found there were sent and are
 never sent again; only the others are sent. ClickSend has no idempotency key, so this is the
@@ -187,7 +187,7 @@ class BulkJob:
         return range(start, min(start + self.batch_size, len(self.rows)))
 
     def custom_string(self, batch: int) -> str:
-        return f"smstui-bulk:{self.job_id}:{batch}"
+        return f"smstui-bulk-{self.job_id}-b{batch}"
 
     @property
     def finished(self) -> bool:

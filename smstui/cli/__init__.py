@@ -1,0 +1,68 @@
+"""``smstui`` command line: headless commands; with no command, the full-screen app."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from smstui.cli.output import Output
+from smstui.cli.parser import build_parser
+from smstui.cli.runtime import Runtime, settings_from_args
+from smstui.core.errors import SmstuiError
+
+Handler = Callable[[Runtime], Awaitable[int]]
+
+__all__ = ["main"]
+
+
+def _handlers() -> dict[str, Handler]:
+    # imported here so that `smstui --help` stays fast and light
+    from smstui.cli import cmd_bulk, cmd_membrane, cmd_messages, cmd_misc, cmd_store, cmd_templates
+
+    table: dict[str, Handler] = {}
+    for module in (cmd_messages, cmd_store, cmd_templates, cmd_membrane, cmd_bulk, cmd_misc):
+        table.update(module.HANDLERS)
+    return table
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit code (the console script exits with it)."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    out = Output(json_mode="--json" in args_list)
+    try:
+        args = build_parser().parse_args(args_list)
+        out.json_mode = bool(getattr(args, "json", False))
+        settings = settings_from_args(args)
+        if args.command is None:
+            return _open_tui(settings, out)
+        rt = Runtime(args, out, settings)
+        key = args.command + (f" {args.action}" if getattr(args, "action", None) else "")
+        handler = _handlers()[key]
+        return asyncio.run(_run(handler, rt))
+    except SmstuiError as err:
+        out.error(err)
+        return err.exit_code
+    except KeyboardInterrupt:
+        out.note("smstui: interrupted")
+        return 130
+    except BrokenPipeError:
+        return 1
+
+
+async def _run(handler: Handler, rt: Runtime) -> int:
+    try:
+        return await handler(rt)
+    finally:
+        await rt.aclose()
+
+
+def _open_tui(settings: Any, out: Output) -> int:
+    try:
+        from smstui.ui.app import run_app
+    except ImportError as err:
+        out.note(f"smstui: the full-screen app is not available ({err}).")
+        build_parser().print_help(out.stdout)
+        return 0
+    return int(run_app(settings) or 0)

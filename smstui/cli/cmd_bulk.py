@@ -1,0 +1,167 @@
+"""bulk send | resume | list: a CSV to many numbers, validated first, resumable, exactly once."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from smstui.cli import compose
+from smstui.cli.runtime import Runtime
+from smstui.core.bulk import BulkJob, list_jobs, plan_bulk, unfinished_jobs
+from smstui.core.config import data_dir
+from smstui.core.errors import NotFoundError, UsageError, ValidationError
+from smstui.core.export import write_csv
+from smstui.core.models import OutgoingSms
+from smstui.core.safe_text import printable
+
+
+def jobs_dir() -> Path:
+    return data_dir() / "bulk"
+
+
+class Progress:
+    """A progress bar on stderr (a bar on a terminal, a line per step otherwise)."""
+
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self.tty = rt.out.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        pct = 100 * done // total if total else 100
+        if self.tty:
+            bar = "#" * (pct // 4)
+            self.rt.out.stderr.write(f"\r[{bar:<25}] {done}/{total} sent ")
+            if done >= total:
+                self.rt.out.stderr.write("\n")
+            self.rt.out.stderr.flush()
+        else:
+            self.rt.out.note(f"progress: {done}/{total} ({pct}%)")
+
+
+async def send(rt: Runtime) -> int:
+    a = rt.args
+    path = Path(a.file)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise UsageError(f"cannot read {printable(str(path))}: {err.strerror}") from None
+    region = rt.settings.default_region
+    sender = compose.sender(a.sender, region)
+    when = compose.schedule(a.schedule)
+    if a.body is not None:
+        template = a.body
+    else:
+        template = (await compose.find_template(await rt.service(), a.template)).body
+    plan = plan_bulk(data, template, default_region=region)
+    for d in plan.duplicates:
+        rt.out.note(f"line {d.line}: {d.to} repeats line {d.first_line}: skipped")
+    if plan.problems:
+        for p in plan.problems:
+            rt.out.note(f"line {p.line}: {printable(p.reason)}")
+        raise ValidationError(
+            f"{len(plan.problems)} bad row(s) in {printable(str(path))}; nothing was sent",
+            field="file",
+            hint="Fix those lines and run the command again.",
+        )
+    if not plan.rows:
+        raise ValidationError("the CSV has no rows to send", field="file")
+    service = await rt.service()
+    quote = await service.price(
+        [OutgoingSms(to=r.to, body=r.body, sender=sender, schedule=when) for r in plan.rows]
+    )
+    currency = quote.currency.code if quote.currency else ""
+    rt.out.note(
+        f"{len(plan.rows)} message(s), {sum(m.parts for m in quote.messages)} part(s), "
+        f"total {quote.total_price} {currency}".rstrip()
+    )
+    if not a.yes:
+        if not rt.stdin_is_tty:
+            raise UsageError(
+                "refusing to send without confirmation: standard input is not a terminal",
+                hint="Add --yes to send without asking.",
+            )
+        if input("Send now? [y/N] ").strip().lower() not in ("y", "yes"):
+            rt.out.note("nothing sent")
+            return 1
+    job = BulkJob.create(jobs_dir(), plan.rows, sender=sender, schedule=when, source=str(path))
+    rt.out.note(f"bulk job {job.job_id} (resume with 'smstui bulk resume {job.job_id}')")
+    results = Path(a.results) if a.results else path.with_suffix(".results.csv")
+    return await _run(rt, job, results)
+
+
+async def _run(rt: Runtime, job: BulkJob, results_path: Path) -> int:
+    requests = await job.run(await rt.service(), progress=Progress(rt))
+    with results_path.open("w", encoding="utf-8-sig", newline="") as f:
+        write_csv(
+            f,
+            ["line", "to", "status", "message_id", "parts", "price"],
+            (
+                [row.line, row.to, r.status, r.message_id, r.parts, r.price]
+                for i, row in enumerate(job.rows)
+                if (r := job.results.get(i)) is not None
+            ),
+        )
+    accepted = sum(1 for r in job.results.values() if r.accepted)
+    total = sum((r.price or Decimal(0) for r in job.results.values()), Decimal(0))
+    summary = {
+        "job_id": job.job_id,
+        "rows": len(job.rows),
+        "accepted": accepted,
+        "rejected": len(job.results) - accepted,
+        "send_requests": requests,
+        "total_price": total,
+        "results_csv": str(results_path),
+    }
+    if rt.out.json_mode:
+        rt.out.emit_json(summary)
+    else:
+        rt.out.line(
+            f"{accepted} of {len(job.rows)} accepted in {requests} request(s); "
+            f"results in {results_path}"
+        )
+    return 0 if accepted == len(job.rows) else 1
+
+
+async def resume(rt: Runtime) -> int:
+    if rt.args.job_id:
+        path = jobs_dir() / rt.args.job_id
+        if not (path / "job.json").is_file():
+            raise NotFoundError(f"no bulk job {printable(rt.args.job_id)}")
+        job = BulkJob.load(path)
+    else:
+        todo = unfinished_jobs(jobs_dir())
+        if not todo:
+            raise NotFoundError("no unfinished bulk job", hint="'smstui bulk list' shows them all.")
+        if len(todo) > 1:
+            ids = ", ".join(j.job_id for j in todo)
+            raise UsageError(f"several unfinished bulk jobs ({ids}): name one")
+        job = todo[0]
+    results = Path(rt.args.results) if rt.args.results else job.path / "results.csv"
+    if job.source and not rt.args.results:
+        results = Path(job.source).with_suffix(".results.csv")
+    return await _run(rt, job, results)
+
+
+async def list_(rt: Runtime) -> int:
+    jobs = list_jobs(jobs_dir())
+    docs = [
+        {
+            "job_id": j.job_id,
+            "source": j.source,
+            "rows": len(j.rows),
+            "done": j.done_rows,
+            "finished": j.finished,
+        }
+        for j in jobs
+    ]
+    if rt.out.json_mode:
+        rt.out.emit_json(docs)
+    else:
+        rt.out.table(
+            ["JOB", "ROWS", "DONE", "FINISHED", "SOURCE"],
+            [[d["job_id"], d["rows"], d["done"], d["finished"], d["source"]] for d in docs],
+        )
+    return 0
+
+
+HANDLERS = {"bulk send": send, "bulk resume": resume, "bulk list": list_}

@@ -1,0 +1,214 @@
+"""connect, connections, actions, request: Membrane itself (mirrors the `membrane` CLI)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from smstui.cli.runtime import Runtime
+from smstui.core.errors import ConnectionUnusable, UsageError
+from smstui.core.models import Connection
+from smstui.core.safe_text import printable
+
+
+class TerminalConnectUI:
+    """How the resolver talks to the user during ``smstui connect`` (all on stderr)."""
+
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+
+    def show_url(self, url: str, description: str) -> None:
+        self.rt.out.note(
+            f"{printable(description)}\n  open this URL in a browser: {printable(url)}"
+        )
+        self.rt.out.note("waiting for the connection to be completed (Ctrl-C to stop)...")
+
+    def status(self, text: str) -> None:
+        self.rt.out.note(printable(text))
+
+    def choose(self, connections: list[Connection]) -> Connection:
+        ready = [c for c in connections if c.usable]
+        chosen = (ready or connections)[0]
+        self.rt.out.note(f"using connection {printable(chosen.id)} ({printable(chosen.name)})")
+        return chosen
+
+
+def _conn_doc(c: Connection) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "name": c.name,
+        "state": c.state,
+        "connected": c.connected,
+        "usable": c.usable,
+        "error": c.error,
+        "client_action": (
+            {
+                "type": c.client_action.type,
+                "description": c.client_action.description,
+                "url": c.client_action.ui_url,
+            }
+            if c.client_action
+            else None
+        ),
+    }
+
+
+async def connect(rt: Runtime) -> int:
+    resolver = await rt.resolver(TerminalConnectUI(rt))
+    try:
+        connection_id = await resolver.resolve()
+    except ConnectionUnusable as err:
+        if err.state in ("CONFIGURATION_ERROR", "SETUP_FAILED", "CLIENT_ACTION_REQUIRED"):
+            rt.out.note(
+                f"connection {printable(err.connection_id)} is {err.state}: {printable(str(err))}"
+            )
+            if err.ui_url:
+                rt.out.note(f"  fix it here: {printable(err.ui_url)}")
+            if not rt.stdin_is_tty:
+                raise
+            answer = input("Reconnect this same connection now? [Y/n] ")
+            if answer.strip().lower() in ("n", "no"):
+                raise
+            connection_id = await resolver.reconnect(err.connection_id)
+        else:
+            raise
+    client = await rt.client()
+    connection = await client.get_connection(connection_id)
+    if rt.out.json_mode:
+        rt.out.emit_json(_conn_doc(connection))
+    else:
+        rt.out.line(f"connected: {printable(connection.id)} ({connection.state or 'READY'})")
+    return 0 if connection.usable else 3
+
+
+async def connections_list(rt: Runtime) -> int:
+    items = await (await rt.client()).list_connections()
+    if rt.out.json_mode:
+        rt.out.emit_json([_conn_doc(c) for c in items])
+    else:
+        rt.out.table(
+            ["ID", "NAME", "STATE", "USABLE"],
+            [[c.id, c.name, c.state or "", "yes" if c.usable else "no"] for c in items],
+        )
+    return 0
+
+
+async def connections_use(rt: Runtime) -> int:
+    connection = await (await rt.client()).get_connection(rt.args.connection_id)
+    cache, api_url, identity = rt.connection_cache()
+    cache.put(api_url, identity, connection.id)
+    if rt.out.json_mode:
+        rt.out.emit_json(_conn_doc(connection))
+    else:
+        rt.out.line(f"now using {printable(connection.id)} ({connection.state or 'READY'})")
+    return 0
+
+
+async def connections_forget(rt: Runtime) -> int:
+    cache, api_url, identity = rt.connection_cache()
+    cache.forget(api_url, identity)
+    if rt.out.json_mode:
+        rt.out.emit_json({"forgotten": True})
+    else:
+        rt.out.line("forgot the remembered connection; the next command finds or creates one")
+    return 0
+
+
+async def actions_list(rt: Runtime) -> int:
+    cid = await rt.connection_id()
+    items = await (await rt.client()).list_actions(cid, intent=rt.args.intent, limit=rt.args.limit)
+    if rt.out.json_mode:
+        rt.out.emit_json(
+            [
+                {
+                    "id": a.id,
+                    "key": a.key,
+                    "name": a.name,
+                    "description": a.description,
+                    "input_schema": a.input_schema,
+                }
+                for a in items
+            ]
+        )
+    else:
+        rt.out.table(["KEY", "NAME", "ID"], [[a.key, a.name, a.id] for a in items])
+    return 0
+
+
+def _json_arg(text: str, what: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError as err:
+        raise UsageError(f"{what} is not valid JSON: {err}") from None
+
+
+async def actions_run(rt: Runtime) -> int:
+    payload = _json_arg(rt.args.input, "--input")
+    if not isinstance(payload, dict):
+        raise UsageError("--input must be a JSON object")
+    cid = await rt.connection_id()
+    result = await (await rt.client()).act(cid, rt.args.key, payload)
+    rt.out.emit_json({"output": result.output, "action_run_id": result.action_run_id})
+    return 0
+
+
+def _pairs(items: list[str], sep: str, what: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        key, found, value = item.partition(sep)
+        if not found or not key.strip():
+            raise UsageError(f"{what} {item!r} must look like KEY{sep}VALUE")
+        out[key.strip()] = value.strip() if sep == ":" else value
+    return out
+
+
+async def request(rt: Runtime) -> int:
+    a = rt.args
+    data: Any = None
+    if a.json_body is not None:
+        data = _json_arg(a.json_body, "--json-body")
+    elif a.data is not None:
+        data = a.data
+        if not a.raw_data:
+            try:
+                data = json.loads(a.data)  # like `membrane request -d`: JSON text is parsed
+            except ValueError:
+                data = a.data
+    headers = _pairs(a.header, ":", "header")
+    query = _pairs(a.query, "=", "--query")
+    params = _pairs(a.path_param, "=", "--path-param")
+    cid = await rt.connection_id()
+    response = await (await rt.client()).request(
+        cid,
+        a.path,
+        method=a.method,
+        query=query or None,
+        headers=headers or None,
+        data=data,
+        path_parameters=params or None,
+    )
+    body = response.body if response.raw is None else response.raw
+    if rt.out.json_mode:
+        rt.out.emit_json({"status": response.status, "headers": response.headers, "body": body})
+    else:
+        rt.out.line(f"status: {response.status if response.status is not None else 'unknown'}")
+        if response.raw is not None:
+            rt.out.note("(the answer had neither 'data' nor 'body': showing it whole)")
+        from smstui.cli.output import dumps
+
+        rt.out.line(
+            dumps(body) if not isinstance(body, str) else printable(body, keep_newlines=True)
+        )
+    status = response.status or 200
+    return 0 if status < 400 else (3 if status in (401, 403) else 4 if status == 404 else 1)
+
+
+HANDLERS = {
+    "connect": connect,
+    "connections list": connections_list,
+    "connections use": connections_use,
+    "connections forget": connections_forget,
+    "actions list": actions_list,
+    "actions run": actions_run,
+    "request": request,
+}

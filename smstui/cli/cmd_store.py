@@ -1,0 +1,157 @@
+"""history, inbox, receipts, export: reading messages (from the local store after a sync)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from smstui.cli.runtime import Runtime
+from smstui.cli.when import parse_when
+from smstui.core.errors import UsageError
+from smstui.core.export import HISTORY_COLUMNS, export_history, history_row, write_csv
+from smstui.core.store import MessageStore, StoredMessage
+from smstui.core.store_query import MessageFilter
+
+
+def _filters(rt: Runtime, **extra: Any) -> MessageFilter:
+    a = rt.args
+    return MessageFilter(
+        statuses=frozenset({a.status}) if getattr(a, "status", None) else None,
+        date_from=parse_when(a.since, future=False) if getattr(a, "since", None) else None,
+        date_to=parse_when(a.until, future=False) if getattr(a, "until", None) else None,
+        text=getattr(a, "search", None) or None,
+        **extra,
+    )
+
+
+async def _synced_store(rt: Runtime, *, history: bool = True) -> MessageStore:
+    store = await rt.store()
+    if getattr(rt.args, "sync", True):
+        from smstui.core.sync import sync_all
+
+        await sync_all(await rt.service(), store, history=history)
+    return store
+
+
+def _iter(
+    store: MessageStore, filters: MessageFilter, limit: int | None
+) -> Iterator[StoredMessage]:
+    after = None
+    seen = 0
+    while True:
+        page = store.page(after=after, limit=500, filters=filters)
+        for row in page.rows:
+            if limit is not None and seen >= limit:
+                return
+            seen += 1
+            yield row
+        if page.next is None:
+            return
+        after = page.next
+
+
+async def history(rt: Runtime) -> int:
+    if rt.args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    store = await _synced_store(rt)
+    rows = list(_iter(store, _filters(rt), rt.args.limit))
+    if rt.out.json_mode:
+        rt.out.emit_json(
+            [
+                {
+                    "message_id": m.message_id,
+                    "direction": m.direction,
+                    "to": m.to,
+                    "from": m.sender,
+                    "body": m.body,
+                    "status": m.status,
+                    "date": m.date,
+                    "parts": m.parts,
+                    "price": m.price,
+                }
+                for m in rows
+            ]
+        )
+        return 0
+    rt.out.table(
+        ["DATE", "DIR", "TO", "FROM", "STATUS", "BODY"],
+        [[m.date, m.direction, m.to, m.sender, m.status, m.body] for m in rows],
+    )
+    return 0
+
+
+async def inbox(rt: Runtime) -> int:
+    store = await _synced_store(rt, history=False)
+    filters = MessageFilter(direction="in", unread_only=rt.args.unread)
+    rows = list(_iter(store, filters, rt.args.limit))
+    if rt.args.mark_read and rows:
+        service = await rt.service()
+        for m in rows:
+            if not m.read:
+                await service.mark_inbound_read(message_id=m.message_id)
+        store.mark_inbound_read(m.message_id for m in rows)
+    if rt.out.json_mode:
+        rt.out.emit_json(
+            [
+                {
+                    "message_id": m.message_id,
+                    "from": m.sender,
+                    "to": m.to,
+                    "body": m.body,
+                    "date": m.date,
+                    "reply_to": m.reply_to,
+                }
+                for m in rows
+            ]
+        )
+        return 0
+    rt.out.table(
+        ["DATE", "FROM", "TO", "", "BODY"],
+        [[m.date, m.sender, m.to, "" if m.read else "new", m.body] for m in rows],
+    )
+    return 0
+
+
+async def receipts(rt: Runtime) -> int:
+    page = await (await rt.service()).receipts(limit=max(1, min(rt.args.limit, 100)))
+    items = page.items[: rt.args.limit]
+    if rt.out.json_mode:
+        rt.out.emit_json(
+            [
+                {
+                    "message_id": r.message_id,
+                    "status_code": r.status_code,
+                    "status_text": r.status_text,
+                    "date": r.date,
+                    "error_code": r.error_code,
+                    "error_text": r.error_text,
+                }
+                for r in items
+            ]
+        )
+        return 0
+    rt.out.table(
+        ["DATE", "MESSAGE ID", "CODE", "STATUS"],
+        [[r.date, r.message_id, r.status_code, r.status_text] for r in items],
+    )
+    return 0
+
+
+async def export(rt: Runtime) -> int:
+    store = await _synced_store(rt)
+    rows = _iter(store, _filters(rt), None)
+    target = rt.args.csv
+    if target == "-":
+        count = write_csv(sys.stdout, HISTORY_COLUMNS, (history_row(m) for m in rows))
+    else:
+        count = export_history(Path(target), rows)
+    if rt.out.json_mode and target != "-":
+        rt.out.emit_json({"exported": count, "path": str(Path(target).resolve())})
+    else:
+        rt.out.note(f"exported {count} message(s)" + ("" if target == "-" else f" to {target}"))
+    return 0
+
+
+HANDLERS = {"history": history, "inbox": inbox, "receipts": receipts, "export": export}

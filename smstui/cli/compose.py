@@ -1,0 +1,88 @@
+"""Turn send/price/bulk arguments into validated parts: recipients, body, sender, schedule."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from smstui.cli.when import parse_when
+from smstui.core.errors import NotFoundError, ValidationError
+from smstui.core.models import OutgoingSms, Template
+from smstui.core.phone import parse_recipients, validate_sender_id
+from smstui.core.safe_text import printable
+from smstui.core.sms_service import SmsService
+
+
+def recipients(raw: list[str], region: str) -> list[str]:
+    parsed = parse_recipients("\n".join(raw), region)
+    if parsed.invalid:
+        bad = "; ".join(f"{printable(r)}: {printable(why)}" for r, why in parsed.invalid)
+        raise ValidationError(f"invalid recipient(s): {bad}", field="to")
+    if not parsed.valid:
+        raise ValidationError("no recipient given", field="to")
+    return parsed.valid
+
+
+def read_text(value: str) -> str:
+    """``-`` means standard input (so a body can be piped in)."""
+    text = sys.stdin.read() if value == "-" else value
+    if value == "-":
+        text = text.removesuffix("\n")
+    if not text.strip():
+        raise ValidationError("the message is empty", field="body")
+    return text
+
+
+async def find_template(service: SmsService, wanted: str) -> Template:
+    """By id, else by name (case-insensitive); a name matching several is an error."""
+    templates: list[Template] = []
+    page_no = 1
+    while True:
+        page = await service.list_templates(page=page_no, limit=100)
+        templates.extend(page.items)
+        if not page.has_next or not page.items:
+            break
+        page_no = page.page + 1
+    for t in templates:
+        if t.template_id == wanted.strip():
+            return t
+    named = [t for t in templates if t.name.casefold() == wanted.strip().casefold()]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        ids = ", ".join(t.template_id for t in named)
+        raise ValidationError(
+            f"several templates are named {printable(wanted)!r} (ids {ids})", field="template"
+        )
+    raise NotFoundError(
+        f"no template {printable(wanted)!r}", hint="List them with 'smstui templates list'."
+    )
+
+
+def sender(raw: str | None, region: str) -> str | None:
+    return validate_sender_id(raw, region) if raw else None
+
+
+def schedule(raw: str | None) -> datetime | None:
+    return parse_when(raw, future=True) if raw else None
+
+
+async def build_messages(
+    service: Callable[[], Awaitable[SmsService]],
+    *,
+    to: list[str],
+    body: str | None,
+    template: str | None,
+    from_: str | None,
+    when: str | None,
+    region: str,
+) -> list[OutgoingSms]:
+    numbers = recipients(to, region)
+    who = sender(from_, region)
+    at = schedule(when)
+    if body is not None:
+        text = read_text(body)
+    else:
+        text = (await find_template(await service(), template or "")).body
+    return [OutgoingSms(to=n, body=text, sender=who, schedule=at) for n in numbers]
