@@ -1,0 +1,1 @@
+"""The Textual terminal app (``smstui`` with no subcommand)."""

@@ -1,0 +1,411 @@
+"""The smstui terminal app: header, four tabs, footer, palette, help, themes, keymap.
+
+The first frame is drawn from the local store and the cached connection only: connecting,
+reading the account and syncing all happen in workers after mount, so a slow network never
+delays the UI.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, ClassVar, TypeVar
+
+from rich.text import Text
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+from smstui.core.config import Settings, load_settings, save_setting
+from smstui.core.errors import SmstuiError
+from smstui.core.models import Account, Connection
+from smstui.ui.backend import Backend, ConnectionState
+from smstui.ui.commands import SmsCommands
+from smstui.ui.safe_text import plain
+from smstui.ui.screens.help import HelpScreen, active_bindings
+
+if TYPE_CHECKING:
+    from smstui.ui.screens.connect import ConnectScreen
+
+T = TypeVar("T")
+
+TABS = ("compose", "inbox", "history", "templates")
+TAB_TITLES = {
+    "compose": "Compose",
+    "inbox": "Inbox",
+    "history": "History",
+    "templates": "Templates",
+}
+#: the theme pair "toggle theme" switches between; ansi-* use the terminal's own colours (SSH)
+THEME_PAIR = ("textual-dark", "ansi-dark")
+SANDBOX_BADGE = " SANDBOX — nothing leaves this machine "
+
+
+def describe_error(err: BaseException) -> str:
+    """One line for a notification: the error's message and hint, never a traceback."""
+    if isinstance(err, SmstuiError):
+        return f"{err.message}\n{err.hint}" if err.hint else err.message
+    if isinstance(err, TimeoutError):
+        return "The request timed out. Check the network connection and try again."
+    return f"Unexpected error ({type(err).__name__}). Try again; the app is still usable."
+
+
+class StatusBar(Horizontal):
+    """Account, balance and connection state; the SANDBOX badge when on the sandbox."""
+
+    DEFAULT_CSS = """
+    StatusBar { height: 1; dock: top; background: $panel; }
+    StatusBar > #app-title { width: auto; padding: 0 1; text-style: bold; background: $primary; color: $text; }
+    StatusBar > #sandbox-badge { width: auto; background: $warning; color: $background; text-style: bold; }
+    StatusBar > #account { width: 1fr; padding: 0 1; }
+    StatusBar > #connection { width: auto; padding: 0 1; }
+    """
+
+    def __init__(self, sandbox: bool) -> None:
+        super().__init__()
+        self._sandbox = sandbox
+
+    def compose(self) -> ComposeResult:
+        yield Static("smstui", id="app-title")
+        badge = Static(SANDBOX_BADGE, id="sandbox-badge")
+        badge.display = self._sandbox
+        yield badge
+        yield Static("Account: loading…", id="account")
+        yield Static("offline", id="connection")
+
+    def show_account(self, account: Account) -> None:
+        text = Text(end="")
+        text.append_text(plain(account.account_name or account.username))
+        balance = (
+            account.currency.format(account.balance) if account.currency else f"{account.balance}"
+        )
+        text.append(f"  balance {balance}")
+        self.query_one("#account", Static).update(text)
+
+    def set_sandbox(self, sandbox: bool) -> None:
+        self.query_one("#sandbox-badge").display = sandbox
+
+    def show_connection(self, state: ConnectionState, detail: str = "") -> None:
+        label = {
+            "offline": "○ offline",
+            "connecting": "◌ connecting…",
+            "ready": "● connected",
+            "error": "✖ error",
+        }[state]
+        widget = self.query_one("#connection", Static)
+        widget.update(Text(label + (f" · {detail}" if detail else ""), end=""))
+        for name in ("offline", "connecting", "ready", "error"):
+            widget.set_class(name == state, f"-{name}")
+
+
+class AppConnectUI:
+    """``ConnectUI`` during start-up: status in the header; a URL opens the connect screen."""
+
+    def __init__(self, app: SmsApp) -> None:
+        self.app = app
+        self.screen: ConnectScreen | None = None
+
+    def _connect_screen(self) -> ConnectScreen:
+        from smstui.ui.screens.connect import ConnectScreen
+
+        if self.screen is None or not self.screen.is_attached:
+            self.screen = ConnectScreen()
+            self.app.push_screen(self.screen, self.app._after_connection_screen)
+        return self.screen
+
+    def show_url(self, url: str, description: str) -> None:
+        self._connect_screen().show_url_when_ready(url, description)
+
+    def status(self, text: str) -> None:
+        self.app.set_connection_state("connecting", text)
+
+    def choose(self, connections: list[Connection]) -> Connection:
+        return connections[0]
+
+
+class SmsApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "smstui"
+    COMMANDS: ClassVar = App.COMMANDS | {SmsCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "show_tab('compose')", "Compose", show=False, id="app.tab.compose"),
+        Binding("2", "show_tab('inbox')", "Inbox", show=False, id="app.tab.inbox"),
+        Binding("3", "show_tab('history')", "History", show=False, id="app.tab.history"),
+        Binding("4", "show_tab('templates')", "Templates", show=False, id="app.tab.templates"),
+        Binding("ctrl+pagedown", "cycle_tab(1)", "Next tab", show=False, id="app.tab.next"),
+        Binding("ctrl+pageup", "cycle_tab(-1)", "Previous tab", show=False, id="app.tab.previous"),
+        Binding("f1", "help", "Help", id="app.help"),
+        Binding("ctrl+r", "sync_now", "Sync", id="app.sync"),
+        Binding("ctrl+p", "command_palette", "Commands", id="app.palette"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        theme: str = "textual-dark",
+        keymap: dict[str, str] | None = None,
+        sync_interval: float = 30.0,
+        first_run: bool = False,
+        backend_factory: Callable[[bool], Backend] | None = None,
+        save_theme: Callable[[str], object] | None = None,
+        handle_hangup: bool = False,
+    ) -> None:
+        super().__init__()
+        self.backend = backend
+        self._initial_theme = theme
+        self._keymap = dict(keymap or {})
+        self.sync_interval = sync_interval
+        self._first_run = first_run
+        self._backend_factory = backend_factory
+        self._save_theme = save_theme
+        self._handle_hangup = handle_hangup
+        self._sync_timer: Timer | None = None
+        self.connection_state: ConnectionState = "offline"
+        self.account: Account | None = None
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        from smstui.ui.compose_tab import ComposeTab
+
+        yield StatusBar(self.backend.sandbox)
+        with TabbedContent(initial="compose", id="tabs"):
+            # Only Compose is built for the first frame; the others on first open.
+            with TabPane("1 Compose", id="compose"):
+                yield ComposeTab()
+            yield TabPane("2 Inbox", id="inbox")
+            yield TabPane("3 History", id="history")
+            yield TabPane("4 Templates", id="templates")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        if self._handle_hangup:
+            # the SSH session or terminal went away: leave cleanly, not via a dead-tty traceback
+            with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
+                asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
+        if self._keymap:
+            self.set_keymap(self._keymap)
+        if self._initial_theme in self.available_themes:
+            self.theme = self._initial_theme
+        else:
+            self.notify(
+                f"Unknown theme {self._initial_theme!r}; using the default.", severity="warning"
+            )
+        self.theme_changed_signal.subscribe(self, self._on_theme_changed)
+        self.start_backend()
+        if self._first_run:
+            self.action_connection()
+
+    def _on_theme_changed(self, theme: object) -> None:
+        if self._save_theme is not None:
+            try:
+                self._save_theme(self.theme)
+            except (OSError, SmstuiError) as err:
+                self.notify(f"Could not save the theme: {describe_error(err)}", severity="warning")
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        pane = event.pane
+        if pane.id and not pane.children:
+            pane.mount(self._build_tab(pane.id))
+
+    def _build_tab(self, tab: str) -> Widget:
+        # imported here so the first frame does not pay for modules it does not show
+        if tab == "inbox":
+            from smstui.ui.inbox_tab import InboxTab
+
+            return InboxTab()
+        if tab == "history":
+            from smstui.ui.history_tab import HistoryTab
+
+            return HistoryTab()
+        from smstui.ui.templates_tab import TemplatesTab
+
+        return TemplatesTab()
+
+    def tab_widget(self, tab: str) -> Widget | None:
+        pane = self.query_one(f"#{tab}", TabPane)
+        return pane.children[0] if pane.children else None
+
+    @property
+    def status_bar(self) -> StatusBar:
+        return self.query_one(StatusBar)
+
+    # ------------------------------------------------------------------ background work
+
+    async def guarded(self, what: str, call: Awaitable[T]) -> T | None:
+        """Await ``call``; on failure notify the user (never a traceback) and return None."""
+        try:
+            return await call
+        except asyncio.CancelledError:
+            raise
+        except Exception as err:  # the UI must survive anything the core lets escape
+            self.notify(describe_error(err), title=f"{what} failed", severity="error", timeout=8)
+            return None
+
+    def set_connection_state(self, state: ConnectionState, detail: str = "") -> None:
+        self.connection_state = state
+        self.status_bar.show_connection(state, detail)
+
+    @work(exclusive=True, group="connect", exit_on_error=False)
+    async def start_backend(self) -> None:
+        self.set_connection_state("connecting")
+        try:
+            await self.backend.connect(AppConnectUI(self))
+        except asyncio.CancelledError:
+            raise
+        except Exception as err:
+            self.set_connection_state("error")
+            self.notify(
+                describe_error(err), title="Could not connect", severity="error", timeout=10
+            )
+            return
+        self.set_connection_state("ready")
+        await self.refresh_account()
+        await self._sync()
+        if self._sync_timer is None and self.sync_interval > 0:
+            self._sync_timer = self.set_interval(self.sync_interval, self.action_sync_now)
+
+    async def refresh_account(self) -> None:
+        account = await self.guarded("Reading the account", self.backend.account())
+        if account is not None:
+            self.account = account
+            self.status_bar.show_account(account)
+            compose = self.tab_widget("compose")
+            if compose is not None and hasattr(compose, "set_part_cap"):
+                compose.set_part_cap(account.part_cap)
+
+    async def _sync(self) -> None:
+        if self.connection_state != "ready":
+            return
+        self.set_connection_state("ready", "syncing…")
+        changed = await self.guarded("Sync", self.backend.sync())
+        self.set_connection_state("ready")
+        if changed:
+            self.refresh_lists()
+
+    @work(exclusive=True, group="sync", exit_on_error=False)
+    async def action_sync_now(self) -> None:
+        await self._sync()
+
+    def refresh_lists(self) -> None:
+        """The store changed: every mounted list re-reads what it shows."""
+        for tab in ("inbox", "history", "templates"):
+            widget = self.tab_widget(tab)
+            if widget is not None and hasattr(widget, "reload"):
+                widget.reload()
+
+    # ------------------------------------------------------------------ actions
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def action_cycle_tab(self, step: int) -> None:
+        tabs = self.query_one(TabbedContent)
+        index = TABS.index(tabs.active) if tabs.active in TABS else 0
+        tabs.active = TABS[(index + step) % len(TABS)]
+
+    def action_help(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        title = f"Keys — {TAB_TITLES.get(tabs.active, 'smstui')}"
+        grouped: dict[str, list[tuple[str, Binding]]] = {}
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            grouped.setdefault(binding.id or binding.action, []).append((key, binding))
+        self.push_screen(HelpScreen(title, active_bindings(grouped)))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = THEME_PAIR[1] if self.theme == THEME_PAIR[0] else THEME_PAIR[0]
+
+    def action_send(self) -> None:
+        self.action_show_tab("compose")
+        compose = self.tab_widget("compose")
+        if compose is not None and hasattr(compose, "action_send"):
+            compose.action_send()
+
+    def action_new_template(self) -> None:
+        self.open_tab_then("templates", "action_new")
+
+    def action_copy_message_id(self) -> None:
+        self.open_tab_then("history", "action_copy_id")
+
+    def action_export_csv(self) -> None:
+        self.open_tab_then("history", "action_export")
+
+    def open_tab_then(self, tab: str, method: str, *args: object) -> None:
+        """Switch to ``tab`` (building it if needed) and call one of its methods."""
+        self.action_show_tab(tab)
+
+        def call() -> None:
+            widget = self.tab_widget(tab)
+            if widget is not None:
+                getattr(widget, method)(*args)
+
+        self.call_after_refresh(call)
+
+    def open_compose(self, *, to: str = "", body: str | None = None) -> None:
+        """Reply, resend and "use template" land here: Compose prefilled."""
+        self.action_show_tab("compose")
+        compose = self.tab_widget("compose")
+        if compose is not None and hasattr(compose, "prefill"):
+            compose.prefill(to=to, body=body)
+
+    def action_connection(self) -> None:
+        from smstui.ui.screens.connect import ConnectScreen
+
+        self.push_screen(ConnectScreen(), self._after_connection_screen)
+
+    def _after_connection_screen(self, choice: str | None) -> None:
+        if choice in ("sandbox", "credentials") and self._backend_factory is not None:
+            self._swap_backend(choice == "sandbox")
+        elif choice == "reconnected":
+            self.start_backend()
+
+    @work(exclusive=True, group="connect", exit_on_error=False)
+    async def _swap_backend(self, sandbox: bool) -> None:
+        assert self._backend_factory is not None
+        old = self.backend
+        try:
+            self.backend = self._backend_factory(sandbox)
+        except Exception as err:
+            self.notify(describe_error(err), title="Could not switch", severity="error")
+            return
+        await self.guarded("Closing the old connection", old.aclose())
+        self.status_bar.set_sandbox(self.backend.sandbox)
+        self.refresh_lists()
+        self.start_backend()
+
+    async def on_unmount(self) -> None:
+        # closing must never turn a clean exit into a traceback
+        with contextlib.suppress(Exception):
+            await self.backend.aclose()
+
+
+def run_app(settings: Settings) -> int:
+    """Entry point used by the CLI when ``smstui`` is run with no subcommand."""
+    from smstui.ui.core_backend import CoreBackend
+
+    def backend_for(sandbox: bool) -> Backend:
+        fresh = load_settings(flags={"sandbox": True} if sandbox else None)
+        return CoreBackend.from_settings(fresh)
+
+    backend = CoreBackend.from_settings(settings)
+    app = SmsApp(
+        backend,
+        theme=settings.theme,
+        keymap=settings.keymap,
+        sync_interval=settings.sync_interval,
+        first_run=not settings.has_credentials and not settings.sandbox,
+        save_theme=lambda name: save_setting("theme", name),
+        handle_hangup=True,
+        backend_factory=backend_for,
+    )
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,214 @@
+"""History: every message in the store, virtual list + filters + search + detail pane."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Input, Select, Static
+
+from smstui.core.config import data_dir
+from smstui.core.errors import SmstuiError
+from smstui.core.export import export_history
+from smstui.core.models import HistoryMessage
+from smstui.core.phone import normalise_number
+from smstui.core.store import MessageFilter, StoredMessage
+from smstui.ui.message_view import as_history, message_detail, message_row
+from smstui.ui.screens.confirm import ConfirmScreen
+from smstui.ui.store_source import StoreSource
+from smstui.ui.widgets.virtual_list import VirtualList
+
+if TYPE_CHECKING:
+    from smstui.ui.app import SmsApp
+
+STATUSES = ("Queued", "Sent", "Completed", "Scheduled", "Failed", "Cancelled", "Received")
+
+
+def parse_day(text: str) -> datetime | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").astimezone().astimezone(UTC)
+    except ValueError:
+        raise SmstuiError("Dates look like 2025-12-31") from None
+
+
+class HistoryTab(Vertical):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", "Search", id="history.search"),
+        Binding("c", "cancel_scheduled", "Cancel scheduled", id="history.cancel"),
+        Binding("r", "resend", "Resend", id="history.resend"),
+        Binding("y", "copy_id", "Copy id", id="history.copy_id"),
+        Binding("e", "export", "Export CSV", id="history.export"),
+        Binding("escape", "clear_search", "Clear search", show=False, id="history.clear_search"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="history-tab")
+
+    @property
+    def sms_app(self) -> SmsApp:
+        return cast("SmsApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="history-filters", classes="row"):
+            yield Select[str](((s, s) for s in STATUSES), prompt="Any status", id="status-filter")
+            yield Input(placeholder="number", id="number-filter")
+            yield Input(placeholder="from YYYY-MM-DD", id="from-filter", max_length=10)
+            yield Input(placeholder="to YYYY-MM-DD", id="to-filter", max_length=10)
+        yield Input(placeholder="/ search message text", id="history-search")
+        with Horizontal(id="history-main"):
+            yield VirtualList[StoredMessage](
+                StoreSource(self.sms_app.backend.store),
+                message_row,
+                empty_text="No messages match.",
+                id="history-list",
+            )
+            with VerticalScroll(id="history-detail-scroll"):
+                yield Static("", id="history-detail")
+
+    def on_mount(self) -> None:
+        self.query_one("#history-list").focus()
+        self._show_detail(self.message_list.current)
+
+    @property
+    def message_list(self) -> VirtualList[StoredMessage]:
+        return cast("VirtualList[StoredMessage]", self.query_one("#history-list", VirtualList))
+
+    def reload(self) -> None:
+        self.message_list.reload()
+        self._show_detail(self.message_list.current)
+
+    # ------------------------------------------------------------------ filters
+
+    def current_filter(self) -> MessageFilter:
+        status = self.query_one("#status-filter", Select).value
+        number = self.query_one("#number-filter", Input).value.strip()
+        if number:
+            # a partial number stays as typed
+            with contextlib.suppress(SmstuiError):
+                number = normalise_number(number, self.sms_app.backend.default_region)
+        day_to = parse_day(self.query_one("#to-filter", Input).value)
+        return MessageFilter(
+            statuses=frozenset({status}) if isinstance(status, str) else None,
+            number=number or None,
+            date_from=parse_day(self.query_one("#from-filter", Input).value),
+            date_to=day_to + timedelta(days=1) if day_to else None,
+            text=self.query_one("#history-search", Input).value or None,
+        )
+
+    @on(Select.Changed, "#status-filter")
+    @on(Input.Changed, "#number-filter")
+    @on(Input.Changed, "#from-filter")
+    @on(Input.Changed, "#to-filter")
+    @on(Input.Changed, "#history-search")
+    def apply_filter(self) -> None:
+        try:
+            flt = self.current_filter()
+        except SmstuiError:
+            return  # a half-typed date: keep the current list until it parses
+        self.message_list.set_source(StoreSource(self.sms_app.backend.store, flt))
+        self._show_detail(self.message_list.current)
+
+    def action_search(self) -> None:
+        search = self.query_one("#history-search", Input)
+        search.add_class("-visible")
+        search.focus()
+
+    @on(Input.Submitted, "#history-search")
+    def _search_done(self) -> None:
+        self.message_list.focus()
+
+    def action_clear_search(self) -> None:
+        search = self.query_one("#history-search", Input)
+        if search.value:
+            search.value = ""
+        search.remove_class("-visible")
+        self.message_list.focus()
+
+    # ------------------------------------------------------------------ detail
+
+    @on(VirtualList.Highlighted, "#history-list")
+    def _highlighted(self, event: VirtualList.Highlighted) -> None:
+        self._show_detail(event.row)
+
+    def _show_detail(self, m: StoredMessage | None) -> None:
+        detail = self.query_one("#history-detail", Static)
+        detail.update(message_detail(m) if m is not None else "")
+
+    # ------------------------------------------------------------------ actions
+
+    def action_copy_id(self) -> None:
+        m = self.message_list.current
+        if m is None:
+            self.notify("No message selected.", severity="warning")
+            return
+        self.app.copy_to_clipboard(m.message_id)
+        self.notify(f"Copied {m.message_id}")
+
+    def action_resend(self) -> None:
+        m = self.message_list.current
+        if m is None:
+            return
+        self.sms_app.open_compose(to=m.to if m.direction == "out" else m.sender, body=m.body)
+
+    def action_cancel_scheduled(self) -> None:
+        m = self.message_list.current
+        if m is None or m.status.lower() != "scheduled":
+            self.notify("Only a scheduled message can be cancelled.", severity="warning")
+            return
+        self._cancel(m)
+
+    @work(exclusive=True, group="cancel", exit_on_error=False)
+    async def _cancel(self, m: StoredMessage) -> None:
+        app = self.sms_app
+        when = m.schedule.astimezone().strftime("%Y-%m-%d %H:%M") if m.schedule else "later"
+        question = ConfirmScreen(
+            "Cancel this scheduled message?", f"To {m.to}, scheduled for {when}"
+        )
+        if not await app.push_screen_wait(question):
+            return
+        self.loading = True
+        try:
+            done = await app.guarded("Cancel", app.backend.cancel(m.message_id))
+        finally:
+            self.loading = False
+        if done:
+            self.reload()
+
+    def action_export(self) -> None:
+        try:
+            flt = self.current_filter()
+        except SmstuiError as err:
+            self.notify(err.message, severity="error")
+            return
+        self._export(flt)
+
+    @work(exclusive=True, group="export", exit_on_error=False, thread=True)
+    def _export(self, flt: MessageFilter) -> None:
+        store = self.sms_app.backend.store
+        path = Path(data_dir()) / f"history-{datetime.now():%Y%m%d-%H%M%S}.csv"
+
+        def rows() -> Iterator[HistoryMessage]:
+            page = store.page(limit=1000, filters=flt)
+            while True:
+                yield from (as_history(m) for m in page.rows)
+                if page.next is None:
+                    return
+                page = store.page(after=page.next, limit=1000, filters=flt)
+
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            count = export_history(path, rows())
+        except (OSError, SmstuiError) as err:
+            self.app.call_from_thread(self.notify, f"Export failed: {err}", severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"Exported {count} messages to {path}")

@@ -1,0 +1,96 @@
+"""Inbox: replies and inbound messages, newest first, unread marked; conversation per number."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from smstui.core.store import MessageFilter, StoredMessage
+from smstui.ui.message_view import message_row
+from smstui.ui.screens.conversation import ConversationScreen
+from smstui.ui.store_source import StoreSource
+from smstui.ui.widgets.virtual_list import VirtualList
+
+if TYPE_CHECKING:
+    from smstui.ui.app import SmsApp
+
+INBOUND = MessageFilter(direction="in")
+
+
+class InboxTab(Vertical):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "reply", "Reply", id="inbox.reply"),
+        Binding("m", "mark_read", "Mark read", id="inbox.mark_read"),
+        Binding("s", "app.sync_now", "Sync now", id="inbox.sync"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="inbox-tab")
+
+    @property
+    def sms_app(self) -> SmsApp:
+        return cast("SmsApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="inbox-summary")
+        yield VirtualList[StoredMessage](
+            StoreSource(self.sms_app.backend.store, INBOUND),
+            message_row,
+            empty_text="No inbound messages yet. Replies appear here after a sync.",
+            id="inbox-list",
+        )
+
+    def on_mount(self) -> None:
+        self.inbox_list.focus()
+        self._summarise()
+
+    @property
+    def inbox_list(self) -> VirtualList[StoredMessage]:
+        return cast("VirtualList[StoredMessage]", self.query_one("#inbox-list", VirtualList))
+
+    def _summarise(self) -> None:
+        store = self.sms_app.backend.store
+        unread = store.count(MessageFilter(direction="in", unread_only=True))
+        total = self.inbox_list.row_count
+        self.query_one("#inbox-summary", Static).update(
+            f"{total} inbound, {unread} unread · Enter: conversation · r: reply · m: mark read"
+        )
+
+    def reload(self) -> None:
+        self.inbox_list.reload()
+        self._summarise()
+
+    @on(VirtualList.Selected, "#inbox-list")
+    def _open(self, event: VirtualList.Selected) -> None:
+        if event.row is not None:
+            self.open_conversation(event.row)
+
+    def open_conversation(self, m: StoredMessage) -> None:
+        self.sms_app.push_screen(ConversationScreen(m.sender), self._after_conversation)
+        if not m.read:
+            self._mark([m.message_id])
+
+    def _after_conversation(self, reply_to: str | None) -> None:
+        if reply_to:
+            self.sms_app.open_compose(to=reply_to)
+
+    def action_reply(self) -> None:
+        m = self.inbox_list.current
+        if m is not None:
+            self.sms_app.open_compose(to=m.sender)
+
+    def action_mark_read(self) -> None:
+        m = self.inbox_list.current
+        if m is not None and not m.read:
+            self._mark([m.message_id])
+
+    @work(group="mark-read", exit_on_error=False)
+    async def _mark(self, ids: list[str]) -> None:
+        app = self.sms_app
+        await app.guarded("Mark read", app.backend.mark_read(ids))
+        self.reload()

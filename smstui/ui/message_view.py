@@ -1,0 +1,101 @@
+"""How one stored message is drawn: a list row and a detail pane. All text is untrusted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+
+from smstui.core.models import HistoryMessage
+from smstui.core.store import StoredMessage
+from smstui.ui.safe_text import one_line, plain
+
+STATUS_STYLES = {
+    "failed": "red",
+    "cancelled": "dim",
+    "scheduled": "cyan",
+    "received": "magenta",
+    "delivered": "green",
+}
+
+
+def status_of(m: StoredMessage) -> str:
+    """The status a user cares about: the receipt's verdict when there is one."""
+    if m.direction == "out" and m.status_code == "201":
+        return "Delivered"
+    if m.direction == "out" and m.status_code in {"300", "301", "302"}:
+        return "Failed"
+    return m.status
+
+
+def local_time(when: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return when.astimezone().strftime(fmt) if when else "—"
+
+
+def message_row(m: StoredMessage, width: int) -> Text:
+    arrow = "→" if m.direction == "out" else "←"
+    number = m.to if m.direction == "out" else m.sender
+    status = status_of(m)
+    text = Text(end="", no_wrap=True)
+    if m.direction == "in" and not m.read:
+        text.append("● ", style="bold magenta")
+    else:
+        text.append("  ")
+    text.append(local_time(m.date, "%m-%d %H:%M"), style="dim")
+    text.append(f" {arrow} ")
+    text.append(one_line(number, 16).ljust(16))
+    text.append(" ")
+    text.append(status[:10].ljust(10), style=STATUS_STYLES.get(status.lower(), ""))
+    text.append(" ")
+    used = text.cell_len
+    text.append(one_line(m.body, max(1, width - used)))
+    return text
+
+
+def message_detail(m: StoredMessage) -> Text:
+    text = Text(end="")
+
+    def field(label: str, value: str | None) -> None:
+        if value:
+            text.append(f"{label}: ", style="bold")
+            text.append_text(plain(value))
+            text.append("\n")
+
+    field("Message id", m.message_id)
+    field("Direction", "outbound" if m.direction == "out" else "inbound")
+    field("To", m.to)
+    field("From", m.sender)
+    field("Status", status_of(m))
+    field("Date", local_time(m.date))
+    field("Scheduled for", local_time(m.schedule) if m.schedule else None)
+    field("Parts", str(m.parts) if m.parts else None)
+    field("Price", f"{m.price}" if m.price is not None else None)
+    if m.status_code or m.status_text:
+        field("Receipt", f"{m.status_code or ''} {m.status_text or ''}".strip())
+    field("Receipt at", local_time(m.receipt_at) if m.receipt_at else None)
+    if m.error_code or m.error_text:
+        field("Error", f"{m.error_code or ''} {m.error_text or ''}".strip())
+    text.append("\n")
+    text.append_text(plain(m.body, keep_newlines=True))
+    return text
+
+
+def as_history(m: StoredMessage) -> HistoryMessage:
+    """The core's export model for a stored row."""
+    return HistoryMessage(
+        message_id=m.message_id,
+        direction=m.direction,
+        to=m.to,
+        sender=m.sender,
+        body=m.body,
+        status=status_of(m),
+        date=m.date,
+        schedule=m.schedule,
+        parts=m.parts,
+        price=m.price,
+        status_code=m.status_code,
+        status_text=m.status_text,
+        error_code=m.error_code,
+        error_text=m.error_text,
+        custom_string=m.custom_string,
+    )

@@ -1,0 +1,1 @@
+"""Modal screens and dialogs of the terminal app."""

@@ -1,0 +1,59 @@
+"""Row-by-index access to the message store for the virtual lists, by keyset paging.
+
+``VirtualList`` asks for aligned pages by index; the store pages by key (never OFFSET). We
+remember the key that ends each page we have read, so scrolling (the common case) always
+continues from a known key. A jump far from any known key (scrollbar drag, ``G``) finds its
+starting key with one index-only query, then pages by key again.
+"""
+
+from __future__ import annotations
+
+from smstui.core.store import Cursor, MessageFilter, MessageStore, StoredMessage
+from smstui.core.store_query import where_clause
+
+#: a key older than any message: ``before=`` it reads from the oldest end
+_OLDEST = Cursor(-(2**62), "")
+
+
+class StoreSource:
+    """A ``RowSource[StoredMessage]`` over ``store`` narrowed by ``filters``, newest first."""
+
+    def __init__(self, store: MessageStore, filters: MessageFilter | None = None) -> None:
+        self.store = store
+        self.filters = filters or MessageFilter()
+        self._ends: dict[int, Cursor] = {}  # first index of a page -> key of the row before it
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.store.count(self.filters)
+        return self._count
+
+    def rows(self, start: int, limit: int) -> list[StoredMessage]:
+        total = self.count()
+        if start >= total:
+            return []
+        if start == 0:
+            page = self.store.page(limit=limit, filters=self.filters)
+        elif start in self._ends:
+            page = self.store.page(after=self._ends[start], limit=limit, filters=self.filters)
+        elif start + limit >= total:
+            # the last page: read it from the oldest end, no scan over everything newer
+            page = self.store.page(before=_OLDEST, limit=total - start, filters=self.filters)
+        else:
+            key = self._key_before(start)
+            page = self.store.page(after=key, limit=limit, filters=self.filters)
+        if page.rows:
+            self._ends[start + len(page.rows)] = page.rows[-1].cursor
+        return page.rows
+
+    def _key_before(self, index: int) -> Cursor | None:
+        """The key of row ``index - 1`` (one index-only query; only for far jumps)."""
+        conds, params = where_clause(self.store.account, self.filters)
+        sql = (
+            f"SELECT m.date, m.message_id FROM messages m WHERE {' AND '.join(conds)} "
+            "ORDER BY m.date DESC, m.message_id DESC LIMIT 1 OFFSET ?"
+        )
+        params.append(index - 1)
+        row = self.store.run_read(lambda c: c.execute(sql, params).fetchone())
+        return None if row is None else Cursor(int(row[0]), str(row[1]))
