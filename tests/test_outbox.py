@@ -1,0 +1,278 @@
+"""Outbox: committed before sending, typed outcomes, reconciliation and the one resend."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from smstui.core.errors import ClickSendError, NetworkError, RequestTimeout, SendOutcomeUnknown
+from smstui.core.models import HistoryMessage, OutgoingSms, SendResult, SentMessage
+from smstui.core.outbox import Outbox, OutboxRow
+from smstui.core.store import MessageStore
+from smstui.core.store_outbox import OutboxTable
+
+NOW = 1_700_000_000.0
+
+
+class FakeSender:
+    """ClickSend's send + history lookup; ``lose_answer`` keeps the message but drops the reply."""
+
+    def __init__(self, store_path: Path | None = None) -> None:
+        self.received: list[OutgoingSms] = []
+        self.history: list[HistoryMessage] = []
+        self.next_error: Exception | None = None
+        self.lose_answer = False
+        self.reject: set[str] = set()
+        self.store_path = store_path
+        self.seen_committed: list[bool] = []
+        self.lookups = 0
+
+    async def send(self, messages: Sequence[OutgoingSms]) -> SendResult:
+        if self.store_path is not None:
+            # a second connection sees only committed data: the rows must already be there
+            with MessageStore(self.store_path) as other:
+                tokens = {r.token for r in OutboxTable(other).all()}
+            self.seen_committed.append(all(m.custom_string in tokens for m in messages))
+        if self.next_error is not None and not self.lose_answer:
+            err, self.next_error = self.next_error, None
+            raise err
+        out = []
+        for m in messages:
+            if m.to in self.reject:
+                out.append(
+                    SentMessage(m.to, m.body, "INVALID_RECIPIENT", custom_string=m.custom_string)
+                )
+                continue
+            self.received.append(m)
+            mid = f"msg-{len(self.received)}"
+            self.history.append(
+                HistoryMessage(
+                    mid.upper(),
+                    "out",
+                    m.to,
+                    m.sender or "",
+                    m.body,
+                    "Sent",
+                    datetime.fromtimestamp(NOW, UTC),
+                    custom_string=m.custom_string,
+                )
+            )
+            out.append(
+                SentMessage(
+                    m.to,
+                    m.body,
+                    "SUCCESS",
+                    message_id=mid,
+                    parts=1,
+                    price=Decimal("0.077"),
+                    custom_string=m.custom_string,
+                )
+            )
+        if self.lose_answer:
+            self.lose_answer = False
+            raise self.next_error or SendOutcomeUnknown("timed out after sending")
+        return SendResult(out, Decimal("0"), None)
+
+    async def find_by_custom_string(
+        self, custom_string: str, since: datetime | None
+    ) -> list[HistoryMessage]:
+        self.lookups += 1
+        return [h for h in self.history if h.custom_string == custom_string]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> MessageStore:
+    s = MessageStore(tmp_path / "o.db")
+    yield s  # type: ignore[misc]
+    s.close()
+
+
+def sms(to: str = "+61411111111", body: str = "hello", **kw: object) -> OutgoingSms:
+    return OutgoingSms(to=to, body=body, **kw)  # type: ignore[arg-type]
+
+
+async def test_accepted_send_is_recorded_and_shown_in_history(
+    store: MessageStore, tmp_path: Path
+) -> None:
+    fake = FakeSender(tmp_path / "o.db")
+    outbox = Outbox(store, fake, clock=Clock())
+    [res] = await outbox.send([sms(custom_string="user-ref-1")])
+    assert res.outcome == "accepted" and res.message_id == "MSG-1" and res.status == "SUCCESS"
+    assert fake.seen_committed == [True]
+    assert res.token.startswith("smstui-") and len(res.token) == len("smstui-") + 20
+    assert fake.received[0].custom_string == res.token
+    [row] = OutboxTable(store).all()
+    assert row.user_custom_string == "user-ref-1"  # kept separately, not sent
+    shown = store.get("MSG-1")
+    assert shown is not None and shown.body == "hello" and shown.custom_string == res.token
+
+
+async def test_each_message_gets_its_own_token(store: MessageStore) -> None:
+    outbox = Outbox(store, FakeSender(), clock=Clock())
+    results = await outbox.send([sms(), sms(), sms()])
+    assert len({r.token for r in results}) == 3
+
+
+async def test_rejected_message_carries_its_status(store: MessageStore) -> None:
+    fake = FakeSender()
+    fake.reject = {"+61400000001"}
+    outbox = Outbox(store, fake, clock=Clock())
+    ok, bad = await outbox.send([sms(), sms(to="+61400000001")])
+    assert ok.outcome == "accepted"
+    assert (bad.outcome, bad.status, bad.reason) == (
+        "rejected",
+        "INVALID_RECIPIENT",
+        "INVALID_RECIPIENT",
+    )
+
+
+@pytest.mark.parametrize(
+    ("error", "outcome"),
+    [
+        (SendOutcomeUnknown("timed out"), "unknown"),
+        (RequestTimeout("read timeout"), "unknown"),
+        (ClickSendError("boom", http_status=502), "unknown"),
+        (NetworkError("refused", may_have_reached_server=False), "failed"),
+        (ClickSendError("bad", http_status=400, response_code="BAD_REQUEST"), "rejected"),
+    ],
+)
+async def test_request_errors_map_to_outcomes(
+    store: MessageStore, error: Exception, outcome: str
+) -> None:
+    fake = FakeSender()
+    fake.next_error = error
+    [res] = await Outbox(store, fake, clock=Clock()).send([sms()])
+    assert res.outcome == outcome
+    assert fake.received == []
+
+
+async def test_batches_are_at_most_the_batch_size(store: MessageStore) -> None:
+    sizes: list[int] = []
+    fake = FakeSender()
+    real = fake.send
+
+    async def counting(messages: Sequence[OutgoingSms]) -> SendResult:
+        sizes.append(len(messages))
+        return await real(messages)
+
+    fake.send = counting  # type: ignore[method-assign]
+    results = await Outbox(store, fake, clock=Clock(), batch_size=4).send(
+        [sms() for _ in range(10)]
+    )
+    assert sizes == [4, 4, 2]
+    assert [r.outcome for r in results] == ["accepted"] * 10
+
+
+async def test_unknown_that_reached_clicksend_is_reconciled_without_a_resend(
+    store: MessageStore,
+) -> None:
+    fake = FakeSender()
+    fake.lose_answer = True  # ClickSend got it, we never heard back
+    clock = Clock()
+    outbox = Outbox(store, fake, clock=clock)
+    [res] = await outbox.send([sms()])
+    assert res.outcome == "unknown"
+    clock.now += 600
+    [after] = await outbox.reconcile()
+    assert after.outcome == "accepted" and after.message_id == "MSG-1"
+    assert len(fake.received) == 1
+    assert store.get("MSG-1") is not None
+    assert await outbox.reconcile() == []  # nothing left to settle
+
+
+async def test_unknown_not_found_within_the_window_waits(store: MessageStore) -> None:
+    fake = FakeSender()
+    fake.next_error = RequestTimeout("lost before ClickSend")
+    clock = Clock()
+    outbox = Outbox(store, fake, clock=clock, window=120)
+    await outbox.send([sms()])
+    clock.now += 60
+    [res] = await outbox.reconcile()
+    assert res.outcome == "unknown"
+    assert fake.received == []
+
+
+async def test_unknown_not_found_after_the_window_is_resent_exactly_once(
+    store: MessageStore,
+) -> None:
+    fake = FakeSender()
+    fake.next_error = RequestTimeout("lost before ClickSend")
+    clock = Clock()
+    outbox = Outbox(store, fake, clock=clock, window=120)
+    await outbox.send([sms()])
+    clock.now += 121
+    [res] = await outbox.reconcile()
+    assert res.outcome == "accepted"
+    assert len(fake.received) == 1
+    clock.now += 1000
+    assert await outbox.reconcile() == []
+    assert len(fake.received) == 1
+
+
+async def test_never_more_than_one_automatic_resend(store: MessageStore) -> None:
+    fake = FakeSender()
+    fake.next_error = RequestTimeout("lost")
+    clock = Clock()
+    outbox = Outbox(store, fake, clock=clock, window=120)
+    await outbox.send([sms()])
+    clock.now += 200
+    fake.next_error = RequestTimeout("lost again")
+    [res] = await outbox.reconcile()
+    assert res.outcome == "unknown"
+    clock.now += 200
+    [res] = await outbox.reconcile()
+    assert res.outcome == "failed_unknown"
+    clock.now += 200
+    assert await outbox.reconcile() == []
+    assert fake.received == []
+    [row] = OutboxTable(store).all()
+    assert row.attempts == 2
+
+
+async def test_pending_row_left_by_a_crash_is_settled_on_resume(
+    store: MessageStore, tmp_path: Path
+) -> None:
+    clock = Clock()
+    # a previous run committed the row and died before (or while) sending it
+    OutboxTable(store).add([("smstui-crashedcrashedcrash", sms())], now=int(clock.now))
+    fake = FakeSender()
+    clock.now += 300
+    results = await Outbox(store, fake, clock=clock).resume()
+    assert [r.outcome for r in results] == ["accepted"]
+    assert [m.custom_string for m in fake.received] == ["smstui-crashedcrashedcrash"]
+
+
+async def test_two_reconcilers_cannot_both_resend(store: MessageStore, tmp_path: Path) -> None:
+    clock = Clock()
+    table = OutboxTable(store)
+    [row] = table.add([("smstui-aaaaaaaaaaaaaaaaaaaa", sms())], now=int(clock.now))
+    table.set_outcome(row.id, "unknown")
+    stale: OutboxRow = table.get(row.id)  # type: ignore[assignment]
+    with MessageStore(tmp_path / "o.db") as other:
+        assert OutboxTable(other).claim_resend(stale, now=int(clock.now))
+    assert not table.claim_resend(stale, now=int(clock.now))
+
+
+async def test_outbox_state_survives_a_restart(tmp_path: Path) -> None:
+    fake = FakeSender()
+    fake.lose_answer = True
+    clock = Clock()
+    with MessageStore(tmp_path / "o.db") as first:
+        await Outbox(first, fake, clock=clock).send([sms()])
+    clock.now += 30
+    with MessageStore(tmp_path / "o.db") as second:
+        [res] = await Outbox(second, fake, clock=clock).resume()
+        assert res.outcome == "accepted"
+    assert len(fake.received) == 1
