@@ -1,0 +1,79 @@
+"""Every command has --help with examples and the exit codes; usage errors exit 2."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from smstui import __version__
+from smstui.cli import main
+
+COMMANDS = [
+    [],
+    ["send"],
+    ["price"],
+    ["history"],
+    ["inbox"],
+    ["receipts"],
+    ["cancel"],
+    ["account"],
+    ["templates"],
+    ["templates", "list"],
+    ["templates", "show"],
+    ["templates", "create"],
+    ["templates", "update"],
+    ["templates", "delete"],
+    ["connect"],
+    ["connections"],
+    ["connections", "list"],
+    ["connections", "use"],
+    ["connections", "forget"],
+    ["actions"],
+    ["actions", "list"],
+    ["actions", "run"],
+    ["request"],
+    ["export"],
+    ["bulk"],
+    ["bulk", "send"],
+    ["bulk", "resume"],
+    ["bulk", "list"],
+    ["config"],
+    ["config", "locate"],
+    ["config", "show"],
+    ["sandbox"],
+    ["sandbox", "serve"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "smstui")
+def test_help_has_examples_and_exit_codes(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        main([*command, "--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert "examples:" in out
+    assert "smstui " + " ".join(command) in out  # the examples show this very command
+    assert "3  authentication" in out and "6  unknown outcome" in out
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert __version__ in capsys.readouterr().out
+
+
+def test_unknown_flag_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["send", "--nope"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("smstui: error:") and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_usage_error_in_json_mode_is_a_json_object(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--json", "send", "--to", "0411111111"]) == 2
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["error"] == "usage"
+    assert "--body" in doc["message"]
