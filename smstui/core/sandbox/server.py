@@ -1,0 +1,85 @@
+"""A loopback HTTP server over a ``SandboxWorld`` (``smstui sandbox serve`` and tests)."""
+
+from __future__ import annotations
+
+import ipaddress
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from .world import SandboxWorld
+
+
+class SandboxServer:
+    """A running server: ``.url``, ``.port``, ``.close()`` (also a context manager)."""
+
+    def __init__(self, world: SandboxWorld, host: str, port: int) -> None:
+        self.world = world
+        self._httpd = ThreadingHTTPServer((host, port), _handler_for(world))
+        self._httpd.daemon_threads = True
+        self.host = host
+        self.port: int = self._httpd.server_address[1]
+        self.url = f"http://{host}:{self.port}"
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, name="smstui-sandbox", daemon=True
+        )
+        self._thread.start()
+
+    def close(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> SandboxServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def serve(world: SandboxWorld, host: str = "127.0.0.1", port: int = 0) -> SandboxServer:
+    """Start serving ``world`` on a loopback address (never on a public interface)."""
+    if host != "localhost" and not ipaddress.ip_address(host).is_loopback:
+        raise ValueError(f"the sandbox only binds to loopback addresses, not {host!r}")
+    return SandboxServer(world, "127.0.0.1" if host == "localhost" else host, port)
+
+
+def _handler_for(world: SandboxWorld) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _serve(self) -> None:
+            length = int(self.headers.get("content-length") or 0)
+            body = self.rfile.read(length) if length else b""
+            parts = urlsplit(self.path)
+            answer = world.handle(
+                self.command,
+                unquote(parts.path),
+                parse_qsl(parts.query, keep_blank_values=True),
+                {k: v for k, v in self.headers.items()},
+                body,
+            )
+            if answer.fault == "disconnect":
+                self.close_connection = True
+                return
+            if world.latency > 0:
+                time.sleep(world.latency)  # outside the world lock: requests overlap
+            if answer.fault is not None:
+                # hold the socket, then hang up without a word: the client's answer is lost
+                time.sleep(answer.hang)
+                self.close_connection = True
+                return
+            self.send_response(answer.status)
+            for name, value in answer.headers.items():
+                self.send_header(name, value)
+            self.send_header("content-length", str(len(answer.body)))
+            self.end_headers()
+            self.wfile.write(answer.body)
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Silent: request lines are not worth a terminal line (and stay out of logs)."""
+
+    return Handler
