@@ -10,7 +10,12 @@ import pytest
 from smstui.core.auth import StaticToken
 from smstui.core.config import Settings
 from smstui.core.connection import ConnectionCache, ConnectionResolver, NullConnectUI
-from smstui.core.errors import ConnectionUnusable, MembraneNotFound
+from smstui.core.errors import (
+    ConnectionUnusable,
+    MembraneNotFound,
+    NetworkError,
+    SendOutcomeUnknown,
+)
 from smstui.core.membrane import MembraneClient
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, Fault, SandboxWorld, serve
 from smstui.core.session import SANDBOX_API_URL, SANDBOX_IDENTITY, open_session
@@ -285,3 +290,30 @@ async def test_rate_limited_read_through_session_waits_and_succeeds() -> None:
         world.request_log.count(("GET", f"/connections/{DEFAULT_CONNECTION_ID}/proxy/v3/account"))
         == 2
     )
+
+
+async def test_send_whose_answer_is_lost_is_not_retried(
+    world_client: tuple[SandboxWorld, MembraneClient],
+) -> None:
+    world, client = world_client
+    world.inject(Fault(kind="timeout_after", method="POST", path=r"/sms/send$"))
+    body = {"messages": [{"to": "+61411111111", "body": "hello", "source": "smstui"}]}
+    async with client:
+        with pytest.raises(SendOutcomeUnknown):
+            await client.proxy(DEFAULT_CONNECTION_ID, "POST", "/v3/sms/send", json=body)
+    assert len(world.clicksend.received) == 1  # it did reach ClickSend, exactly once
+    sends = [p for m, p in world.request_log if p.endswith("/sms/send")]
+    assert len(sends) == 1
+
+
+async def test_send_that_never_left_says_so() -> None:
+    world = SandboxWorld()
+    world.inject(Fault(kind="disconnect", method="POST", path=r"/sms/send$"))
+    body = {"messages": [{"to": "+61411111111", "body": "hello"}]}
+    async with MembraneClient(
+        SANDBOX_API_URL, StaticToken("sandbox-token"), transport=world.transport()
+    ) as client:
+        with pytest.raises(NetworkError) as info:
+            await client.proxy(DEFAULT_CONNECTION_ID, "POST", "/v3/sms/send", json=body)
+    assert info.value.may_have_reached_server is False
+    assert world.clicksend.received == []
