@@ -70,7 +70,8 @@ def test_duplicates_and_placeholders(
     ]
     summary = json.loads(cap.out)
     assert summary["accepted"] == 2 and summary["send_requests"] == 1
-    results = list(csv.DictReader(open(summary["results_csv"], encoding="utf-8-sig")))
+    text = Path(summary["results_csv"]).read_text(encoding="utf-8-sig")
+    results = list(csv.DictReader(text.splitlines()))
     assert [r["line"] for r in results] == ["2", "4"]
     assert all(r["message_id"] for r in results)
 
