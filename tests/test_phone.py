@@ -341,6 +341,12 @@ def test_leftover_words_next_to_a_number_are_reported_together() -> None:
     assert [raw for raw, _ in result.invalid] == ["call me"]
 
 
+def test_words_between_numbers_do_not_join_them() -> None:
+    result = parse_recipients("0412345678 call me 0412345679", "AU")
+    assert result.valid == ["+61412345678", "+61412345679"]
+    assert result.invalid == [("call me", "only digits, spaces, + - . ( ) are allowed")]
+
+
 def test_empty_entries_and_blank_lines_are_skipped() -> None:
     result = parse_recipients(" , ;\n\n  0412345678 ,, ", "AU")
     assert result.valid == ["+61412345678"]

@@ -41,6 +41,9 @@ TEST_NUMBERS: Final[frozenset[str]] = frozenset(
 _NUMBER_SHAPE: Final = re.compile(r"\s*\+?[\d\s().\-/]*\d[\d\s().\-/]*")
 _GROUPING: Final = re.compile(r"[\s().\-/]")
 _RECIPIENT_SEPARATORS: Final = re.compile(r"[,;\r\n]+")
+# one whitespace-separated group of a typed number ("+61", "(02)", "555-0123")
+_NUMBER_WORD: Final = re.compile(r"\+?[\d().\-/]+")
+_MAX_WORDS_PER_NUMBER: Final = 8
 _SENDER_ALNUM: Final = re.compile(r"[A-Za-z0-9]+")
 _SENDER_MIN, _SENDER_MAX = 3, 11
 # E.164 allows 15 digits; a typed number may carry a longer international prefix (AU 0011).
@@ -307,12 +310,15 @@ def _split_chunk(chunk: str, region: str | None) -> list[tuple[str, str | None, 
 
 def _longest_number_at(words: list[str], start: int, region: str | None) -> tuple[int, str] | None:
     """(end, E.164) for the longest run words[start:end] that is one valid number."""
-    # a number has at most _MAX_TYPED_DIGITS digits, which bounds the runs worth trying
-    # (keeps a pasted list of thousands of space-separated numbers linear)
+    # Only runs of number-like words within the digit budget of one number are worth trying:
+    # that keeps a pasted list of thousands of space-separated numbers (or words) linear.
     digits = 0
     end = start
-    while end < len(words):
-        digits += sum(ch.isdigit() for ch in words[end])
+    while end < len(words) and end - start < _MAX_WORDS_PER_NUMBER:
+        word = words[end]
+        if not _NUMBER_WORD.fullmatch(word):
+            break
+        digits += sum(ch.isdigit() for ch in word)
         if digits > _MAX_TYPED_DIGITS:
             break
         end += 1
