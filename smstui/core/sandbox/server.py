@@ -16,15 +16,32 @@ class SandboxServer:
 
     def __init__(self, world: SandboxWorld, host: str, port: int) -> None:
         self.world = world
-        self._httpd = ThreadingHTTPServer((host, port), _handler_for(world))
+        #: the most requests ever in flight at once (shows that latency overlaps)
+        self.max_in_flight = 0
+        self._in_flight = 0
+        self._count_lock = threading.Lock()
+        self._httpd = ThreadingHTTPServer((host, port), _handler_for(world, self))
         self._httpd.daemon_threads = True
         self.host = host
         self.port: int = self._httpd.server_address[1]
         self.url = f"http://{host}:{self.port}"
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name="smstui-sandbox", daemon=True
+            # a short poll interval so close() returns promptly
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="smstui-sandbox",
+            daemon=True,
         )
         self._thread.start()
+
+    def _enter(self) -> None:
+        with self._count_lock:
+            self._in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self._in_flight)
+
+    def _leave(self) -> None:
+        with self._count_lock:
+            self._in_flight -= 1
 
     def close(self) -> None:
         self._httpd.shutdown()
@@ -45,11 +62,18 @@ def serve(world: SandboxWorld, host: str = "127.0.0.1", port: int = 0) -> Sandbo
     return SandboxServer(world, "127.0.0.1" if host == "localhost" else host, port)
 
 
-def _handler_for(world: SandboxWorld) -> type[BaseHTTPRequestHandler]:
+def _handler_for(world: SandboxWorld, server: SandboxServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def _serve(self) -> None:
+            server._enter()
+            try:
+                self._answer()
+            finally:
+                server._leave()
+
+        def _answer(self) -> None:
             length = int(self.headers.get("content-length") or 0)
             body = self.rfile.read(length) if length else b""
             parts = urlsplit(self.path)
