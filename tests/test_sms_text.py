@@ -135,6 +135,10 @@ def test_lf_counts_two_septets_in_gsm() -> None:
     assert (info.chars, info.units) == (3, 4)
 
 
+def test_gsm_units_of_a_line_break_is_two() -> None:
+    assert gsm_units("\n") == 2
+
+
 def test_lf_counts_two_units_in_ucs2() -> None:
     info = segments_for(f"{CYRILLIC}\n{CYRILLIC}")
     assert (info.chars, info.units) == (3, 4)
