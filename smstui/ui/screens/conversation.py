@@ -43,7 +43,7 @@ class ConversationScreen(Screen[str | None]):
     ConversationScreen #conversation-title { dock: top; height: 1; background: $panel; text-style: bold; padding: 0 1; }
     ConversationScreen .bubble { margin: 0 1 1 1; padding: 0 1; border-left: thick $primary; width: 80%; }
     ConversationScreen .bubble.-in { border-left: thick $secondary; }
-    ConversationScreen .bubble.-out { margin-left: 20%; }
+    ConversationScreen .bubble.-out { margin: 0 1 1 12; }
     """
 
     def __init__(self, number: str) -> None:
