@@ -12,23 +12,31 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from smstui.core.models import (
     DeliveryReceipt,
-    Direction,
     HistoryMessage,
     InboundMessage,
     Template,
 )
 from smstui.core.store_query import Cursor, MessageFilter, where_clause
+from smstui.core.store_rows import (
+    COLUMNS,
+    FINAL_STATUS_CODES,
+    StoredMessage,
+    StorePage,
+    from_unix,
+    receipt_wins,
+    row_of,
+    to_unix,
+)
 from smstui.core.store_schema import StoreError, connect, default_db_path, retry_locked
 
 __all__ = [
+    "FINAL_STATUS_CODES",
+    "NO_FILTER",
     "Cursor",
     "MessageFilter",
     "MessageStore",
@@ -36,117 +44,13 @@ __all__ = [
     "StorePage",
     "StoredMessage",
     "default_db_path",
+    "from_unix",
+    "receipt_wins",
+    "to_unix",
 ]
 
 T = TypeVar("T")
-
-#: gateway status codes after which a message's fate no longer changes
-FINAL_STATUS_CODES = frozenset({"201", "301"})
 NO_FILTER = MessageFilter()
-
-
-def to_unix(value: datetime | None) -> int | None:
-    return None if value is None else int(value.timestamp())
-
-
-def from_unix(value: int | None) -> datetime | None:
-    return None if value is None else datetime.fromtimestamp(value, UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class StoredMessage:
-    """One row of the local message table (outbound or inbound)."""
-
-    message_id: str
-    account: str
-    direction: Direction
-    to: str
-    sender: str
-    body: str
-    status: str
-    date: datetime
-    schedule: datetime | None
-    parts: int
-    price: Decimal | None
-    status_code: str | None
-    status_text: str | None
-    error_code: str | None
-    error_text: str | None
-    receipt_at: datetime | None
-    custom_string: str | None
-    reply_to: str | None  # the outbound message id an inbound message answers
-    read: bool
-    updated_at: datetime
-
-    @property
-    def cursor(self) -> Cursor:
-        return Cursor(int(self.date.timestamp()), self.message_id)
-
-
-@dataclass(frozen=True, slots=True)
-class StorePage:
-    """``next``: pass as ``after=`` for the following (older) rows; None when there are none.
-    ``prev``: pass as ``before=`` for the preceding (newer) rows; None when there are none."""
-
-    rows: list[StoredMessage]
-    next: Cursor | None
-    prev: Cursor | None = None
-
-
-_COLUMNS = (
-    'm.message_id, m.account, m.direction, m."to", m."from", m.body, m.status, m.date, '
-    "m.schedule, m.parts, m.price, m.status_code, m.status_text, m.error_code, m.error_text, "
-    "m.receipt_at, m.custom_string, m.reply_to, m.read, m.updated_at"
-)
-
-
-def _price(text: str | None) -> Decimal | None:
-    if text is None:
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None
-
-
-def _row(r: tuple[Any, ...]) -> StoredMessage:
-    return StoredMessage(
-        message_id=r[0],
-        account=r[1],
-        direction=r[2],
-        to=r[3],
-        sender=r[4],
-        body=r[5],
-        status=r[6],
-        date=datetime.fromtimestamp(r[7], UTC),
-        schedule=from_unix(r[8]),
-        parts=r[9],
-        price=_price(r[10]),
-        status_code=r[11],
-        status_text=r[12],
-        error_code=r[13],
-        error_text=r[14],
-        receipt_at=from_unix(r[15]),
-        custom_string=r[16],
-        reply_to=r[17],
-        read=bool(r[18]),
-        updated_at=datetime.fromtimestamp(r[19], UTC),
-    )
-
-
-def receipt_wins(
-    old_code: str | None, old_at: int | None, new_code: str | None, new_at: int | None
-) -> bool:
-    """Whether a receipt (new) may overwrite the delivery state a message already has (old)."""
-    if old_at is not None and new_at is not None and new_at < old_at:
-        return False  # receipts arrive out of order; an older one never overwrites a newer one
-    # a final state is only replaced by a strictly newer receipt or another final state
-    return not (
-        old_code in FINAL_STATUS_CODES
-        and new_code not in FINAL_STATUS_CODES
-        and (old_at is None or new_at is None or new_at <= old_at)
-    )
-
 
 _UPSERT_HISTORY = """
 INSERT INTO messages (message_id, account, direction, "to", "from", body, status, date, schedule,
@@ -232,9 +136,9 @@ class MessageStore:
     # ------------------------------------------------------------------ reading
 
     def get(self, message_id: str) -> StoredMessage | None:
-        sql = f"SELECT {_COLUMNS} FROM messages m WHERE m.message_id = ? AND m.account = ?"
+        sql = f"SELECT {COLUMNS} FROM messages m WHERE m.message_id = ? AND m.account = ?"
         r = self.run_read(lambda c: c.execute(sql, (message_id.upper(), self.account)).fetchone())
-        return None if r is None else _row(r)
+        return None if r is None else row_of(r)
 
     def page(
         self,
@@ -263,13 +167,13 @@ class MessageStore:
                 params.extend([after.date, after.message_id])
             order = "DESC"
         sql = (
-            f"SELECT {_COLUMNS} FROM messages m WHERE {' AND '.join(conds)} "
+            f"SELECT {COLUMNS} FROM messages m WHERE {' AND '.join(conds)} "
             f"ORDER BY m.date {order}, m.message_id {order} LIMIT ?"
         )
         params.append(limit + 1)  # one extra row tells whether there is more
         raw = self.run_read(lambda c: c.execute(sql, params).fetchall())
         more = len(raw) > limit
-        rows = [_row(r) for r in raw[:limit]]
+        rows = [row_of(r) for r in raw[:limit]]
         if before is not None:
             rows.reverse()
             return StorePage(
@@ -291,11 +195,11 @@ class MessageStore:
     def conversation(self, number: str) -> list[StoredMessage]:
         """Every message to or from ``number``, oldest first."""
         sql = (
-            f"SELECT {_COLUMNS} FROM messages m WHERE m.account = ? "
+            f"SELECT {COLUMNS} FROM messages m WHERE m.account = ? "
             'AND (m."to" = ? OR m."from" = ?) ORDER BY m.date ASC, m.message_id ASC'
         )
         raw = self.run_read(lambda c: c.execute(sql, (self.account, number, number)).fetchall())
-        return [_row(r) for r in raw]
+        return [row_of(r) for r in raw]
 
     # ------------------------------------------------------------------ writing messages
 
