@@ -138,8 +138,22 @@ class SmsApp(App[None]):
         Binding("2", "show_tab('inbox')", "Inbox", show=False, id="app.tab.inbox"),
         Binding("3", "show_tab('history')", "History", show=False, id="app.tab.history"),
         Binding("4", "show_tab('templates')", "Templates", show=False, id="app.tab.templates"),
-        Binding("ctrl+pagedown", "cycle_tab(1)", "Next tab", show=False, id="app.tab.next"),
-        Binding("ctrl+pageup", "cycle_tab(-1)", "Previous tab", show=False, id="app.tab.previous"),
+        Binding(
+            "ctrl+pagedown",
+            "cycle_tab(1)",
+            "Next tab",
+            show=False,
+            id="app.tab.next",
+            priority=True,
+        ),
+        Binding(
+            "ctrl+pageup",
+            "cycle_tab(-1)",
+            "Previous tab",
+            show=False,
+            id="app.tab.previous",
+            priority=True,
+        ),
         Binding("f1", "help", "Help", id="app.help"),
         Binding("ctrl+r", "sync_now", "Sync", id="app.sync"),
         Binding("ctrl+p", "command_palette", "Commands", id="app.palette"),
@@ -305,12 +319,23 @@ class SmsApp(App[None]):
     # ------------------------------------------------------------------ actions
 
     def action_show_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
+        tabs = self.query_one(TabbedContent)
+        if tabs.active == tab:
+            return
+        # drop focus first: a focused widget left in a hidden pane would pull its tab back
+        self.screen.set_focus(None)
+        tabs.active = tab
+        self.call_after_refresh(self._focus_tab, tab)
+
+    def _focus_tab(self, tab: str) -> None:
+        widget = self.tab_widget(tab)
+        if widget is not None and hasattr(widget, "focus_default"):
+            widget.focus_default()
 
     def action_cycle_tab(self, step: int) -> None:
         tabs = self.query_one(TabbedContent)
         index = TABS.index(tabs.active) if tabs.active in TABS else 0
-        tabs.active = TABS[(index + step) % len(TABS)]
+        self.action_show_tab(TABS[(index + step) % len(TABS)])
 
     def action_help(self) -> None:
         tabs = self.query_one(TabbedContent)

@@ -94,6 +94,9 @@ class ComposeTab(Vertical):
     def sms_app(self) -> SmsApp:
         return cast("SmsApp", self.app)
 
+    def focus_default(self) -> None:
+        self.query_one("#recipients", Input).focus()
+
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             with Horizontal(classes="row"):

@@ -58,6 +58,9 @@ class HistoryTab(Vertical):
     def sms_app(self) -> SmsApp:
         return cast("SmsApp", self.app)
 
+    def focus_default(self) -> None:
+        self.query_one("#history-list").focus()
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="history-filters", classes="row"):
             yield Select[str](((s, s) for s in STATUSES), prompt="Any status", id="status-filter")

@@ -36,6 +36,9 @@ class InboxTab(Vertical):
     def sms_app(self) -> SmsApp:
         return cast("SmsApp", self.app)
 
+    def focus_default(self) -> None:
+        self.query_one("#inbox-list").focus()
+
     def compose(self) -> ComposeResult:
         yield Static("", id="inbox-summary")
         yield VirtualList[StoredMessage](

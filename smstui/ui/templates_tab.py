@@ -41,6 +41,9 @@ class TemplatesTab(Vertical):
     def sms_app(self) -> SmsApp:
         return cast("SmsApp", self.app)
 
+    def focus_default(self) -> None:
+        self.query_one("#template-list").focus()
+
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield OptionList(id="template-list")

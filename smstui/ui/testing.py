@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 from smstui.core.config import load_settings
+from smstui.core.models import HistoryMessage
 from smstui.core.sandbox.world import SandboxWorld
+from smstui.core.store import MessageStore
 from smstui.ui.app import SmsApp
 from smstui.ui.core_backend import CoreBackend
 
@@ -20,3 +25,24 @@ def sandbox_app(world: SandboxWorld | None = None, **options: Any) -> tuple[SmsA
     world = world or SandboxWorld(seed=1)
     options.setdefault("sync_interval", 0)  # tests sync explicitly
     return SmsApp(sandbox_backend(world), **options), world
+
+
+def fake_history(count: int, *, start: int = 1_700_000_000) -> Iterator[HistoryMessage]:
+    """``count`` outbound history records, one a minute, for list and benchmark tests."""
+    for i in range(count):
+        yield HistoryMessage(
+            message_id=f"BENCH{i:010d}",
+            direction="out",
+            to=f"+614{i % 100_000_000:08d}",
+            sender="+61481070000",
+            body=f"Message number {i} about order {i * 7 % 9973}",
+            status="Completed" if i % 10 else "Failed",
+            date=datetime.fromtimestamp(start + i * 60, UTC),
+            parts=1,
+        )
+
+
+def fill_store(store: MessageStore, count: int, *, batch: int = 20_000) -> None:
+    records = fake_history(count)
+    while chunk := list(itertools.islice(records, batch)):
+        store.upsert_history(chunk)
