@@ -6,6 +6,7 @@ import asyncio
 
 from smstui.cli.runtime import Runtime
 from smstui.core import config
+from smstui.core.errors import UsageError
 
 
 async def locate(rt: Runtime) -> int:
@@ -39,7 +40,14 @@ async def serve(rt: Runtime) -> int:
 
     a = rt.args
     world = sandbox.SandboxWorld(seed=a.seed, latency=a.latency / 1000)
-    server = sandbox.serve(world, a.host, a.port)
+    chaos = None
+    if a.faults:
+        from smstui.core.sandbox.chaos import ChaosPlan
+
+        if not 0 <= a.faults <= 1:
+            raise UsageError("--faults is a rate between 0 and 1", hint="e.g. --faults 0.2")
+        chaos = ChaosPlan(rate=a.faults, seed=a.fault_seed)
+    server = sandbox.serve(world, a.host, a.port, chaos=chaos)
     rt.out.note(
         f"sandbox listening on http://{a.host}:{server.port} "
         f"(MEMBRANE_API_URL=http://{a.host}:{server.port} MEMBRANE_TOKEN=sandbox); Ctrl-C stops"

@@ -356,9 +356,19 @@ def _config_and_sandbox(sub: Any) -> None:
         ss,
         "serve",
         "serve the sandbox on 127.0.0.1",
-        "  smstui sandbox serve --port 8765 --latency 200 --seed 3",
+        "  smstui sandbox serve --port 8765 --latency 200 --seed 3\n"
+        "  smstui sandbox serve --faults 0.3 --fault-seed 7",
     )
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--latency", type=int, default=0, metavar="MS", help="delay every answer")
     p.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the simulated data")
+    p.add_argument(
+        "--faults",
+        type=float,
+        default=0.0,
+        metavar="RATE",
+        help="fail this share of requests (0..1) in random realistic ways (resets, 5xx, 429, "
+        "timeouts, bad JSON, ClickSend quirks)",
+    )
+    p.add_argument("--fault-seed", type=int, default=0, metavar="N", help="seed of the faults")
