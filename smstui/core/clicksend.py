@@ -38,10 +38,12 @@ __all__ = [
     "is_invalid_endpoint",
     "parse_account",
     "parse_count",
+    "parse_currency",
     "parse_envelope",
     "parse_history_page",
     "parse_inbound",
     "parse_inbound_page",
+    "parse_page",
     "parse_receipt",
     "parse_receipts_page",
     "parse_send_result",
@@ -107,6 +109,11 @@ def _page(data: Any, item: Callable[[dict[str, Any]], T | None]) -> Page[T]:
     records = data if isinstance(data, list) else []
     items = [m for m in (item(r) for r in records if isinstance(r, dict)) if m is not None]
     return Page(items, page=1, last_page=1, total=len(items), per_page=_DEFAULT_PER_PAGE)
+
+
+#: public name for the other ClickSend parsers (contacts, campaigns, MMS, voice)
+parse_page = _page
+parse_currency = _currency
 
 
 def _object(data: Any, what: str) -> dict[str, Any]:

@@ -125,6 +125,8 @@ class HistoryMessage:
     country: str | None = None
     carrier: str | None = None
     list_id: str | None = None
+    #: which ClickSend history this record came from
+    channel: str = "sms"
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +182,112 @@ class Page(Generic[T]):
     @property
     def has_next(self) -> bool:
         return self.page < self.last_page
+
+
+# --------------------------------------------------------------------------- beyond SMS
+
+Channel = Literal["sms", "mms", "voice"]
+
+
+@dataclass(frozen=True, slots=True)
+class ContactList:
+    list_id: str
+    name: str
+    contacts_count: int = 0
+    email_id: str = ""
+    import_in_progress: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    contact_id: str
+    list_id: str
+    phone_number: str | None = None  # E.164 (ClickSend requires a phone, fax or email)
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    organization_name: str = ""
+    custom: tuple[str, str, str, str] = ("", "", "", "")
+    date_added: datetime | None = None
+    date_updated: datetime | None = None
+    list_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NewContact:
+    """A contact to create or the fields to change (``None`` = leave as is)."""
+
+    phone_number: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    organization_name: str | None = None
+    custom: tuple[str | None, str | None, str | None, str | None] = (None, None, None, None)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A result of ``/search/contacts-lists``: a contact or a list."""
+
+    kind: Literal["contact", "list"]
+    id: str
+    name: str
+    detail: str = ""  # the contact's number, or the list's email id
+    contacts_count: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    campaign_id: str
+    name: str
+    list_id: str
+    sender: str
+    body: str
+    status: str  # Queued, Scheduled, Sent, Cancelled, Draft, Approved, Failed
+    schedule: datetime | None = None
+    date_added: datetime | None = None
+    custom_string: str | None = None
+    total_count: int | None = None
+    list_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignPrice:
+    total_price: Decimal
+    total_count: int
+    currency: Currency | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceLanguage:
+    code: str  # "en-au"
+    name: str  # "English, Australia"
+    genders: tuple[str, ...]  # ("female", "male")
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMms:
+    to: str  # E.164
+    body: str
+    subject: str
+    media_url: str
+    sender: str | None = None
+    schedule: datetime | None = None
+    custom_string: str | None = None
+    country: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingVoice:
+    to: str  # E.164
+    body: str
+    voice: Literal["female", "male"] = "female"
+    lang: str = "en-au"
+    require_input: bool = False
+    machine_detection: bool = False
+    schedule: datetime | None = None
+    custom_string: str | None = None
+    country: str | None = None
 
 
 # --------------------------------------------------------------------------- Membrane

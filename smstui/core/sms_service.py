@@ -209,6 +209,14 @@ class SmsService:
         response = await self._call(method, path, None, body)
         return self._envelope(response)
 
+    async def read(self, path: str, params: Mapping[str, Any] | None = None) -> cs.Envelope:
+        """A GET through the same prefix learning (other ClickSend services build on this)."""
+        return await self._read(path, params)
+
+    async def write(self, method: str, path: str, body: Any = None) -> cs.Envelope:
+        """A write that confirms the prefix first; never retried (see the module doc)."""
+        return await self._write(method, path, body)
+
     def _envelope(self, response: httpx.Response) -> cs.Envelope:
         try:
             return cs.parse_envelope(response.status_code, response.content, response.headers)

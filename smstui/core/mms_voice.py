@@ -1,0 +1,252 @@
+"""MMS and voice (text-to-speech) messages: checks, price, send, history, languages.
+
+Sending for real goes through ``ChannelOutbox`` (``smstui.core.outbox_channels``) so MMS and
+voice are exactly-once like SMS; this service is the wire layer it calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from smstui.core import clicksend as cs
+from smstui.core.clicksend_api import ClickSendApi, clamp_limit, segment, unix
+from smstui.core.clicksend_voice import parse_channel_history, parse_languages
+from smstui.core.errors import MalformedResponseError, SendOutcomeUnknown, ValidationError
+from smstui.core.models import (
+    DeliveryReceipt,
+    HistoryMessage,
+    OutgoingMms,
+    OutgoingVoice,
+    Page,
+    SendResult,
+    VoiceLanguage,
+)
+from smstui.core.sms_service import MAX_PER_REQUEST, SOURCE, merge_results
+from smstui.core.sms_text import mms_limit, normalise_newlines, voice_limit
+
+MAX_SUBJECT = 20
+#: ClickSend takes jpg/gif as they are; other images must be converted through /uploads first
+DIRECT_MEDIA = (".jpg", ".gif")
+MAX_SEARCH_PAGES = 50
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def check_mms(message: OutgoingMms) -> OutgoingMms:
+    """The message with its newlines normalised, or ``ValidationError`` naming the field."""
+    body = normalise_newlines(message.body)
+    if not body.strip():
+        raise ValidationError("The MMS text is empty.", field="body")
+    if len(body) > mms_limit(body):
+        raise ValidationError(
+            f"The MMS text has {len(body)} characters; at most {mms_limit(body)} fit "
+            "(ClickSend would cut the rest).",
+            field="body",
+        )
+    subject = message.subject.strip()
+    if not subject:
+        raise ValidationError("An MMS needs a subject.", field="subject")
+    if len(subject) > MAX_SUBJECT:
+        raise ValidationError(
+            f"The subject has {len(subject)} characters; at most {MAX_SUBJECT}.", field="subject"
+        )
+    url = urlsplit(message.media_url.strip())
+    if url.scheme not in ("http", "https") or not url.netloc:
+        raise ValidationError("The media file must be an http(s) URL.", field="media")
+    if not url.path.lower().endswith(DIRECT_MEDIA):
+        raise ValidationError(
+            "ClickSend sends .jpg and .gif files directly; convert other images first.",
+            field="media",
+        )
+    return OutgoingMms(
+        to=message.to,
+        body=body,
+        subject=subject,
+        media_url=message.media_url.strip(),
+        sender=message.sender,
+        schedule=message.schedule,
+        custom_string=message.custom_string,
+        country=message.country,
+    )
+
+
+def check_voice(
+    message: OutgoingVoice, languages: Sequence[VoiceLanguage] | None = None
+) -> OutgoingVoice:
+    """Checks a voice message; with ``languages`` also that the language has that voice."""
+    body = normalise_newlines(message.body)
+    if not body.strip():
+        raise ValidationError("The voice message is empty.", field="body")
+    if len(body) > voice_limit(body):
+        raise ValidationError(
+            f"The voice message has {len(body)} characters; at most {voice_limit(body)} "
+            "are read out (ClickSend would cut the rest).",
+            field="body",
+        )
+    if message.voice not in ("female", "male"):
+        raise ValidationError("The voice must be female or male.", field="voice")
+    lang = message.lang.strip().lower()
+    if languages is not None:
+        found = next((lg for lg in languages if lg.code == lang), None)
+        if found is None:
+            raise ValidationError(f"ClickSend has no voice language {lang!r}.", field="lang")
+        if message.voice not in found.genders:
+            raise ValidationError(
+                f"INVALID_VOICE: {found.name or lang} has only a "
+                f"{' or '.join(found.genders)} voice.",
+                field="voice",
+            )
+    return OutgoingVoice(
+        to=message.to,
+        body=body,
+        voice=message.voice,
+        lang=lang,
+        require_input=message.require_input,
+        machine_detection=message.machine_detection,
+        schedule=message.schedule,
+        custom_string=message.custom_string,
+        country=message.country,
+    )
+
+
+# --------------------------------------------------------------------------- wire JSON
+
+
+def _common(item: dict[str, Any], m: OutgoingMms | OutgoingVoice) -> dict[str, Any]:
+    if m.schedule is not None:
+        item["schedule"] = unix(m.schedule)
+    if m.custom_string is not None:
+        item["custom_string"] = m.custom_string
+    if m.country:
+        item["country"] = m.country
+    item["source"] = SOURCE
+    return item
+
+
+def mms_json(m: OutgoingMms) -> dict[str, Any]:
+    item: dict[str, Any] = {"to": m.to, "subject": m.subject, "body": m.body}
+    if m.sender:
+        item["from"] = m.sender
+    return _common(item, m)
+
+
+def voice_json(m: OutgoingVoice) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "to": m.to,
+        "body": m.body,
+        "voice": m.voice,
+        "lang": m.lang,
+        "require_input": 1 if m.require_input else 0,
+        "machine_detection": 1 if m.machine_detection else 0,
+    }
+    return _common(item, m)
+
+
+# --------------------------------------------------------------------------- service
+
+
+class MmsVoiceService:
+    def __init__(self, api: ClickSendApi) -> None:
+        self._api = api
+
+    # ------------------------------------------------------------------ MMS
+
+    async def price_mms(self, messages: Sequence[OutgoingMms]) -> SendResult:
+        return await self._mms("/mms/price", messages, is_send=False)
+
+    async def send_mms(self, messages: Sequence[OutgoingMms]) -> SendResult:
+        """One request per media file (``media_file`` is top level) and per 1,000."""
+        return await self._mms("/mms/send", messages, is_send=True)
+
+    async def _mms(
+        self, path: str, messages: Sequence[OutgoingMms], *, is_send: bool
+    ) -> SendResult:
+        if not messages:
+            raise ValidationError("There is no message to send.", field="to")
+        by_media: dict[str, list[OutgoingMms]] = {}
+        for m in messages:
+            by_media.setdefault(m.media_url, []).append(m)
+        results: list[SendResult] = []
+        for media, group in by_media.items():
+            for start in range(0, len(group), MAX_PER_REQUEST):
+                batch = group[start : start + MAX_PER_REQUEST]
+                body = {"media_file": media, "messages": [mms_json(m) for m in batch]}
+                results.append(await self._post(path, body, is_send=is_send))
+        return merge_results(results)
+
+    async def mms_history(self, page: int = 1, limit: int = 100) -> Page[HistoryMessage]:
+        params = {"page": max(1, page), "limit": clamp_limit(limit)}
+        return parse_channel_history((await self._api.read("/mms/history", params)).data, "mms")
+
+    # ------------------------------------------------------------------ voice
+
+    async def languages(self) -> list[VoiceLanguage]:
+        return parse_languages((await self._api.read("/voice/lang")).data)
+
+    async def price_voice(self, messages: Sequence[OutgoingVoice]) -> SendResult:
+        return await self._voice("/voice/price", messages, is_send=False)
+
+    async def send_voice(self, messages: Sequence[OutgoingVoice]) -> SendResult:
+        return await self._voice("/voice/send", messages, is_send=True)
+
+    async def _voice(
+        self, path: str, messages: Sequence[OutgoingVoice], *, is_send: bool
+    ) -> SendResult:
+        if not messages:
+            raise ValidationError("There is no message to send.", field="to")
+        results = []
+        for start in range(0, len(messages), MAX_PER_REQUEST):
+            body = {"messages": [voice_json(m) for m in messages[start : start + MAX_PER_REQUEST]]}
+            results.append(await self._post(path, body, is_send=is_send))
+        return merge_results(results)
+
+    async def voice_history(self, page: int = 1, limit: int = 100) -> Page[HistoryMessage]:
+        params = {"page": max(1, page), "limit": clamp_limit(limit)}
+        data = (await self._api.read("/voice/history", params)).data
+        return parse_channel_history(data, "voice")
+
+    async def voice_receipts(self, page: int = 1, limit: int = 100) -> Page[DeliveryReceipt]:
+        params = {"page": max(1, page), "limit": clamp_limit(limit)}
+        return cs.parse_receipts_page((await self._api.read("/voice/receipts", params)).data)
+
+    async def cancel_voice(self, message_id: str) -> None:
+        await self._api.write("PUT", f"/voice/{segment(message_id)}/cancel")
+
+    # ------------------------------------------------------------------ shared
+
+    async def _post(self, path: str, body: dict[str, Any], *, is_send: bool) -> SendResult:
+        envelope = await self._api.write("POST", path, body)
+        try:
+            return cs.parse_send_result(envelope.data)
+        except MalformedResponseError as err:
+            if not is_send:
+                raise
+            raise SendOutcomeUnknown(
+                "ClickSend accepted the request but its answer could not be read."
+            ) from err
+
+    async def find_by_custom_string(
+        self, channel: str, custom_string: str, since: datetime | None
+    ) -> list[HistoryMessage]:
+        """Reconciliation: history records of ``channel`` carrying ``custom_string``.
+
+        The MMS and voice history endpoints document no search, sort or date filter, so
+        every page is read (up to ``MAX_SEARCH_PAGES``): stopping early on a guessed order
+        could miss a sent message and resend it. ``since`` is accepted for the outbox's
+        protocol and not used.
+        """
+        path = "/mms/history" if channel == "mms" else "/voice/history"
+        found: list[HistoryMessage] = []
+        page_no = 1
+        while page_no <= MAX_SEARCH_PAGES:
+            params = {"page": page_no, "limit": 100}
+            page = parse_channel_history((await self._api.read(path, params)).data, channel)
+            found.extend(m for m in page.items if m.custom_string == custom_string)
+            if not page.has_next or not page.items:
+                break
+            page_no = page.page + 1
+        return found
