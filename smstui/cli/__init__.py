@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smstui.cli.output import Output
 from smstui.cli.parser import build_parser
 from smstui.cli.runtime import Runtime, settings_from_args
 from smstui.core.errors import SmstuiError
+
+if TYPE_CHECKING:
+    from smstui.core.sandbox import SandboxWorld
 
 Handler = Callable[[Runtime], Awaitable[int]]
 
@@ -27,8 +30,12 @@ def _handlers() -> dict[str, Handler]:
     return table
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; returns the exit code (the console script exits with it)."""
+def main(argv: Sequence[str] | None = None, *, world: SandboxWorld | None = None) -> int:
+    """Run one command; returns the exit code (the console script exits with it).
+
+    ``world``: the sandbox that sandbox mode talks to (tests and embedding keep one world
+    across several commands; by default each run gets a fresh one).
+    """
     args_list = list(sys.argv[1:] if argv is None else argv)
     out = Output(json_mode="--json" in args_list)
     try:
@@ -37,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = settings_from_args(args)
         if args.command is None:
             return _open_tui(settings, out)
-        rt = Runtime(args, out, settings)
+        rt = Runtime(args, out, settings, world=world)
         key = args.command + (f" {args.action}" if getattr(args, "action", None) else "")
         handler = _handlers()[key]
         return asyncio.run(_run(handler, rt))

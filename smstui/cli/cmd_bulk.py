@@ -80,7 +80,7 @@ async def send(rt: Runtime) -> int:
                 "refusing to send without confirmation: standard input is not a terminal",
                 hint="Add --yes to send without asking.",
             )
-        if input("Send now? [y/N] ").strip().lower() not in ("y", "yes"):
+        if rt.ask("Send now? [y/N] ").lower() not in ("y", "yes"):
             rt.out.note("nothing sent")
             return 1
     job = BulkJob.create(jobs_dir(), plan.rows, sender=sender, schedule=when, source=str(path))

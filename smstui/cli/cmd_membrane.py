@@ -6,9 +6,10 @@ import json
 from typing import Any
 
 from smstui.cli.runtime import Runtime
-from smstui.core.errors import ConnectionUnusable, UsageError
+from smstui.core.errors import ConnectionUnusable, MembraneNotFound, UsageError
 from smstui.core.models import Connection
 from smstui.core.safe_text import printable
+from smstui.core.session import ResolverOptions, Session
 
 
 class TerminalConnectUI:
@@ -16,6 +17,7 @@ class TerminalConnectUI:
 
     def __init__(self, rt: Runtime) -> None:
         self.rt = rt
+        self._last_status = ""
 
     def show_url(self, url: str, description: str) -> None:
         self.rt.out.note(
@@ -24,7 +26,10 @@ class TerminalConnectUI:
         self.rt.out.note("waiting for the connection to be completed (Ctrl-C to stop)...")
 
     def status(self, text: str) -> None:
-        self.rt.out.note(printable(text))
+        # each poll reports its status; a line per change keeps a long wait readable
+        if text != self._last_status:
+            self._last_status = text
+            self.rt.out.note(printable(text))
 
     def choose(self, connections: list[Connection]) -> Connection:
         ready = [c for c in connections if c.usable]
@@ -53,31 +58,78 @@ def _conn_doc(c: Connection) -> dict[str, Any]:
     }
 
 
-async def connect(rt: Runtime) -> int:
-    resolver = await rt.resolver(TerminalConnectUI(rt))
+#: states a connection can be repaired from by reconnecting it (new credentials, same id)
+_REPAIRABLE = frozenset(
+    {"CONFIGURATION_ERROR", "SETUP_FAILED", "CLIENT_ACTION_REQUIRED", "DEFUNCT", "DISCONNECTED"}
+)
+
+
+async def _current(rt: Runtime, session: Session) -> Connection:
+    """The connection to use, checked with Membrane; a remembered one that is gone or needs
+    attention is forgotten and found again, so the resolver walks it through its states."""
+    remembered = session.cache.get(session.api_url, session.identity)
+    connection_id = await session.resolver.resolve()
     try:
-        connection_id = await resolver.resolve()
-    except ConnectionUnusable as err:
-        if err.state in ("CONFIGURATION_ERROR", "SETUP_FAILED", "CLIENT_ACTION_REQUIRED"):
-            rt.out.note(
-                f"connection {printable(err.connection_id)} is {err.state}: {printable(str(err))}"
-            )
-            if err.ui_url:
-                rt.out.note(f"  fix it here: {printable(err.ui_url)}")
-            if not rt.stdin_is_tty:
-                raise
-            answer = input("Reconnect this same connection now? [Y/n] ")
-            if answer.strip().lower() in ("n", "no"):
-                raise
-            connection_id = await resolver.reconnect(err.connection_id)
-        else:
+        connection = await session.client.get_connection(connection_id)
+    except MembraneNotFound:
+        if session.resolver.explicit or remembered is None:
             raise
-    client = await rt.client()
-    connection = await client.get_connection(connection_id)
+        rt.out.note(f"the remembered connection {printable(connection_id)} no longer exists")
+        session.forget_connection()
+        connection = await session.client.get_connection(await session.resolver.resolve())
+    if connection.usable or session.resolver.explicit or remembered is None:
+        return connection
+    session.forget_connection()
+    return await session.client.get_connection(await session.resolver.resolve())
+
+
+def _unusable(connection: Connection) -> ConnectionUnusable:
+    state = connection.state or ("DEFUNCT" if connection.is_defunct else "DISCONNECTED")
+    detail = f": {connection.error}" if connection.error else ""
+    action = connection.client_action
+    return ConnectionUnusable(
+        f"The ClickSend connection cannot be used ({state}){detail}",
+        connection_id=connection.id,
+        state=state,
+        ui_url=action.ui_url if action else None,
+    )
+
+
+async def _repair(rt: Runtime, session: Session, err: ConnectionUnusable) -> Connection:
+    """Show what is wrong; with consent, reconnect THE SAME connection (never a new one)."""
+    rt.out.note(f"smstui: {printable(str(err))}")
+    if err.ui_url:
+        rt.out.note(f"  fix it here: {printable(err.ui_url)}")
+    if (err.state or "").upper() not in _REPAIRABLE or not err.connection_id:
+        raise err
+    if not rt.args.reconnect:
+        if not rt.stdin_is_tty:
+            err.hint = "Run 'smstui connect --reconnect' to reconnect this same connection."
+            raise err
+        if rt.ask("Reconnect this same connection now? [Y/n] ").lower() in ("n", "no"):
+            raise err
+    rt.out.note(f"reconnecting {printable(err.connection_id)}")
+    connection_id = await session.resolver.reconnect(err.connection_id)
+    return await session.client.get_connection(connection_id)
+
+
+async def connect(rt: Runtime) -> int:
+    a = rt.args
+    if a.poll <= 0 or a.timeout <= 0:
+        raise UsageError("--poll and --timeout must be positive")
+    options = ResolverOptions(poll_interval=a.poll, deadline=a.timeout)
+    session = await rt.session(TerminalConnectUI(rt), options)
+    try:
+        connection = await _current(rt, session)
+        if not connection.usable:
+            raise _unusable(connection)
+    except ConnectionUnusable as err:
+        connection = await _repair(rt, session, err)
     if rt.out.json_mode:
         rt.out.emit_json(_conn_doc(connection))
     else:
-        rt.out.line(f"connected: {printable(connection.id)} ({connection.state or 'READY'})")
+        state = printable(connection.state or "READY")
+        rt.out.line(f"connected: {printable(connection.id)} ({state})")
     return 0 if connection.usable else 3
 
 
@@ -94,19 +146,23 @@ async def connections_list(rt: Runtime) -> int:
 
 
 async def connections_use(rt: Runtime) -> int:
-    connection = await (await rt.client()).get_connection(rt.args.connection_id)
-    cache, api_url, identity = rt.connection_cache()
-    cache.put(api_url, identity, connection.id)
+    session = await rt.session()
+    connection = await session.client.get_connection(rt.args.connection_id)
+    session.cache.put(session.api_url, session.identity, connection.id)
     if rt.out.json_mode:
         rt.out.emit_json(_conn_doc(connection))
     else:
-        rt.out.line(f"now using {printable(connection.id)} ({connection.state or 'READY'})")
+        state = printable(connection.state or "READY")
+        rt.out.line(f"now using {printable(connection.id)} ({state})")
+    if not connection.usable:
+        rt.out.note("smstui: this connection cannot be used yet: run 'smstui connect'")
+        return 3
     return 0
 
 
 async def connections_forget(rt: Runtime) -> int:
-    cache, api_url, identity = rt.connection_cache()
-    cache.forget(api_url, identity)
+    session = await rt.session()
+    session.resolver.drop_cached()
     if rt.out.json_mode:
         rt.out.emit_json({"forgotten": True})
     else:

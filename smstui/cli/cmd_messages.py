@@ -46,12 +46,10 @@ async def _messages(rt: Runtime) -> list[OutgoingSms]:
 
 
 async def send(rt: Runtime) -> int:
-    from smstui.core.outbox import Outbox
-
     messages = await _messages(rt)
-    capture = _Capture(await rt.service())
-    outbox = Outbox(await rt.store(), capture)
-    results = await outbox.send(messages)
+    session = await rt.session()
+    capture = _Capture(await session.service())
+    results = await (await session.outbox(capture)).send(messages)
     rows: list[dict[str, Any]] = []
     total = Decimal(0)
     for r in results:

@@ -27,12 +27,10 @@ def _filters(rt: Runtime, **extra: Any) -> MessageFilter:
 
 
 async def _synced_store(rt: Runtime, *, history: bool = True) -> MessageStore:
-    store = await rt.store()
+    session = await rt.session()
     if getattr(rt.args, "sync", True):
-        from smstui.core.sync import sync_all
-
-        await sync_all(await rt.service(), store, history=history)
-    return store
+        await session.sync(history=history)
+    return session.store()
 
 
 def _iter(

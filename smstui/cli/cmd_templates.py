@@ -62,7 +62,7 @@ async def delete(rt: Runtime) -> int:
     if not rt.args.yes:
         if not rt.stdin_is_tty:
             raise UsageError("refusing to delete without --yes (standard input is not a terminal)")
-        answer = input(f"Delete template {rt.args.template_id}? [y/N] ")
+        answer = rt.ask(f"Delete template {rt.args.template_id}? [y/N] ")
         if answer.strip().lower() not in ("y", "yes"):
             rt.out.note("not deleted")
             return 1

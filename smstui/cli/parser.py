@@ -232,11 +232,32 @@ def _templates(sub: Any) -> None:
 
 
 def _membrane(sub: Any) -> None:
-    _cmd(
+    p = _cmd(
         sub,
         "connect",
-        "connect smstui to ClickSend through Membrane (opens a URL to visit)",
-        "  smstui connect\n  MEMBRANE_TOKEN=... smstui connect",
+        "connect smstui to ClickSend through Membrane (prints a URL to open, then waits)",
+        "  smstui connect\n  MEMBRANE_TOKEN=... smstui connect --timeout 300\n"
+        "  smstui connect --reconnect      # repair a failed connection (same id)\n"
+        "  smstui --json connect",
+    )
+    p.add_argument(
+        "--reconnect",
+        action="store_true",
+        help="if the connection failed, reconnect the same connection without asking",
+    )
+    p.add_argument(
+        "--poll",
+        type=float,
+        default=2.0,
+        metavar="SECONDS",
+        help="how often to check while waiting (default 2)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="give up waiting after this long (default 600)",
     )
     c = _cmd(
         sub,

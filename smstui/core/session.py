@@ -1,13 +1,18 @@
-"""Builds the stack: settings -> token provider -> MembraneClient -> resolver -> SmsService.
+"""Builds the stack: settings -> token provider -> MembraneClient -> resolver -> SmsService,
+plus the local ``MessageStore``, the ``Outbox`` and sync, so that the CLI and the TUI build it
+one way.
 
 On the sandbox (``settings.use_sandbox``) the client talks to an in-process ``SandboxWorld``
-through its transport, so nothing leaves the machine.
+through its transport, so nothing leaves the machine. Opening a session touches only local
+files lazily (the store opens on first use); nothing is requested until a service is needed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -17,7 +22,10 @@ from smstui.core.config import Settings
 from smstui.core.connection import ConnectionCache, ConnectionResolver, ConnectUI
 from smstui.core.errors import ConnectionUnusable, MembraneNotFound
 from smstui.core.membrane import MembraneClient
+from smstui.core.outbox import Outbox, SendService
 from smstui.core.sms_service import SmsService
+from smstui.core.store import MessageStore
+from smstui.core.sync import PauseGate, ProgressCallback, SyncReport, sync_all
 
 if TYPE_CHECKING:
     from smstui.core.sandbox import SandboxWorld
@@ -26,6 +34,8 @@ SANDBOX_API_URL = "http://sandbox.smstui.invalid"
 SANDBOX_IDENTITY = "sandbox"
 #: the sandbox accepts any bearer; a fixed one keeps requests shaped like real ones
 SANDBOX_TOKEN = "sandbox-token"
+
+Sleep = Callable[[float], Awaitable[None]]
 
 
 class _ForgettingProxy:
@@ -51,6 +61,15 @@ class _ForgettingProxy:
             raise
 
 
+@dataclass(frozen=True, slots=True)
+class ResolverOptions:
+    """How long and how often connecting waits (``smstui connect --poll/--timeout``)."""
+
+    poll_interval: float = 2.0
+    deadline: float = 600.0
+    sleep: Sleep = asyncio.sleep
+
+
 @dataclass(eq=False)
 class Session:
     settings: Settings
@@ -61,10 +80,47 @@ class Session:
     identity: str
     on_sandbox: bool
     world: SandboxWorld | None = None
+    store_path: Path | None = None
+    resolver_options: ResolverOptions = field(default_factory=ResolverOptions)
     _service: SmsService | None = field(default=None, repr=False)
+    _store: MessageStore | None = field(default=None, repr=False)
+    _outbox: Outbox | None = field(default=None, repr=False)
+
+    # ------------------------------------------------------------------ connection
+
+    @property
+    def account(self) -> str:
+        """The store's account key: every row is scoped to the workspace it came from."""
+        return SANDBOX_IDENTITY if self.on_sandbox else self.identity
 
     async def connection_id(self) -> str:
         return await self.resolver.resolve()
+
+    def use_ui(
+        self, ui: ConnectUI | None, options: ResolverOptions | None = None
+    ) -> ConnectionResolver:
+        """Talk to the user through ``ui`` when connecting from now on (a connect screen or
+        ``smstui connect``); same client, cache and explicit id."""
+        if options is not None:
+            self.resolver_options = options
+        self.resolver = _resolver(
+            self.client,
+            self.cache,
+            self.api_url,
+            self.identity,
+            self.settings.connection_id,
+            self.resolver_options,
+            ui,
+        )
+        return self.resolver
+
+    def forget_connection(self) -> None:
+        """Drop the cached connection (and the service built on it)."""
+        self.resolver.on_connection_gone()
+        self._service = None
+        self._outbox = None
+
+    # ------------------------------------------------------------------ the stack
 
     async def service(self) -> SmsService:
         """The SmsService on the resolved connection (cached id: zero resolution requests)."""
@@ -77,12 +133,49 @@ class Session:
             )
         return self._service
 
-    def forget_connection(self) -> None:
-        """Drop the cached connection (and the service built on it)."""
-        self.resolver.on_connection_gone()
-        self._service = None
+    def store(self) -> MessageStore:
+        """The local store for this account (opened on first use; no network)."""
+        if self._store is None:
+            self._store = MessageStore(self.store_path, account=self.account)
+        return self._store
+
+    async def outbox(self, service: SendService | None = None) -> Outbox:
+        """The session's Outbox (one per session: it knows which rows it is sending now).
+
+        With ``service`` (a wrapper around ``service()``), a separate Outbox on the same store.
+        """
+        if service is not None:
+            return Outbox(self.store(), service)
+        if self._outbox is None:
+            self._outbox = Outbox(self.store(), await self.service())
+        return self._outbox
+
+    async def sync(
+        self,
+        *,
+        history: bool = True,
+        inbound: bool = True,
+        receipts: bool = True,
+        concurrency: int = 4,
+        on_progress: ProgressCallback | None = None,
+        gate: PauseGate | None = None,
+    ) -> SyncReport:
+        """Bring the store up to date with ClickSend (see ``smstui.core.sync.sync_all``)."""
+        return await sync_all(
+            await self.service(),
+            self.store(),
+            history=history,
+            inbound=inbound,
+            receipts=receipts,
+            concurrency=concurrency,
+            on_progress=on_progress,
+            gate=gate,
+        )
 
     async def aclose(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
         await self.client.aclose()
 
     async def __aenter__(self) -> Session:
@@ -92,6 +185,28 @@ class Session:
         await self.aclose()
 
 
+def _resolver(
+    client: MembraneClient,
+    cache: ConnectionCache,
+    api_url: str,
+    identity: str,
+    connection_id: str | None,
+    opts: ResolverOptions,
+    ui: ConnectUI | None,
+) -> ConnectionResolver:
+    return ConnectionResolver(
+        client,
+        cache,
+        api_url,
+        identity,
+        ui,
+        connection_id=connection_id,
+        sleep=opts.sleep,
+        poll_interval=opts.poll_interval,
+        deadline=opts.deadline,
+    )
+
+
 async def open_session(
     settings: Settings,
     *,
@@ -99,8 +214,14 @@ async def open_session(
     transport: httpx.AsyncBaseTransport | None = None,
     ui: ConnectUI | None = None,
     cache: ConnectionCache | None = None,
+    store_path: Path | None = None,
+    resolver_options: ResolverOptions | None = None,
 ) -> Session:
-    """Build the stack. Nothing is requested until ``await session.service()``."""
+    """Build the stack. Nothing is requested until ``await session.service()``.
+
+    ``world`` is the sandbox to use when ``settings.use_sandbox`` (default: a fresh one);
+    ``store_path`` overrides the store's default location (tests).
+    """
     cache = cache or ConnectionCache()
     tokens: TokenProvider
     if settings.use_sandbox:
@@ -115,9 +236,8 @@ async def open_session(
         api_url, identity = settings.api_url, settings.identity()
         tokens = token_provider_for(settings)
     client = MembraneClient(api_url, tokens, transport=transport)
-    resolver = ConnectionResolver(
-        client, cache, api_url, identity, ui, connection_id=settings.connection_id
-    )
+    options = resolver_options or ResolverOptions()
+    resolver = _resolver(client, cache, api_url, identity, settings.connection_id, options, ui)
     return Session(
         settings=settings,
         client=client,
@@ -127,4 +247,6 @@ async def open_session(
         identity=identity,
         on_sandbox=settings.use_sandbox,
         world=world if settings.use_sandbox else None,
+        store_path=store_path,
+        resolver_options=options,
     )
