@@ -172,7 +172,7 @@ class Outbox:
                 if self.after_commit is not None:
                     self.after_commit(batch)
                 try:
-                    result = await self.service.send([r.outgoing() for r in batch])
+                    result = await self._send_batch(batch)
                 except Exception as err:
                     state, reason = classify_error(err)
                     for r in batch:
@@ -183,6 +183,10 @@ class Outbox:
                 self._in_flight -= ids
             results.extend(self._result(r.id) for r in batch)
         return results
+
+    async def _send_batch(self, batch: list[OutboxRow]) -> SendResult:
+        """The one request for ``batch`` (``ChannelOutbox`` sends MMS/voice instead)."""
+        return await self.service.send([r.outgoing() for r in batch])
 
     def _record(self, batch: list[OutboxRow], result: SendResult) -> None:
         by_token = {m.custom_string: m for m in result.messages if m.custom_string}

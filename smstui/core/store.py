@@ -54,8 +54,9 @@ NO_FILTER = MessageFilter()
 
 _UPSERT_HISTORY = """
 INSERT INTO messages (message_id, account, direction, "to", "from", body, status, date, schedule,
-    parts, price, status_code, status_text, error_code, error_text, custom_string, read, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    parts, price, status_code, status_text, error_code, error_text, custom_string, read, updated_at,
+    channel)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (message_id) DO UPDATE SET
     direction = excluded.direction, "to" = excluded."to", "from" = excluded."from",
     body = excluded.body, status = excluded.status, date = excluded.date,
@@ -234,6 +235,7 @@ class MessageStore:
                 m.custom_string,
                 1 if (inbound_read or m.direction == "out") else 0,
                 now,
+                m.channel,
             )
             for m in items
         ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -44,6 +44,8 @@ class OutboxRow:
     message_id: str | None
     status: str | None
     reason: str | None
+    kind: str = "sms"  # "sms" | "mms" | "voice": which API sends it and whose history finds it
+    extra: str | None = None  # JSON of the channel's own fields (MMS subject, voice lang...)
 
     def outgoing(self) -> OutgoingSms:
         """The SMS as it goes on the wire: our token travels as ClickSend's custom_string."""
@@ -59,7 +61,7 @@ class OutboxRow:
 
 _COLS = (
     'id, token, "to", sender, body, schedule, country, user_custom_string, state, attempts, '
-    "created_at, attempted_at, message_id, status, reason"
+    "created_at, attempted_at, message_id, status, reason, kind, extra"
 )
 
 
@@ -82,18 +84,31 @@ def _row(r: tuple[Any, ...]) -> OutboxRow:
         message_id=r[12],
         status=r[13],
         reason=r[14],
+        kind=r[15],
+        extra=r[16],
     )
 
 
 class OutboxTable:
-    """Typed access to the ``outbox`` table of a ``MessageStore``."""
+    """Typed access to the ``outbox`` table of a ``MessageStore``, for one ``kind`` of message
+    (an SMS outbox never reconciles or resends an MMS row, and the other way round)."""
 
-    def __init__(self, store: MessageStore) -> None:
+    def __init__(self, store: MessageStore, kind: str = "sms") -> None:
         self.store = store
+        self.kind = kind
 
-    def add(self, items: Iterable[tuple[str, OutgoingSms]], *, now: int) -> list[OutboxRow]:
+    def add(
+        self,
+        items: Iterable[tuple[str, OutgoingSms]],
+        *,
+        now: int,
+        extras: Sequence[str | None] | None = None,
+    ) -> list[OutboxRow]:
         """Record (token, sms) pairs as ``pending`` with one attempt at ``now``; committed on
-        return, so a crash from here on leaves a row that reconciliation will look up."""
+        return, so a crash from here on leaves a row that reconciliation will look up.
+        ``extras[i]`` is the channel's own JSON for the i-th item."""
+        pairs = list(items)
+        extra_of = list(extras) if extras is not None else [None] * len(pairs)
         rows = [
             (
                 token,
@@ -107,8 +122,10 @@ class OutboxTable:
                 now,
                 now,
                 now,
+                self.kind,
+                extra,
             )
-            for token, sms in items
+            for (token, sms), extra in zip(pairs, extra_of, strict=True)
         ]
 
         def write(c: sqlite3.Connection) -> list[int]:
@@ -116,8 +133,8 @@ class OutboxTable:
             for row in rows:
                 cur = c.execute(
                     'INSERT INTO outbox (token, account, "to", sender, body, schedule, country, '
-                    "user_custom_string, state, attempts, created_at, attempted_at, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 1, ?, ?, ?)",
+                    "user_custom_string, state, attempts, created_at, attempted_at, updated_at, "
+                    "kind, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 1, ?, ?, ?, ?, ?)",
                     row,
                 )
                 assert cur.lastrowid is not None
@@ -145,18 +162,19 @@ class OutboxTable:
     def in_states(self, states: Iterable[OutboxState]) -> list[OutboxRow]:
         wanted = sorted(set(states))
         sql = (
-            f"SELECT {_COLS} FROM outbox WHERE account = ? "
+            f"SELECT {_COLS} FROM outbox WHERE account = ? AND kind = ? "
             f"AND state IN ({','.join('?' * len(wanted))}) ORDER BY id"
         )
         raw = self.store.run_read(
-            lambda c: c.execute(sql, [self.store.account, *wanted]).fetchall()
+            lambda c: c.execute(sql, [self.store.account, self.kind, *wanted]).fetchall()
         )
         return [_row(r) for r in raw]
 
     def all(self) -> list[OutboxRow]:
         raw = self.store.run_read(
             lambda c: c.execute(
-                f"SELECT {_COLS} FROM outbox WHERE account = ? ORDER BY id", (self.store.account,)
+                f"SELECT {_COLS} FROM outbox WHERE account = ? AND kind = ? ORDER BY id",
+                (self.store.account, self.kind),
             ).fetchall()
         )
         return [_row(r) for r in raw]

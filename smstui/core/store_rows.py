@@ -46,6 +46,7 @@ class StoredMessage:
     reply_to: str | None  # the outbound message id an inbound message answers
     read: bool
     updated_at: datetime
+    channel: str = "sms"  # "sms" | "mms" | "voice"
 
     @property
     def cursor(self) -> Cursor:
@@ -65,7 +66,7 @@ class StorePage:
 COLUMNS = (
     'm.message_id, m.account, m.direction, m."to", m."from", m.body, m.status, m.date, '
     "m.schedule, m.parts, m.price, m.status_code, m.status_text, m.error_code, m.error_text, "
-    "m.receipt_at, m.custom_string, m.reply_to, m.read, m.updated_at"
+    "m.receipt_at, m.custom_string, m.reply_to, m.read, m.updated_at, m.channel"
 )
 
 
@@ -100,6 +101,7 @@ def row_of(r: tuple[Any, ...]) -> StoredMessage:
         reply_to=r[17],
         read=bool(r[18]),
         updated_at=datetime.fromtimestamp(r[19], UTC),
+        channel=r[20],
     )
 
 

@@ -135,8 +135,15 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_by_state ON outbox (state, attempted_at);
 """
 
+# MMS and voice share the outbox (same reconciliation) and the message table (History)
+_V3 = """
+ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'sms';
+ALTER TABLE outbox ADD COLUMN extra TEXT;
+ALTER TABLE messages ADD COLUMN channel TEXT NOT NULL DEFAULT 'sms';
+"""
+
 #: MIGRATIONS[i] upgrades a database at user_version i to i + 1
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
