@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -17,8 +18,15 @@ from smstui.core.errors import (
     SendOutcomeUnknown,
 )
 from smstui.core.membrane import MembraneClient
+from smstui.core.models import OutgoingSms
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, Fault, SandboxWorld, serve
-from smstui.core.session import SANDBOX_API_URL, SANDBOX_IDENTITY, open_session
+from smstui.core.session import (
+    SANDBOX_API_URL,
+    SANDBOX_IDENTITY,
+    ResolverOptions,
+    open_session,
+)
+from smstui.core.store_schema import StoreError
 
 RESOLUTION_PATHS = ("/connections", "/search", "/connection-requests")
 
@@ -317,3 +325,69 @@ async def test_send_that_never_left_says_so() -> None:
             await client.proxy(DEFAULT_CONNECTION_ID, "POST", "/v3/sms/send", json=body)
     assert info.value.may_have_reached_server is False
     assert world.clicksend.received == []
+
+
+# ------------------------------------------------------------------ store, outbox, sync
+
+
+async def test_sandbox_store_is_keyed_as_sandbox(tmp_path: Path) -> None:
+    async with await open_session(Settings(), store_path=tmp_path / "m.db") as session:
+        assert session.store().account == "sandbox"
+        assert session.store() is session.store()
+
+
+async def test_real_store_is_keyed_by_the_credential_identity(tmp_path: Path) -> None:
+    settings = Settings(api_url="https://membrane.test", token="pat-real-token-123")
+    async with await open_session(settings, store_path=tmp_path / "m.db") as session:
+        store = session.store()
+        assert store.account == settings.identity()
+        assert "pat-real-token-123" not in store.account
+
+
+async def test_outbox_sends_once_and_records_in_the_store(tmp_path: Path) -> None:
+    world = SandboxWorld(seed=3)
+    async with await open_session(Settings(), world=world, store_path=tmp_path / "m.db") as s:
+        outbox = await s.outbox()
+        assert await s.outbox() is outbox  # one per session: it tracks its in-flight rows
+        results = await outbox.send([OutgoingSms(to="+61411111111", body="via session")])
+        assert [r.outcome for r in results] == ["accepted"]
+        stored = s.store().get(results[0].message_id or "")
+    assert stored is not None and stored.body == "via session"
+    assert [m["body"] for m in world.clicksend.received] == ["via session"]
+
+
+async def test_sync_fills_the_store_from_clicksend(tmp_path: Path) -> None:
+    world = SandboxWorld(seed=4, history_size=25)
+    async with await open_session(Settings(), world=world, store_path=tmp_path / "m.db") as s:
+        assert s.store().count() == 0
+        report = await s.sync()
+        assert report.history_messages >= 25
+        assert s.store().count() >= 25
+
+
+async def test_closing_the_session_closes_the_store(tmp_path: Path) -> None:
+    session = await open_session(Settings(), store_path=tmp_path / "m.db")
+    store = session.store()
+    await session.aclose()
+    with pytest.raises(StoreError, match="closed database"):
+        store.count()
+
+
+async def test_use_ui_makes_connecting_talk_to_that_ui() -> None:
+    world = SandboxWorld()
+    world.set_connection_state(DEFAULT_CONNECTION_ID, "CLIENT_ACTION_REQUIRED")
+    polls = 0
+
+    async def user_fixes_it(_: float) -> None:
+        nonlocal polls
+        polls += 1
+        world.set_connection_state(DEFAULT_CONNECTION_ID, "READY")
+
+    ui = NullConnectUI()
+    async with await open_session(
+        Settings(), world=world, resolver_options=ResolverOptions(sleep=user_fixes_it)
+    ) as session:
+        session.use_ui(ui)
+        assert await session.connection_id() == DEFAULT_CONNECTION_ID
+    assert polls == 1
+    assert ui.urls and ui.urls[0][0].endswith(f"/connections/{DEFAULT_CONNECTION_ID}/reconnect")
