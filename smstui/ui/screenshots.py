@@ -1,0 +1,75 @@
+"""Write an SVG screenshot of each tab on a fixed-clock sandbox: ``python -m smstui.ui.screenshots DIR``.
+
+The same staging (``stage``) drives the snapshot tests, so screenshots and snapshots agree.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from smstui.core.sandbox.world import SandboxWorld
+from smstui.ui.app import TABS, SmsApp
+from smstui.ui.testing import sandbox_app
+
+#: 2025-03-14 01:00 UTC: a fixed clock makes the sandbox's messages the same on every run
+FIXED_NOW = 1_741_914_000.0
+SIZES = ((80, 24), (120, 40))
+
+
+def staged_app() -> SmsApp:
+    world = SandboxWorld(seed=7, clock=lambda: FIXED_NOW)
+    world.add_inbound("+61422222222", "Running 10 min late — see you at 3?")
+    app, _ = sandbox_app(world)
+    return app
+
+
+async def stage(pilot: Pilot[None], tab: str) -> None:
+    """Connect, sync, open ``tab`` and wait until nothing is still loading."""
+    app = pilot.app
+    assert isinstance(app, SmsApp)
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    app.action_show_tab(tab)
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    app.clear_notifications()
+    for widget in app.query("Input, TextArea"):
+        widget.cursor_blink = False  # type: ignore[attr-defined]  # a blinking cursor differs per frame
+    await pilot.pause()
+
+
+async def shoot(directory: Path) -> list[Path]:
+    written: list[Path] = []
+    for width, height in SIZES:
+        for tab in TABS:
+            app = staged_app()
+            async with app.run_test(size=(width, height)) as pilot:
+                await stage(pilot, tab)
+                path = directory / f"{tab}-{width}x{height}.svg"
+                path.write_text(app.export_screenshot(title=f"smstui — {tab}"), encoding="utf-8")
+                written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    directory = Path(args[0] if args else "screenshots")
+    directory.mkdir(parents=True, exist_ok=True)
+    # never touch the user's real store or config while staging
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+            os.environ[name] = str(Path(tmp) / name.lower())
+        for path in asyncio.run(shoot(directory)):
+            print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
