@@ -8,6 +8,7 @@ from typing import Any
 from smstui.cli.runtime import Runtime
 from smstui.core.errors import ConnectionUnusable, MembraneNotFound, UsageError
 from smstui.core.models import Connection
+from smstui.core.request_console import body_from_text, parse_pairs
 from smstui.core.safe_text import printable
 from smstui.core.session import ResolverOptions, Session
 
@@ -208,31 +209,16 @@ async def actions_run(rt: Runtime) -> int:
     return 0
 
 
-def _pairs(items: list[str], sep: str, what: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for item in items:
-        key, found, value = item.partition(sep)
-        if not found or not key.strip():
-            raise UsageError(f"{what} {item!r} must look like KEY{sep}VALUE")
-        out[key.strip()] = value.strip() if sep == ":" else value
-    return out
-
-
 async def request(rt: Runtime) -> int:
     a = rt.args
     data: Any = None
     if a.json_body is not None:
         data = _json_arg(a.json_body, "--json-body")
     elif a.data is not None:
-        data = a.data
-        if not a.raw_data:
-            try:
-                data = json.loads(a.data)  # like `membrane request -d`: JSON text is parsed
-            except ValueError:
-                data = a.data
-    headers = _pairs(a.header, ":", "header")
-    query = _pairs(a.query, "=", "--query")
-    params = _pairs(a.path_param, "=", "--path-param")
+        data = body_from_text(a.data, raw=a.raw_data)  # JSON text is parsed, as membrane -d
+    headers = parse_pairs(a.header, ":", "header")
+    query = parse_pairs(a.query, "=", "--query")
+    params = parse_pairs(a.path_param, "=", "--path-param")
     cid = await rt.connection_id()
     response = await (await rt.client()).request(
         cid,
