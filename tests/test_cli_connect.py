@@ -311,7 +311,7 @@ def test_actions_run_input_not_an_object_is_a_usage_error(cli: Cli) -> None:
 
 
 def test_actions_run_input_failing_the_schema_says_why(cli: Cli) -> None:
-    code, out, err = cli("--json", "actions", "run", "send-sms", "--input", '{"messages": []}')
+    code, out, _ = cli("--json", "actions", "run", "send-sms", "--input", '{"messages": []}')
     assert code == 1
     doc = json.loads(out)
     assert "Invalid input for action 'send-sms'" in doc["message"]
