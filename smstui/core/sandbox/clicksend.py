@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from . import clicksend_campaigns, clicksend_contacts, clicksend_mms_voice
 from . import clicksend_lists as lists
 from .clicksend_send import send_or_price
 from .envelope import ClickSendProblem, envelope, not_found_endpoint
@@ -47,6 +48,11 @@ class SimClickSend:
             "username": "sandbox.demo",
         }
         seed_account(self, world.rng, int(world.clock()), history_size)
+        # lists/contacts, campaigns, MMS and voice (seeded without the RNG: SMS ids stay put)
+        self.contacts = clicksend_contacts.ContactBook()
+        self.contacts.seed(int(world.clock()))
+        self.campaigns = clicksend_campaigns.CampaignBook()
+        self.channels = clicksend_mms_voice.ChannelBook()
 
     # ------------------------------------------------------------------ state helpers
 
@@ -279,5 +285,8 @@ _ROUTES: list[tuple[str, re.Pattern[str], Handler]] = [
         ("PUT", r"/v3/sms/templates/(?P<id>\d+)", lists.template_update),
         ("DELETE", r"/v3/sms/templates/(?P<id>\d+)", lists.template_delete),
         ("GET", "/v3/account", SimClickSend.account),
+        *clicksend_contacts.ROUTES,
+        *clicksend_campaigns.ROUTES,
+        *clicksend_mms_voice.ROUTES,
     )
 ]
