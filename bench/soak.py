@@ -1,0 +1,272 @@
+"""Soak: CLI processes and in-process core work against the chaos sandbox, then an audit.
+
+    .venv/bin/python bench/soak.py --minutes 10
+    .venv/bin/python bench/soak.py --minutes 0.5 --rate 0.4 --seed 3
+
+Several threads keep launching ``python -m smstui send/history/inbox/...`` at a loopback
+sandbox that fails ``--rate`` of all requests in random realistic ways (``chaos.py``), while
+this process sends through the ``Outbox``, syncs and browses the same store. At the end faults
+stop, the outbox is reconciled and everything is audited: every outbox row in exactly one final
+state, each custom_string received at most once, nothing lost, RSS start/end. Prints one JSON
+document; exit status 1 when the audit finds a duplicate, a lost message or a non-final row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from smstui.core.auth import StaticToken
+from smstui.core.config import load_settings
+from smstui.core.errors import SmstuiError
+from smstui.core.membrane import MembraneClient
+from smstui.core.models import OutgoingSms
+from smstui.core.outbox import Outbox
+from smstui.core.sandbox import DEFAULT_CONNECTION_ID, SandboxWorld, serve
+from smstui.core.sandbox.chaos import ChaosPlan
+from smstui.core.sms_service import SmsService
+from smstui.core.store import MessageStore
+from smstui.core.store_outbox import FINAL_STATES, OutboxTable
+from smstui.core.sync import sync_all
+
+TOKEN = "soak-token"
+#: a CLI process that takes longer than this is killed (SIGKILL: durability is tested too)
+CLI_TIMEOUT = 90.0
+READ_COMMANDS = (
+    ["history", "--limit", "20"],
+    ["history", "--no-sync", "--search", "soak"],
+    ["inbox", "--limit", "10"],
+    ["receipts", "--limit", "10"],
+    ["templates", "list"],
+    ["account"],
+    ["price", "--to", "+61411000001", "--body", "price check"],
+)
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+class Ledger:
+    """What the user asked for, and what each CLI process said about it (thread-safe)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        #: body -> exit code of the `smstui send` that carried it (None: in-process send)
+        self.requested: dict[str, int | None] = {}
+        self.commands: Counter[str] = Counter()
+        self.exit_codes: Counter[int] = Counter()
+        self.killed = 0
+        self.unexpected_stderr: list[str] = []
+
+    def record_cli(self, name: str, code: int, stderr: str, body: str | None) -> None:
+        with self.lock:
+            self.commands[name] += 1
+            self.exit_codes[code] += 1
+            if body is not None:
+                self.requested[body] = code
+            if "Traceback" in stderr and len(self.unexpected_stderr) < 5:
+                self.unexpected_stderr.append(stderr[-2000:])
+
+
+def cli_worker(
+    n: int, env: dict[str, str], deadline: float, ledger: Ledger, seed: int, stop: threading.Event
+) -> None:
+    rng = random.Random(seed * 1000 + n)
+    i = 0
+    while time.monotonic() < deadline and not stop.is_set():
+        i += 1
+        body: str | None = None
+        if rng.random() < 0.5:
+            body = f"soak cli {n}-{i} {rng.randrange(10**6)}"
+            args = ["send", "--to", f"+614{rng.randrange(10**8):08d}", "--body", body]
+        else:
+            args = list(rng.choice(READ_COMMANDS))
+        cmd = [sys.executable, "-m", "smstui", "--json", *args]
+        try:
+            done = subprocess.run(
+                cmd, env=env, capture_output=True, text=True, timeout=CLI_TIMEOUT, check=False
+            )
+            code, err = done.returncode, done.stderr
+        except subprocess.TimeoutExpired as exc:
+            code, err = -9, str(exc.stderr or "")
+            with ledger.lock:
+                ledger.killed += 1
+        ledger.record_cli(args[0], code, err, body)
+
+
+async def core_work(
+    url: str, store: MessageStore, deadline: float, ledger: Ledger, seed: int
+) -> dict[str, int]:
+    """The app's own work in this process: outbox sends, syncs, browsing the store."""
+    rng = random.Random(seed)
+    counts: Counter[str] = Counter()
+    async with MembraneClient(url, StaticToken(TOKEN), timeout=2.0) as client:
+        service = SmsService(client, DEFAULT_CONNECTION_ID)
+        outbox = Outbox(store, service)
+        i = 0
+        while time.monotonic() < deadline:
+            i += 1
+            roll = rng.random()
+            try:
+                if roll < 0.45:
+                    batch = []
+                    for k in range(rng.randint(1, 5)):
+                        body = f"soak core {i}-{k}"
+                        with ledger.lock:
+                            ledger.requested[body] = None
+                        batch.append(OutgoingSms(to=f"+614{rng.randrange(10**8):08d}", body=body))
+                    await outbox.send(batch)
+                    counts["outbox_sends"] += 1
+                elif roll < 0.7:
+                    await sync_all(service, store)
+                    counts["syncs"] += 1
+                elif roll < 0.8:
+                    await outbox.reconcile()  # as the app does at start-up
+                    counts["reconciles"] += 1
+                else:
+                    store.page(limit=50)
+                    store.count()
+                    counts["browses"] += 1
+            except SmstuiError as err:
+                counts[f"error:{type(err).__name__}"] += 1
+            await asyncio.sleep(0)
+    return dict(counts)
+
+
+async def settle(url: str, store: MessageStore) -> None:
+    """Faults are off: settle every unknown as a later start of the app would."""
+    later = time.time() + 600
+    async with MembraneClient(url, StaticToken(TOKEN)) as client:
+        outbox = Outbox(store, SmsService(client, DEFAULT_CONNECTION_ID), clock=lambda: later)
+        for _ in range(3):  # a resend in pass 1 is confirmed in pass 2
+            await outbox.reconcile()
+
+
+def audit(world: SandboxWorld, store: MessageStore, ledger: Ledger) -> dict[str, Any]:
+    rows = OutboxTable(store).all()
+    received = list(world.clicksend.received)
+    by_token = Counter(str(m.get("custom_string") or "") for m in received)
+    by_body = Counter(str(m.get("body") or "") for m in received)
+    rows_by_body: dict[str, list[Any]] = {}
+    for r in rows:
+        rows_by_body.setdefault(r.body, []).append(r)
+    lost: list[str] = []
+    for body, code in ledger.requested.items():
+        if body not in rows_by_body and (code == 0 or by_body[body]):
+            lost.append(f"no outbox row: {body}")  # claimed sent, or sent behind our back
+    for r in rows:
+        got = by_token[r.token]
+        if r.state == "accepted" and got != 1:
+            lost.append(f"accepted but received {got}x: {r.body}")
+        # ClickSend sees (and records) a message it rejects, so only "failed" must be unseen
+        if r.state == "failed" and got:
+            lost.append(f"{r.state} but received: {r.body} ({r.status}: {r.reason})")
+    integrity = store.run_read(lambda c: c.execute("PRAGMA integrity_check").fetchone()[0])
+    return {
+        "outbox_rows": len(rows),
+        "by_state": dict(Counter(r.state for r in rows)),
+        "non_final": sum(1 for r in rows if r.state not in FINAL_STATES),
+        "rows_per_request_max": max((len(v) for v in rows_by_body.values()), default=0),
+        "messages_requested": len(ledger.requested),
+        "failed_before_commit": sum(
+            1 for b, c in ledger.requested.items() if b not in rows_by_body and c != 0
+        ),
+        "messages_sent": len(by_token),
+        "duplicates": sum(c - 1 for c in by_token.values() if c > 1)
+        + sum(c - 1 for c in by_body.values() if c > 1),
+        "lost": len(lost),
+        "lost_examples": lost[:5],
+        "integrity_check": integrity,
+    }
+
+
+def run(minutes: float, rate: float, seed: int, cli_workers: int) -> dict[str, Any]:
+    rss_start = rss_mb()
+    world = SandboxWorld(seed=seed, history_size=20)
+    world.balance = Decimal("1000000")  # a soak must not run out of simulated credit
+    chaos = ChaosPlan(rate=rate, seed=seed, hang=3.0, drip_seconds=0.5)
+    started = time.monotonic()
+    with (
+        tempfile.TemporaryDirectory(prefix="smstui-soak-") as tmp,
+        serve(world, chaos=chaos) as server,
+    ):
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("MEMBRANE_", "SMSTUI_"))}
+        for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+            env[name] = os.environ[name] = str(Path(tmp) / name.lower())
+        env.update(MEMBRANE_API_URL=server.url, MEMBRANE_TOKEN=TOKEN)
+        env["SMSTUI_CONNECTION_ID"] = DEFAULT_CONNECTION_ID
+        settings = load_settings(env=env)
+        store = MessageStore(account=settings.identity())  # the file the CLI uses too
+        ledger = Ledger()
+        deadline = time.monotonic() + minutes * 60
+        stop = threading.Event()
+        threads = [
+            threading.Thread(target=cli_worker, args=(n, env, deadline, ledger, seed, stop))
+            for n in range(cli_workers)
+        ]
+        for t in threads:
+            t.start()
+        try:
+            core = asyncio.run(core_work(server.url, store, deadline, ledger, seed))
+        finally:
+            stop.set()
+            for t in threads:
+                t.join()
+        rss_loaded = rss_mb()
+        faults = chaos.counts()
+        chaos.rate = 0.0
+        asyncio.run(settle(server.url, store))
+        result = {
+            "minutes": round((time.monotonic() - started) / 60, 2),
+            "fault_rate": rate,
+            "seed": seed,
+            "requests": faults["requests"],
+            "faults_injected": faults["faults"],
+            "faults_by_kind": faults["by_kind"],
+            "cli_runs": dict(ledger.commands),
+            "cli_exit_codes": {str(k): v for k, v in sorted(ledger.exit_codes.items())},
+            "cli_killed": ledger.killed,
+            "cli_tracebacks": len(ledger.unexpected_stderr),
+            "core": core,
+            **audit(world, store, ledger),
+            "rss_mb_start": rss_start,
+            "rss_mb_end_of_load": rss_loaded,
+            "rss_mb_end": rss_mb(),
+        }
+        if ledger.unexpected_stderr:
+            result["traceback_example"] = ledger.unexpected_stderr[0]
+        store.close()
+    return result
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--minutes", type=float, default=10.0)
+    p.add_argument("--rate", type=float, default=0.3, help="share of requests that fail")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--cli-workers", type=int, default=3, help="CLI processes at once")
+    a = p.parse_args()
+    result = run(a.minutes, a.rate, a.seed, a.cli_workers)
+    print(json.dumps(result, indent=2))
+    bad = result["duplicates"] or result["lost"] or result["non_final"]
+    return 1 if bad or result["integrity_check"] != "ok" else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
