@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
 
 from smstui.cli.runtime import Runtime
 from smstui.core import config
 from smstui.core.errors import UsageError
+from smstui.core.safe_text import printable
 
 
 async def locate(rt: Runtime) -> int:
@@ -39,6 +42,8 @@ async def serve(rt: Runtime) -> int:
     from smstui.core import sandbox
 
     a = rt.args
+    if a.latency < 0:
+        raise UsageError("--latency cannot be negative")
     world = sandbox.SandboxWorld(seed=a.seed, latency=a.latency / 1000)
     chaos = None
     if a.faults:
@@ -47,18 +52,34 @@ async def serve(rt: Runtime) -> int:
         if not 0 <= a.faults <= 1:
             raise UsageError("--faults is a rate between 0 and 1", hint="e.g. --faults 0.2")
         chaos = ChaosPlan(rate=a.faults, seed=a.fault_seed)
-    server = sandbox.serve(world, a.host, a.port, chaos=chaos)
+    try:
+        server = sandbox.serve(world, a.host, a.port, chaos=chaos)
+    except ValueError as err:  # not a loopback address
+        raise UsageError(str(err)) from None
+    except OSError as err:
+        raise UsageError(
+            f"cannot listen on {printable(a.host)}:{a.port}: {err.strerror or err}",
+            hint="Choose another --port.",
+        ) from None
+    url = f"http://{server.host}:{server.port}"
     rt.out.note(
-        f"sandbox listening on http://{a.host}:{server.port} "
-        f"(MEMBRANE_API_URL=http://{a.host}:{server.port} MEMBRANE_TOKEN=sandbox); Ctrl-C stops"
+        f"sandbox listening on {url} (seed {a.seed}, latency {a.latency} ms); "
+        f"try MEMBRANE_API_URL={url} MEMBRANE_TOKEN=sandbox smstui account; Ctrl-C stops"
     )
     if rt.out.json_mode:
-        rt.out.emit_json({"url": f"http://{a.host}:{server.port}"})
+        rt.out.emit_json({"url": url, "seed": a.seed, "latency_ms": a.latency})
     rt.out.stdout.flush()
+    # Ctrl-C and SIGTERM are the normal way to stop a server: exit 0 after closing the port
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows
+            loop.add_signal_handler(sig, stop.set)
     try:
-        await asyncio.Event().wait()
+        await stop.wait()
     finally:
         server.close()
+    rt.out.note("sandbox stopped")
     return 0
 
 
