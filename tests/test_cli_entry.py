@@ -1,0 +1,194 @@
+"""How smstui starts: the TUI with no command, --version, python -m, and `sandbox serve` as a
+real process that other programs talk to."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from smstui import __version__
+from smstui.cli import main
+from smstui.core.config import Settings
+from smstui.core.sandbox import DEFAULT_CONNECTION_ID, SandboxWorld
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def history_ids(client: httpx.Client) -> list[str]:
+    r = client.get(
+        f"/connections/{DEFAULT_CONNECTION_ID}/proxy/v3/sms/history", params={"limit": 15}
+    )
+    r.raise_for_status()
+    return [m["message_id"] for m in r.json()["data"]["data"]]
+
+
+# ------------------------------------------------------------------ no command: the TUI
+
+
+def test_no_command_without_credentials_opens_the_tui_on_the_sandbox(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    opened: list[Settings] = []
+
+    def fake_run_app(settings: Settings) -> int:
+        opened.append(settings)
+        return 0
+
+    monkeypatch.setattr("smstui.ui.app.run_app", fake_run_app)
+    assert main([]) == 0
+    (settings,) = opened
+    assert settings.use_sandbox and not settings.has_credentials
+
+
+def test_no_command_with_credentials_opens_the_tui_on_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    opened: list[Settings] = []
+    monkeypatch.setattr("smstui.ui.app.run_app", lambda s: opened.append(s) or 0)
+    monkeypatch.setenv("MEMBRANE_TOKEN", "tok-for-the-tui-123")
+    assert main([]) == 0
+    assert not opened[0].use_sandbox
+
+
+def test_no_command_with_sandbox_flag_forces_the_sandbox(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    opened: list[Settings] = []
+    monkeypatch.setattr("smstui.ui.app.run_app", lambda s: opened.append(s) or 0)
+    monkeypatch.setenv("MEMBRANE_TOKEN", "tok-for-the-tui-123")
+    assert main(["--sandbox"]) == 0
+    assert opened[0].use_sandbox
+
+
+# ------------------------------------------------------------------ --version, python -m
+
+
+def test_python_dash_m_version() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "smstui", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"smstui {__version__}"
+
+
+def test_console_script_version() -> None:
+    script = VENV_BIN / "smstui"
+    if not script.exists():
+        pytest.skip("the smstui console script is not installed in this environment")
+    done = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == f"smstui {__version__}"
+
+
+def test_python_dash_m_runs_a_command_and_passes_its_exit_code(isolated_dirs: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "smstui", "--json", "config", "locate"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=dict(os.environ),
+    )
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["data_dir"].startswith(str(isolated_dirs))
+    done = subprocess.run(
+        [sys.executable, "-m", "smstui", "send", "--nope"], capture_output=True, text=True
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+# ------------------------------------------------------------------ sandbox serve
+
+
+def test_sandbox_serve_is_a_server_other_programs_can_use_then_stops_cleanly() -> None:
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "smstui",
+            "--json",
+            "sandbox",
+            "serve",
+            "--port",
+            str(port),
+            "--latency",
+            "20",
+            "--seed",
+            "3",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
+    )
+    try:
+        assert proc.stdout is not None
+        started = json.loads("".join(iter(proc.stdout.readline, "}\n")) + "}")
+        assert started == {"url": f"http://127.0.0.1:{port}", "seed": 3, "latency_ms": 20}
+        headers = {"Authorization": "Bearer anything"}
+        with httpx.Client(base_url=started["url"], headers=headers, timeout=10) as client:
+            connections = client.get("/connections").json()["items"]
+            assert [c["id"] for c in connections] == [DEFAULT_CONNECTION_ID]
+            served = history_ids(client)
+        # the seed decides the simulated data: the same seed in-process gives the same ids
+        with httpx.Client(
+            base_url="http://sandbox.invalid", headers=headers, transport=_sync(SandboxWorld(3))
+        ) as same:
+            assert history_ids(same) == served
+        with httpx.Client(
+            base_url="http://sandbox.invalid", headers=headers, transport=_sync(SandboxWorld(4))
+        ) as other:
+            assert history_ids(other) != served
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=15)
+    assert proc.returncode == 0
+    assert "seed 3, latency 20 ms" in err and "sandbox stopped" in err
+    assert "Traceback" not in err
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{port}/connections", timeout=2)
+
+
+def test_sandbox_serve_refuses_a_public_address(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sandbox", "serve", "--host", "0.0.0.0", "--port", "0"]) == 2
+    assert "loopback" in capsys.readouterr().err
+
+
+def test_sandbox_serve_port_in_use_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["sandbox", "serve", "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{port}" in err and "--port" in err
+
+
+def _sync(world: SandboxWorld) -> httpx.BaseTransport:
+    """The world's answers for a synchronous httpx client (the in-process transport is async)."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        answer = world.handle(
+            request.method,
+            request.url.path,
+            list(request.url.params.multi_items()),
+            dict(request.headers),
+            request.content,
+        )
+        return httpx.Response(answer.status, headers=answer.headers, content=answer.body)
+
+    return httpx.MockTransport(handle)
