@@ -27,6 +27,9 @@ def _handlers() -> dict[str, Handler]:
     table: dict[str, Handler] = {}
     for module in (cmd_messages, cmd_store, cmd_templates, cmd_membrane, cmd_bulk, cmd_misc):
         table.update(module.HANDLERS)
+    from smstui.cli import cmd_beyond
+
+    table.update(cmd_beyond.HANDLERS)
     return table
 
 

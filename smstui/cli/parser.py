@@ -6,6 +6,7 @@ import argparse
 from typing import Any, NoReturn
 
 from smstui import __version__
+from smstui.cli.parser_beyond import add_beyond
 from smstui.cli.when import WHEN_HELP
 from smstui.core.errors import UsageError
 
@@ -174,6 +175,7 @@ def build_parser() -> Parser:
 
     _templates(sub)
     _membrane(sub)
+    add_beyond(sub, _cmd)
 
     p = _cmd(
         sub,
