@@ -94,7 +94,9 @@ def membrane_error_body(response: httpx.Response) -> dict[str, Any] | None:
         body = response.json()
     except (ValueError, UnicodeDecodeError):
         return None
-    if isinstance(body, dict) and body.get("type") in MEMBRANE_ERROR_TYPES:
+    kind = body.get("type") if isinstance(body, dict) else None
+    # a list as "type" would make the set lookup raise TypeError (unhashable)
+    if isinstance(kind, str) and kind in MEMBRANE_ERROR_TYPES:
         return body
     return None
 
