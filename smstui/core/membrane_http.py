@@ -94,11 +94,11 @@ def membrane_error_body(response: httpx.Response) -> dict[str, Any] | None:
         body = response.json()
     except (ValueError, UnicodeDecodeError):
         return None
-    kind = body.get("type") if isinstance(body, dict) else None
+    if not isinstance(body, dict):
+        return None
+    kind = body.get("type")
     # a list as "type" would make the set lookup raise TypeError (unhashable)
-    if isinstance(kind, str) and kind in MEMBRANE_ERROR_TYPES:
-        return body
-    return None
+    return body if isinstance(kind, str) and kind in MEMBRANE_ERROR_TYPES else None
 
 
 def error_for(
