@@ -105,7 +105,7 @@ def test_lost_answer_is_reconciled_not_resent(
     # the first send is handled but its answer is lost: the job must look it up, not resend
     world.inject(Fault(kind="timeout_after", method="POST", path=r"/sms/send$", hang=0.2))
     f = write_csv(tmp_path / "in.csv", numbers(1500))
-    code = main(["--json", "bulk", "send", str(f), "--body", "Hi {name}", "--yes"])
+    code = main(["--json", "bulk", "send", str(f), "--body", "Hi {name}", "--yes", "--settle", "0"])
     out = capsys.readouterr().out
     assert code == 0, out
     counts = Counter(m["to"] for m in world.clicksend.received)
@@ -133,7 +133,7 @@ def test_kill_and_resume_is_exactly_once(
         proc.wait()
     assert len(world.clicksend.received) < 3000  # really interrupted
     world.latency = 0.0
-    assert main(["--json", "bulk", "resume"]) == 0
+    assert main(["--json", "bulk", "resume", "--settle", "0"]) == 0
     counts = Counter(m["to"] for m in world.clicksend.received)
     assert sorted(counts) == sorted(rows)
     assert max(counts.values()) == 1

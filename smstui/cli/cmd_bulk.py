@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from pathlib import Path
 
@@ -38,8 +39,49 @@ class Progress:
             self.rt.out.note(f"progress: {done}/{total} ({pct}%)")
 
 
+class Countdown:
+    """Shows, on stderr, how long until a batch whose answer was lost is checked."""
+
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self.tty = rt.out.stderr.isatty()
+        self._shown: tuple[int, int] | None = None  # (batch, seconds) last shown
+
+    def __call__(self, batch: int, left: float) -> None:
+        seconds = math.ceil(left)
+        if seconds <= 0:
+            if self._shown is not None and self.tty:
+                self.rt.out.stderr.write("\n")
+            if self._shown is not None:
+                self.rt.out.note(f"checking ClickSend history for batch {batch + 1}")
+            self._shown = None
+            return
+        first = self._shown is None or self._shown[0] != batch
+        # a terminal line is redrawn every second; a log gets a line every 10 seconds
+        if not first and (self._shown == (batch, seconds) or (not self.tty and seconds % 10)):
+            return
+        self._shown = (batch, seconds)
+        text = (
+            f"batch {batch + 1}: its answer was lost; checking ClickSend history "
+            f"in {seconds} s (history can lag; nothing is resent before that)"
+        )
+        if self.tty:
+            self.rt.out.stderr.write(f"\r{text} ")
+            self.rt.out.stderr.flush()
+        else:
+            self.rt.out.note(text)
+
+
+def _settle(rt: Runtime) -> float:
+    settle: float = rt.args.settle
+    if not settle >= 0:  # also refuses NaN
+        raise UsageError("--settle must be 0 or more seconds")
+    return settle
+
+
 async def send(rt: Runtime) -> int:
     a = rt.args
+    _settle(rt)
     path = Path(a.file)
     try:
         data = path.read_bytes()
@@ -90,7 +132,9 @@ async def send(rt: Runtime) -> int:
 
 
 async def _run(rt: Runtime, job: BulkJob, results_path: Path) -> int:
-    requests = await job.run(await rt.service(), progress=Progress(rt))
+    requests = await job.run(
+        await rt.service(), progress=Progress(rt), settle=_settle(rt), on_wait=Countdown(rt)
+    )
     with results_path.open("w", encoding="utf-8-sig", newline="") as f:
         write_csv(
             f,
@@ -102,12 +146,20 @@ async def _run(rt: Runtime, job: BulkJob, results_path: Path) -> int:
             ),
         )
     accepted = sum(1 for r in job.results.values() if r.accepted)
+    unconfirmed = job.unconfirmed
+    for i in unconfirmed:
+        row = job.rows[i]
+        rt.out.note(
+            f"line {row.line}: {row.to}: not found in ClickSend history after one automatic "
+            "resend; check before sending it again"
+        )
     total = sum((r.price or Decimal(0) for r in job.results.values()), Decimal(0))
     summary = {
         "job_id": job.job_id,
         "rows": len(job.rows),
         "accepted": accepted,
-        "rejected": len(job.results) - accepted,
+        "rejected": len(job.results) - accepted - len(unconfirmed),
+        "unconfirmed": len(unconfirmed),
         "send_requests": requests,
         "total_price": total,
         "results_csv": str(results_path),
@@ -123,6 +175,7 @@ async def _run(rt: Runtime, job: BulkJob, results_path: Path) -> int:
 
 
 async def resume(rt: Runtime) -> int:
+    _settle(rt)
     if rt.args.job_id:
         path = jobs_dir() / rt.args.job_id
         if not (path / "job.json").is_file():

@@ -319,6 +319,17 @@ def _membrane(sub: Any) -> None:
     p.add_argument("--path-param", action="append", default=[], metavar="K=V")
 
 
+def _settle_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--settle",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="before checking a batch whose answer was lost, give ClickSend's history this "
+        "long to show it (default 120; 0 checks at once)",
+    )
+
+
 def _bulk(sub: Any) -> None:
     b = _cmd(
         sub,
@@ -346,14 +357,19 @@ def _bulk(sub: Any) -> None:
     p.add_argument("--schedule", metavar="WHEN", help=WHEN_HELP)
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     p.add_argument("--results", metavar="FILE", help="results CSV (default: FILE.results.csv)")
+    _settle_arg(p)
     p = _cmd(
         bs,
         "resume",
         "continue an interrupted bulk send (nobody gets it twice)",
-        "  smstui bulk resume\n  smstui bulk resume 20240501T093000-a1b2c3",
+        "  smstui bulk resume\n  smstui bulk resume 20240501T093000-a1b2c3\n"
+        "  smstui bulk resume --settle 300\n\n"
+        "A batch that may have reached ClickSend is looked up in its history first (after\n"
+        "--settle seconds: history can lag); only numbers not found there are sent, once.",
     )
     p.add_argument("job_id", nargs="?", metavar="JOB_ID", help="default: the only unfinished job")
     p.add_argument("--results", metavar="FILE", help="results CSV")
+    _settle_arg(p)
     _cmd(bs, "list", "list bulk jobs and their progress", "  smstui bulk list")
 
 

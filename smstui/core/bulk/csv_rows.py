@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from smstui.core.errors import ValidationError
 from smstui.core.phone import normalise_number
+from smstui.core.sms_text import normalise_newlines
 
 #: header names (compared case-insensitively, spaces/underscores/dashes ignored) that hold the
 #: recipient, in order of preference when a file has several
@@ -95,10 +96,6 @@ def render(template: str, fields: dict[str, str]) -> str:
             raise KeyError(name) from None
 
     return _PLACEHOLDER.sub(sub, template)
-
-
-def normalise_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def decode_csv(data: bytes) -> str:

@@ -5,23 +5,31 @@ On disk (``<jobs_dir>/<job_id>/``, mode 0600 files since they hold phone numbers
 - ``job.json``: written once, atomically: the rows (already validated, deduped, rendered),
   the sender, the schedule and the batch size. Batches are fixed at creation.
 - ``events.jsonl``: an append-only log, one JSON object a line, flushed and fsynced:
-  ``{"batch": n, "state": "in_flight"}`` *before* a batch's request leaves,
+  ``{"batch": n, "state": "in_flight", "at": unix, "sends": k}`` *before* a batch's request
+  leaves (``k`` counts the requests for this batch that may have reached ClickSend),
   ``{"batch": n, "state": "done", "results": {...}}`` after the answer,
-  ``{"batch": n, "state": "pending"}`` when we know the request never reached ClickSend.
+  ``{"batch": n, "state": "pending", "sends": k - 1}`` when we know it never reached ClickSend.
 
 Every message of batch ``n`` carries ``custom_string = "smstui-bulk-<job_id>-b<n>"``. A batch
-found ``in_flight`` on resume (we died between "sent" and "answer recorded") is reconciled by
-asking ClickSend's history for that custom string: the numbers found there were sent and are
-never sent again; only the others are sent. ClickSend has no idempotency key, so this is the
-only way to be sure nobody gets the message twice and nobody is skipped.
+found ``in_flight`` (we died, or lost the answer, between "sent" and "answer recorded") is
+reconciled by asking ClickSend's history for that custom string: the numbers found there were
+sent and are never sent again; only the others are sent. ClickSend has no idempotency key, so
+this is the only way to be sure nobody gets the message twice and nobody is skipped.
+
+ClickSend's history may lag behind a send, so an attempt younger than the *settle window* is
+not judged: the job waits until the window has passed, then looks. Rows still missing are
+resent once; rows missing after that resend are reported as unconfirmed and never sent again
+automatically (the same rule as the Outbox).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import secrets
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -34,8 +42,15 @@ from smstui.core.models import HistoryMessage, OutgoingSms, SendResult
 
 #: history statuses that mean the message did not go out (so the row is a failure)
 _FAILED_HISTORY = frozenset({"FAILED", "CANCELLED"})
-#: how many times one batch is tried after unknown outcomes before the job stops
-_MAX_ATTEMPTS = 3
+#: requests per batch that may reach ClickSend: the send and one automatic resend
+MAX_SENDS = 2
+#: seconds an attempt is given to show up in ClickSend history before it is judged missing
+DEFAULT_SETTLE = 120.0
+#: the status of a row still missing from history after the automatic resend
+UNCONFIRMED = "UNCONFIRMED"
+
+#: ``on_wait(batch, seconds_left)``: the job is waiting for history to settle
+WaitCallback = Callable[[int, float], None]
 
 
 class BulkSender(Protocol):
@@ -89,6 +104,8 @@ class BulkJob:
     source: str = ""
     states: dict[int, str] = field(default_factory=dict)  # batch -> pending|in_flight|done
     results: dict[int, RowResult] = field(default_factory=dict)  # row index -> result
+    attempted_at: dict[int, float] = field(default_factory=dict)  # batch -> last send (unix)
+    sends: dict[int, int] = field(default_factory=dict)  # batch -> requests that may have landed
 
     # ------------------------------------------------------------------ persistence
 
@@ -163,6 +180,13 @@ class BulkJob:
     def _apply(self, event: dict[str, Any]) -> None:
         batch = int(event["batch"])
         self.states[batch] = str(event["state"])
+        if "at" in event:
+            self.attempted_at[batch] = float(event["at"])
+        if "sends" in event:
+            self.sends[batch] = int(event["sends"])
+        elif event["state"] == "in_flight" and "results" not in event:
+            # a send logged before "sends" was recorded (older smstui): count it all the same
+            self.sends[batch] = self.sends.get(batch, 0) + 1
         for idx, res in (event.get("results") or {}).items():
             self.results[int(idx)] = RowResult.from_json(res)
 
@@ -197,6 +221,11 @@ class BulkJob:
     def done_rows(self) -> int:
         return len(self.results)
 
+    @property
+    def unconfirmed(self) -> list[int]:
+        """Rows neither answered nor found in history after the automatic resend."""
+        return sorted(i for i, r in self.results.items() if r.status == UNCONFIRMED)
+
     # ------------------------------------------------------------------ running
 
     async def run(
@@ -204,50 +233,77 @@ class BulkJob:
         sender: BulkSender,
         *,
         progress: Callable[[int, int], None] | None = None,
+        settle: float = DEFAULT_SETTLE,
+        on_wait: WaitCallback | None = None,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> int:
-        """Send every batch not yet done; return the number of send requests made."""
+        """Send every batch not yet done; return the number of send requests made.
+
+        ``settle``: seconds a send is given to appear in ClickSend history before a batch
+        whose answer was lost is checked (0 checks at once: tests, benchmarks).
+        """
+        if settle < 0:
+            raise ValueError("settle must be >= 0")
+        run = _Run(sender, settle, on_wait, clock, sleep)
         requests = 0
         if progress:
             progress(self.done_rows, len(self.rows))
         for batch in range(self.batch_count):
             if self.states.get(batch) == "done":
                 continue
-            requests += await self._run_batch(sender, batch)
+            requests += await self._run_batch(run, batch)
             if progress:
                 progress(self.done_rows, len(self.rows))
         return requests
 
-    async def _run_batch(self, sender: BulkSender, batch: int) -> int:
+    async def _run_batch(self, run: _Run, batch: int) -> int:
         requests = 0
-        for _ in range(_MAX_ATTEMPTS):
+        while True:
             if self.states.get(batch) == "in_flight":
-                await self._reconcile(sender, batch)
+                await self._settle(run, batch)
+                await self._reconcile(run.sender, batch)
             todo = [i for i in self.batch_rows(batch) if i not in self.results]
             if not todo:
                 self._append({"batch": batch, "state": "done"})
                 return requests
-            self._append({"batch": batch, "state": "in_flight"})
+            sends = self.sends.get(batch, 0)
+            if sends >= MAX_SENDS:
+                self._give_up(batch, todo)
+                return requests
+            self._append(
+                {"batch": batch, "state": "in_flight", "at": run.clock(), "sends": sends + 1}
+            )
             messages = [self._message(i, batch) for i in todo]
             try:
                 requests += 1
-                result = await sender.send(messages)
+                result = await run.sender.send(messages)
             except SendOutcomeUnknown:
-                continue  # still in_flight: the next attempt reconciles first
+                continue  # still in_flight: the next turn settles and reconciles first
             except NetworkError as err:
                 if err.may_have_reached_server:
                     continue
-                self._append({"batch": batch, "state": "pending"})
+                self._append({"batch": batch, "state": "pending", "sends": sends})
                 raise
-            except BaseException:
-                # The server answered with an error (nothing sent), or we were interrupted:
-                # an interruption leaves the batch in_flight so that resume reconciles it.
-                raise
+            # Anything else: the server refused the request (nothing sent), or we were
+            # interrupted; an interruption leaves the batch in_flight for resume to reconcile.
             self._record(batch, todo, result)
             return requests
-        raise SendOutcomeUnknown(
-            f"batch {batch + 1} of bulk job {self.job_id}: the outcome is still unknown",
-            hint=f"Run 'smstui bulk resume {self.job_id}' later: it checks before resending.",
-        )
+
+    async def _settle(self, run: _Run, batch: int) -> None:
+        """Wait until the last attempt is older than the settle window (history may lag)."""
+        attempted = self.attempted_at.get(batch, self.created.timestamp())
+        due = attempted + run.settle
+        while (left := due - run.clock()) > 0:
+            if run.on_wait:
+                run.on_wait(batch, left)
+            await run.sleep(min(1.0, left))
+        if run.on_wait and run.settle > 0:
+            run.on_wait(batch, 0.0)
+
+    def _give_up(self, batch: int, todo: list[int]) -> None:
+        results = {str(i): RowResult(UNCONFIRMED, accepted=False).to_json() for i in todo}
+        self._append({"batch": batch, "state": "done", "results": results})
 
     def _message(self, index: int, batch: int) -> OutgoingSms:
         row = self.rows[index]
@@ -288,6 +344,17 @@ class BulkJob:
                 ).to_json()
         # still in_flight until the remaining rows are sent
         self._append({"batch": batch, "state": "in_flight", "results": results})
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """What one ``run`` call works with (so the batch helpers take one argument)."""
+
+    sender: BulkSender
+    settle: float
+    on_wait: WaitCallback | None
+    clock: Callable[[], float]
+    sleep: Callable[[float], Awaitable[None]]
 
 
 def _write_private(path: Path, text: str) -> None:
