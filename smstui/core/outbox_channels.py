@@ -164,4 +164,3 @@ class ChannelOutbox(Outbox):
 
     def _history_of(self, row: OutboxRow, sent: SentMessage) -> HistoryMessage:
         return replace(super()._history_of(row, sent), channel=self.kind)
-
