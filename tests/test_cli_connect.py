@@ -397,3 +397,23 @@ def test_request_not_found_path_is_exit_4(cli: Cli) -> None:
 def test_request_bad_header_is_a_usage_error(cli: Cli) -> None:
     code, _, err = cli("request", "/v3/account", "-H", "no-colon-here")
     assert code == 2 and "must look like KEY:VALUE" in err
+
+
+def test_sandbox_never_touches_the_real_workspace_cache_entry(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from smstui.core.config import load_settings
+    from smstui.core.connection import ConnectionCache
+    from smstui.core.session import SANDBOX_API_URL, SANDBOX_IDENTITY
+
+    monkeypatch.setenv("MEMBRANE_TOKEN", "real-workspace-token-1")
+    real = load_settings()
+    cache = ConnectionCache()
+    cache.put(real.api_url, real.identity(), "conn_real_one")
+    world = SandboxWorld()
+    assert main(["--sandbox", "connections", "forget"], world=world) == 0
+    assert main(["--sandbox", "connect", *FAST], world=world) == 0
+    capsys.readouterr()
+    assert cache.get(real.api_url, real.identity()).connection_id == "conn_real_one"  # type: ignore[union-attr]
+    sandbox_entry = cache.get(SANDBOX_API_URL, SANDBOX_IDENTITY)
+    assert sandbox_entry is not None and sandbox_entry.connection_id == DEFAULT_CONNECTION_ID
