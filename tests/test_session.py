@@ -24,6 +24,7 @@ from smstui.core.session import (
     SANDBOX_API_URL,
     SANDBOX_IDENTITY,
     ResolverOptions,
+    build_session,
     open_session,
 )
 from smstui.core.store_schema import StoreError
@@ -391,3 +392,11 @@ async def test_use_ui_makes_connecting_talk_to_that_ui() -> None:
         assert await session.connection_id() == DEFAULT_CONNECTION_ID
     assert polls == 1
     assert ui.urls and ui.urls[0][0].endswith(f"/connections/{DEFAULT_CONNECTION_ID}/reconnect")
+
+
+def test_build_session_does_no_io_until_used(isolated_dirs: Path) -> None:
+    world = SandboxWorld()
+    session = build_session(Settings(), world=world)
+    assert session.world is world and session.account == "sandbox"
+    assert world.request_log == []
+    assert not any(p.is_file() for p in isolated_dirs.rglob("*"))  # no store, no cache yet

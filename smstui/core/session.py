@@ -217,7 +217,31 @@ async def open_session(
     store_path: Path | None = None,
     resolver_options: ResolverOptions | None = None,
 ) -> Session:
-    """Build the stack. Nothing is requested until ``await session.service()``.
+    """``build_session`` for async callers (the CLI); see there."""
+    return build_session(
+        settings,
+        world=world,
+        transport=transport,
+        ui=ui,
+        cache=cache,
+        store_path=store_path,
+        resolver_options=resolver_options,
+    )
+
+
+def build_session(
+    settings: Settings,
+    *,
+    world: SandboxWorld | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    ui: ConnectUI | None = None,
+    cache: ConnectionCache | None = None,
+    store_path: Path | None = None,
+    resolver_options: ResolverOptions | None = None,
+) -> Session:
+    """Build the stack without any I/O (a TUI can call it before its first frame).
+
+    Nothing is requested until ``await session.service()``; the store opens on first use.
 
     ``world`` is the sandbox to use when ``settings.use_sandbox`` (default: a fresh one);
     ``store_path`` overrides the store's default location (tests).
