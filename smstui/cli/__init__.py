@@ -30,6 +30,9 @@ def _handlers() -> dict[str, Handler]:
     from smstui.cli import cmd_beyond
 
     table.update(cmd_beyond.HANDLERS)
+    from smstui.cli import cmd_stats
+
+    table.update(cmd_stats.HANDLERS)
     return table
 
 

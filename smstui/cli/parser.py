@@ -194,9 +194,31 @@ def build_parser() -> Parser:
         help="fetch new messages from ClickSend first (default: yes)",
     )
 
+    _stats(sub)
     _bulk(sub)
     _config_and_sandbox(sub)
     return top
+
+
+def _stats(sub: Any) -> None:
+    p = _cmd(
+        sub,
+        "stats",
+        "messages per day (sent, delivered, failed, inbound) and spend, with bars",
+        "  smstui stats\n  smstui stats --since 2024-05-01 --until 2024-06-01 --utc\n"
+        "  smstui --json stats --since 30d --no-sync",
+    )
+    p.add_argument("--since", metavar="WHEN", help="first day (default: 13 days ago). " + WHEN_HELP)
+    p.add_argument(
+        "--until", metavar="WHEN", help="last day (default: today; midnight = exclusive)"
+    )
+    p.add_argument("--utc", action="store_true", help="count days in UTC (default: local time)")
+    p.add_argument(
+        "--sync",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="fetch new messages from ClickSend first (default: yes)",
+    )
 
 
 def _templates(sub: Any) -> None:

@@ -1,0 +1,95 @@
+"""stats: messages per day (sent, delivered, failed, inbound) and spend, from the local store."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, tzinfo
+
+from smstui.cli.output import cell
+from smstui.cli.runtime import Runtime
+from smstui.cli.when import parse_when
+from smstui.core.errors import UsageError
+from smstui.core.stats import DayStats, StatsReport, bars, daily_stats, local_day
+from smstui.core.store import MessageStore
+
+#: days shown when --since is not given (today and the 13 before it)
+DEFAULT_DAYS = 14
+#: the last currency the account reported, kept so that --no-sync can still name it
+CURRENCY_KEY = "stats.currency"
+BAR_WIDTH = 24
+
+
+def _range(rt: Runtime, tz: tzinfo | None, now: datetime) -> tuple[date, date]:
+    a = rt.args
+    until = parse_when(a.until, future=False, now=now) if a.until else now
+    last = local_day(until, tz)
+    # an --until at exactly midnight ends the day before (so 2024-05-01..2024-06-01 is May)
+    if (
+        a.until
+        and (until.astimezone(tz) if tz else until.astimezone()).time() == datetime.min.time()
+    ):
+        last -= timedelta(days=1)
+    if a.since:
+        first = local_day(parse_when(a.since, future=False, now=now), tz)
+    else:
+        first = last - timedelta(days=DEFAULT_DAYS - 1)
+    if last < first:
+        raise UsageError("--until is before --since")
+    return first, last
+
+
+async def _currency(rt: Runtime, store: MessageStore) -> str | None:
+    if rt.args.sync:
+        account = await (await rt.service()).account()
+        if account.currency is not None:
+            store.set_cursor(CURRENCY_KEY, account.currency.code)
+    return store.get_cursor(CURRENCY_KEY)
+
+
+def _doc(s: DayStats, *, with_date: bool) -> dict[str, object]:
+    doc: dict[str, object] = {"date": s.day.isoformat()} if with_date else {}
+    doc.update(
+        sent=s.sent, delivered=s.delivered, failed=s.failed, inbound=s.inbound, spend=s.spend
+    )
+    return doc
+
+
+def _human(rt: Runtime, report: StatsReport, currency: str | None) -> None:
+    sent_bars = bars([d.sent for d in report.days], BAR_WIDTH)
+    money = f"SPEND ({currency})" if currency else "SPEND"
+    rows = [
+        [d.day.isoformat(), d.sent, d.delivered, d.failed, d.inbound, f"{d.spend:.4f}", bar]
+        for d, bar in zip(report.days, sent_bars, strict=True)
+    ]
+    t = report.totals
+    rows.append(["total", t.sent, t.delivered, t.failed, t.inbound, f"{t.spend:.4f}", ""])
+    rt.out.table(["DATE", "SENT", "DELIVERED", "FAILED", "INBOUND", money, "SENT"], rows)
+    rt.out.note(
+        f"days in {cell(report.tz_name)} time; failed = status Failed, receipt 300-302 or refused"
+    )
+
+
+async def stats(rt: Runtime) -> int:
+    tz: tzinfo | None = UTC if rt.args.utc else None
+    first, last = _range(rt, tz, datetime.now(UTC))
+    store = await rt.store()
+    if rt.args.sync:
+        from smstui.core.sync import sync_all
+
+        await sync_all(await rt.service(), store)
+    currency = await _currency(rt, store)
+    report = daily_stats(store, first, last, tz)
+    if rt.out.json_mode:
+        rt.out.emit_json(
+            {
+                "days": [_doc(d, with_date=True) for d in report.days],
+                "totals": _doc(report.totals, with_date=False),
+                "currency": currency,
+                "timezone": report.tz_name,
+            }
+        )
+    else:
+        _human(rt, report, currency)
+    return 0
+
+
+HANDLERS = {"stats": stats}
