@@ -12,8 +12,9 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from smstui.core.models import (
     DeliveryReceipt,
@@ -33,6 +34,7 @@ from smstui.core.store_rows import (
     to_unix,
 )
 from smstui.core.store_schema import StoreError, connect, default_db_path, retry_locked
+from smstui.core.store_search import Order, in_snapshot, search_rows
 
 __all__ = [
     "FINAL_STATUS_CODES",
@@ -157,7 +159,10 @@ class MessageStore:
         if after is not None and before is not None:
             raise ValueError("page() takes after= or before=, not both")
         limit = max(1, limit)
-        conds, params = where_clause(self.account, filters)
+        # text searches take their own plan (store_search): the other filters go in as SQL
+        text = filters.text if filters.text is not None and filters.text.strip() else None
+        conds, params = where_clause(self.account, replace(filters, text=None))
+        order: Order
         if before is not None:
             conds.append("(m.date, m.message_id) > (?, ?)")
             params.extend([before.date, before.message_id])
@@ -171,8 +176,14 @@ class MessageStore:
             f"SELECT {COLUMNS} FROM messages m WHERE {' AND '.join(conds)} "
             f"ORDER BY m.date {order}, m.message_id {order} LIMIT ?"
         )
-        params.append(limit + 1)  # one extra row tells whether there is more
-        raw = self.run_read(lambda c: c.execute(sql, params).fetchall())
+        want = limit + 1  # one extra row tells whether there is more
+
+        def read(c: sqlite3.Connection) -> list[Any]:
+            if text is None:
+                return c.execute(sql, [*params, want]).fetchall()
+            return in_snapshot(c, lambda: search_rows(c, conds, params, order, want, text))
+
+        raw = self.run_read(read)
         more = len(raw) > limit
         rows = [row_of(r) for r in raw[:limit]]
         if before is not None:

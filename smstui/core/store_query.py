@@ -39,6 +39,11 @@ class MessageFilter:
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+def fts_words(text: str) -> list[str]:
+    """The words of a search, as ``fts_query`` quotes them."""
+    return list(_WORD.findall(text))
+
+
 def fts_query(text: str) -> str | None:
     """Turn arbitrary user input into an FTS5 MATCH expression that cannot fail to parse.
 
@@ -46,7 +51,7 @@ def fts_query(text: str) -> str | None:
     just characters), words are ANDed, and the last one is a prefix so search-as-you-type works.
     Returns None when the input has no searchable word.
     """
-    words = _WORD.findall(text)
+    words = fts_words(text)
     if not words:
         return None
     phrases = ['"' + w.replace('"', '""') + '"' for w in words]
