@@ -8,6 +8,7 @@ from typing import Any
 from smstui.cli.compose import build_messages
 from smstui.cli.runtime import Runtime
 from smstui.core.models import OutgoingSms, SendResult, SentMessage
+from smstui.core.safe_text import printable
 
 
 class _Capture:
@@ -77,7 +78,7 @@ async def send(rt: Runtime) -> int:
         rt.out.line(f"total {total} {capture.currency or ''}".rstrip())
     failed = [r for r in results if r.outcome != "accepted"]
     for r in failed:
-        rt.out.note(f"smstui: {r.to}: {r.outcome}: {r.reason or r.status or ''}")
+        rt.out.note(f"smstui: {r.to}: {r.outcome}: {printable(r.reason or r.status or '')}")
     return 0 if not failed else 1
 
 

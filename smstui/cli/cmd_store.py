@@ -11,6 +11,7 @@ from smstui.cli.runtime import Runtime
 from smstui.cli.when import parse_when
 from smstui.core.errors import UsageError
 from smstui.core.export import HISTORY_COLUMNS, export_history, history_row, write_csv
+from smstui.core.safe_text import printable
 from smstui.core.store import MessageStore, StoredMessage
 from smstui.core.store_query import MessageFilter
 
@@ -142,7 +143,14 @@ async def export(rt: Runtime) -> int:
     rows = _iter(store, _filters(rt), None)
     target = rt.args.csv
     if target == "-":
-        count = write_csv(sys.stdout, HISTORY_COLUMNS, (history_row(m) for m in rows))
+        cells: Iterator[list[object]] = (history_row(m) for m in rows)
+        if sys.stdout.isatty():
+            # read on a terminal, not piped: a stranger's SMS must not act on the screen
+            cells = (
+                [printable(c, keep_newlines=True) if isinstance(c, str) else c for c in r]
+                for r in cells
+            )
+        count = write_csv(sys.stdout, HISTORY_COLUMNS, cells)
     else:
         count = export_history(Path(target), rows)
     if rt.out.json_mode and target != "-":
