@@ -87,9 +87,9 @@ def main(argv: list[str] | None = None) -> int:
                 "spend": str(stats.totals.spend),
             }
         t = time.perf_counter()
-        week = daily_stats(store, local_day(last, UTC).replace(day=1), local_day(last, UTC), UTC)
+        month = daily_stats(store, local_day(last, UTC).replace(day=1), local_day(last, UTC), UTC)
         report["one_month_ms"] = round((time.perf_counter() - t) * 1000, 1)
-        report["one_month_days"] = len(week.days)
+        report["one_month_days"] = len(month.days)
         store.close()
     json.dump(report, sys.stdout, indent=2)
     print()
