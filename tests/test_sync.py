@@ -72,6 +72,12 @@ class FakeClickSend:
         self.on_mark: list[object] = []
         self.clock: FakeClock | None = None
         self.call_times: list[tuple[int, float]] = []
+        #: ClickSend does not document the order of unread lists: tests try both
+        self.inbound_newest_first = False
+        #: called with the page number just before an inbound page is answered
+        self.before_inbound_answer: list[object] = []
+        #: extra scheduler turns before answering these inbound pages (reorders answers)
+        self.inbound_slow_pages: dict[int, int] = {}
 
     async def _enter(self, kind: str, page: int) -> None:
         self.calls.append((kind, page))
@@ -107,8 +113,20 @@ class FakeClickSend:
 
     async def inbound(self, page: int = 1, limit: int = 100) -> Page[InboundMessage]:
         await self._enter("inbound", page)
-        return paginate(
-            [m for m in self.inbound_items if m.message_id not in self.inbound_read], page, limit
+        for _ in range(self.inbound_slow_pages.get(page, 0)):
+            await asyncio.sleep(0)
+        for hook in self.before_inbound_answer:
+            hook(page)  # type: ignore[operator]
+        unread = [m for m in self.inbound_items if m.message_id not in self.inbound_read]
+        if self.inbound_newest_first:
+            unread.reverse()
+        return paginate(unread, page, limit)
+
+    def reply_arrives(self, message_id: str, at: int) -> None:
+        self.inbound_items.append(
+            InboundMessage(
+                message_id, "+61411000002", "+61400000000", "late", datetime.fromtimestamp(at, UTC)
+            )
         )
 
     async def receipts(self, page: int = 1, limit: int = 100) -> Page[DeliveryReceipt]:

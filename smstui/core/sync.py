@@ -4,6 +4,15 @@ Order of durability: every page is written (committed) to the store as soon as i
 the history cursor moves only past pages already stored; inbound messages and receipts are
 marked read on ClickSend only after all of them are stored. A crash at any point therefore
 loses nothing: the next sync fetches the same records again and the store de-duplicates them.
+
+Unread lists can change while we page through them (replies arrive mid-sync). If ClickSend
+lists them newest first, an arrival shifts every later page by one, so concurrent paging can
+skip an item at a page boundary, and the oldest items can be pushed past the last page we
+knew of; ``date_before`` would then mark them read unseen. So before marking, the listing is
+*settled*: page 1 is fetched again and the tail is followed to the current last page; if page
+1 shows an id we had not seen, the whole list is read again in order (an in-order pass over a
+list that only grows cannot skip anything). Only a listing that settled within
+``SETTLE_ROUNDS`` is marked read; otherwise marking waits for the next sync (nothing lost).
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Protocol, TypeVar
 
 from smstui.core.errors import RateLimitedError
@@ -26,6 +36,8 @@ PAGE_SIZE = 100  # ClickSend's maximum
 DEFAULT_PAUSE = 5.0
 #: a single page gives up after this many 429s in a row
 MAX_RATE_LIMITED = 10
+#: checks of an unread list for arrivals before it is marked read (see the module doc)
+SETTLE_ROUNDS = 3
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -59,6 +71,8 @@ class SyncReport:
     inbound: int = 0
     receipts: int = 0
     rate_limited: int = 0  # 429s met (each paused the whole sync)
+    #: unread lists ("inbound", "receipts") left unmarked because they kept changing
+    unsettled: tuple[str, ...] = ()
     history_cursor: int | None = None  # unix time the next sync starts from (minus overlap)
 
 
@@ -152,6 +166,60 @@ class _Sync:
             raise group.exceptions[0] from None
         return last
 
+    async def in_order(
+        self,
+        fetch: Callable[[int], Awaitable[Page[T]]],
+        keep: Callable[[Page[T]], int],
+        start: int,
+        last: int,
+    ) -> tuple[int, int]:
+        """Fetch pages ``start``..``last`` one by one, following the last page the server
+        reports as it goes (the list may grow meanwhile). Returns (new ids, last page)."""
+        fresh, n = 0, start
+        while n <= last:
+            page = await self.call(partial(fetch, n))
+            fresh += keep(page)
+            last = max(1, page.last_page)
+            n += 1
+        return fresh, last
+
+    async def unread_list(
+        self,
+        fetch: Callable[[int], Awaitable[Page[T]]],
+        store: Callable[[Page[T]], None],
+        ids: Callable[[T], str],
+    ) -> tuple[set[str], bool]:
+        """Store every page of an unread list; return the ids seen and whether the listing
+        settled (every item unread now was seen), which is when marking read is safe."""
+        seen: set[str] = set()
+
+        def keep(page: Page[T]) -> int:
+            store(page)  # durable before it counts as seen
+            got = {ids(item) for item in page.items}
+            fresh = len(got - seen)
+            seen.update(got)
+            return fresh
+
+        def keep_page(_n: int, page: Page[T]) -> None:
+            keep(page)
+
+        last = await self.all_pages(fetch, keep_page)
+        if not seen:
+            return seen, True  # nothing to mark
+        for _ in range(SETTLE_ROUNDS):
+            top = await self.call(lambda: fetch(1))
+            now_last = max(1, top.last_page)
+            if keep(top):
+                # arrivals at the top (newest-first listing): every page may have shifted
+                # under the concurrent pass, so read them all again, in order
+                _, last = await self.in_order(fetch, keep, 2, now_last)
+                continue
+            # the tail: from the last page we read to the last page there is now
+            fresh, last = await self.in_order(fetch, keep, max(2, min(last, now_last)), now_last)
+            if not fresh:
+                return seen, True
+        return seen, False
+
     async def history(self, overlap: int) -> None:
         name = history_cursor_name(self.store)
         raw = self.store.get_cursor(name)
@@ -192,34 +260,42 @@ class _Sync:
 
     async def inbound(self) -> None:
         newest = 0
-        seen: set[str] = set()
 
-        def keep(_n: int, page: Page[InboundMessage]) -> None:
+        def store(page: Page[InboundMessage]) -> None:
             nonlocal newest
             self.store.upsert_inbound(page.items)
-            seen.update(m.message_id.upper() for m in page.items)
             newest = max([newest, *(to_unix(m.date) or 0 for m in page.items)])
 
-        await self.all_pages(lambda n: self.service.inbound(page=n, limit=PAGE_SIZE), keep)
+        seen, settled = await self.unread_list(
+            lambda n: self.service.inbound(page=n, limit=PAGE_SIZE),
+            store,
+            lambda m: m.message_id.upper(),
+        )
         self.report.inbound = len(seen)
-        if newest:
+        if not settled:
+            self.report.unsettled += ("inbound",)
+        elif newest:
             # only now that all are stored: a crash before this line just refetches them
             await self.call(lambda: self.service.mark_inbound_read(date_before=newest))
 
     async def receipts(self) -> None:
         newest = 0
-        seen: set[str] = set()
 
-        def keep(_n: int, page: Page[DeliveryReceipt]) -> None:
+        def store(page: Page[DeliveryReceipt]) -> None:
             nonlocal newest
             self.store.apply_receipts(page.items)
-            seen.update(r.message_id.upper() for r in page.items)
             dates = (to_unix(r.date) or to_unix(r.sent_at) or 0 for r in page.items)
             newest = max([newest, *dates])
 
-        await self.all_pages(lambda n: self.service.receipts(page=n, limit=PAGE_SIZE), keep)
+        seen, settled = await self.unread_list(
+            lambda n: self.service.receipts(page=n, limit=PAGE_SIZE),
+            store,
+            lambda r: r.message_id.upper(),
+        )
         self.report.receipts = len(seen)
-        if newest:
+        if not settled:
+            self.report.unsettled += ("receipts",)
+        elif newest:
             await self.call(lambda: self.service.mark_receipts_read(date_before=newest))
 
 

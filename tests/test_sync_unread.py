@@ -1,0 +1,100 @@
+"""Unread inbound lists that change while sync pages through them: nothing is marked read
+unseen, whether ClickSend lists unread replies oldest first or newest first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_sync import T0, FakeClickSend  # the fake ClickSend shared with test_sync.py
+
+from smstui.core.store import MessageStore
+from smstui.core.sync import SETTLE_ROUNDS, sync_all
+
+LATE = T0 + 10_000  # newer than every reply already waiting
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> MessageStore:
+    s = MessageStore(tmp_path / "a.db")
+    yield s  # type: ignore[misc]
+    s.close()
+
+
+def lost(fake: FakeClickSend, store: MessageStore) -> list[str]:
+    """Replies ClickSend no longer lists as unread that never reached the store."""
+    return [
+        m.message_id
+        for m in fake.inbound_items
+        if m.message_id in fake.inbound_read and store.get(m.message_id) is None
+    ]
+
+
+def arrive_once(fake: FakeClickSend, on_page: int) -> None:
+    def hook(page: int) -> None:
+        if page == on_page and not any(m.message_id == "in-late" for m in fake.inbound_items):
+            fake.reply_arrives("in-late", LATE)
+
+    fake.before_inbound_answer.append(hook)
+
+
+@pytest.mark.parametrize("newest_first", [True, False], ids=["newest-first", "oldest-first"])
+async def test_a_reply_arriving_after_page_one_loses_nothing(
+    store: MessageStore, newest_first: bool
+) -> None:
+    # 300 replies fill 3 pages exactly: one more pushes the oldest (newest-first) or the new
+    # one (oldest-first) onto a page 4 that page 1 did not announce
+    fake = FakeClickSend(n_inbound=300)
+    fake.inbound_newest_first = newest_first
+    arrive_once(fake, on_page=2)
+    report = await sync_all(fake, store, history=False, receipts=False)
+    assert lost(fake, store) == []
+    assert store.count() == 301  # the late reply was stored in the same sync
+    assert report.unsettled == ()
+    assert len(fake.inbound_read) == 300  # marked up to the newest stored, which stays unread
+
+
+@pytest.mark.parametrize("newest_first", [True, False], ids=["newest-first", "oldest-first"])
+async def test_a_reply_arriving_between_out_of_order_pages_loses_nothing(
+    store: MessageStore, newest_first: bool
+) -> None:
+    # page 3 is answered before page 2; the reply arrives in between, so newest-first
+    # shifts the last reply of page 2 onto page 3, which was already read
+    fake = FakeClickSend(n_inbound=300)
+    fake.inbound_newest_first = newest_first
+    fake.inbound_slow_pages = {2: 50}
+    arrive_once(fake, on_page=2)
+    await sync_all(fake, store, history=False, receipts=False, concurrency=4)
+    assert [p for k, p in fake.calls[:3] if k == "inbound"] == [1, 2, 3]
+    assert lost(fake, store) == []
+    assert store.count() == 301
+
+
+async def test_replies_that_keep_arriving_defer_marking_to_the_next_sync(
+    store: MessageStore,
+) -> None:
+    fake = FakeClickSend(n_inbound=150)
+    fake.inbound_newest_first = True
+    arrived = 0
+
+    def every_page_one(page: int) -> None:
+        nonlocal arrived
+        if page == 1:
+            arrived += 1
+            fake.reply_arrives(f"in-late-{arrived}", LATE + arrived)
+
+    fake.before_inbound_answer.append(every_page_one)
+    report = await sync_all(fake, store, history=False, receipts=False)
+    assert report.unsettled == ("inbound",)
+    assert fake.inbound_read == set()
+    assert store.count() == 150 + 1 + SETTLE_ROUNDS  # all it saw is stored
+
+
+async def test_a_quiet_list_costs_one_more_read_of_page_one_and_the_last_page(
+    store: MessageStore,
+) -> None:
+    fake = FakeClickSend(n_inbound=250)
+    await sync_all(fake, store, history=False, receipts=False)
+    pages = [p for k, p in fake.calls if k == "inbound"]
+    assert sorted(pages) == [1, 1, 2, 3, 3]
+    assert len(fake.inbound_read) == 249
