@@ -10,6 +10,7 @@ from smstui.core.errors import ConnectionUnusable, MembraneNotFound, UsageError
 from smstui.core.models import Connection
 from smstui.core.request_console import body_from_text, parse_pairs
 from smstui.core.safe_text import printable
+from smstui.core.secret_fields import mask_secret_fields
 from smstui.core.session import ResolverOptions, Session
 
 
@@ -205,7 +206,8 @@ async def actions_run(rt: Runtime) -> int:
         raise UsageError("--input must be a JSON object")
     cid = await rt.connection_id()
     result = await (await rt.client()).act(cid, rt.args.key, payload)
-    rt.out.emit_json({"output": result.output, "action_run_id": result.action_run_id})
+    output = mask_secret_fields(result.output)
+    rt.out.emit_json({"output": output, "action_run_id": result.action_run_id})
     return 0
 
 
@@ -229,7 +231,8 @@ async def request(rt: Runtime) -> int:
         data=data,
         path_parameters=params or None,
     )
-    body = response.body if response.raw is None else response.raw
+    # the account answer carries ClickSend's live api_key: never print it
+    body = mask_secret_fields(response.body if response.raw is None else response.raw)
     if rt.out.json_mode:
         rt.out.emit_json({"status": response.status, "headers": response.headers, "body": body})
     else:
