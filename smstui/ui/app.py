@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from rich.text import Text
@@ -19,7 +20,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.timer import Timer
-from textual.widget import Widget
+from textual.widget import MountError, Widget
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from smstui.core.config import Settings, load_settings, save_setting
@@ -130,7 +131,8 @@ class AppConnectUI:
 
 
 class SmsApp(App[None]):
-    CSS_PATH = "app.tcss"
+    # absolute, so subclasses defined elsewhere (benchmarks) still find it
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "smstui"
     COMMANDS: ClassVar = App.COMMANDS | {SmsCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -188,13 +190,10 @@ class SmsApp(App[None]):
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
-        from smstui.ui.compose_tab import ComposeTab
-
         yield StatusBar(self.backend.sandbox)
         with TabbedContent(initial="compose", id="tabs"):
-            # Only Compose is built for the first frame; the others on first open.
-            with TabPane("1 Compose", id="compose"):
-                yield ComposeTab()
+            # Every pane is built on first open; Compose right after the first frame.
+            yield TabPane("1 Compose", id="compose")
             yield TabPane("2 Inbox", id="inbox")
             yield TabPane("3 History", id="history")
             yield TabPane("4 Templates", id="templates")
@@ -214,7 +213,9 @@ class SmsApp(App[None]):
                 f"Unknown theme {self._initial_theme!r}; using the default.", severity="warning"
             )
         self.theme_changed_signal.subscribe(self, self._on_theme_changed)
-        self.start_backend()
+        self.call_after_refresh(self._build_compose)
+        # after the first frame: connecting imports httpx and the client, which would delay it
+        self.call_after_refresh(self.start_backend)
         if self._first_run:
             self.action_connection()
 
@@ -230,8 +231,26 @@ class SmsApp(App[None]):
         if pane.id and not pane.children:
             pane.mount(self._build_tab(pane.id))
 
+    async def _build_compose(self) -> None:
+        pane = self.query_one("#compose", TabPane)
+        if not pane.is_mounted:  # TabbedContent mounts its panes a little after compose
+            if self.is_running:
+                self.call_after_refresh(self._build_compose)
+            return
+        if not pane.children:
+            try:
+                await pane.mount(self._build_tab("compose"))
+            except MountError:  # the app is already closing
+                return
+            if self.account is not None:
+                self._apply_account(self.account)
+
     def _build_tab(self, tab: str) -> Widget:
         # imported here so the first frame does not pay for modules it does not show
+        if tab == "compose":
+            from smstui.ui.compose_tab import ComposeTab
+
+            return ComposeTab()
         if tab == "inbox":
             from smstui.ui.inbox_tab import InboxTab
 
@@ -291,10 +310,13 @@ class SmsApp(App[None]):
         account = await self.guarded("Reading the account", self.backend.account())
         if account is not None:
             self.account = account
-            self.status_bar.show_account(account)
-            compose = self.tab_widget("compose")
-            if compose is not None and hasattr(compose, "set_part_cap"):
-                compose.set_part_cap(account.part_cap)
+            self._apply_account(account)
+
+    def _apply_account(self, account: Account) -> None:
+        self.status_bar.show_account(account)
+        compose = self.tab_widget("compose")
+        if compose is not None and hasattr(compose, "set_part_cap"):
+            compose.set_part_cap(account.part_cap)
 
     async def _sync(self) -> None:
         if self.connection_state != "ready":

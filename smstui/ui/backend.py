@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
-from smstui.core.connection import ConnectUI
 from smstui.core.models import Account, OutgoingSms, Template
 from smstui.core.store import MessageStore
+
+if TYPE_CHECKING:
+    from smstui.core.connection import ConnectUI
 
 ConnectionState = Literal["offline", "connecting", "ready", "error"]
 Outcome = Literal["accepted", "rejected", "unknown"]

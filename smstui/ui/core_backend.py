@@ -8,22 +8,24 @@ cached) and is awaited in a worker after mount.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
-import httpx
-
-from smstui.core.auth import StaticToken, TokenProvider, token_provider_for
 from smstui.core.config import Settings
-from smstui.core.connection import ConnectionCache, ConnectionResolver, ConnectUI
 from smstui.core.errors import ConfigError
-from smstui.core.membrane import MembraneClient
 from smstui.core.models import Account, OutgoingSms, Template
-from smstui.core.outbox import Outbox
-from smstui.core.sms_service import SmsService
 from smstui.core.store import MessageStore
-from smstui.core.sync import sync_all
 from smstui.ui.backend import Quote, RecipientResult
+
+if TYPE_CHECKING:
+    # httpx, the Membrane client and the sandbox load in the connect worker, after the
+    # first frame: they are most of smstui's import time
+    import httpx
+
+    from smstui.core.connection import ConnectionCache, ConnectionResolver, ConnectUI
+    from smstui.core.membrane import MembraneClient
+    from smstui.core.outbox import Outbox
+    from smstui.core.sms_service import SmsService
 
 DRAFT_KEY = "compose"
 SANDBOX_URL = "http://sandbox.smstui.invalid"
@@ -41,18 +43,18 @@ class CoreBackend:
     def __init__(
         self,
         *,
-        client: MembraneClient,
+        client_factory: Callable[[], MembraneClient],
         store: MessageStore,
-        cache: ConnectionCache,
         api_url: str,
         identity: str,
         sandbox: bool,
         default_region: str = "AU",
         connection_id: str | None = None,
     ) -> None:
-        self.client = client
+        self._client_factory = client_factory
+        self._client: MembraneClient | None = None
         self._store = store
-        self._cache = cache
+        self._cache_obj: ConnectionCache | None = None
         self._api_url = api_url
         self._identity = identity
         self._sandbox = sandbox
@@ -60,7 +62,21 @@ class CoreBackend:
         self._explicit_connection = connection_id
         self.service: SmsService | None = None
         self.outbox: Outbox | None = None
-        self.resolver = self._resolver(None)
+        self.resolver: ConnectionResolver | None = None
+
+    @property
+    def client(self) -> MembraneClient:
+        if self._client is None:
+            self._client = self._client_factory()
+        return self._client
+
+    @property
+    def _cache(self) -> ConnectionCache:
+        if self._cache_obj is None:
+            from smstui.core.connection import ConnectionCache
+
+            self._cache_obj = ConnectionCache()
+        return self._cache_obj
 
     @classmethod
     def from_settings(
@@ -68,22 +84,29 @@ class CoreBackend:
     ) -> CoreBackend:
         """Build from settings; on the sandbox the transport is the in-process world."""
         sandbox = settings.use_sandbox
-        api_url = settings.api_url
-        tokens: TokenProvider
-        if sandbox:
-            if transport is None:
-                from smstui.core.sandbox.world import SandboxWorld  # loaded only when used
+        api_url = SANDBOX_URL if sandbox else settings.api_url
+        if not sandbox:
+            from smstui.core.auth import token_provider_for
 
-                transport = SandboxWorld().transport()
-            tokens = StaticToken("sandbox-token")
-            api_url = SANDBOX_URL
-        else:
-            tokens = token_provider_for(settings)
+            token_provider_for(settings)  # fail now on unusable credentials, not mid-connect
+
+        def make_client() -> MembraneClient:
+            from smstui.core.auth import StaticToken, token_provider_for
+            from smstui.core.membrane import MembraneClient
+
+            if not sandbox:
+                return MembraneClient(api_url, token_provider_for(settings), transport=transport)
+            world_transport = transport
+            if world_transport is None:
+                from smstui.core.sandbox.world import SandboxWorld
+
+                world_transport = SandboxWorld().transport()
+            return MembraneClient(api_url, StaticToken("sandbox-token"), transport=world_transport)
+
         identity = "sandbox" if sandbox else settings.identity()
         return cls(
-            client=MembraneClient(api_url, tokens, transport=transport),
+            client_factory=make_client,
             store=MessageStore(account=identity[:16]),
-            cache=ConnectionCache(),
             api_url=api_url,
             identity=identity,
             sandbox=sandbox,
@@ -92,6 +115,8 @@ class CoreBackend:
         )
 
     def _resolver(self, ui: ConnectUI | None) -> ConnectionResolver:
+        from smstui.core.connection import ConnectionResolver
+
         return ConnectionResolver(
             self.client,
             self._cache,
@@ -136,6 +161,9 @@ class CoreBackend:
         self._use(connection_id)
 
     def _use(self, connection_id: str) -> None:
+        from smstui.core.outbox import Outbox
+        from smstui.core.sms_service import SmsService
+
         memory = self._cache.prefix_memory(self._api_url, self._identity)
         self.service = SmsService(self.client, connection_id, prefix_memory=memory)
         self.outbox = Outbox(self._store, self.service)
@@ -144,6 +172,8 @@ class CoreBackend:
         return await self._service().account()
 
     async def sync(self) -> int:
+        from smstui.core.sync import sync_all
+
         report = await sync_all(self._service(), self._store)
         return report.history_messages + report.inbound + report.receipts
 
@@ -168,6 +198,8 @@ class CoreBackend:
         ]
 
     async def cancel(self, message_id: str) -> bool:
+        from smstui.core.sync import sync_all
+
         await self._service().cancel(message_id)
         await sync_all(self._service(), self._store, inbound=False, receipts=False)
         return True
@@ -207,7 +239,8 @@ class CoreBackend:
 
     async def aclose(self) -> None:
         try:
-            await self.client.aclose()
+            if self._client is not None:
+                await self._client.aclose()
         finally:
             self._store.close()
 
