@@ -106,6 +106,14 @@ def _segment(value: str) -> str:
     return quote(str(value), safe="")
 
 
+def _is_listing(data: Any) -> bool:
+    """A history answer that really lists records: a bare list, or a paginator (maybe
+    wrapped in a one-item list) whose ``data`` is a list."""
+    if isinstance(data, list) and len(data) == 1 and isinstance(data[0], dict):
+        data = data[0] if "data" in data[0] else data
+    return isinstance(data, list) or (isinstance(data, dict) and isinstance(data.get("data"), list))
+
+
 def _clamp_limit(limit: int) -> int:
     return max(MIN_LIMIT, min(MAX_LIMIT, int(limit)))
 
@@ -309,7 +317,17 @@ class SmsService:
         found: list[HistoryMessage] = []
         page_no = 1
         while page_no <= MAX_SEARCH_PAGES:
-            page = await self.history(page=page_no, limit=MAX_LIMIT, date_from=since, q=q)
+            params: dict[str, Any] = {"page": page_no, "limit": MAX_LIMIT, "q": q}
+            if since is not None:
+                params["date_from"] = _unix(since)
+            data = (await self._read("/sms/history", {k: v for k, v in params.items() if v})).data
+            # The lenient parser reads null/"{}" as an empty page; here "empty" would mean
+            # "never sent" and trigger a resend, so only a real listing counts as evidence.
+            if not _is_listing(data):
+                raise MalformedResponseError(
+                    "ClickSend's history answer held no list; cannot tell if it was sent yet."
+                )
+            page = cs.parse_history_page(data)
             found.extend(m for m in page.items if m.custom_string == custom_string)
             if not page.has_next or not page.items:
                 break
