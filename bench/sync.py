@@ -2,8 +2,11 @@
 
     .venv/bin/python bench/sync.py
 
-Syncs the same 40 pages of history at concurrency 1 and at the default (4) into two fresh
-stores; prints both times, the speed-up (target >= 3x) and whether the stores are identical.
+Syncs the same 40 pages of history (outbound messages and the replies ClickSend lists with
+them) at concurrency 1 and at the default (4) into two fresh stores; prints both times, the
+speed-up (target >= 3x) and whether the stores are identical. The sandbox is sized so that the
+listing is exactly ``--pages`` pages (replies are seeded with the messages, so the outbound
+count is searched for).
 """
 
 from __future__ import annotations
@@ -11,11 +14,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +31,67 @@ from smstui.core.membrane import MembraneClient
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, SandboxWorld, serve
 from smstui.core.sms_service import SmsService
 from smstui.core.store import MessageStore
-from smstui.core.sync import sync_all
+from smstui.core.sync import PAGE_SIZE, sync_all
+
+TOKEN = "sandbox-token"
+
+
+async def history_rows(world: SandboxWorld) -> int:
+    """How many rows a sync's history listing holds now (in-process, no latency)."""
+    async with MembraneClient(
+        "https://membrane.sandbox.invalid", StaticToken(TOKEN), transport=world.transport()
+    ) as client:
+        service = SmsService(client, DEFAULT_CONNECTION_ID)
+        page = await service.history(
+            page=1, limit=PAGE_SIZE, date_to=int(time.time()), order_by="date:asc"
+        )
+        return page.total
+
+
+async def size_for_pages(pages: int, seed: int) -> int:
+    """The largest outbound count whose history listing (with replies) fills ``pages`` pages."""
+    lo, hi = 1, pages * PAGE_SIZE + 1  # replies only add rows
+    while lo < hi:  # smallest size that overflows ``pages``
+        mid = (lo + hi) // 2
+        rows = await history_rows(SandboxWorld(seed=seed, history_size=mid))
+        if -(-rows // PAGE_SIZE) <= pages:
+            lo = mid + 1
+        else:
+            hi = mid
+    size = lo - 1
+    rows = await history_rows(SandboxWorld(seed=seed, history_size=size))
+    if -(-rows // PAGE_SIZE) != pages:
+        raise SystemExit(f"no history size gives exactly {pages} pages (seed {seed})")
+    return size
+
+
+def serve_in_child(seed: int, size: int, latency: float, conn: Connection) -> None:
+    """Run the sandbox in its own process: like the real ClickSend, its CPU is not ours
+    (in-process, its JSON building shares the client's GIL and caps any speed-up)."""
+    server = serve(SandboxWorld(seed=seed, history_size=size, latency=latency))
+    conn.send(server.url)
+    conn.recv()  # until the parent is done
+    server.close()
+
+
+@contextmanager
+def sandbox_server(seed: int, size: int, latency: float, *, own_process: bool) -> Iterator[str]:
+    if not own_process:
+        server = serve(SandboxWorld(seed=seed, history_size=size, latency=latency))
+        try:
+            yield server.url
+        finally:
+            server.close()
+        return
+    ctx = multiprocessing.get_context("spawn")
+    parent, child = ctx.Pipe()
+    proc = ctx.Process(target=serve_in_child, args=(seed, size, latency, child), daemon=True)
+    proc.start()
+    try:
+        yield str(parent.recv())
+    finally:
+        parent.send("stop")
+        proc.join(10)
 
 
 def contents(store: MessageStore) -> list[Any]:
@@ -33,7 +100,7 @@ def contents(store: MessageStore) -> list[Any]:
 
 
 async def timed_sync(url: str, db: Path, concurrency: int) -> tuple[float, int, list[Any]]:
-    async with MembraneClient(url, StaticToken("sandbox-token")) as client:
+    async with MembraneClient(url, StaticToken(TOKEN)) as client:
         service = SmsService(client, DEFAULT_CONNECTION_ID)
         await service.account()  # learn the /v3 prefix outside the timed part
         with MessageStore(db) as store:
@@ -46,17 +113,20 @@ async def timed_sync(url: str, db: Path, concurrency: int) -> tuple[float, int, 
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    world = SandboxWorld(seed=args.seed, history_size=args.history, latency=args.latency)
-    server = serve(world)
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            t1, pages1, rows1 = await timed_sync(server.url, Path(tmp) / "c1.db", 1)
-            tn, pages_n, rows_n = await timed_sync(
-                server.url, Path(tmp) / "cn.db", args.concurrency
-            )
-    finally:
-        server.close()
+    if args.history is not None:
+        size = args.history
+    else:
+        size = await size_for_pages(args.pages, args.seed)
+    own = args.server == "process"
+    with (
+        sandbox_server(args.seed, size, args.latency, own_process=own) as url,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        t1, pages1, rows1 = await timed_sync(url, Path(tmp) / "c1.db", 1)
+        tn, pages_n, rows_n = await timed_sync(url, Path(tmp) / "cn.db", args.concurrency)
     return {
+        "server": args.server,
+        "history_size": size,
         "history_messages": len(rows1),
         "pages": [pages1, pages_n],
         "latency_s": args.latency,
@@ -70,10 +140,17 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--history", type=int, default=4000)
+    ap.add_argument("--pages", type=int, default=40, help="history pages to sync")
+    ap.add_argument("--history", type=int, help="outbound messages instead of --pages")
     ap.add_argument("--latency", type=float, default=0.1)
     ap.add_argument("--concurrency", type=int, default=4)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument(
+        "--server",
+        choices=("process", "thread"),
+        default="process",
+        help="sandbox in its own process (default) or a thread of this one",
+    )
     report = asyncio.run(run(ap.parse_args(argv)))
     json.dump(report, sys.stdout, indent=2)
     print()
