@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/store.py --rows 1000000
 
-Prints one JSON object. Targets: first page <= 5 ms, median search <= 50 ms. No asserts: this
-reports, CI does not judge timings.
+Prints one JSON object. Targets: first page <= 5 ms, every search's first page <= 50 ms. No
+asserts: this reports, CI does not judge timings.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -164,11 +165,23 @@ def main(argv: list[str] | None = None) -> int:
         search = {
             term: ms(
                 statistics.median(
-                    timed(lambda t=term: store.page(limit=PAGE, filters=MessageFilter(text=t)))
+                    timed(partial(store.page, limit=PAGE, filters=MessageFilter(text=term)))
                     for _ in range(5)
                 )
             )
             for term in SEARCH_TERMS + RARE_TERMS
+        }
+
+        def second_page(term: str) -> float:
+            f = MessageFilter(text=term)
+            first_page = store.page(limit=PAGE, filters=f)
+            if first_page.next is None:
+                return 0.0
+            return timed(lambda: store.page(after=first_page.next, limit=PAGE, filters=f))
+
+        search_next = {
+            term: ms(statistics.median(second_page(term) for _ in range(5)))
+            for term in SEARCH_TERMS
         }
         filtered_first = ms(
             statistics.median(
@@ -190,12 +203,13 @@ def main(argv: list[str] | None = None) -> int:
         },
         "fts_ms": search,
         "fts_median_ms": statistics.median(search.values()),
-        # each common term matches a large share of all rows (a 40-word vocabulary): the
-        # worst case, since every match is collected before the newest 50 are picked
+        "fts_max_ms": max(search.values()),
+        # each common term matches a large share of all rows (a 35-word vocabulary)
         "fts_common_median_ms": statistics.median(search[t] for t in SEARCH_TERMS),
+        "fts_second_page_ms": search_next,
         "fts_rare_median_ms": statistics.median(search[t] for t in RARE_TERMS),
         "first_page_inbound_only_ms": filtered_first,
-        "targets": {"first_page_ms": 5, "fts_median_ms": 50},
+        "targets": {"first_page_ms": 5, "fts_median_ms": 50, "fts_max_ms": 50},
     }
     json.dump(report, sys.stdout, indent=2)
     print()
