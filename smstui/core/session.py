@@ -120,6 +120,11 @@ class Session:
         self._service = None
         self._outbox = None
 
+    def drop_service(self) -> None:
+        """Rebuild the service on the next ``service()`` (after a reconnect), keeping the cache."""
+        self._service = None
+        self._outbox = None
+
     # ------------------------------------------------------------------ the stack
 
     async def service(self) -> SmsService:

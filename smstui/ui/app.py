@@ -36,12 +36,18 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-TABS = ("compose", "inbox", "history", "templates")
+TABS = ("compose", "inbox", "history", "templates", "contacts")
+#: the Membrane tools and stats (their snapshots live in tests/test_ui_snapshots_tools.py)
+TOOL_TABS = ("actions", "console", "stats")
 TAB_TITLES = {
     "compose": "Compose",
     "inbox": "Inbox",
     "history": "History",
     "templates": "Templates",
+    "contacts": "Contacts",
+    "actions": "Actions",
+    "console": "Console",
+    "stats": "Stats",
 }
 #: the theme pair "toggle theme" switches between; ansi-* use the terminal's own colours (SSH)
 THEME_PAIR = ("textual-dark", "ansi-dark")
@@ -55,6 +61,20 @@ def describe_error(err: BaseException) -> str:
     if isinstance(err, TimeoutError):
         return "The request timed out. Check the network connection and try again."
     return f"Unexpected error ({type(err).__name__}). Try again; the app is still usable."
+
+
+def _build_tool_tab(tab: str) -> Widget:
+    if tab == "actions":
+        from smstui.ui.actions_tab import ActionsTab
+
+        return ActionsTab()
+    if tab == "console":
+        from smstui.ui.console_tab import ConsoleTab
+
+        return ConsoleTab()
+    from smstui.ui.stats_tab import StatsTab
+
+    return StatsTab()
 
 
 class StatusBar(Horizontal):
@@ -140,6 +160,10 @@ class SmsApp(App[None]):
         Binding("2", "show_tab('inbox')", "Inbox", show=False, id="app.tab.inbox"),
         Binding("3", "show_tab('history')", "History", show=False, id="app.tab.history"),
         Binding("4", "show_tab('templates')", "Templates", show=False, id="app.tab.templates"),
+        Binding("5", "show_tab('contacts')", "Contacts", show=False, id="app.tab.contacts"),
+        Binding("6", "show_tab('actions')", "Actions", show=False, id="app.tab.actions"),
+        Binding("7", "show_tab('console')", "Console", show=False, id="app.tab.console"),
+        Binding("8", "show_tab('stats')", "Stats", show=False, id="app.tab.stats"),
         Binding(
             "ctrl+pagedown",
             "cycle_tab(1)",
@@ -197,6 +221,10 @@ class SmsApp(App[None]):
             yield TabPane("2 Inbox", id="inbox")
             yield TabPane("3 History", id="history")
             yield TabPane("4 Templates", id="templates")
+            yield TabPane("5 Contacts", id="contacts")
+            yield TabPane("6 Actions", id="actions")
+            yield TabPane("7 Console", id="console")
+            yield TabPane("8 Stats", id="stats")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -247,6 +275,8 @@ class SmsApp(App[None]):
 
     def _build_tab(self, tab: str) -> Widget:
         # imported here so the first frame does not pay for modules it does not show
+        if tab in TOOL_TABS:
+            return _build_tool_tab(tab)
         if tab == "compose":
             from smstui.ui.compose_tab import ComposeTab
 
@@ -259,6 +289,10 @@ class SmsApp(App[None]):
             from smstui.ui.history_tab import HistoryTab
 
             return HistoryTab()
+        if tab == "contacts":
+            from smstui.ui.contacts_tab import ContactsTab
+
+            return ContactsTab()
         from smstui.ui.templates_tab import TemplatesTab
 
         return TemplatesTab()
@@ -322,9 +356,15 @@ class SmsApp(App[None]):
         if self.connection_state != "ready":
             return
         self.set_connection_state("ready", "syncing…")
-        changed = await self.guarded("Sync", self.backend.sync())
+        result = await self.guarded("Sync", self.backend.sync())
         self.set_connection_state("ready")
-        if changed:
+        if result is None:
+            return
+        if result.reconciled:
+            compose = self.tab_widget("compose")
+            if compose is not None and hasattr(compose, "update_results"):
+                compose.update_results(result.reconciled)
+        if result.changed or result.reconciled:
             self.refresh_lists()
 
     @work(exclusive=True, group="sync", exit_on_error=False)
@@ -333,7 +373,7 @@ class SmsApp(App[None]):
 
     def refresh_lists(self) -> None:
         """The store changed: every mounted list re-reads what it shows."""
-        for tab in ("inbox", "history", "templates"):
+        for tab in ("inbox", "history", "templates", "stats"):
             widget = self.tab_widget(tab)
             if widget is not None and hasattr(widget, "reload"):
                 widget.reload()
@@ -356,8 +396,9 @@ class SmsApp(App[None]):
 
     def action_cycle_tab(self, step: int) -> None:
         tabs = self.query_one(TabbedContent)
-        index = TABS.index(tabs.active) if tabs.active in TABS else 0
-        self.action_show_tab(TABS[(index + step) % len(TABS)])
+        order = TABS + TOOL_TABS
+        index = order.index(tabs.active) if tabs.active in order else 0
+        self.action_show_tab(order[(index + step) % len(order)])
 
     def action_help(self) -> None:
         tabs = self.query_one(TabbedContent)

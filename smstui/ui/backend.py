@@ -13,10 +13,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from smstui.core.models import Account, OutgoingSms, Template
-from smstui.core.store import MessageStore
 
 if TYPE_CHECKING:
     from smstui.core.connection import ConnectUI
+    from smstui.core.session import Session
+    from smstui.core.store import MessageStore
 
 ConnectionState = Literal["offline", "connecting", "ready", "error"]
 Outcome = Literal["accepted", "rejected", "unknown"]
@@ -31,6 +32,15 @@ class RecipientResult:
     message_id: str | None = None
     reason: str = ""  # rejection status or why the outcome is unknown
     price: Decimal | None = None
+    outbox_id: int | None = None  # the outbox row, so a later reconcile can update this line
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    """What one sync run changed: new store rows, and sends whose outcome was revisited."""
+
+    changed: int
+    reconciled: list[RecipientResult]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +61,18 @@ class Backend(Protocol):
     @property
     def default_region(self) -> str: ...
 
+    @property
+    def session(self) -> Session:
+        """The core session (client, resolver, service, store, outbox): adapters for other
+        tabs are built from it. Building it loads httpx, so never touch it before the first
+        frame."""
+        ...
+
     # -- network (awaited in workers only)
     async def connect(self, ui: ConnectUI | None = None) -> None: ...
     async def reconnect(self, ui: ConnectUI | None = None) -> None: ...
     async def account(self) -> Account: ...
-    async def sync(self) -> int: ...
+    async def sync(self) -> SyncResult: ...
     async def price(self, messages: Sequence[OutgoingSms]) -> Quote: ...
     async def send(self, messages: Sequence[OutgoingSms]) -> list[RecipientResult]: ...
     async def cancel(self, message_id: str) -> bool: ...

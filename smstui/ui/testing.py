@@ -17,7 +17,7 @@ from smstui.ui.core_backend import CoreBackend
 
 def sandbox_backend(world: SandboxWorld) -> CoreBackend:
     settings = load_settings(flags={"sandbox": True}, env={})
-    return CoreBackend.from_settings(settings, transport=world.transport())
+    return CoreBackend.from_settings(settings, world=world)
 
 
 def sandbox_app(world: SandboxWorld | None = None, **options: Any) -> tuple[SmsApp, SandboxWorld]:
