@@ -363,6 +363,14 @@ class ComposeTab(Vertical):
             self.save_draft_now()
         app.refresh_lists()
 
+    def update_results(self, revisited: Sequence[RecipientResult]) -> None:
+        """A sync reconciled sends whose outcome was unknown: update those result lines."""
+        by_row = {r.outbox_id: r for r in revisited if r.outbox_id is not None}
+        if not any(r.outbox_id in by_row for r in self.last_results):
+            return
+        self.last_results = [by_row.get(r.outbox_id, r) for r in self.last_results]
+        self.query_one("#results", Static).update(describe_results(self.last_results))
+
     def action_clear(self) -> None:
         for name in ("recipients", "sender", "schedule-date", "schedule-time"):
             self.query_one(f"#{name}", Input).value = ""
