@@ -365,7 +365,9 @@ class ComposeTab(Vertical):
 
     def update_results(self, revisited: Sequence[RecipientResult]) -> None:
         """A sync reconciled sends whose outcome was unknown: update those result lines."""
-        by_row = {r.outbox_id: r for r in revisited if r.outbox_id is not None}
+        by_row: dict[int | None, RecipientResult] = {
+            r.outbox_id: r for r in revisited if r.outbox_id is not None
+        }
         if not any(r.outbox_id in by_row for r in self.last_results):
             return
         self.last_results = [by_row.get(r.outbox_id, r) for r in self.last_results]
