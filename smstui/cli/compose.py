@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from smstui.cli.when import parse_when
 from smstui.core.errors import NotFoundError, ValidationError
@@ -12,6 +12,12 @@ from smstui.core.models import OutgoingSms, Template
 from smstui.core.phone import parse_recipients, validate_sender_id
 from smstui.core.safe_text import printable
 from smstui.core.sms_service import SmsService
+from smstui.core.sms_text import segments_for
+
+#: one ``send`` takes this many numbers; more belong in ``bulk send`` (batched, resumable)
+MAX_RECIPIENTS = 1000
+#: "now" typed a moment ago is not in the past
+PAST_SLACK = timedelta(minutes=1)
 
 
 def recipients(raw: list[str], region: str) -> list[str]:
@@ -21,6 +27,12 @@ def recipients(raw: list[str], region: str) -> list[str]:
         raise ValidationError(f"invalid recipient(s): {bad}", field="to")
     if not parsed.valid:
         raise ValidationError("no recipient given", field="to")
+    if len(parsed.valid) > MAX_RECIPIENTS:
+        raise ValidationError(
+            f"{len(parsed.valid):,} recipients: one send takes at most {MAX_RECIPIENTS:,}",
+            field="to",
+            hint="Use 'smstui bulk send FILE.csv': it validates, batches and resumes safely.",
+        )
     return parsed.valid
 
 
@@ -65,7 +77,29 @@ def sender(raw: str | None, region: str) -> str | None:
 
 
 def schedule(raw: str | None) -> datetime | None:
-    return parse_when(raw, future=True) if raw else None
+    if not raw:
+        return None
+    at = parse_when(raw, future=True)
+    if at < datetime.now(UTC) - PAST_SLACK:
+        raise ValidationError(
+            f"the schedule {printable(raw)!r} is in the past",
+            field="when",
+            hint="Give a future time (e.g. 2h or 2024-05-01T09:00), or leave --schedule out.",
+        )
+    return at
+
+
+def check_length(text: str) -> None:
+    """Refuse a body longer than ClickSend's part cap before anything is recorded or sent."""
+    info = segments_for(text)
+    if info.over_cap:
+        raise ValidationError(
+            f"the message needs {info.parts} {info.encoding} parts; the limit is "
+            f"{info.part_cap} ({info.units} of {info.part_cap * info.per_part} characters)",
+            field="body",
+            hint="Shorten it"
+            + (" or avoid the characters that force UCS-2." if info.unicode_chars else "."),
+        )
 
 
 async def build_messages(
@@ -85,4 +119,5 @@ async def build_messages(
         text = read_text(body)
     else:
         text = (await find_template(await service(), template or "")).body
+    check_length(text)
     return [OutgoingSms(to=n, body=text, sender=who, schedule=at) for n in numbers]
