@@ -178,6 +178,14 @@ def audit(world: SandboxWorld, store: MessageStore, ledger: Ledger) -> dict[str,
         if r.state == "failed" and got:
             lost.append(f"{r.state} but received: {r.body} ({r.status}: {r.reason})")
     integrity = store.run_read(lambda c: c.execute("PRAGMA integrity_check").fetchone()[0])
+    row_of = {r.token: r for r in rows}
+    dupes = [
+        f"{t}x{n}: {row_of[t].state} after {row_of[t].attempts} attempt(s) ({row_of[t].reason})"
+        if t in row_of
+        else f"{t}x{n}: no outbox row"
+        for t, n in by_token.items()
+        if n > 1
+    ]
     return {
         "outbox_rows": len(rows),
         "by_state": dict(Counter(r.state for r in rows)),
@@ -190,6 +198,7 @@ def audit(world: SandboxWorld, store: MessageStore, ledger: Ledger) -> dict[str,
         "messages_sent": len(by_token),
         "duplicates": sum(c - 1 for c in by_token.values() if c > 1)
         + sum(c - 1 for c in by_body.values() if c > 1),
+        "duplicate_examples": dupes[:5],
         "lost": len(lost),
         "lost_examples": lost[:5],
         "integrity_check": integrity,
