@@ -12,14 +12,14 @@ needs only the newest fifty. Measured facts this module is built on (SQLite 3.40
 * Moving a row from SQLite into Python costs ~1-2 us; in SQL it is far cheaper, so sets are
   intersected in SQL and only hits come back.
 
-Then, by how many rows match (counted up to a bound, lazily):
+Then, by how many rows match (counted up to ``RARE_MATCHES``):
 
-* fewer than ``RARE_MATCHES``: collect every match and sort (the plain query; cheapest);
-* up to ``DENSE_MATCHES``, or any count for a prefix that could not be expanded: walk the
-  date index from the page boundary and test each row against the set of matches;
-* more (exact terms only): walk the newest rows in date order in growing chunks, and ask FTS
-  only about the rowid ranges those rows occupy; a chunk walk that covers ``WALK_BUDGET`` rows
-  without filling the page hands over to the date-index walk from where it stopped.
+* fewer: collect every match and sort (the plain query; cheapest for few matches);
+* more, exact terms: walk the newest rows in date order in growing chunks, and ask FTS only
+  about the rowid ranges those rows occupy; a walk that covers ``WALK_BUDGET`` rows without
+  filling the page (a word common long ago) hands over to the date-index walk below;
+* more, a prefix that could not be expanded: walk the date index from the page boundary and
+  test each row against the match set, built once (one prefix materialisation).
 
 Every path returns exactly the rows the plain query would (tests compare them on random data).
 """
@@ -42,8 +42,6 @@ T = TypeVar("T")
 LAZY_TERMS = 8
 #: below this many matches, collecting and sorting every match is the fastest plan
 RARE_MATCHES = 1000
-#: from this many matches (exact terms only) the chunked walk beats building the match set
-DENSE_MATCHES = 20_000
 FIRST_CHUNK = 2048
 #: rows the chunked walk may cover before the date-index walk takes over
 WALK_BUDGET = 40_960
