@@ -141,13 +141,24 @@ class AppConnectUI:
         return self.screen
 
     def show_url(self, url: str, description: str) -> None:
-        self._connect_screen().show_url_when_ready(url, description)
+        from smstui.ui.screens.connect import WAITING_FOR_BROWSER
+
+        screen = self._connect_screen()
+        screen.show_url_when_ready(url, description)
+        screen.show_status(WAITING_FOR_BROWSER, busy=True)
 
     def status(self, text: str) -> None:
+        # a wait (BUILDING, waiting for the browser step) is shown on the screen with a spinner
         self.app.set_connection_state("connecting", text)
+        self._connect_screen().show_status(text, busy=True)
 
-    def choose(self, connections: list[Connection]) -> Connection:
-        return connections[0]
+    async def choose(self, connections: list[Connection]) -> Connection:
+        return await self._connect_screen().ask_choice(connections)
+
+    def done(self) -> None:
+        """Connected: close the screen this start-up opened (if the user has not)."""
+        if self.screen is not None and self.screen.is_attached:
+            self.screen.dismiss("connected")
 
 
 class SmsApp(App[None]):
@@ -324,21 +335,34 @@ class SmsApp(App[None]):
     @work(exclusive=True, group="connect", exit_on_error=False)
     async def start_backend(self) -> None:
         self.set_connection_state("connecting")
+        ui = AppConnectUI(self)
         try:
-            await self.backend.connect(AppConnectUI(self))
+            await self.backend.connect(ui)
         except asyncio.CancelledError:
             raise
         except Exception as err:
             self.set_connection_state("error")
-            self.notify(
-                describe_error(err), title="Could not connect", severity="error", timeout=10
-            )
+            self._connection_failed(ui, err)
             return
+        ui.done()
         self.set_connection_state("ready")
         await self.refresh_account()
         await self._sync()
         if self._sync_timer is None and self.sync_interval > 0:
             self._sync_timer = self.set_interval(self.sync_interval, self.action_sync_now)
+
+    def _connection_failed(self, ui: AppConnectUI, err: Exception) -> None:
+        from smstui.core.errors import ConnectionUnusable
+        from smstui.ui.screens.connect import ConnectScreen
+
+        if not isinstance(err, ConnectionUnusable):
+            self.notify(
+                describe_error(err), title="Could not connect", severity="error", timeout=10
+            )
+        elif ui.screen is not None and ui.screen.is_attached:
+            ui.screen.show_error(err)
+        else:  # the user can repair THIS connection from the screen ("Reconnect")
+            self.push_screen(ConnectScreen(err), self._after_connection_screen)
 
     async def refresh_account(self) -> None:
         account = await self.guarded("Reading the account", self.backend.account())

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from smstui.core.membrane import MembraneClient
     from smstui.core.outbox import OutboxResult
     from smstui.core.sandbox import SandboxWorld
-    from smstui.core.session import Session
+    from smstui.core.session import ResolverOptions, Session
     from smstui.core.store import MessageStore
 
 DRAFT_KEY = "compose"
@@ -56,10 +56,12 @@ class CoreBackend:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         world: SandboxWorld | None = None,
+        resolver_options: ResolverOptions | None = None,
     ) -> None:
         self._settings = settings
         self._transport = transport
         self._world = world
+        self._resolver_options = resolver_options
         self._session: Session | None = None
 
     @classmethod
@@ -69,13 +71,15 @@ class CoreBackend:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         world: SandboxWorld | None = None,
+        resolver_options: ResolverOptions | None = None,
     ) -> CoreBackend:
-        """On the sandbox the transport is ``world``'s (default: a fresh in-process world)."""
+        """On the sandbox the transport is ``world``'s (default: a fresh in-process world);
+        ``resolver_options`` set how connecting polls (tests)."""
         if not settings.use_sandbox:
             from smstui.core.auth import token_provider_for
 
             token_provider_for(settings)  # fail now on unusable credentials, not mid-connect
-        return cls(settings, transport=transport, world=world)
+        return cls(settings, transport=transport, world=world, resolver_options=resolver_options)
 
     # ------------------------------------------------------------------ properties
 
@@ -86,7 +90,10 @@ class CoreBackend:
             from smstui.core.session import build_session
 
             self._session = build_session(
-                self._settings, transport=self._transport, world=self._world
+                self._settings,
+                transport=self._transport,
+                world=self._world,
+                resolver_options=self._resolver_options,
             )
         return self._session
 
@@ -113,11 +120,14 @@ class CoreBackend:
         session.use_ui(ui)
         await session.service()
 
-    async def reconnect(self, ui: ConnectUI | None = None) -> None:
-        """Reconnect THE SAME connection (explicit or cached) rather than creating another."""
+    async def reconnect(
+        self, ui: ConnectUI | None = None, connection_id: str | None = None
+    ) -> None:
+        """Reconnect THE SAME connection (``connection_id``: the one that failed; default the
+        explicit or cached one) rather than creating another."""
         session = self.session
         resolver = session.use_ui(ui)
-        await resolver.reconnect()  # caches the id it settles on (unless explicit)
+        await resolver.reconnect(connection_id)  # caches the id it settles on (unless explicit)
         session.drop_service()
         await session.service()
 

@@ -6,6 +6,7 @@ over SSH), with a spinner while the resolver polls.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, ClassVar, Literal, cast
 
 from rich.text import Text
@@ -14,7 +15,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, LoadingIndicator, Static
+from textual.widgets import Button, Input, Label, LoadingIndicator, OptionList, Static
+from textual.widgets.option_list import Option
 
 from smstui.core.config import save_credentials
 from smstui.core.errors import ConnectionUnusable, SmstuiError
@@ -24,7 +26,7 @@ from smstui.ui.safe_text import plain
 if TYPE_CHECKING:
     from smstui.ui.app import SmsApp
 
-Choice = Literal["sandbox", "credentials", "reconnected"]
+Choice = Literal["sandbox", "credentials", "reconnected", "connected"]
 
 STATE_HELP = {
     "READY": "Connected: ClickSend is ready.",
@@ -35,6 +37,10 @@ STATE_HELP = {
 }
 
 
+#: the resolver polls while the user finishes in the browser; it says nothing meanwhile
+WAITING_FOR_BROWSER = "Waiting for you to finish connecting in the browser…"
+
+
 class ScreenConnectUI:
     """``ConnectUI`` for the resolver, drawing on a ``ConnectScreen``."""
 
@@ -43,14 +49,13 @@ class ScreenConnectUI:
 
     def show_url(self, url: str, description: str) -> None:
         self.screen.show_url(url, description)
+        self.screen.show_status(WAITING_FOR_BROWSER, busy=True)
 
     def status(self, text: str) -> None:
         self.screen.show_status(text, busy=True)
 
-    def choose(self, connections: list[Connection]) -> Connection:
-        # several READY connections: the first is as good as any; the user can switch later
-        self.screen.show_status(f"{len(connections)} ClickSend connections found; using the first.")
-        return connections[0]
+    async def choose(self, connections: list[Connection]) -> Connection:
+        return await self.screen.ask_choice(connections)
 
 
 class ConnectScreen(ModalScreen[Choice | None]):
@@ -71,11 +76,22 @@ class ConnectScreen(ModalScreen[Choice | None]):
     ConnectScreen #connect-spinner { height: 1; display: none; }
     ConnectScreen #connect-spinner.-busy { display: block; }
     ConnectScreen #connect-status { height: auto; }
+    ConnectScreen #connection-choices { height: auto; max-height: 8; display: none; }
+    ConnectScreen #connection-choices.-asking { display: block; }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, error: BaseException | None = None) -> None:
         super().__init__()
         self.url: str | None = None
+        #: the connection that failed: "Reconnect" repairs it rather than making another
+        self.failed_connection_id: str | None = None
+        self._error = error
+        self._choice: asyncio.Future[Connection] | None = None
+        self._choices: list[Connection] = []
+
+    def on_mount(self) -> None:
+        if self._error is not None:
+            self.show_error(self._error)
 
     @property
     def sms_app(self) -> SmsApp:
@@ -91,6 +107,7 @@ class ConnectScreen(ModalScreen[Choice | None]):
             )
             with Horizontal():
                 yield Button("Use the sandbox", id="use-sandbox", variant="warning")
+                yield Button("Connect", id="connect", variant="primary")
                 yield Button("Reconnect this connection", id="reconnect")
             yield Label("Membrane token", classes="section")
             with Horizontal():
@@ -104,6 +121,7 @@ class ConnectScreen(ModalScreen[Choice | None]):
             yield Static("", id="connect-url")
             with Horizontal():
                 yield Button("Copy URL", id="copy-url", disabled=True)
+            yield OptionList(id="connection-choices")
             yield LoadingIndicator(id="connect-spinner")
             yield Static("", id="connect-status")
 
@@ -126,13 +144,45 @@ class ConnectScreen(ModalScreen[Choice | None]):
             self.call_after_refresh(self.show_url, url, description)
 
     def show_status(self, text: str, *, busy: bool = False) -> None:
+        if not self.is_mounted:  # the resolver may report before this screen is composed
+            self.call_after_refresh(self.show_status, text, busy=busy)
+            return
         self.query_one("#connect-status", Static).update(plain(text))
         self.query_one("#connect-spinner").set_class(busy, "-busy")
+
+    async def ask_choice(self, connections: list[Connection]) -> Connection:
+        """Several READY connections: the user picks one (never silently the first)."""
+        self._choices = list(connections)
+        self._choice = asyncio.get_running_loop().create_future()
+        while not self.is_mounted:  # pushed a moment ago: let it compose first
+            await asyncio.sleep(0.01)
+        choices = self.query_one("#connection-choices", OptionList)
+        choices.clear_options()
+        for c in connections:
+            label = Text(end="")
+            label.append_text(plain(c.name or "ClickSend"))
+            label.append("  ")
+            label.append_text(plain(c.id, "dim"))
+            choices.add_option(Option(label, id=c.id))
+        choices.add_class("-asking")
+        choices.highlighted = 0
+        choices.focus()
+        self.show_status(f"{len(connections)} ClickSend connections are ready: pick one.")
+        try:
+            return await self._choice
+        finally:
+            choices.remove_class("-asking")
+
+    @on(OptionList.OptionSelected, "#connection-choices")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        if self._choice is not None and not self._choice.done():
+            self._choice.set_result(self._choices[event.option_index])
 
     def show_error(self, err: BaseException) -> None:
         from smstui.ui.app import describe_error
 
         if isinstance(err, ConnectionUnusable):
+            self.failed_connection_id = err.connection_id or self.failed_connection_id
             state = (err.state or "").upper()
             lead = STATE_HELP.get(state, f"Connection state: {state or 'unknown'}")
             if err.ui_url:
@@ -144,6 +194,8 @@ class ConnectScreen(ModalScreen[Choice | None]):
     # ------------------------------------------------------------------ actions
 
     def action_close(self) -> None:
+        if self._choice is not None and not self._choice.done():
+            self._choice.cancel()  # closing without a pick stops the connect worker
         self.dismiss(None)
 
     @on(Button.Pressed, "#copy-url")
@@ -184,12 +236,24 @@ class ConnectScreen(ModalScreen[Choice | None]):
         self.notify(f"Credentials saved to {path}")
         self.dismiss("credentials")
 
+    @on(Button.Pressed, "#connect")
+    @work(exclusive=True, group="reconnect", exit_on_error=False)
+    async def _connect(self) -> None:
+        self.show_status("Connecting…", busy=True)
+        try:
+            await self.sms_app.backend.connect(ScreenConnectUI(self))
+        except Exception as err:  # shown in the dialog, never as a traceback
+            self.show_error(err)
+            return
+        self.show_status(STATE_HELP["READY"])
+        self.dismiss("reconnected")
+
     @on(Button.Pressed, "#reconnect")
     @work(exclusive=True, group="reconnect", exit_on_error=False)
     async def _reconnect(self) -> None:
         self.show_status("Reconnecting…", busy=True)
         try:
-            await self.sms_app.backend.reconnect(ScreenConnectUI(self))
+            await self.sms_app.backend.reconnect(ScreenConnectUI(self), self.failed_connection_id)
         except Exception as err:  # shown in the dialog, never as a traceback
             self.show_error(err)
             return
