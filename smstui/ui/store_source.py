@@ -9,7 +9,6 @@ starting key with one index-only query, then pages by key again.
 from __future__ import annotations
 
 from smstui.core.store import Cursor, MessageFilter, MessageStore, StoredMessage
-from smstui.core.store_query import where_clause
 
 #: a key older than any message: ``before=`` it reads from the oldest end
 _OLDEST = Cursor(-(2**62), "")
@@ -49,11 +48,4 @@ class StoreSource:
 
     def _key_before(self, index: int) -> Cursor | None:
         """The key of row ``index - 1`` (one index-only query; only for far jumps)."""
-        conds, params = where_clause(self.store.account, self.filters)
-        sql = (
-            f"SELECT m.date, m.message_id FROM messages m WHERE {' AND '.join(conds)} "
-            "ORDER BY m.date DESC, m.message_id DESC LIMIT 1 OFFSET ?"
-        )
-        params.append(index - 1)
-        row = self.store.run_read(lambda c: c.execute(sql, params).fetchone())
-        return None if row is None else Cursor(int(row[0]), str(row[1]))
+        return self.store.key_at(index - 1, self.filters)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import itertools
+import sqlite3
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -42,7 +43,37 @@ def fake_history(count: int, *, start: int = 1_700_000_000) -> Iterator[HistoryM
         )
 
 
-def fill_store(store: MessageStore, count: int, *, batch: int = 20_000) -> None:
-    records = fake_history(count)
-    while chunk := list(itertools.islice(records, batch)):
-        store.upsert_history(chunk)
+def fill_store(store: MessageStore, count: int) -> None:
+    """Load ``count`` fake outbound records in one transaction (a million in well under two
+    minutes): executemany, with the FTS index rebuilt once at the end instead of row by row."""
+    now = int(time.time())
+    rows = (
+        (
+            m.message_id,
+            store.account,
+            m.to,
+            m.sender,
+            m.body,
+            m.status,
+            int(m.date.timestamp()) if m.date else 0,
+            m.parts,
+            now,
+        )
+        for m in fake_history(count)
+    )
+
+    def load(c: sqlite3.Connection) -> None:
+        trigger = c.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'messages_fts_ai'"
+        ).fetchone()[0]
+        c.execute("DROP TRIGGER messages_fts_ai")
+        c.executemany(
+            'INSERT OR REPLACE INTO messages (message_id, account, direction, "to", "from", '
+            "body, status, date, parts, updated_at) VALUES (?, ?, 'out', ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        c.execute("INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')")
+        c.execute(trigger)  # the app's own trigger, exactly as the migration wrote it
+
+    store.run_write(load)
+    store.run_write(lambda c: c.execute("ANALYZE"))
