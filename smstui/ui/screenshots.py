@@ -9,12 +9,13 @@ import asyncio
 import os
 import sys
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from textual.pilot import Pilot
 
 from smstui.core.sandbox.world import SandboxWorld
-from smstui.ui.app import TABS, SmsApp
+from smstui.ui.app import TABS, TOOL_TABS, SmsApp
 from smstui.ui.testing import sandbox_app
 
 #: 2025-03-14 01:00 UTC: a fixed clock makes the sandbox's messages the same on every run
@@ -38,6 +39,14 @@ async def stage(pilot: Pilot[None], tab: str) -> None:
     app.action_show_tab(tab)
     await pilot.pause()
     await app.workers.wait_for_complete()
+    if tab == "stats":
+        # a fixed range in UTC: "today" and the local zone differ from machine to machine
+        from smstui.ui.stats_tab import StatsTab
+
+        last = datetime.fromtimestamp(FIXED_NOW, UTC).date()
+        app.query_one(StatsTab).show_range(last - timedelta(days=13), last, utc=True)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
     await pilot.pause()
     app.clear_notifications()
     for widget in app.query("Input, TextArea"):
@@ -48,7 +57,7 @@ async def stage(pilot: Pilot[None], tab: str) -> None:
 async def shoot(directory: Path) -> list[Path]:
     written: list[Path] = []
     for width, height in SIZES:
-        for tab in TABS:
+        for tab in TABS + TOOL_TABS:
             app = staged_app()
             async with app.run_test(size=(width, height)) as pilot:
                 await stage(pilot, tab)
