@@ -1,9 +1,10 @@
-"""Compose: recipients, sender, body with a live segment meter, template, schedule, send."""
+"""Compose: recipients (numbers, picked contacts and lists), SMS / MMS / voice, sender, body
+with a live meter, template, schedule, price, send."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
@@ -15,12 +16,26 @@ from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from smstui.core.errors import SmstuiError, ValidationError
-from smstui.core.models import OutgoingSms
+from smstui.core.models import ContactList
 from smstui.core.phone import parse_recipients, validate_sender_id
-from smstui.core.sms_text import normalise_newlines, segments_for
+from smstui.core.sms_text import normalise_newlines
 from smstui.ui.backend import Quote, RecipientResult
+from smstui.ui.beyond_backend import beyond_of
+from smstui.ui.compose_channels import MODE_TITLES, MODES, ChannelFields, Mode, Outgoing
+from smstui.ui.compose_send import (
+    ComposeDraft,
+    MemberCache,
+    confirm_text,
+    describe_results,
+    messages_for,
+    price,
+    quote_text,
+    send,
+)
 from smstui.ui.safe_text import plain
+from smstui.ui.schedule_input import local_tz_name, parse_schedule
 from smstui.ui.screens.confirm import ConfirmScreen
+from smstui.ui.widgets.channel_meter import ChannelMeter
 from smstui.ui.widgets.segment_meter import SegmentMeter
 
 if TYPE_CHECKING:
@@ -30,57 +45,18 @@ DRAFT_DELAY = 0.5  # seconds of quiet before the draft is saved (brief: <= 1 s)
 PRICE_DELAY = 0.8  # seconds of quiet before a price estimate is requested
 
 
-def local_tz_name() -> str:
-    return datetime.now().astimezone().tzname() or "local"
-
-
-def parse_schedule(date_text: str, time_text: str) -> datetime | None:
-    """Local date + time typed by the user -> aware UTC datetime (None when both are empty)."""
-    date_text, time_text = date_text.strip(), time_text.strip()
-    if not date_text and not time_text:
-        return None
-    if not date_text:
-        raise ValidationError("Give a date (YYYY-MM-DD) for the schedule", field="schedule")
-    try:
-        naive = datetime.strptime(f"{date_text} {time_text or '00:00'}", "%Y-%m-%d %H:%M")
-    except ValueError:
-        raise ValidationError(
-            "Schedule must look like 2025-12-31 and 09:30", field="schedule"
-        ) from None
-    when = naive.astimezone().astimezone(UTC)  # naive = local time of this machine
-    if when <= datetime.now(UTC):
-        raise ValidationError("The schedule is in the past", field="schedule")
-    return when
-
-
-def describe_results(results: Sequence[RecipientResult]) -> Text:
-    text = Text(end="")
-    for r in results:
-        mark, style = {
-            "accepted": ("✔", "green"),
-            "rejected": ("✖", "red"),
-            "unknown": ("?", "yellow"),
-        }[r.outcome]
-        text.append(f"{mark} ", style=style)
-        text.append_text(plain(r.to))
-        if r.outcome == "accepted":
-            text.append(f"  accepted  {r.message_id or ''}")
-        elif r.outcome == "rejected":
-            text.append("  rejected: ")
-            text.append_text(plain(r.reason))
-        else:
-            text.append("  outcome unknown, being reconciled: ")
-            text.append_text(plain(r.reason))
-        text.append("\n")
-    text.rstrip()
-    return text
-
-
 class ComposeTab(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "send", "Send", id="compose.send"),
         Binding("ctrl+l", "clear", "Clear", id="compose.clear"),
+        Binding("ctrl+o", "cycle_mode", "SMS/MMS/Voice", id="compose.mode"),
+        Binding("ctrl+t", "pick", "Pick recipients", id="compose.pick"),
     ]
+    DEFAULT_CSS = """
+    ComposeTab #mode { width: 14; }
+    ComposeTab #pick { min-width: 8; width: 10; }
+    ComposeTab #picked-lists { height: auto; padding-left: 10; color: $text-muted; }
+    """
 
     def __init__(self) -> None:
         super().__init__(id="compose-tab")
@@ -89,6 +65,9 @@ class ComposeTab(Vertical):
         self._restoring = False
         self.part_cap = 6
         self.last_results: list[RecipientResult] = []
+        self.mode: Mode = "sms"
+        self.picked_lists: dict[str, ContactList] = {}
+        self.members = MemberCache()
 
     @property
     def sms_app(self) -> SmsApp:
@@ -102,14 +81,21 @@ class ComposeTab(Vertical):
             with Horizontal(classes="row"):
                 yield Label("To", classes="field-label")
                 yield Input(placeholder="+61411111111, 0412 345 678 …", id="recipients")
+                yield Button("Pick…", id="pick", tooltip="Pick contacts or lists (ctrl+t)")
+                yield Select[str](
+                    [(MODE_TITLES[m], m) for m in MODES], value="sms", allow_blank=False, id="mode"
+                )
+            yield Static("", id="picked-lists")
             yield Static("", id="recipients-error", classes="field-error")
             with Horizontal(classes="row"):
                 yield Label("From", classes="field-label")
                 yield Input(placeholder="sender id or number (optional)", id="sender")
                 yield Select[str]([], prompt="Insert template", id="template-picker")
             yield Static("", id="sender-error", classes="field-error")
+            yield ChannelFields()
             yield TextArea(id="body", soft_wrap=True, show_line_numbers=False)
             yield SegmentMeter(id="meter")
+            yield ChannelMeter(id="channel-meter")
             yield Static("", id="body-error", classes="field-error")
             with Horizontal(classes="row"):
                 yield Label("Schedule", classes="field-label")
@@ -123,6 +109,7 @@ class ComposeTab(Vertical):
             yield Static("", id="results")
 
     def on_mount(self) -> None:
+        self.query_one("#channel-meter").display = False
         self._load_templates()
         self._restore_draft()
         self.query_one("#recipients", Input).focus()
@@ -191,7 +178,9 @@ class ComposeTab(Vertical):
 
     @on(TextArea.Changed, "#body")
     def _body_changed(self) -> None:
-        self.query_one("#meter", SegmentMeter).text = self.query_one("#body", TextArea).text
+        text = self.query_one("#body", TextArea).text
+        self.query_one("#meter", SegmentMeter).text = text
+        self.query_one("#channel-meter", ChannelMeter).text = text
         self.query_one("#body-error", Static).update("")
         self._changed()
 
@@ -245,32 +234,96 @@ class ComposeTab(Vertical):
             self.query_one("#body", TextArea).load_text(body)
         self.query_one("#body", TextArea).focus()
 
+    # ------------------------------------------------------------------ mode and recipients
+
+    def set_mode(self, mode: Mode) -> None:
+        self.mode = mode
+        select = self.query_one("#mode", Select)
+        if select.value != mode:
+            select.value = mode
+        self.query_one(ChannelFields).set_mode(mode)
+        self.query_one("#meter").display = mode == "sms"
+        meter = self.query_one("#channel-meter", ChannelMeter)
+        meter.display = mode != "sms"
+        if mode != "sms":
+            meter.mode = mode
+        # a voice call has no sender id: ClickSend calls from its own numbers
+        self.query_one("#sender", Input).disabled = mode == "voice"
+        self.query_one("#body-error", Static).update("")
+        self._changed()
+
+    @on(Select.Changed, "#mode")
+    def _mode_chosen(self, event: Select.Changed) -> None:
+        event.stop()
+        if isinstance(event.value, str) and event.value in MODES and event.value != self.mode:
+            self.set_mode(cast("Mode", event.value))
+
+    def action_cycle_mode(self) -> None:
+        self.set_mode(MODES[(MODES.index(self.mode) + 1) % len(MODES)])
+
+    @on(Button.Pressed, "#pick")
+    def _pick_pressed(self) -> None:
+        self.action_pick()
+
+    @work(exclusive=True, group="pick", exit_on_error=False)
+    async def action_pick(self) -> None:
+        from smstui.ui.screens.recipient_picker import RecipientPicker
+
+        pick = await self.sms_app.push_screen_wait(RecipientPicker())
+        if isinstance(pick, ContactList):
+            self.picked_lists[pick.list_id] = pick
+            self.members.forget(pick.list_id)
+            self._show_picked()
+        elif isinstance(pick, str):
+            box = self.query_one("#recipients", Input)
+            box.value = f"{box.value.rstrip(' ,')}, {pick}" if box.value.strip() else pick
+        self._changed()
+
+    def _show_picked(self) -> None:
+        label = self.query_one("#picked-lists", Static)
+        if not self.picked_lists:
+            label.update("")
+            return
+        text = Text("Lists: ", end="")
+        for i, item in enumerate(self.picked_lists.values()):
+            if i:
+                text.append(" · ")
+            text.append_text(plain(item.name, "bold"))
+            text.append(f" ({item.contacts_count:,})")
+        text.append("   ctrl+l clears")
+        label.update(text)
+        self.query_one("#recipients-error", Static).update("")
+
     # ------------------------------------------------------------------ sending
 
-    def build_messages(self) -> list[OutgoingSms] | None:
+    def build_draft(self, *, show_errors: bool = True) -> ComposeDraft | None:
         """Validate every field; show each problem next to its field; None if any."""
         ok = True
         region = self.sms_app.backend.default_region
-        recipients_text = self.query_one("#recipients", Input).value
-        parsed = parse_recipients(recipients_text, region)
-        if not parsed.valid and not parsed.invalid:
-            self.query_one("#recipients-error", Static).update("✖ Add at least one recipient")
+
+        def problem(widget_id: str, message: str) -> None:
+            nonlocal ok
             ok = False
+            if show_errors:
+                self.query_one(f"#{widget_id}", Static).update(plain(f"✖ {message}"))
+
+        parsed = parse_recipients(self.query_one("#recipients", Input).value, region)
+        if not parsed.valid and not parsed.invalid and not self.picked_lists:
+            problem("recipients-error", "Add at least one recipient")
         elif parsed.invalid:
-            self._validate_recipients()
             ok = False
+            if show_errors:
+                self._validate_recipients()
         body = normalise_newlines(self.query_one("#body", TextArea).text)
         if not body.strip():
-            self.query_one("#body-error", Static).update("✖ The message is empty")
-            ok = False
+            problem("body-error", "The message is empty")
         sender: str | None = None
         raw_sender = self.query_one("#sender", Input).value.strip()
-        if raw_sender:
+        if raw_sender and self.mode != "voice":
             try:
                 sender = validate_sender_id(raw_sender, region)
             except ValidationError as err:
-                self.query_one("#sender-error", Static).update(plain(f"✖ {err.message}"))
-                ok = False
+                problem("sender-error", err.message)
         schedule: datetime | None = None
         try:
             schedule = parse_schedule(
@@ -278,73 +331,92 @@ class ComposeTab(Vertical):
                 self.query_one("#schedule-time", Input).value,
             )
         except ValidationError as err:
-            self.query_one("#schedule-error", Static).update(plain(f"✖ {err.message}"))
-            ok = False
+            problem("schedule-error", err.message)
+        fields = self.query_one(ChannelFields)
+        if ok and self.mode != "sms":
+            issue = fields.check(self.mode, body)
+            if issue is not None:
+                ok = False
+                if show_errors and issue.field == "body":
+                    self.query_one("#body-error", Static).update(plain(f"✖ {issue.message}"))
+                elif show_errors:
+                    fields.show_error(issue.message)
         if not ok:
             return None
-        return [
-            OutgoingSms(to=to, body=body, sender=sender, schedule=schedule) for to in parsed.valid
-        ]
+        return ComposeDraft(
+            mode=self.mode,
+            numbers=parsed.valid,
+            lists=list(self.picked_lists.values()),
+            body=body,
+            sender=sender,
+            schedule=schedule,
+            mms=fields.mms(),
+            voice=fields.voice(),
+        )
 
     def _estimate(self) -> None:
         self._price_timer = None
-        region = self.sms_app.backend.default_region
-        parsed = parse_recipients(self.query_one("#recipients", Input).value, region)
-        body = self.query_one("#body", TextArea).text
-        if parsed.invalid or not parsed.valid or not body.strip():
-            return
-        messages = [OutgoingSms(to=to, body=normalise_newlines(body)) for to in parsed.valid]
-        self._price_worker(messages)
+        draft = self.build_draft(show_errors=False)
+        if draft is not None:
+            self._price_worker(draft)
 
     @work(exclusive=True, group="price", exit_on_error=False)
-    async def _price_worker(self, messages: list[OutgoingSms]) -> None:
-        price = self.query_one("#price", Static)
-        price.update("estimating…")
-        quote = await self.sms_app.guarded("Price estimate", self.sms_app.backend.price(messages))
-        price.update(self._quote_text(quote) if quote else "")
+    async def _price_worker(self, draft: ComposeDraft) -> None:
+        label = self.query_one("#price", Static)
+        label.update("estimating…")
+        quote = await self.sms_app.guarded("Price estimate", self._quote(draft))
+        label.update(quote_text(quote, draft.mode) if quote else "")
 
-    @staticmethod
-    def _quote_text(quote: Quote) -> str:
-        return f"Estimate: {quote.total:.4f} {quote.currency} for {quote.parts} part(s)"
+    async def _quote(self, draft: ComposeDraft) -> Quote:
+        app = self.sms_app
+        beyond = beyond_of(app.backend)
+        numbers = await self.members.recipients(draft, beyond)
+        languages = await beyond.languages() if draft.mode == "voice" else None
+        return await price(draft.mode, messages_for(draft, numbers, languages), app.backend, beyond)
 
     def action_send(self) -> None:
-        messages = self.build_messages()
-        if messages is None:
+        draft = self.build_draft()
+        if draft is None:
             self.notify("Fix the highlighted fields first.", severity="error")
             return
-        self._confirm_and_send(messages)
+        self._confirm_and_send(draft)
 
     @on(Button.Pressed, "#send")
     def _send_pressed(self) -> None:
         self.action_send()
 
+    async def _prepare(self, draft: ComposeDraft) -> tuple[list[Outgoing], Quote]:
+        """Recipients expanded, messages checked (voice: against the language list), priced."""
+        app = self.sms_app
+        beyond = beyond_of(app.backend)
+        numbers = await self.members.recipients(draft, beyond)
+        if not numbers:
+            raise ValidationError("The picked lists have no phone numbers.", field="to")
+        languages = await beyond.languages() if draft.mode == "voice" else None
+        messages = messages_for(draft, numbers, languages)
+        return messages, await price(draft.mode, messages, app.backend, beyond)
+
     @work(exclusive=True, group="send", exit_on_error=False)
-    async def _confirm_and_send(self, messages: list[OutgoingSms]) -> None:
+    async def _confirm_and_send(self, draft: ComposeDraft) -> None:
         app = self.sms_app
         button = self.query_one("#send", Button)
         button.loading = True
         try:
-            quote = await app.guarded("Price estimate", app.backend.price(messages))
+            prepared = await app.guarded("Price estimate", self._prepare(draft))
         finally:
             button.loading = False
-        if quote is None:
+        if prepared is None:
             return
-        info = segments_for(messages[0].body, part_cap=self.part_cap)
-        body = Text(end="")
-        body.append("To: ", style="bold")
-        body.append_text(plain(", ".join(m.to for m in messages)))
-        body.append(f"\n{info.parts} part(s) each, {info.encoding}")
-        if messages[0].schedule:
-            local = messages[0].schedule.astimezone()
-            body.append(f"\nScheduled for {local:%Y-%m-%d %H:%M %Z}")
-        body.append(f"\nTotal cost: {quote.total:.4f} {quote.currency} ({quote.parts} part(s))")
-        if not await app.push_screen_wait(
-            ConfirmScreen(f"Send to {len(messages)} recipient(s)?", body, yes="Send")
-        ):
+        messages, quote = prepared
+        body = confirm_text(draft, messages, quote, self.part_cap)
+        title = f"Send {MODE_TITLES[draft.mode]} to {len(messages)} recipient(s)?"
+        if not await app.push_screen_wait(ConfirmScreen(title, body, yes="Send")):
             return
         button.loading = True
         try:
-            results = await app.guarded("Send", app.backend.send(messages))
+            results = await app.guarded(
+                "Send", send(draft.mode, messages, app.backend, beyond_of(app.backend))
+            )
         finally:
             button.loading = False
         if results is None:
@@ -378,3 +450,7 @@ class ComposeTab(Vertical):
             self.query_one(f"#{name}", Input).value = ""
         self.query_one("#body", TextArea).load_text("")
         self.query_one("#results", Static).update("")
+        self.picked_lists.clear()
+        self.members.forget()
+        self._show_picked()
+        self.query_one(ChannelFields).clear()

@@ -1,0 +1,238 @@
+"""Compose's MMS and voice fields, and the messages each mode sends.
+
+SMS keeps Compose's own fields; MMS adds a subject (at most 20 characters) and a media URL;
+voice adds the voice, the language (from ClickSend's language list, asked once), and the
+``require_input`` / ``machine_detection`` switches. The checks are the core's
+(``check_mms``/``check_voice``), so the TUI and the CLI refuse the same things.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal, cast
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Checkbox, Input, Label, Select, Static
+
+from smstui.core.errors import ValidationError
+from smstui.core.mms_voice import MAX_SUBJECT, check_mms, check_voice
+from smstui.core.models import OutgoingMms, OutgoingSms, OutgoingVoice, VoiceLanguage
+from smstui.ui.beyond_backend import beyond_of
+from smstui.ui.safe_text import plain
+
+if TYPE_CHECKING:
+    from smstui.ui.app import SmsApp
+
+Mode = Literal["sms", "mms", "voice"]
+MODES: tuple[Mode, ...] = ("sms", "mms", "voice")
+MODE_TITLES = {"sms": "SMS", "mms": "MMS", "voice": "Voice"}
+DEFAULT_LANG = "en-au"
+#: a placeholder recipient while checking fields before the recipients are known
+_ANY_NUMBER = "+61411111111"
+
+Outgoing = OutgoingSms | OutgoingMms | OutgoingVoice
+
+
+@dataclass(frozen=True, slots=True)
+class MmsFields:
+    subject: str
+    media_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceFields:
+    voice: Literal["female", "male"]
+    lang: str
+    require_input: bool
+    machine_detection: bool
+
+
+def build_outgoing(
+    mode: Mode,
+    numbers: Sequence[str],
+    body: str,
+    *,
+    sender: str | None,
+    schedule: datetime | None,
+    mms: MmsFields | None = None,
+    voice: VoiceFields | None = None,
+    languages: Sequence[VoiceLanguage] | None = None,
+) -> list[Outgoing]:
+    """One message per number, checked by the core (``ValidationError`` names the field)."""
+    if mode == "mms":
+        assert mms is not None
+        return [
+            check_mms(
+                OutgoingMms(
+                    to=n,
+                    body=body,
+                    subject=mms.subject,
+                    media_url=mms.media_url,
+                    sender=sender,
+                    schedule=schedule,
+                )
+            )
+            for n in numbers
+        ]
+    if mode == "voice":
+        assert voice is not None
+        return [
+            check_voice(
+                OutgoingVoice(
+                    to=n,
+                    body=body,
+                    voice=voice.voice,
+                    lang=voice.lang,
+                    require_input=voice.require_input,
+                    machine_detection=voice.machine_detection,
+                    schedule=schedule,
+                ),
+                languages,
+            )
+            for n in numbers
+        ]
+    return [OutgoingSms(to=n, body=body, sender=sender, schedule=schedule) for n in numbers]
+
+
+class ChannelFields(Vertical):
+    """The extra fields of the MMS and voice modes (hidden in SMS mode)."""
+
+    DEFAULT_CSS = """
+    ChannelFields { height: auto; }
+    ChannelFields .row { height: auto; }
+    ChannelFields #mms-subject { width: 30; }
+    ChannelFields #mms-media { width: 1fr; }
+    ChannelFields #subject-count { width: 8; padding: 1 1 0 1; color: $text-muted; }
+    ChannelFields #voice-gender { width: 16; }
+    ChannelFields #voice-lang { width: 1fr; max-width: 40; }
+    ChannelFields Checkbox { width: auto; }
+    ChannelFields #voice-switches { padding-left: 10; }
+    ChannelFields #voice-fields { height: auto; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(id="channel-fields")
+        self.languages: list[VoiceLanguage] | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="mms-fields", classes="row"):
+            yield Label("Subject", classes="field-label")
+            yield Input(placeholder="MMS subject", id="mms-subject", max_length=MAX_SUBJECT)
+            yield Static(f"0/{MAX_SUBJECT}", id="subject-count")
+            yield Input(placeholder="https://…/picture.jpg (.jpg or .gif)", id="mms-media")
+        with Vertical(id="voice-fields"):
+            with Horizontal(classes="row"):
+                yield Label("Voice", classes="field-label")
+                yield Select[str](
+                    [("female", "female"), ("male", "male")],
+                    value="female",
+                    allow_blank=False,
+                    id="voice-gender",
+                )
+                yield Select[str](
+                    [("English, Australia (en-au)", DEFAULT_LANG)],
+                    value=DEFAULT_LANG,
+                    allow_blank=False,
+                    id="voice-lang",
+                )
+            with Horizontal(classes="row", id="voice-switches"):
+                yield Checkbox("require input (keypad)", id="voice-require-input")
+                yield Checkbox("machine detection", id="voice-machine")
+        yield Static("", id="channel-error", classes="field-error")
+
+    def on_mount(self) -> None:
+        self.set_mode("sms")
+
+    @property
+    def sms_app(self) -> SmsApp:
+        return cast("SmsApp", self.app)
+
+    def set_mode(self, mode: Mode) -> None:
+        self.display = mode != "sms"
+        self.query_one("#mms-fields").display = mode == "mms"
+        self.query_one("#voice-fields").display = mode == "voice"
+        self.show_error("")
+        if mode == "voice" and self.languages is None:
+            self.load_languages()
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#channel-error", Static).update(plain(message and f"✖ {message}"))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "mms-subject":
+            self.query_one("#subject-count", Static).update(f"{len(event.value)}/{MAX_SUBJECT}")
+        self.show_error("")
+
+    # ------------------------------------------------------------------ voice languages
+
+    @work(exclusive=True, group="voice-languages", exit_on_error=False)
+    async def load_languages(self) -> None:
+        select = self.query_one("#voice-lang", Select)
+        select.loading = True
+        try:
+            found = await self.sms_app.guarded(
+                "Voice languages", beyond_of(self.sms_app.backend).languages()
+            )
+        finally:
+            select.loading = False
+        if not found:
+            return
+        self.languages = found
+        current = select.value
+        options = [(plain(f"{lg.name} ({lg.code})").plain, lg.code) for lg in found]
+        select.set_options(options)
+        codes = {lg.code for lg in found}
+        select.value = (
+            current
+            if current in codes
+            else (DEFAULT_LANG if DEFAULT_LANG in codes else found[0].code)
+        )
+
+    # ------------------------------------------------------------------ values
+
+    def mms(self) -> MmsFields:
+        return MmsFields(
+            subject=self.query_one("#mms-subject", Input).value,
+            media_url=self.query_one("#mms-media", Input).value,
+        )
+
+    def voice(self) -> VoiceFields:
+        gender = self.query_one("#voice-gender", Select).value
+        lang = self.query_one("#voice-lang", Select).value
+        return VoiceFields(
+            voice="male" if gender == "male" else "female",
+            lang=lang if isinstance(lang, str) else DEFAULT_LANG,
+            require_input=self.query_one("#voice-require-input", Checkbox).value,
+            machine_detection=self.query_one("#voice-machine", Checkbox).value,
+        )
+
+    def check(self, mode: Mode, body: str) -> ValidationError | None:
+        """The first problem of ``mode``'s fields and ``body``, before recipients are known."""
+        try:
+            build_outgoing(
+                mode,
+                [_ANY_NUMBER],
+                body,
+                sender=None,
+                schedule=None,
+                mms=self.mms(),
+                voice=self.voice(),
+                languages=self.languages,
+            )
+        except ValidationError as err:
+            return err
+        return None
+
+    def prefill(self, mms: MmsFields | None = None) -> None:
+        if mms is not None:
+            self.query_one("#mms-subject", Input).value = mms.subject
+            self.query_one("#mms-media", Input).value = mms.media_url
+
+    def clear(self) -> None:
+        self.prefill(MmsFields("", ""))
+        self.query_one("#voice-require-input", Checkbox).value = False
+        self.query_one("#voice-machine", Checkbox).value = False
