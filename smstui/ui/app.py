@@ -25,13 +25,14 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from smstui.core.config import Settings, load_settings, save_setting
 from smstui.core.errors import SmstuiError
-from smstui.core.models import Account, Connection
 from smstui.ui.backend import Backend, ConnectionState
 from smstui.ui.commands import SmsCommands
 from smstui.ui.safe_text import plain
 from smstui.ui.screens.help import HelpScreen, active_bindings
 
 if TYPE_CHECKING:
+    # models cost ~0.1 s of dataclass building: only annotations need them here
+    from smstui.core.models import Account, Connection
     from smstui.ui.screens.connect import ConnectScreen
 
 T = TypeVar("T")
@@ -415,6 +416,10 @@ class SmsApp(App[None]):
 
     def _focus_tab(self, tab: str) -> None:
         widget = self.tab_widget(tab)
+        if widget is not None and not widget.is_mounted:
+            # the pane was mounted this frame; its children arrive a refresh later
+            self.call_after_refresh(self._focus_tab, tab)
+            return
         if widget is not None and hasattr(widget, "focus_default"):
             widget.focus_default()
 
