@@ -18,6 +18,12 @@ _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
 
 
+def is_unsafe(ch: str) -> bool:
+    """The one rule, shared by the CLI and the TUI, for a character that must never reach a
+    terminal as itself (each front-end shows it its own visible way)."""
+    return ch in _BIDI or unicodedata.category(ch) in _UNSAFE_CATEGORIES
+
+
 def _escape(ch: str) -> str:
     code = ord(ch)
     if code <= 0xFF:
@@ -39,7 +45,7 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
             out.append(" ")
         elif ch == "\n":
             out.append("\\n")
-        elif ch in _BIDI or unicodedata.category(ch) in _UNSAFE_CATEGORIES:
+        elif is_unsafe(ch):
             out.append(_escape(ch))
         else:
             out.append(ch)
