@@ -49,9 +49,12 @@ def child_smstui(warm: bool) -> None:
 
     class Probe(SmsApp):
         def on_mount(self) -> None:
-            super().on_mount()
+            # registered before the app's own after-refresh work (building Compose, starting
+            # the connect worker) so the mark is printed right after the first frame, as the
+            # bare app's is
             if not warm:
                 self.call_after_refresh(self.first_frame)
+            super().on_mount()
 
         def first_frame(self) -> None:
             print(MARK, flush=True)

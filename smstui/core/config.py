@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-import tomli_w
 
 from smstui.core.errors import ConfigError
 
@@ -298,6 +297,8 @@ def save_credentials(
         "tenant_key": tenant_key,
     }
     path = credentials_path()
+    import tomli_w  # only saving needs it: keep it off the TUI's start-up path
+
     write_private(path, tomli_w.dumps({k: v for k, v in values.items() if v}))
     return path
 
@@ -326,5 +327,7 @@ def save_setting(key: str, value: object) -> Path:
         data[key] = {str(k): str(v) for k, v in value.items()}
     else:
         data[key] = str(value)
+    import tomli_w
+
     _atomic_write(path, tomli_w.dumps(data), 0o644)
     return path

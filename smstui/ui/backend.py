@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from smstui.core.models import Account, OutgoingSms, Template
-
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from smstui.core.connection import ConnectUI
+    from smstui.core.models import Account, OutgoingSms, Template
     from smstui.core.session import Session
     from smstui.core.store import MessageStore
 

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from smstui.core.config import Settings
-from smstui.core.models import Account, OutgoingSms, Template
 from smstui.ui.backend import Outcome, Quote, RecipientResult, SyncResult
 
 if TYPE_CHECKING:
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
 
     from smstui.core.connection import ConnectUI
     from smstui.core.membrane import MembraneClient
+    from smstui.core.models import Account, OutgoingSms, Template
     from smstui.core.outbox import OutboxResult
     from smstui.core.sandbox import SandboxWorld
     from smstui.core.session import ResolverOptions, Session
