@@ -237,7 +237,8 @@ class SmsApp(App[None]):
             yield TabPane("6 Actions", id="actions")
             yield TabPane("7 Console", id="console")
             yield TabPane("8 Stats", id="stats")
-        yield Footer(compact=True)
+        # our own ctrl+p binding is in the footer; Textual's would show "^p" a second time
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         if self._handle_hangup:

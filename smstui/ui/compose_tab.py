@@ -45,6 +45,16 @@ DRAFT_DELAY = 0.5  # seconds of quiet before the draft is saved (brief: <= 1 s)
 PRICE_DELAY = 0.8  # seconds of quiet before a price estimate is requested
 
 
+def zone_label() -> str:
+    """The local zone the schedule is typed in, by name and offset (it is sent as UTC)."""
+    now = datetime.now().astimezone()
+    raw = now.strftime("%z")  # "+1000"
+    offset = f"UTC{raw[:3]}:{raw[3:]}"
+    name = local_tz_name()
+    zone = offset if name in ("UTC", "local", raw) else f"{name}, {offset}"
+    return f"local time ({zone}); sent as UTC"
+
+
 class ComposeTab(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "send", "Send", id="compose.send"),
@@ -93,7 +103,9 @@ class ComposeTab(Vertical):
                 yield Select[str]([], prompt="Insert template", id="template-picker")
             yield Static("", id="sender-error", classes="field-error")
             yield ChannelFields()
-            yield TextArea(id="body", soft_wrap=True, show_line_numbers=False)
+            body = TextArea(id="body", soft_wrap=True, show_line_numbers=False)
+            body.border_title = "Message"
+            yield body
             yield SegmentMeter(id="meter")
             yield ChannelMeter(id="channel-meter")
             yield Static("", id="body-error", classes="field-error")
@@ -101,7 +113,7 @@ class ComposeTab(Vertical):
                 yield Label("Schedule", classes="field-label")
                 yield Input(placeholder="YYYY-MM-DD", id="schedule-date", max_length=10)
                 yield Input(placeholder="HH:MM", id="schedule-time", max_length=5)
-                yield Static(f"{local_tz_name()} (sent as UTC)", id="tz-label")
+                yield Static(zone_label(), id="tz-label")
             yield Static("", id="schedule-error", classes="field-error")
             with Horizontal(classes="row"):
                 yield Button("Send", id="send", variant="primary")
