@@ -131,9 +131,10 @@ def test_bulk_killed_at_a_random_moment_resumes_exactly_once(
     assert integrity() == "ok"
     world.latency = 0.0
     code = main(["--json", "bulk", "resume", "--settle", "0"])
-    if code == 4:  # killed before the job was recorded: then nothing may have gone out
-        assert world.clicksend.received == []
+    if code == 4 and not world.clicksend.received:  # killed before the job was recorded
         code = main(["--json", "bulk", "send", str(f), "--body", "Hi", "--yes"])
+    elif code == 4:  # the job had finished before the kill: nothing left to resume
+        code = 0
     assert code == 0, capsys.readouterr().err
     counts = Counter(m["to"] for m in world.clicksend.received)
     assert sorted(counts) == sorted(rows)
