@@ -269,7 +269,11 @@ class SmsApp(App[None]):
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         pane = event.pane
-        if pane.id and not pane.children:
+        if pane.id == "compose":
+            # TabbedContent activates its initial tab during mount: building Compose (its
+            # imports and ~100 widgets) then would delay the first frame
+            self.call_after_refresh(self._build_compose)
+        elif pane.id and not pane.children:
             pane.mount(self._build_tab(pane.id))
 
     async def _build_compose(self) -> None:
