@@ -7,7 +7,7 @@ from textual.widgets import Input, OptionList, Select, Static, TextArea
 
 from smstui.core.request_console import MASK, RequestHistory
 from smstui.core.sandbox import SandboxWorld
-from smstui.ui.console_tab import ConsoleTab
+from smstui.ui.console_tab import NOT_SENT, ConsoleTab
 from smstui.ui.testing import sandbox_app
 
 
@@ -100,7 +100,7 @@ async def test_a_path_without_a_slash_is_reported_inline_and_nothing_is_requeste
         await settle(pilot)
         assert "path must start with /" in shown(pilot, "#console-error")
         assert world.clicksend.requests == before
-        assert shown(pilot, "#console-status") == "No request sent yet."
+        assert shown(pilot, "#console-status") == NOT_SENT
 
 
 async def test_a_bad_header_line_is_reported_inline() -> None:

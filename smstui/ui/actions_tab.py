@@ -62,7 +62,7 @@ def raw_errors(schema: dict[str, Any] | None, text: str) -> tuple[Any, list[Fiel
 
 class ActionsTab(Horizontal):
     DEFAULT_CSS = """
-    ActionsTab #actions-left { width: 30; border-right: vkey $primary 30%; }
+    ActionsTab #actions-left { width: 26; border-right: vkey $primary 30%; }
     ActionsTab #action-list { height: 1fr; border: none; }
     ActionsTab #actions-right { width: 1fr; }
     ActionsTab #action-detail { height: 1fr; padding: 0 1; }
@@ -113,7 +113,9 @@ class ActionsTab(Horizontal):
                 yield Vertical(id="form-holder")
                 yield TextArea(id="raw-input", soft_wrap=True, show_line_numbers=True)
                 yield Static("", id="raw-error")
-            yield JsonTree(id="action-output")
+            yield JsonTree(
+                placeholder="Run the action (F5) to see its output here.", id="action-output"
+            )
 
     def on_mount(self) -> None:
         self.query_one("#raw-input").display = False
@@ -163,9 +165,9 @@ class ActionsTab(Horizontal):
         self.actions = found
         options.clear_options()
         for a in found:
-            row = plain(one_line(a.name or a.key, 26), "bold")
+            row = plain(one_line(a.name or a.key, 23), "bold")
             row.append("\n")
-            row.append_text(plain(one_line(a.key, 26), "dim"))
+            row.append_text(plain(one_line(a.key, 23), "dim"))
             options.add_option(Option(row, id=a.id))
         if not found:
             options.add_option(Option(Text("No action matches.", style="italic"), disabled=True))

@@ -33,6 +33,7 @@ from smstui.ui.safe_text import one_line, plain
 if TYPE_CHECKING:
     from smstui.ui.app import SmsApp
 
+NOT_SENT = "No request sent yet: type a path such as /v3/account and press F5."
 #: characters of a body drawn at once; the rest is summarised (a Static re-wraps all of it)
 MAX_SHOWN = 200_000
 
@@ -41,7 +42,7 @@ def entry_label(entry: HistoryEntry) -> Text:
     status = "—" if entry.status is None else str(entry.status)
     style = "green" if entry.status is not None and entry.status < 400 else "red"
     text = Text(f"{entry.spec.method:<6} ", style="bold", end="")
-    text.append_text(plain(one_line(entry.spec.path, 24)))
+    text.append_text(plain(one_line(entry.spec.path, 15)))
     text.append(f"\n{status}", style=style)
     text.append(f"  {entry.at.astimezone():%d %b %H:%M}", style="dim")
     return text
@@ -51,12 +52,13 @@ class ConsoleTab(Horizontal):
     DEFAULT_CSS = """
     ConsoleTab #console-main { width: 1fr; padding: 0 1; }
     ConsoleTab #console-line { height: 1; margin: 0 0 1 0; }
-    ConsoleTab #console-method { width: 12; }
+    ConsoleTab #console-method { width: 10; }
     ConsoleTab #console-path { width: 1fr; margin: 0 1; }
     ConsoleTab #console-raw { width: auto; }
     ConsoleTab #console-send { margin: 0 0 0 1; }
     ConsoleTab #console-boxes { height: 7; }
-    ConsoleTab #console-boxes > TextArea { width: 1fr; }
+    ConsoleTab #console-boxes > TextArea { width: 1fr; border: round $primary 40%; }
+    ConsoleTab #console-boxes > TextArea:focus { border: round $primary; }
     ConsoleTab #console-body { width: 2fr; }
     ConsoleTab #console-error { color: $error; height: auto; }
     ConsoleTab #console-status { height: 1; text-style: bold; }
@@ -64,7 +66,7 @@ class ConsoleTab(Horizontal):
     ConsoleTab #console-status.-bad { color: $error; }
     ConsoleTab #console-response { height: 1fr; }
     ConsoleTab #console-headers-view { color: $text-muted; }
-    ConsoleTab #console-history { width: 26; height: 1fr; border: none; border-left: vkey $primary 30%; }
+    ConsoleTab #console-history { width: 24; height: 1fr; border: none; border-left: vkey $primary 30%; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -103,11 +105,11 @@ class ConsoleTab(Horizontal):
                 yield Checkbox("Raw body", id="console-raw", compact=True)
                 yield Button("Send (F5)", id="console-send", variant="primary", compact=True)
             with Horizontal(id="console-boxes"):
-                yield TextArea(id="console-query")
-                yield TextArea(id="console-headers")
-                yield TextArea(id="console-body")
+                yield TextArea(id="console-query", placeholder="page=1\nlimit=15")
+                yield TextArea(id="console-headers", placeholder="Accept: application/json")
+                yield TextArea(id="console-body", placeholder='{"messages": [...]}')
             yield Static("", id="console-error")
-            yield Static("No request sent yet.", id="console-status")
+            yield Static(NOT_SENT, id="console-status")
             with VerticalScroll(id="console-response"):
                 yield Static("", id="console-headers-view")
                 yield Static("", id="console-body-view")

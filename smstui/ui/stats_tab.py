@@ -95,6 +95,7 @@ class StatsTab(Vertical):
     StatsTab #stats-controls > Input { width: 14; margin: 0 0 0 1; }
     StatsTab #stats-controls > Checkbox, StatsTab #stats-controls > Button { margin: 0 0 0 1; }
     StatsTab #stats-error { color: $error; height: auto; }
+    StatsTab #stats-error.-empty { display: none; }
     StatsTab #stats-totals { height: auto; margin: 0 0 1 0; }
     StatsTab #stats-body { height: 1fr; }
     StatsTab .chart-label { height: 1; color: $text-muted; }
@@ -130,7 +131,7 @@ class StatsTab(Vertical):
             yield Input(placeholder="to YYYY-MM-DD", id="stats-to", compact=True)
             yield Checkbox("UTC", id="stats-utc", compact=True)
             yield Button("Show", id="stats-show", compact=True)
-        yield Static("", id="stats-error")
+        yield Static("", id="stats-error", classes="-empty")
         yield Static("Computing…", id="stats-totals")
         with VerticalScroll(id="stats-body"):
             for name in SERIES:
@@ -216,8 +217,10 @@ class StatsTab(Vertical):
             first, last = self.chosen_range()
         except ValueError as err:
             error.update(Text(f"✖ {err}", end=""))
+            error.remove_class("-empty")
             return
         error.update("")
+        error.add_class("-empty")
         self._compute(first, last, self.tz)
 
     def _currency(self) -> str | None:

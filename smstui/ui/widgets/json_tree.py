@@ -53,11 +53,16 @@ class JsonTree(Tree[Any]):
         Binding("c", "copy", "Copy JSON", id="json_tree.copy"),
     ]
 
-    def __init__(self, label: str = "output", *, id: str | None = None) -> None:
+    def __init__(
+        self, label: str = "output", *, placeholder: str = "", id: str | None = None
+    ) -> None:
         super().__init__(Text(label, end=""), id=id)
         self.value: Any = None
         self.has_value = False
         self.show_root = False
+        if placeholder:
+            self.root.add_leaf(Text(placeholder, style="dim italic", end=""))
+        self.root.expand()
 
     def show(self, value: Any, *, label: str = "output") -> None:
         self.value = value

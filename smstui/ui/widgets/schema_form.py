@@ -84,16 +84,16 @@ class SchemaForm(Vertical):
 
     DEFAULT_CSS = """
     SchemaForm { height: auto; }
-    SchemaForm .field-row { height: auto; }
-    SchemaForm .field-label { width: 18; padding: 0 1 0 0; }
-    SchemaForm .field-row > Input, SchemaForm .field-row > Select { width: 1fr; }
-    SchemaForm .field-error { color: $error; padding: 0 0 0 18; height: auto; }
-    SchemaForm .field-error.-empty { display: none; }
+    SchemaForm .sf-row { height: auto; }
+    SchemaForm .sf-label { width: 15; padding: 0 1 0 0; }
+    SchemaForm .sf-row > Input, SchemaForm .sf-row > Select { width: 1fr; }
+    SchemaForm .sf-error { color: $error; padding: 0 0 0 15; height: auto; }
+    SchemaForm .sf-error.-empty { display: none; }
     SchemaForm #form-error { padding: 0; }
-    SchemaForm .group { height: auto; border: round $primary 50%; padding: 0 1; }
-    SchemaForm .group-row { height: auto; border-top: dashed $primary 40%; }
-    SchemaForm .row-head { height: 1; }
-    SchemaForm .row-head > Static { width: 1fr; color: $text-muted; }
+    SchemaForm .sf-group { height: auto; border: round $primary 50%; padding: 0 1; }
+    SchemaForm .sf-group-row { height: auto; border-top: dashed $primary 40%; }
+    SchemaForm .sf-row-head { height: 1; }
+    SchemaForm .sf-row-head > Static { width: 1fr; color: $text-muted; }
     SchemaForm .add-row { margin: 0; }
     SchemaForm Input.-invalid { background: $error 20%; }
     """
@@ -126,7 +126,7 @@ class SchemaForm(Vertical):
         return [top, *self._fields(self.form.fields, ())]
 
     def _error_static(self, key: str) -> Static:
-        static = Static("", classes="field-error -empty")
+        static = Static("", classes="sf-error -empty")
         self._errors[key] = static
         return static
 
@@ -166,12 +166,12 @@ class SchemaForm(Vertical):
             widget.tooltip = f.description
         self._paths[widget] = path
         self._inputs[key] = widget
-        row = Horizontal(Label(_label(f), classes="field-label"), widget, classes="field-row")
+        row = Horizontal(Label(_label(f), classes="sf-label"), widget, classes="sf-row")
         return [row, self._error_static(key)]
 
     def _object(self, f: FormField, path: Path) -> Widget:
         group = Vertical(*self._fields(f.fields, path[: len(path) - len(f.path)]),
-                         self._error_static(path_text(path)), classes="group")  # fmt: skip
+                         self._error_static(path_text(path)), classes="sf-group")  # fmt: skip
         group.border_title = _label(f).plain
         return group
 
@@ -184,18 +184,18 @@ class SchemaForm(Vertical):
             row_path = (*path, n)
             remove = Button("Remove", compact=True, classes="remove-row")
             self._buttons[remove] = ("remove", path, n)
-            head = Horizontal(Static(f"{f.title} {n + 1}"), remove, classes="row-head")
+            head = Horizontal(Static(f"{f.title} {n + 1}"), remove, classes="sf-row-head")
             if f.item.kind == "object":
                 body = self._fields(f.item.fields, row_path)
             else:
                 body = self._scalar(f.item, row_path)
-            children.append(Vertical(head, *body, classes="group-row"))
+            children.append(Vertical(head, *body, classes="sf-group-row"))
         children.append(self._error_static(path_text(path)))
         add = Button(f"+ Add {f.title.lower()}", compact=True, classes="add-row")
         add.disabled = f.max_items is not None and count >= f.max_items
         self._buttons[add] = ("add", path, count)
         children.append(add)
-        group = Vertical(*children, classes="group")
+        group = Vertical(*children, classes="sf-group")
         group.border_title = _label(f).plain
         return group
 
