@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, Input, OptionList, Static, TextArea
+from textual.widgets import Checkbox, Input, OptionList, Select, Static, TextArea
 
 from smstui.core.models import Action
 from smstui.core.sandbox import SandboxWorld
@@ -271,3 +271,35 @@ async def test_run_with_no_action_chosen_sends_nothing() -> None:
         await settle(pilot)
         assert not tab.running
         assert world.clicksend.received == []
+
+
+async def test_every_sandbox_action_opens_as_a_form_with_a_field_for_each_input() -> None:
+    app, _ = sandbox_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        tab = await open_actions(pilot)
+        for action in list(tab.actions):
+            await tab.show_action(action)
+            await settle(pilot)
+            form = app.query_one(SchemaForm)
+            schema = action.input_schema or {}
+            for name, sub in schema.get("properties", {}).items():
+                key = f"{name}[0].to" if sub.get("type") == "array" else name
+                assert form.widget_for(key) is not None, (action.key, key)
+            assert not app.query_one("#raw-input", TextArea).display
+
+
+async def test_enum_choices_and_checkboxes_reach_the_input_typed() -> None:
+    app, _ = sandbox_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_actions(pilot)
+        await search(pilot, "sms history")
+        form = app.query_one(SchemaForm)
+        order = form.widget_for("order")
+        assert isinstance(order, Select) and order.value == "asc"  # the schema's default
+        order.value = "desc"
+        await type_in(pilot, form, "limit", "0")  # "15" + "0" typed after the default
+        await pilot.pause()
+        assert form.to_input() == {"page": 1, "limit": 150, "order": "desc"}
+        await pilot.press("f5")
+        await settle(pilot)
+        assert "must be at most 100" in form.error_text("limit")
