@@ -461,6 +461,101 @@ async def test_empty_page_looks_like_live_clicksend(client: httpx.AsyncClient) -
     assert (data["total"], data["current_page"], data["last_page"], data["data"]) == (0, 1, 0, [])
 
 
+def _every_row_oracle(world: SandboxWorld, q: str, order_by: str) -> list[dict[str, Any]]:
+    """History as a plain reading of ClickSend's rules: every row's JSON, filtered, sorted."""
+    cs = world.clicksend
+    now = cs.now()
+    rows = [m.history_json(now, cs.user) for m in cs.messages]
+    rows += [r.history_json(cs.user) for r in cs.visible_inbound()]
+    for term in filter(None, q.split(",")):
+        field, _, value = term.partition(":")
+        rows = [r for r in rows if str(r[field] or "").lower() == value.lower()]
+    field, _, direction = (order_by or "date:asc").partition(":")
+    rows.sort(
+        key=lambda r: (r["date"] if field == "date" else str(r[field] or ""), r["message_id"])
+    )
+    return rows[::-1] if direction == "desc" else rows
+
+
+@pytest.mark.parametrize(
+    ("q", "order_by"),
+    [
+        ("", ""),
+        ("", "date:desc"),
+        ("", "status:asc"),
+        ("", "from:desc"),
+        ("", "body:asc"),
+        ("status:sent", "to:asc"),
+        ("status:Scheduled", "message_id:desc"),
+    ],
+)
+async def test_history_pages_equal_filtering_every_rows_json(
+    client: httpx.AsyncClient, world: SandboxWorld, q: str, order_by: str
+) -> None:
+    await send(client, {"to": "+61411111111", "body": "later", "schedule": int(NOW) + 600})
+    world.advance(30)  # replies become visible: inbound rows join the listing
+    expected = _every_row_oracle(world, q, order_by)
+    params = {
+        "limit": 15,
+        **({"q": q} if q else {}),
+        **({"order_by": order_by} if order_by else {}),
+    }
+    got: list[dict[str, Any]] = []
+    for page in (1, 2, 3):
+        r = await client.get(f"{PROXY}/v3/sms/history", params={**params, "page": page})
+        got += r.json()["data"]["data"]
+    assert got == expected[:45] and r.json()["data"]["total"] == len(expected)
+
+
+async def test_history_builds_json_only_for_the_page_asked_for(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from smstui.core.sandbox.records import SmsRecord
+
+    built: list[str] = []
+    original = SmsRecord.history_json
+
+    def counting(self: SmsRecord, now: float, user: dict[str, Any]) -> dict[str, Any]:
+        built.append(self.message_id)
+        return original(self, now, user)
+
+    monkeypatch.setattr(SmsRecord, "history_json", counting)
+    r = await client.get(f"{PROXY}/v3/sms/history", params={"limit": 15, "order_by": "to:desc"})
+    assert r.json()["data"]["total"] > 15
+    outbound = [m["message_id"] for m in r.json()["data"]["data"] if m["direction"] == "out"]
+    assert outbound and sorted(built) == sorted(outbound)
+
+
+async def test_channel_history_honours_the_date_window(
+    client: httpx.AsyncClient, world: SandboxWorld
+) -> None:
+    for path, extra in (
+        ("mms", {"subject": "Hi"}),
+        ("voice", {"voice": "female", "lang": "en-au"}),
+    ):
+        body: dict[str, Any] = {"messages": [{"to": "+61411111111", "body": "first", **extra}]}
+        if path == "mms":
+            body["media_file"] = "https://example.com/a.jpg"
+        await client.post(f"{PROXY}/v3/{path}/send", json=body)
+    world.advance(100)
+    for path, extra in (
+        ("mms", {"subject": "Hi"}),
+        ("voice", {"voice": "female", "lang": "en-au"}),
+    ):
+        body = {"messages": [{"to": "+61411111111", "body": "second", **extra}]}
+        if path == "mms":
+            body["media_file"] = "https://example.com/a.jpg"
+        await client.post(f"{PROXY}/v3/{path}/send", json=body)
+        later = await client.get(
+            f"{PROXY}/v3/{path}/history", params={"date_from": int(NOW) + 50, "limit": 100}
+        )
+        earlier = await client.get(
+            f"{PROXY}/v3/{path}/history", params={"date_to": int(NOW) + 50, "limit": 100}
+        )
+        assert [m["body"] for m in later.json()["data"]["data"]] == ["second"]
+        assert [m["body"] for m in earlier.json()["data"]["data"]] == ["first"]
+
+
 # --------------------------------------------------------------------------- seed data
 
 

@@ -1,12 +1,17 @@
-"""ClickSend's list and read endpoints: history, receipts, inbound, templates."""
+"""ClickSend's list and read endpoints: history, receipts, inbound, templates.
+
+Every listing pages the records first and builds JSON only for the page it answers.
+"""
 
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from .envelope import ClickSendProblem, envelope, page_params, paginate
 from .http import SandboxResponse
+from .records import InboundRecord, SmsRecord
 
 if TYPE_CHECKING:
     from .clicksend import SimClickSend
@@ -16,28 +21,41 @@ _ORDER_FIELDS = frozenset({"date", "from", "to", "status", "body", "message_id"}
 
 
 def history(cs: SimClickSend, _m: re.Match[str], query: dict[str, str], _p: Any) -> SandboxResponse:
+    """Filter and sort the records themselves and serialise only the page asked for: building
+    every row's JSON made each request cost tens of ms at a few thousand messages."""
     page, limit = page_params(query)
-    now = cs.now()
-    rows = [m.history_json(now, cs.user) for m in cs.messages]
-    rows += [r.history_json(cs.user) for r in cs.visible_inbound()]
-    rows = [r for r in rows if _matches(r, _search_terms(query.get("q", "")))]
+    terms = _search_terms(query.get("q", ""))
     try:
         date_from = int(query["date_from"]) if query.get("date_from") else None
         date_to = int(query["date_to"]) if query.get("date_to") else None
     except ValueError as exc:
         raise ClickSendProblem(400, "date_from and date_to must be Unix timestamps.") from exc
-    if date_from is not None:
-        rows = [r for r in rows if r["date"] >= date_from]
-    if date_to is not None:
-        rows = [r for r in rows if r["date"] <= date_to]
     field, descending = _order(query.get("order_by", ""))
+    now = cs.now()
+    # (date, message_id, record): the date window and the usual date order need no lookups
+    rows: list[tuple[int, str, SmsRecord | InboundRecord]] = [
+        (m.date, m.message_id, m) for m in cs.messages
+    ]
+    rows += [(r.timestamp, r.message_id, r) for r in cs.visible_inbound()]
+    if date_from is not None:
+        rows = [t for t in rows if t[0] >= date_from]
+    if date_to is not None:
+        rows = [t for t in rows if t[0] <= date_to]
+    if terms:
+        rows = [t for t in rows if _matches(t[2], terms, now)]
     # a stable sort on (key, message_id) keeps pages consistent between calls
-    rows.sort(
-        key=lambda r: (str(r[field] or "") if field != "date" else r["date"], r["message_id"])
-    )
+    if field == "date":
+        rows.sort(key=itemgetter(0, 1))
+    else:
+        rows.sort(key=lambda t: (str(t[2].history_value(field, now) or ""), t[1]))
     if descending:
         rows.reverse()
-    return envelope(200, "Here are your history.", paginate(rows, page, limit, "/v3/sms/history"))
+    data = paginate([t[2] for t in rows], page, limit, "/v3/sms/history")
+    data["data"] = [
+        r.history_json(now, cs.user) if isinstance(r, SmsRecord) else r.history_json(cs.user)
+        for r in data["data"]
+    ]
+    return envelope(200, "Here are your history.", data)
 
 
 def _search_terms(q: str) -> list[tuple[str, str]]:
@@ -50,8 +68,8 @@ def _search_terms(q: str) -> list[tuple[str, str]]:
     return terms
 
 
-def _matches(row: dict[str, Any], terms: list[tuple[str, str]]) -> bool:
-    return all(str(row.get(f) or "").lower() == v.lower() for f, v in terms)
+def _matches(row: SmsRecord | InboundRecord, terms: list[tuple[str, str]], now: float) -> bool:
+    return all(str(row.history_value(f, now) or "").lower() == v.lower() for f, v in terms)
 
 
 def _order(raw: str) -> tuple[str, bool]:
@@ -74,8 +92,8 @@ def receipts(
     now = cs.now()
     unread = [m for m in cs.messages if m.receipt_visible(now) and not m.receipt_read]
     unread.sort(key=lambda m: (m.receipt_due or 0, m.message_id))
-    rows = [m.receipt_json(cs.user["subaccount_id"]) for m in unread]
-    data = paginate(rows, page, limit, "/v3/sms/receipts")
+    data = paginate(unread, page, limit, "/v3/sms/receipts")
+    data["data"] = [m.receipt_json(cs.user["subaccount_id"]) for m in data["data"]]
     return envelope(200, "Here are your delivery receipts.", data)
 
 
@@ -115,7 +133,8 @@ def inbound(cs: SimClickSend, _m: re.Match[str], query: dict[str, str], _p: Any)
     unread = sorted(
         (r for r in cs.visible_inbound() if not r.read), key=lambda r: (r.timestamp, r.message_id)
     )
-    data = paginate([r.json() for r in unread], page, limit, "/v3/sms/inbound")
+    data = paginate(unread, page, limit, "/v3/sms/inbound")
+    data["data"] = [r.json() for r in data["data"]]
     return envelope(200, "Here are your data.", data)
 
 
@@ -160,8 +179,9 @@ def templates(
     cs: SimClickSend, _m: re.Match[str], query: dict[str, str], _p: Any
 ) -> SandboxResponse:
     page, limit = page_params(query)
-    rows = [t.json() for t in sorted(cs.templates.values(), key=lambda t: t.template_id)]
+    rows = sorted(cs.templates.values(), key=lambda t: t.template_id)
     data = paginate(rows, page, limit, "/v3/sms/templates")
+    data["data"] = [t.json() for t in data["data"]]
     return envelope(200, "Here are your templates.", data)
 
 

@@ -1,6 +1,7 @@
 """ClickSend's MMS and voice (text-to-speech) endpoints for the sandbox.
 
-MMS: ``/mms/send`` and ``/mms/price`` take ``media_file`` at the top level; ``/mms/history``.
+MMS: ``/mms/send`` and ``/mms/price`` take ``media_file`` at the top level; ``/mms/history``
+(oldest first, ``date_from``/``date_to`` honoured).
 Voice: ``/voice/send|price`` with per-message ``voice``/``lang``; a language without the
 asked-for gender gets ``INVALID_VOICE`` inside a 200, as live; ``/voice/lang``,
 ``/voice/history``, ``/voice/receipts``, ``/voice/{id}/cancel``, ``/voice/cancel-all``.
@@ -164,30 +165,45 @@ def mms_price(cs: SimClickSend, _m: re.Match[str], _q: dict[str, str], p: Any) -
     return _mms(cs, p, commit=False)
 
 
-def _history(cs: SimClickSend, rows: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+def _history_doc(cs: SimClickSend, r: dict[str, Any], kind: str, now: float) -> dict[str, Any]:
+    doc = {k: v for k, v in r.items() if not k.startswith("__")}
+    doc["direction"] = "out"
+    if r.get("__cancelled"):
+        doc["status"] = "Cancelled"
+    elif r["schedule"] > now:
+        doc["status"] = "Scheduled"
+    else:
+        doc["status"] = "Completed" if now >= r["schedule"] + cs.world.receipt_delay else "Sent"
+    if kind == "voice" and doc["status"] == "Completed":
+        doc["status_code"], doc["status_text"] = "201", "Delivered"
+    return doc
+
+
+def _history(
+    cs: SimClickSend, query: dict[str, str], rows: list[dict[str, Any]], kind: str
+) -> dict[str, Any]:
+    """One page of a channel's history (``date_from``/``date_to`` as the SDKs send them);
+    only that page's documents are built."""
+    page, limit = page_params(query)
+    try:
+        date_from = int(query["date_from"]) if query.get("date_from") else None
+        date_to = int(query["date_to"]) if query.get("date_to") else None
+    except ValueError as exc:
+        raise ClickSendProblem(400, "date_from and date_to must be Unix timestamps.") from exc
+    if date_from is not None:
+        rows = [r for r in rows if r["date"] >= date_from]
+    if date_to is not None:
+        rows = [r for r in rows if r["date"] <= date_to]
     now = cs.now()
-    docs = []
-    for r in rows:
-        doc = {k: v for k, v in r.items() if not k.startswith("__")}
-        doc["direction"] = "out"
-        if r.get("__cancelled"):
-            doc["status"] = "Cancelled"
-        elif r["schedule"] > now:
-            doc["status"] = "Scheduled"
-        else:
-            doc["status"] = "Completed" if now >= r["schedule"] + cs.world.receipt_delay else "Sent"
-        if kind == "voice" and doc["status"] == "Completed":
-            doc["status_code"], doc["status_text"] = "201", "Delivered"
-        docs.append(doc)
-    return docs
+    data = paginate(rows, page, limit, f"/v3/{kind}/history")
+    data["data"] = [_history_doc(cs, r, kind, now) for r in data["data"]]
+    return data
 
 
 def mms_history(
     cs: SimClickSend, _m: re.Match[str], query: dict[str, str], _p: Any
 ) -> SandboxResponse:
-    page, limit = page_params(query)
-    rows = _history(cs, cs.channels.mms, "mms")
-    return envelope(200, "Here are your data.", paginate(rows, page, limit, "/v3/mms/history"))
+    return envelope(200, "Here are your data.", _history(cs, query, cs.channels.mms, "mms"))
 
 
 # --------------------------------------------------------------------------- voice
@@ -262,9 +278,8 @@ def voice_lang(cs: SimClickSend, *_: Any) -> SandboxResponse:
 def voice_history(
     cs: SimClickSend, _m: re.Match[str], query: dict[str, str], _p: Any
 ) -> SandboxResponse:
-    page, limit = page_params(query)
-    rows = _history(cs, cs.channels.voice, "voice")
-    return envelope(200, "Here is your history.", paginate(rows, page, limit, "/v3/voice/history"))
+    data = _history(cs, query, cs.channels.voice, "voice")
+    return envelope(200, "Here is your history.", data)
 
 
 def voice_receipts(
@@ -276,7 +291,8 @@ def voice_receipts(
         for r in cs.channels.voice
         if not r.get("__cancelled") and cs.now() >= r["schedule"] + cs.world.receipt_delay
     ]
-    rows = [
+    data = paginate(due, page, limit, "/v3/voice/receipts")
+    data["data"] = [
         {
             "timestamp_send": str(r["schedule"]),
             "timestamp": str(int(r["schedule"] + cs.world.receipt_delay)),
@@ -289,9 +305,8 @@ def voice_receipts(
             "message_type": "voice",
             "digits": r.get("__digits"),
         }
-        for r in due
+        for r in data["data"]
     ]
-    data = paginate(rows, page, limit, "/v3/voice/receipts")
     return envelope(200, "Here are your delivery receipts.", data)
 
 
