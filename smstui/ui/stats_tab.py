@@ -141,6 +141,7 @@ class StatsTab(Vertical):
 
     def on_mount(self) -> None:
         self._custom_inputs(False)
+        self.focus_default()
         self.reload()
 
     def focus_default(self) -> None:
