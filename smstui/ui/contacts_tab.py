@@ -23,7 +23,7 @@ from smstui.ui.safe_text import one_line, plain, visible
 from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.screens.contact_forms import ContactForm, NamePrompt
 from smstui.ui.screens.import_csv import ImportCsvScreen
-from smstui.ui.widgets.virtual_list import VirtualList
+from smstui.ui.widgets.virtual_list import PageCache, VirtualList
 
 if TYPE_CHECKING:
     from smstui.ui.app import SmsApp
@@ -186,7 +186,9 @@ class ContactsTab(Vertical):
             self.query_one("#contacts-title", Static).update("")
             return
         self.pages = ContactPages(item.list_id, item.contacts_count, self._want_page)
-        self.contact_list.set_source(self.pages)
+        # rows are cached in ClickSend-sized pages: painting the top asks for page 1 only
+        self.contact_list.cache = PageCache(self.pages, CLICKSEND_PAGE)
+        self.contact_list.reload(keep_cursor=False)
         self._update_title()
 
     def _update_title(self) -> None:
