@@ -2,10 +2,13 @@
 
     .venv/bin/python bench/soak.py --minutes 10
     .venv/bin/python bench/soak.py --minutes 0.5 --rate 0.4 --seed 3
+    .venv/bin/python bench/soak.py --minutes 10 --tui
 
 Several threads keep launching ``python -m smstui send/history/inbox/...`` at a loopback
 sandbox that fails ``--rate`` of all requests in random realistic ways (``chaos.py``), while
-this process sends through the ``Outbox``, syncs and browses the same store. At the end faults
+this process sends through the ``Outbox``, syncs and browses the same store. With ``--tui`` a
+headless ``SmsApp`` driven by Pilot (``soak_tui.py``) also sends from Compose, syncs and browses
+Inbox/History with keys, and must still answer a key at the end. At the end faults
 stop, the outbox is reconciled and everything is audited: every outbox row in exactly one final
 state, each custom_string received at most once, nothing lost, RSS start/end. Prints one JSON
 document; exit status 1 when the audit finds a duplicate, a lost message or a non-final row.
@@ -29,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from smstui.core.auth import StaticToken
-from smstui.core.config import load_settings
+from smstui.core.config import Settings, load_settings
 from smstui.core.errors import SmstuiError
 from smstui.core.membrane import MembraneClient
 from smstui.core.models import OutgoingSms
@@ -205,7 +208,33 @@ def audit(world: SandboxWorld, store: MessageStore, ledger: Ledger) -> dict[str,
     }
 
 
-def run(minutes: float, rate: float, seed: int, cli_workers: int) -> dict[str, Any]:
+async def app_work(
+    url: str,
+    store: MessageStore,
+    settings: Settings,
+    deadline: float,
+    ledger: Ledger,
+    seed: int,
+    tui: bool,
+) -> tuple[dict[str, int], dict[str, Any] | None]:
+    """The core loop, and with ``tui`` the Pilot-driven app beside it on the same event loop."""
+    if not tui:
+        return await core_work(url, store, deadline, ledger, seed), None
+    from soak_tui import tui_work  # Textual is only imported when the TUI is soaked
+
+    def request(body: str) -> None:
+        with ledger.lock:
+            ledger.requested[body] = None
+
+    core, app = await asyncio.gather(
+        core_work(url, store, deadline, ledger, seed), tui_work(settings, deadline, seed, request)
+    )
+    return core, app
+
+
+def run(
+    minutes: float, rate: float, seed: int, cli_workers: int, tui: bool = False
+) -> dict[str, Any]:
     rss_start = rss_mb()
     world = SandboxWorld(seed=seed, history_size=20)
     world.balance = Decimal("1000000")  # a soak must not run out of simulated credit
@@ -232,7 +261,9 @@ def run(minutes: float, rate: float, seed: int, cli_workers: int) -> dict[str, A
         for t in threads:
             t.start()
         try:
-            core = asyncio.run(core_work(server.url, store, deadline, ledger, seed))
+            core, app = asyncio.run(
+                app_work(server.url, store, settings, deadline, ledger, seed, tui)
+            )
         finally:
             stop.set()
             for t in threads:
@@ -253,6 +284,7 @@ def run(minutes: float, rate: float, seed: int, cli_workers: int) -> dict[str, A
             "cli_killed": ledger.killed,
             "cli_tracebacks": len(ledger.unexpected_stderr),
             "core": core,
+            **({"tui": app} if app is not None else {}),
             **audit(world, store, ledger),
             "rss_mb_start": rss_start,
             "rss_mb_end_of_load": rss_loaded,
@@ -270,10 +302,13 @@ def main() -> int:
     p.add_argument("--rate", type=float, default=0.3, help="share of requests that fail")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--cli-workers", type=int, default=3, help="CLI processes at once")
+    p.add_argument("--tui", action="store_true", help="also drive the terminal app (Pilot)")
     a = p.parse_args()
-    result = run(a.minutes, a.rate, a.seed, a.cli_workers)
+    result = run(a.minutes, a.rate, a.seed, a.cli_workers, a.tui)
     print(json.dumps(result, indent=2))
     bad = result["duplicates"] or result["lost"] or result["non_final"]
+    if "tui" in result and not result["tui"]["responsive"]:
+        bad = True
     return 1 if bad or result["integrity_check"] != "ok" else 0
 
 
