@@ -194,3 +194,25 @@ async def test_picking_a_contact_adds_its_number_to_the_recipients() -> None:
         await pilot.pause()
         value = app.query_one("#recipients").value  # type: ignore[attr-defined]
         assert value == f"{AU_OK}, +61412500007"
+
+
+async def test_history_rows_name_the_mms_channel() -> None:
+    app, _ = sandbox_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        compose = await ready(pilot)
+        await pilot.press("ctrl+o")
+        await type_into(pilot, "#recipients", AU_OK)
+        await type_into(pilot, "#mms-subject", "Promo")
+        await type_into(pilot, "#mms-media", MEDIA)
+        await type_into(pilot, "#body", "Picture day")
+        await confirm_and_send(pilot)
+        message_id = compose.last_results[0].message_id
+        app.action_show_tab("history")
+        await settle(pilot)
+        history = app.query_one("#history-list")
+        painted = [
+            "".join(s.text for s in history.render_line(y))  # type: ignore[attr-defined]
+            for y in range(10)
+        ]
+        assert any("MMS Picture day" in line for line in painted), painted
+        assert message_id is not None

@@ -47,6 +47,9 @@ def message_row(m: StoredMessage, width: int) -> Text:
     text.append(" ")
     text.append(status[:10].ljust(10), style=STATUS_STYLES.get(status.lower(), ""))
     text.append(" ")
+    if m.channel != "sms":
+        # MMS and voice share the list with SMS: their channel is the first thing on the line
+        text.append(f"{m.channel.upper()} ", style="bold cyan")
     used = text.cell_len
     text.append(one_line(m.body, max(1, width - used)))
     return text
@@ -63,6 +66,7 @@ def message_detail(m: StoredMessage) -> Text:
 
     field("Message id", m.message_id)
     field("Direction", "outbound" if m.direction == "out" else "inbound")
+    field("Channel", m.channel.upper() if m.channel != "sms" else None)
     field("To", m.to)
     field("From", m.sender)
     field("Status", status_of(m))
