@@ -106,7 +106,13 @@ async def timed_sync(url: str, db: Path, concurrency: int) -> tuple[float, int, 
         with MessageStore(db) as store:
             start = time.perf_counter()
             report = await sync_all(
-                service, store, concurrency=concurrency, inbound=False, receipts=False
+                service,
+                store,
+                concurrency=concurrency,
+                inbound=False,
+                receipts=False,
+                mms=False,
+                voice=False,
             )
             elapsed = time.perf_counter() - start
             return elapsed, report.history_pages, contents(store)

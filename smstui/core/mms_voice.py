@@ -146,6 +146,18 @@ def voice_json(m: OutgoingVoice) -> dict[str, Any]:
     return _common(item, m)
 
 
+def _history_params(
+    page: int, limit: int, date_from: datetime | int | None, date_to: datetime | int | None
+) -> dict[str, Any]:
+    # the SDKs' mms_history_get/voice_history_get take date_from/date_to (Unix time)
+    params: dict[str, Any] = {"page": max(1, page), "limit": clamp_limit(limit)}
+    if date_from is not None:
+        params["date_from"] = unix(date_from)
+    if date_to is not None:
+        params["date_to"] = unix(date_to)
+    return params
+
+
 # --------------------------------------------------------------------------- service
 
 
@@ -178,8 +190,14 @@ class MmsVoiceService:
                 results.append(await self._post(path, body, is_send=is_send))
         return merge_results(results)
 
-    async def mms_history(self, page: int = 1, limit: int = 100) -> Page[HistoryMessage]:
-        params = {"page": max(1, page), "limit": clamp_limit(limit)}
+    async def mms_history(
+        self,
+        page: int = 1,
+        limit: int = 100,
+        date_from: datetime | int | None = None,
+        date_to: datetime | int | None = None,
+    ) -> Page[HistoryMessage]:
+        params = _history_params(page, limit, date_from, date_to)
         return parse_channel_history((await self._api.read("/mms/history", params)).data, "mms")
 
     # ------------------------------------------------------------------ voice
@@ -204,8 +222,14 @@ class MmsVoiceService:
             results.append(await self._post(path, body, is_send=is_send))
         return merge_results(results)
 
-    async def voice_history(self, page: int = 1, limit: int = 100) -> Page[HistoryMessage]:
-        params = {"page": max(1, page), "limit": clamp_limit(limit)}
+    async def voice_history(
+        self,
+        page: int = 1,
+        limit: int = 100,
+        date_from: datetime | int | None = None,
+        date_to: datetime | int | None = None,
+    ) -> Page[HistoryMessage]:
+        params = _history_params(page, limit, date_from, date_to)
         data = (await self._api.read("/voice/history", params)).data
         return parse_channel_history(data, "voice")
 

@@ -20,14 +20,18 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from smstui.core.errors import RateLimitedError
+from smstui.core.mms_voice import MmsVoiceService
 from smstui.core.models import DeliveryReceipt, HistoryMessage, InboundMessage, Page
+from smstui.core.sms_service import SmsService
 from smstui.core.store import MessageStore, to_unix
+from smstui.core.sync_channels import ChannelSyncService, sync_channels
 
 T = TypeVar("T")
 
@@ -70,6 +74,9 @@ class SyncReport:
     history_messages: int = 0  # distinct message ids fetched
     inbound: int = 0
     receipts: int = 0
+    mms_messages: int = 0  # distinct MMS ids fetched
+    voice_messages: int = 0
+    voice_receipts: int = 0
     rate_limited: int = 0  # 429s met (each paused the whole sync)
     #: unread lists ("inbound", "receipts") left unmarked because they kept changing
     unsettled: tuple[str, ...] = ()
@@ -96,8 +103,9 @@ class PauseGate:
             await self.sleep(left)
 
 
-def history_cursor_name(store: MessageStore) -> str:
-    return f"history:{store.account}"
+def history_cursor_name(store: MessageStore, channel: str = "sms") -> str:
+    prefix = "history" if channel == "sms" else f"{channel}_history"
+    return f"{prefix}:{store.account}"
 
 
 class _Sync:
@@ -117,6 +125,16 @@ class _Sync:
         self.report = SyncReport()
         self.done = 0
         self.total = 0
+        # store writes run on one thread of their own, in arrival order: SQLite releases the
+        # GIL, so a page is written while the next answers are read and parsed (on the event
+        # loop, writes of 100 rows with their FTS index held every other page up)
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="smstui-sync-store")
+
+    def cursor_name(self, channel: str) -> str:
+        return history_cursor_name(self.store, channel)
+
+    async def write(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.writer, fn, *args)
 
     async def call(self, fn: Callable[[], Awaitable[T]]) -> T:
         for _ in range(MAX_RATE_LIMITED):
@@ -147,18 +165,22 @@ class _Sync:
         first = await self.call(lambda: fetch(1))
         last = max(1, first.last_page)
         self.total += last
-        keep(1, first)
-        self.progress()
         sem = asyncio.Semaphore(self.concurrency)
+
+        async def store_first() -> None:
+            await self.write(keep, 1, first)
+            self.progress()
 
         async def one(n: int) -> None:
             async with sem:
                 page = await self.call(lambda: fetch(n))
-            keep(n, page)
+            await self.write(keep, n, page)
             self.progress()
 
         try:
             async with asyncio.TaskGroup() as tg:
+                # page 1 is written while the rest are fetched (the writer keeps the order)
+                tg.create_task(store_first())
                 for n in range(2, last + 1):
                     tg.create_task(one(n))
         except BaseExceptionGroup as group:
@@ -178,7 +200,7 @@ class _Sync:
         fresh, n = 0, start
         while n <= last:
             page = await self.call(partial(fetch, n))
-            fresh += keep(page)
+            fresh += await self.write(keep, page)
             last = max(1, page.last_page)
             n += 1
         return fresh, last
@@ -209,7 +231,7 @@ class _Sync:
         for _ in range(SETTLE_ROUNDS):
             top = await self.call(lambda: fetch(1))
             now_last = max(1, top.last_page)
-            if keep(top):
+            if await self.write(keep, top):
                 # arrivals at the top (newest-first listing): every page may have shifted
                 # under the concurrent pass, so read them all again, in order
                 _, last = await self.in_order(fetch, keep, 2, now_last)
@@ -221,11 +243,38 @@ class _Sync:
         return seen, False
 
     async def history(self, overlap: int) -> None:
-        name = history_cursor_name(self.store)
+        pages, ids, cursor = await self.dated_history(
+            history_cursor_name(self.store), self.history_page, overlap, ordered=True
+        )
+        self.report.history_pages = pages
+        self.report.history_messages = ids
+        self.report.history_cursor = cursor
+
+    def history_page(
+        self, n: int, date_from: datetime | None, date_to: int
+    ) -> Awaitable[Page[HistoryMessage]]:
+        return self.service.history(
+            page=n, limit=PAGE_SIZE, date_from=date_from, date_to=date_to, order_by="date:asc"
+        )
+
+    async def dated_history(
+        self,
+        name: str,
+        fetch_page: Callable[[int, datetime | None, int], Awaitable[Page[HistoryMessage]]],
+        overlap: int,
+        *,
+        ordered: bool,
+    ) -> tuple[int, int, int | None]:
+        """Every history page from the cursor (minus ``overlap``) to now, stored as it comes.
+
+        ``ordered``: the listing is oldest first, so the cursor may move past each run of
+        stored pages 1..k. Otherwise (MMS and voice history document no order) the cursor
+        moves only once every page is stored. Returns (pages, distinct ids, cursor).
+        """
         raw = self.store.get_cursor(name)
         start = int(raw) - overlap if raw is not None else None
-        # date:asc and a fixed date_to keep every page's content stable while we fetch them
-        # concurrently: messages sent meanwhile fall after date_to and wait for the next sync.
+        # a fixed date_to keeps every page's content stable while we fetch them concurrently:
+        # messages sent meanwhile fall after date_to and wait for the next sync
         date_to = int(time.time())
         date_from = datetime.fromtimestamp(max(0, start), UTC) if start is not None else None
         seen: set[str] = set()
@@ -233,30 +282,33 @@ class _Sync:
         stored: set[int] = set()
         cursor = int(raw) if raw is not None else None
 
-        def fetch(n: int) -> Awaitable[Page[HistoryMessage]]:
-            return self.service.history(
-                page=n, limit=PAGE_SIZE, date_from=date_from, date_to=date_to, order_by="date:asc"
-            )
-
         def keep(n: int, page: Page[HistoryMessage]) -> None:
-            nonlocal cursor
             fresh = {m.message_id.upper(): m for m in page.items}
             self.store.upsert_history(fresh.values())
             seen.update(fresh)
             stored.add(n)
             newest[n] = max((to_unix(m.date) or 0 for m in page.items), default=0)
-            # the cursor may only pass pages 1..k that are all stored
+            if ordered:
+                advance_cursor(stored_prefix())
+
+        def stored_prefix() -> int:
             k = 0
             while k + 1 in stored:
                 k += 1
+            return k
+
+        def advance_cursor(k: int) -> None:
+            """Move the cursor to the newest date on pages 1..k (all stored)."""
+            nonlocal cursor
             best = max((newest[i] for i in range(1, k + 1)), default=0)
             if best and (cursor is None or best > cursor):
                 cursor = best
                 self.store.set_cursor(name, str(cursor))
 
-        self.report.history_pages = await self.all_pages(fetch, keep)
-        self.report.history_messages = len(seen)
-        self.report.history_cursor = cursor
+        pages = await self.all_pages(lambda n: fetch_page(n, date_from, date_to), keep)
+        if not ordered:
+            await self.write(advance_cursor, pages)
+        return pages, len(seen), cursor
 
     async def inbound(self) -> None:
         newest = 0
@@ -310,18 +362,32 @@ async def sync_all(
     history: bool = True,
     inbound: bool = True,
     receipts: bool = True,
+    mms: bool = True,
+    voice: bool = True,
+    channels: ChannelSyncService | None = None,
 ) -> SyncReport:
     """Bring the store up to date with ClickSend.
 
     Inbound replies go first so that they are stored unread before history (which stores
     inbound records it meets as read) can see them; receipts go before history because a
     receipt for an unknown message simply waits in the store until its message arrives.
+    MMS and voice (``smstui.core.sync_channels``) come last, through ``channels``; with an
+    ``SmsService`` and no ``channels``, an ``MmsVoiceService`` over it.
     """
+    if channels is None and isinstance(service, SmsService):
+        channels = MmsVoiceService(service)
     run = _Sync(service, store, concurrency, on_progress, gate or PauseGate())
-    if inbound:
-        await run.inbound()
-    if receipts:
-        await run.receipts()
-    if history:
-        await run.history(overlap_seconds)
+    try:
+        if inbound:
+            await run.inbound()
+        if receipts:
+            await run.receipts()
+        if history:
+            await run.history(overlap_seconds)
+        if channels is not None and (mms or voice):
+            await sync_channels(run, channels, mms=mms, voice=voice, overlap=overlap_seconds)
+    finally:
+        # a failed or cancelled sync still lets a page being written finish (it is durable
+        # and consistent on its own), and nothing writes after sync_all returns
+        run.writer.shutdown(wait=True)
     return run.report
