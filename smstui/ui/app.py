@@ -37,7 +37,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-TABS = ("compose", "inbox", "history", "templates", "contacts")
+TABS = ("compose", "inbox", "history", "templates")
+#: contacts and lists (their snapshots live in tests/test_ui_snapshots_contacts.py)
+CONTACT_TABS = ("contacts",)
 #: the Membrane tools and stats (their snapshots live in tests/test_ui_snapshots_tools.py)
 TOOL_TABS = ("actions", "console", "stats")
 TAB_TITLES = {
@@ -430,7 +432,7 @@ class SmsApp(App[None]):
 
     def action_cycle_tab(self, step: int) -> None:
         tabs = self.query_one(TabbedContent)
-        order = TABS + TOOL_TABS
+        order = TABS + CONTACT_TABS + TOOL_TABS
         index = order.index(tabs.active) if tabs.active in order else 0
         self.action_show_tab(order[(index + step) % len(order)])
 

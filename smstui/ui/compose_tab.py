@@ -122,6 +122,7 @@ class ComposeTab(Vertical):
 
     def on_mount(self) -> None:
         self.query_one("#channel-meter").display = False
+        self.query_one("#picked-lists").display = False
         self._load_templates()
         self._restore_draft()
         self.query_one("#recipients", Input).focus()
@@ -293,6 +294,7 @@ class ComposeTab(Vertical):
 
     def _show_picked(self) -> None:
         label = self.query_one("#picked-lists", Static)
+        label.display = bool(self.picked_lists)
         if not self.picked_lists:
             label.update("")
             return

@@ -64,6 +64,15 @@ async def shoot(directory: Path) -> list[Path]:
                 path = directory / f"{tab}-{width}x{height}.svg"
                 path.write_text(app.export_screenshot(title=f"smstui — {tab}"), encoding="utf-8")
                 written.append(path)
+        from smstui.ui.screenshots_contacts import CONTACT_SHOTS, stage_contacts
+
+        for shot in CONTACT_SHOTS:
+            app = staged_app()
+            async with app.run_test(size=(width, height)) as pilot:
+                await stage_contacts(pilot, shot)
+                path = directory / f"{shot}-{width}x{height}.svg"
+                path.write_text(app.export_screenshot(title=f"smstui — {shot}"), encoding="utf-8")
+                written.append(path)
     return written
 
 
