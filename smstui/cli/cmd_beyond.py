@@ -88,6 +88,7 @@ def _contact_doc(c: Contact) -> dict[str, Any]:
         "last_name": c.last_name,
         "email": c.email,
         "organization": c.organization_name,
+        **{f"custom_{i}": value for i, value in enumerate(c.custom, start=1)},
         "date_updated": c.date_updated,
     }
 
@@ -129,6 +130,7 @@ def _new_contact(rt: Runtime) -> NewContact:
         last_name=a.last_name,
         email=a.email,
         organization_name=a.organization,
+        custom=(a.custom1, a.custom2, a.custom3, a.custom4),
     )
 
 

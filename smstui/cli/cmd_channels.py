@@ -1,4 +1,4 @@
-"""mms price|send and voice langs|price|send (sent exactly once through the outbox)."""
+"""mms price|send and voice langs|price|send|cancel (sent exactly once through the outbox)."""
 
 from __future__ import annotations
 
@@ -106,10 +106,28 @@ async def voice_send(rt: Runtime) -> int:
     return _sent(rt, await outbox.send_voice(messages))
 
 
+async def voice_cancel(rt: Runtime) -> int:
+    service = MmsVoiceService(await rt.service())
+    if rt.args.all:
+        count = await service.cancel_all_voice()
+        if rt.out.json_mode:
+            rt.out.emit_json({"cancelled": count})
+        else:
+            rt.out.line(f"cancelled {count} scheduled voice call(s)")
+        return 0
+    await service.cancel_voice(rt.args.message_id)
+    if rt.out.json_mode:
+        rt.out.emit_json({"cancelled": 1, "message_id": rt.args.message_id})
+    else:
+        rt.out.line("cancelled")
+    return 0
+
+
 HANDLERS = {
     "mms price": mms_price,
     "mms send": mms_send,
     "voice langs": voice_langs,
     "voice price": voice_price,
     "voice send": voice_send,
+    "voice cancel": voice_cancel,
 }

@@ -50,12 +50,16 @@ def _lists(sub: Any, cmd: Cmd) -> None:
     _yes(p, "delete")
 
 
-def _contact_fields(p: Any, *, phone_required: bool) -> None:
-    p.add_argument("--phone", required=phone_required, metavar="NUMBER")
+def _contact_fields(p: Any) -> None:
+    p.add_argument("--phone", metavar="NUMBER")
     p.add_argument("--first-name")
     p.add_argument("--last-name")
     p.add_argument("--email")
     p.add_argument("--organization")
+    for i in range(1, 5):
+        p.add_argument(
+            f"--custom{i}", metavar="TEXT", help=f"custom field {i} (merge field (Custom {i}))"
+        )
 
 
 def _contacts(sub: Any, cmd: Cmd) -> None:
@@ -77,13 +81,23 @@ def _contacts(sub: Any, cmd: Cmd) -> None:
     p.add_argument(
         "--updated-after", metavar="WHEN", help="only contacts changed since. " + WHEN_HELP
     )
-    p = cmd(acts, "add", "add a contact", "  smstui contacts add 428 --phone 0412345678")
+    p = cmd(
+        acts,
+        "add",
+        "add a contact (a phone number or an email is needed)",
+        "  smstui contacts add 428 --phone 0412345678 --first-name Ann --custom1 Gold",
+    )
     p.add_argument("list_id", metavar="LIST")
-    _contact_fields(p, phone_required=True)
-    p = cmd(acts, "edit", "change a contact", "  smstui contacts edit 428 552786 --last-name Lee")
+    _contact_fields(p)
+    p = cmd(
+        acts,
+        "edit",
+        "change a contact (only the fields given)",
+        "  smstui contacts edit 428 552786 --last-name Lee --email ann@example.com --custom2 ''",
+    )
     p.add_argument("list_id", metavar="LIST")
     p.add_argument("contact_id", metavar="CONTACT")
-    _contact_fields(p, phone_required=False)
+    _contact_fields(p)
     p = cmd(acts, "delete", "delete a contact", "  smstui contacts delete 428 552786 --yes")
     p.add_argument("list_id", metavar="LIST")
     p.add_argument("contact_id", metavar="CONTACT")
@@ -186,10 +200,20 @@ def _voice(sub: Any, cmd: Cmd) -> None:
         "voice",
         "voice calls that read text aloud (1200 GSM / 600 Unicode characters)",
         "  smstui voice langs\n  smstui voice price --to 0412345678 --body 'Your code is 1 2 3'\n"
-        "  smstui voice send --to 0412345678 --body 'Your code is 1 2 3' --voice male --lang en-gb",
+        "  smstui voice send --to 0412345678 --body 'Your code is 1 2 3' --voice male --lang en-gb\n"
+        "  smstui voice cancel --all",
     )
     acts = _actions(top)
     cmd(acts, "langs", "list voice languages and their voices", "  smstui --json voice langs")
+    p = cmd(
+        acts,
+        "cancel",
+        "cancel scheduled voice calls",
+        "  smstui voice cancel 1E7A4F2C-2C5B-4C55-9A55-0F4B0B0E6E11\n  smstui voice cancel --all",
+    )
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("message_id", nargs="?", metavar="MESSAGE_ID", help="the call to cancel")
+    g.add_argument("--all", action="store_true", help="cancel every scheduled voice call")
     for name, text in (
         ("price", "price a voice call (calls nobody)"),
         ("send", "call exactly once"),

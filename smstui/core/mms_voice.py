@@ -240,6 +240,10 @@ class MmsVoiceService:
     async def cancel_voice(self, message_id: str) -> None:
         await self._api.write("PUT", f"/voice/{segment(message_id)}/cancel")
 
+    async def cancel_all_voice(self) -> int:
+        """Cancel every scheduled voice call; returns how many were cancelled."""
+        return cs.parse_count(await self._api.write("PUT", "/voice/cancel-all"))
+
     # ------------------------------------------------------------------ shared
 
     async def _post(self, path: str, body: dict[str, Any], *, is_send: bool) -> SendResult:
