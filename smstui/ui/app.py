@@ -19,6 +19,7 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widget import MountError, Widget
 from textual.widgets import Footer, Static, TabbedContent, TabPane
@@ -27,7 +28,7 @@ from smstui.core.config import Settings, load_settings, save_setting
 from smstui.core.errors import SmstuiError
 from smstui.ui.backend import Backend, ConnectionState
 from smstui.ui.commands import SmsCommands
-from smstui.ui.safe_text import plain
+from smstui.ui.safe_text import plain, visible
 from smstui.ui.screens.help import HelpScreen, active_bindings
 
 if TYPE_CHECKING:
@@ -325,6 +326,26 @@ class SmsApp(App[None]):
         return self.query_one(StatusBar)
 
     # ------------------------------------------------------------------ background work
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast is plain text: its message often quotes a server or an SMS, and markup
+        in it would be obeyed (or crash the app with a MarkupError on ``[link=...``).
+        ``markup`` is accepted (widgets pass it) and ignored."""
+        super().notify(
+            visible(message, keep_newlines=True),
+            title=visible(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     async def guarded(self, what: str, call: Awaitable[T]) -> T | None:
         """Await ``call``; on failure notify the user (never a traceback) and return None."""
