@@ -276,3 +276,36 @@ async def test_outbox_state_survives_a_restart(tmp_path: Path) -> None:
         [res] = await Outbox(second, fake, clock=clock).resume()
         assert res.outcome == "accepted"
     assert len(fake.received) == 1
+
+
+class _FinishesElsewhere(FakeSender):
+    """While this reconciler awaits history, another process records the send as accepted."""
+
+    def __init__(self, table: OutboxTable, final: str) -> None:
+        super().__init__()
+        self.table = table
+        self.final = final
+
+    async def find_by_custom_string(
+        self, custom_string: str, since: datetime | None
+    ) -> list[HistoryMessage]:
+        [row] = [r for r in self.table.all() if r.token == custom_string]
+        self.table.set_outcome(row.id, self.final, message_id="MSG-9", status="SUCCESS")  # type: ignore[arg-type]
+        return []  # ClickSend history does not list it yet
+
+
+@pytest.mark.parametrize("final", ["accepted", "rejected"])
+async def test_reconcile_never_regresses_a_state_another_process_just_settled(
+    store: MessageStore, final: str
+) -> None:
+    table = OutboxTable(store)
+    [row] = table.add([("smstui-elsewhere-0000001", sms())], now=int(NOW))
+    clock = Clock()
+    for late in (0.0, 1_000.0):  # inside the window (would mark unknown), then long after it
+        clock.now = NOW + late
+        outbox = Outbox(store, _FinishesElsewhere(table, final), clock=clock)
+        await outbox.reconcile()
+        settled = table.get(row.id)
+        assert settled is not None and settled.state == final
+        table.set_outcome(row.id, "pending")  # the next round starts from pending again
+    assert outbox.service.received == []  # type: ignore[attr-defined]

@@ -42,6 +42,8 @@ DEFAULT_WINDOW = 120.0
 LOOKUP_SLACK = 600
 #: 1 send + 1 automatic resend, never more
 MAX_ATTEMPTS = 2
+#: states reconciliation may change; anything else was settled (perhaps by another process)
+UNSETTLED: tuple[OutboxState, ...] = ("pending", "unknown")
 
 
 class SendService(Protocol):
@@ -122,7 +124,7 @@ class Outbox:
         return await self._send_rows(rows)
 
     def not_final(self) -> list[OutboxRow]:
-        return self.table.in_states(("pending", "unknown"))
+        return self.table.in_states(UNSETTLED)
 
     async def resume(self) -> list[OutboxResult]:
         """At start-up: settle everything a previous run left pending or unknown."""
@@ -150,7 +152,10 @@ class Outbox:
                 results.append(self._mark_unknown(row, row.reason or "waiting for history"))
             elif row.attempts >= MAX_ATTEMPTS:
                 self.table.set_outcome(
-                    row.id, "failed_unknown", reason="not found after one automatic resend"
+                    row.id,
+                    "failed_unknown",
+                    reason="not found after one automatic resend",
+                    only_from=UNSETTLED,
                 )
                 results.append(self._result(row.id))
             elif self.table.claim_resend(row, now=int(now)):
@@ -240,7 +245,7 @@ class Outbox:
 
     def _mark_unknown(self, row: OutboxRow, reason: str) -> OutboxResult:
         if row.state != "unknown" or row.reason != reason:
-            self.table.set_outcome(row.id, "unknown", reason=reason)
+            self.table.set_outcome(row.id, "unknown", reason=reason, only_from=UNSETTLED)
         return self._result(row.id)
 
     def _result(self, row_id: int) -> OutboxResult:

@@ -187,14 +187,23 @@ class OutboxTable:
         message_id: str | None = None,
         status: str | None = None,
         reason: str | None = None,
-    ) -> None:
-        self.store.run_write(
-            lambda c: c.execute(
-                "UPDATE outbox SET state = ?, message_id = COALESCE(?, message_id), "
-                "status = COALESCE(?, status), reason = ?, updated_at = ? WHERE id = ?",
-                (state, message_id, status, reason, int(time.time()), row_id),
-            )
+        only_from: Sequence[OutboxState] | None = None,
+    ) -> bool:
+        """Set a row's outcome; with ``only_from``, only while the row is in one of those states.
+
+        Reconciliation passes ``only_from=("pending", "unknown")``: another process (the TUI and
+        a CLI command share the outbox) may settle the row while we wait for ClickSend's history,
+        and a final state must never go back to unknown. Returns whether the row changed.
+        """
+        sql = (
+            "UPDATE outbox SET state = ?, message_id = COALESCE(?, message_id), "
+            "status = COALESCE(?, status), reason = ?, updated_at = ? WHERE id = ?"
         )
+        params: list[object] = [state, message_id, status, reason, int(time.time()), row_id]
+        if only_from is not None:
+            sql += f" AND state IN ({', '.join('?' for _ in only_from)})"
+            params.extend(only_from)
+        return bool(self.store.run_write(lambda c: c.execute(sql, params).rowcount == 1))
 
     def claim_resend(self, row: OutboxRow, *, now: int) -> bool:
         """Atomically take the one automatic resend of ``row`` (compare-and-set on attempts).
