@@ -191,7 +191,7 @@ async def test_search_narrows_history_to_matching_bodies() -> None:
         history.focus()
         await pilot.press("slash")
         await pilot.press(*"zebr")
-        await pilot.pause()
+        await pilot.pause(0.4)  # the list is re-queried once typing pauses (150 ms)
         assert history.row_count == 1
         assert history.current is not None and "zebra" in history.current.body
         await pilot.press("escape")

@@ -12,6 +12,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.styles import RulesMap
+from textual.timer import Timer
 from textual.widgets import Input, Select, Static
 
 from smstui.core.config import data_dir
@@ -27,6 +29,11 @@ from smstui.ui.widgets.virtual_list import VirtualList
 
 if TYPE_CHECKING:
     from smstui.ui.app import SmsApp
+
+#: quiet time after a keystroke in a filter or the search before the list is re-queried
+FILTER_DELAY = 0.15
+#: a one-letter prefix matches most of a big store (slow in FTS and useless): wait for two
+MIN_SEARCH = 2
 
 STATUSES = ("Queued", "Sent", "Completed", "Scheduled", "Failed", "Cancelled", "Received")
 
@@ -53,6 +60,7 @@ class HistoryTab(Vertical):
 
     def __init__(self) -> None:
         super().__init__(id="history-tab")
+        self._filter_timer: Timer | None = None
 
     @property
     def sms_app(self) -> SmsApp:
@@ -67,7 +75,8 @@ class HistoryTab(Vertical):
             yield Input(placeholder="number", id="number-filter")
             yield Input(placeholder="from YYYY-MM-DD", id="from-filter", max_length=10)
             yield Input(placeholder="to YYYY-MM-DD", id="to-filter", max_length=10)
-        yield Input(placeholder="/ search message text", id="history-search")
+            yield Static("…", id="history-count")
+        yield Input(placeholder="/ search message text (2+ characters)", id="history-search")
         with Horizontal(id="history-main"):
             yield VirtualList[StoredMessage](
                 StoreSource(self.sms_app.backend.store),
@@ -79,7 +88,11 @@ class HistoryTab(Vertical):
                 yield Static("", id="history-detail")
 
     def on_mount(self) -> None:
-        self.query_one("#history-list").focus()
+        # focus comes from the app (focus_default) once the tab is shown; the detail pane
+        # waits for the first frame so the rows paint first
+        self.call_after_refresh(self._show_current)
+
+    def _show_current(self) -> None:
         self._show_detail(self.message_list.current)
 
     @property
@@ -87,6 +100,7 @@ class HistoryTab(Vertical):
         return cast("VirtualList[StoredMessage]", self.query_one("#history-list", VirtualList))
 
     def reload(self) -> None:
+        self.query_one("#history-count", Static).update("…")
         self.message_list.reload()
         self._show_detail(self.message_list.current)
 
@@ -100,26 +114,49 @@ class HistoryTab(Vertical):
             with contextlib.suppress(SmstuiError):
                 number = normalise_number(number, self.sms_app.backend.default_region)
         day_to = parse_day(self.query_one("#to-filter", Input).value)
+        text = self.query_one("#history-search", Input).value
         return MessageFilter(
             statuses=frozenset({status}) if isinstance(status, str) else None,
             number=number or None,
             date_from=parse_day(self.query_one("#from-filter", Input).value),
             date_to=day_to + timedelta(days=1) if day_to else None,
-            text=self.query_one("#history-search", Input).value or None,
+            text=text if len(text.strip()) >= MIN_SEARCH else None,
         )
 
-    @on(Select.Changed, "#status-filter")
     @on(Input.Changed, "#number-filter")
     @on(Input.Changed, "#from-filter")
     @on(Input.Changed, "#to-filter")
     @on(Input.Changed, "#history-search")
+    def _typed(self) -> None:
+        # typing fast re-queries once, when the user pauses, not once per keystroke
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DELAY, self.apply_filter)
+
+    @on(Select.Changed, "#status-filter")
     def apply_filter(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
         try:
             flt = self.current_filter()
         except SmstuiError:
             return  # a half-typed date: keep the current list until it parses
+        if flt == self.message_list_filter:
+            return
+        self.query_one("#history-count", Static).update("…")
         self.message_list.set_source(StoreSource(self.sms_app.backend.store, flt))
         self._show_detail(self.message_list.current)
+
+    @property
+    def message_list_filter(self) -> MessageFilter:
+        source = self.message_list.cache.source
+        return source.filters if isinstance(source, StoreSource) else MessageFilter()
+
+    @on(VirtualList.Counted, "#history-list")
+    def _counted(self, event: VirtualList.Counted) -> None:
+        noun = "message" if event.total == 1 else "messages"
+        self.query_one("#history-count", Static).update(f"{event.total:,} {noun}")
 
     def action_search(self) -> None:
         search = self.query_one("#history-search", Input)
@@ -128,6 +165,7 @@ class HistoryTab(Vertical):
 
     @on(Input.Submitted, "#history-search")
     def _search_done(self) -> None:
+        self.apply_filter()  # Enter does not wait for the typing pause
         self.message_list.focus()
 
     def action_clear_search(self) -> None:
@@ -145,7 +183,16 @@ class HistoryTab(Vertical):
 
     def _show_detail(self, m: StoredMessage | None) -> None:
         detail = self.query_one("#history-detail", Static)
-        detail.update(message_detail(m) if m is not None else "")
+        # a layout pass re-arranges the whole screen (most of a PageDown's cost at 1M rows):
+        # only ask for one when the new text needs a different height
+        detail.update(message_detail(m) if m is not None else "", layout=False)
+        width = detail.content_region.width
+        if (
+            not width
+            or detail.visual.get_height(cast("RulesMap", detail.styles), width)
+            != detail.content_region.height
+        ):
+            detail.refresh(layout=True)
 
     # ------------------------------------------------------------------ actions
 

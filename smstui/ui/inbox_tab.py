@@ -56,13 +56,18 @@ class InboxTab(Vertical):
     def inbox_list(self) -> VirtualList[StoredMessage]:
         return cast("VirtualList[StoredMessage]", self.query_one("#inbox-list", VirtualList))
 
-    def _summarise(self) -> None:
+    def _summarise(self, total: int | None = None) -> None:
+        # the total arrives from the list's background count; until then "…"
         store = self.sms_app.backend.store
         unread = store.count(MessageFilter(direction="in", unread_only=True))
-        total = self.inbox_list.row_count
+        shown = f"{total:,}" if total is not None else "…"
         self.query_one("#inbox-summary", Static).update(
-            f"{total} inbound, {unread} unread · Enter: conversation · r: reply · m: mark read"
+            f"{shown} inbound, {unread:,} unread · Enter: conversation · r: reply · m: mark read"
         )
+
+    @on(VirtualList.Counted, "#inbox-list")
+    def _counted(self, event: VirtualList.Counted) -> None:
+        self._summarise(event.total)
 
     def reload(self) -> None:
         self.inbox_list.reload()

@@ -25,22 +25,34 @@ class StoreSource:
 
     def count(self) -> int:
         if self._count is None:
-            self._count = self.store.count(self.filters)
+            self._count = self._count_apart()
         return self._count
 
+    def _count_apart(self) -> int:
+        """Count on a connection of its own: the list counts in a worker thread, and a count
+        over a million rows (a common search word: a second) must not hold the store's lock
+        while the UI reads the next page through it. WAL lets both read at once."""
+        if str(self.store.path) == ":memory:":
+            return self.store.count(self.filters)  # a second connection would see another DB
+        with MessageStore(self.store.path, account=self.store.account) as counter:
+            return counter.count(self.filters)
+
     def rows(self, start: int, limit: int) -> list[StoredMessage]:
-        total = self.count()
-        if start >= total:
+        # never counts: the list paints its first page before the (slower) count is known
+        total = self._count
+        if total is not None and start >= total:
             return []
         if start == 0:
             page = self.store.page(limit=limit, filters=self.filters)
         elif start in self._ends:
             page = self.store.page(after=self._ends[start], limit=limit, filters=self.filters)
-        elif start + limit >= total:
+        elif total is not None and start + limit >= total:
             # the last page: read it from the oldest end, no scan over everything newer
             page = self.store.page(before=_OLDEST, limit=total - start, filters=self.filters)
         else:
             key = self._key_before(start)
+            if key is None:
+                return []  # past the last row
             page = self.store.page(after=key, limit=limit, filters=self.filters)
         if page.rows:
             self._ends[start + len(page.rows)] = page.rows[-1].cursor

@@ -7,6 +7,7 @@ widget per row (Textual's DataTable/ListView measure every row and stall past ~1
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
@@ -14,8 +15,9 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual import events
+from textual import events, work
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -27,6 +29,8 @@ R_co = TypeVar("R_co", covariant=True)
 
 PAGE_SIZE = 200
 CACHE_PAGES = 16
+#: rendered rows kept (a few screens' worth at any width)
+STRIP_CACHE = 1024
 
 
 class RowSource(Protocol[R_co]):
@@ -35,7 +39,12 @@ class RowSource(Protocol[R_co]):
 
 
 class PageCache(Generic[R]):
-    """Rows by index, fetched a page at a time; remembers the last ``CACHE_PAGES`` pages."""
+    """Rows by index, fetched a page at a time; remembers the last ``CACHE_PAGES`` pages.
+
+    The total is not needed to paint: counting a million filtered rows costs more than the
+    first page, so the list paints from pages and learns the count later (``set_count``).
+    Until then ``estimate()`` is the rows seen so far plus one page.
+    """
 
     def __init__(self, source: RowSource[R], page_size: int = PAGE_SIZE) -> None:
         self.source = source
@@ -43,23 +52,41 @@ class PageCache(Generic[R]):
         self.fetches = 0  # pages read from the source (benchmarks and tests look at it)
         self._pages: OrderedDict[int, Sequence[R]] = OrderedDict()
         self._count: int | None = None
+        self._seen_end = 0  # rows [0, _seen_end) are known to exist
+
+    @property
+    def count_known(self) -> bool:
+        return self._count is not None
 
     def count(self) -> int:
+        """The exact total (asks the source when it is not known yet)."""
         if self._count is None:
             self._count = self.source.count()
         return self._count
 
+    def set_count(self, total: int) -> None:
+        self._count = total
+
+    def estimate(self) -> int:
+        if self._count is not None:
+            return self._count
+        return self._seen_end + self.page_size
+
     def get(self, index: int) -> R | None:
-        if index < 0 or index >= self.count():
+        if index < 0 or (self._count is not None and index >= self._count):
             return None
         page_no, offset = divmod(index, self.page_size)
         page = self._pages.get(page_no)
         if page is None:
-            page = self.source.rows(page_no * self.page_size, self.page_size)
+            start = page_no * self.page_size
+            page = self.source.rows(start, self.page_size)
             self.fetches += 1
             self._pages[page_no] = page
             if len(self._pages) > CACHE_PAGES:
                 self._pages.popitem(last=False)
+            self._seen_end = max(self._seen_end, start + len(page))
+            if len(page) < self.page_size and self._count is None and (page or start == 0):
+                self._count = start + len(page)  # a short page is the last one
         else:
             self._pages.move_to_end(page_no)
         return page[offset] if offset < len(page) else None
@@ -67,6 +94,7 @@ class PageCache(Generic[R]):
     def clear(self) -> None:
         self._pages.clear()
         self._count = None
+        self._seen_end = 0
 
 
 class VirtualList(ScrollView, Generic[R], can_focus=True):
@@ -105,6 +133,18 @@ class VirtualList(ScrollView, Generic[R], can_focus=True):
     class Selected(Highlighted):
         """Enter or double click on a row."""
 
+    class Counted(Message):
+        """The exact number of rows is known (it is counted after the first paint)."""
+
+        def __init__(self, sender: VirtualList[Any], total: int) -> None:
+            super().__init__()
+            self.list = sender
+            self.total = total
+
+        @property
+        def control(self) -> VirtualList[Any]:
+            return self.list
+
     def __init__(
         self,
         source: RowSource[R],
@@ -118,6 +158,9 @@ class VirtualList(ScrollView, Generic[R], can_focus=True):
         self.cache: PageCache[R] = PageCache(source)
         self._render_row = render_row
         self._empty_text = empty_text
+        # rendered rows by (index, width): repainting a row (scrolling back, the cursor
+        # moving off it) costs a dict lookup instead of Text layout and segment building
+        self._strips: LRUCache[tuple[int, int], Strip] = LRUCache(STRIP_CACHE)
 
     # ------------------------------------------------------------------ data
 
@@ -126,28 +169,64 @@ class VirtualList(ScrollView, Generic[R], can_focus=True):
         self.reload(keep_cursor=False)
 
     def reload(self, *, keep_cursor: bool = True) -> None:
-        """Forget cached rows (the store changed) and repaint."""
+        """Forget cached rows (the store changed) and repaint; the total is recounted."""
         self.cache.clear()
-        total = self.cache.count()
-        self.virtual_size = Size(self.size.width, total)
-        self.cursor = min(self.cursor, max(0, total - 1)) if keep_cursor else 0
-        if not keep_cursor:
+        self._strips.clear()
+        if keep_cursor:
+            self.cursor = self._clamp(self.cursor)
+        else:
+            self.cursor = 0
             self.scroll_to(y=0, animate=False)
+        self._update_virtual_size()
         self.refresh()
+        self._count_later()
 
     @property
     def row_count(self) -> int:
-        return self.cache.count()
+        """The exact total (counts now if the background count has not finished)."""
+        total = self.cache.count()
+        self._update_virtual_size()
+        return total
+
+    @property
+    def count_known(self) -> bool:
+        return self.cache.count_known
 
     @property
     def current(self) -> R | None:
         return self.cache.get(self.cursor)
 
     def on_mount(self) -> None:
-        self.virtual_size = Size(self.size.width, self.cache.count())
+        self._update_virtual_size()
+        self._count_later()
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, self.cache.count())
+        self._update_virtual_size(event.size.width)
+
+    def _update_virtual_size(self, width: int | None = None) -> None:
+        size = Size(self.size.width if width is None else width, self.cache.estimate())
+        if size != self.virtual_size:
+            self.virtual_size = size
+
+    def _count_later(self) -> None:
+        if self.cache.count_known:
+            self.post_message(self.Counted(self, self.cache.count()))
+        else:
+            self._count(self.cache)
+
+    @work(exclusive=True, group="virtual-list-count", exit_on_error=False)
+    async def _count(self, cache: PageCache[R]) -> None:
+        # off the event loop: a filtered count over a million rows takes tens of ms or more
+        total = await asyncio.to_thread(cache.source.count)
+        if cache is not self.cache:
+            return  # the source changed while counting
+        cache.set_count(total)
+        self._strips.clear()
+        self._update_virtual_size()
+        if self.cursor >= total:
+            self.cursor = max(0, total - 1)
+        self.refresh()
+        self.post_message(self.Counted(self, total))
 
     # ------------------------------------------------------------------ painting
 
@@ -155,19 +234,32 @@ class VirtualList(ScrollView, Generic[R], can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.size.width
+        strip = self._row_strip(index, width)
+        if strip is None:
+            return Strip.blank(width, self.rich_style)
+        if index == self.cursor:
+            cursor_style = self.get_component_rich_style("virtual-list--cursor")
+            if not self.has_focus:
+                cursor_style = Style(reverse=False, bgcolor=cursor_style.bgcolor, dim=True)
+            strip = strip.apply_style(cursor_style)
+        return strip.crop(scroll_x, scroll_x + width)
+
+    def _row_strip(self, index: int, width: int) -> Strip | None:
+        key = (index, width)
+        cached = self._strips.get(key)
+        if cached is not None:
+            return cached
         base = self.rich_style
-        total = self.cache.count()
-        if total == 0:
-            if y == 0:
-                text = Text(self._empty_text, style="italic", end="")
-                return Strip(list(text.render(self.app.console)), text.cell_len).adjust_cell_length(
-                    width, base
-                )
-            return Strip.blank(width, base)
+        seen = self.cache.estimate()
         row = self.cache.get(index)
-        if row is None:
-            return Strip.blank(width, base)
-        text = self._render_row(row, width)
+        if self.cache.estimate() != seen:
+            self.call_later(self._update_virtual_size)  # a page taught us more rows
+        if row is not None:
+            text = self._render_row(row, width)
+        elif index == 0 and self.cache.count_known and self.cache.count() == 0:
+            text = Text(self._empty_text, style="italic", end="")
+        else:
+            return None
         text.truncate(width, overflow="ellipsis", pad=True)
         segments = [
             Segment(s.text, base + s.style if s.style else base)
@@ -175,12 +267,12 @@ class VirtualList(ScrollView, Generic[R], can_focus=True):
             if s.text != "\n"
         ]
         strip = Strip(segments, width)
-        if index == self.cursor:
-            cursor_style = self.get_component_rich_style("virtual-list--cursor")
-            if not self.has_focus:
-                cursor_style = Style(reverse=False, bgcolor=cursor_style.bgcolor, dim=True)
-            strip = strip.apply_style(cursor_style)
-        return strip.crop(scroll_x, scroll_x + width)
+        self._strips[key] = strip
+        return strip
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()  # theme or focus styles changed: cached rows carry old colours
 
     # ------------------------------------------------------------------ cursor
 
@@ -195,11 +287,17 @@ class VirtualList(ScrollView, Generic[R], can_focus=True):
         if self.cursor < top:
             self.scroll_to(y=self.cursor, animate=False)
         elif self.cursor >= top + height:
+            self._update_virtual_size()
             self.scroll_to(y=self.cursor - height + 1, animate=False)
 
+    def _clamp(self, index: int) -> int:
+        """``index`` moved inside the list; the exact count is needed only past the rows seen."""
+        if index <= 0 or self.cache.get(index) is not None:
+            return max(0, index)
+        return max(0, self.cache.count() - 1)
+
     def _move_to(self, index: int) -> None:
-        total = self.cache.count()
-        self.cursor = max(0, min(index, total - 1)) if total else 0
+        self.cursor = self._clamp(index)
 
     def action_cursor(self, delta: int) -> None:
         self._move_to(self.cursor + delta)
@@ -212,8 +310,10 @@ class VirtualList(ScrollView, Generic[R], can_focus=True):
 
     def action_page(self, direction: int) -> None:
         height = max(1, self.scrollable_content_region.height)
+        target = self._clamp(self.cursor + direction * height)
+        self._update_virtual_size()
         self.scroll_to(y=self.scroll_y + direction * height, animate=False)
-        self._move_to(self.cursor + direction * height)
+        self.cursor = target
 
     def action_select(self) -> None:
         if self.current is not None:
@@ -221,7 +321,7 @@ class VirtualList(ScrollView, Generic[R], can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         index = round(self.scroll_y) + event.y
-        if 0 <= index < self.cache.count():
+        if index >= 0 and self.cache.get(index) is not None:
             self.focus()
             if index == self.cursor and event.chain >= 2:
                 self.action_select()
