@@ -400,3 +400,29 @@ def test_build_session_does_no_io_until_used(isolated_dirs: Path) -> None:
     assert session.world is world and session.account == "sandbox"
     assert world.request_log == []
     assert not any(p.is_file() for p in isolated_dirs.rglob("*"))  # no store, no cache yet
+
+
+async def test_reconcile_all_settles_lost_mms_and_voice_sends_without_resending(
+    tmp_path: Path,
+) -> None:
+    from smstui.core.models import OutgoingMms, OutgoingVoice
+
+    world = SandboxWorld()
+    world.inject(Fault(kind="timeout_after", method="POST", path=r"/mms/send$"))
+    world.inject(Fault(kind="timeout_after", method="POST", path=r"/voice/send$"))
+    async with await open_session(Settings(), world=world, store_path=tmp_path / "s.db") as s:
+        mms = await s.channel_outbox("mms")
+        voice = await s.channel_outbox("voice")
+        assert mms is await s.channel_outbox("mms")  # one per session, like outbox()
+        (lost_mms,) = await mms.send_mms(
+            [OutgoingMms("+61412345678", "See attached", "Hello", "https://example.com/a.jpg")]
+        )
+        (lost_voice,) = await voice.send_voice([OutgoingVoice("+61412345678", "Hello there")])
+        assert (lost_mms.outcome, lost_voice.outcome) == ("unknown", "unknown")
+        for outbox in (mms, voice):
+            outbox.window = 0.0  # ClickSend's history already lists them
+        settled = {r.token: r.outcome for r in await s.reconcile_all()}
+    assert settled[lost_mms.token] == "accepted"
+    assert settled[lost_voice.token] == "accepted"
+    assert len(world.clicksend.channels.mms_received) == 1
+    assert len(world.clicksend.channels.voice_received) == 1

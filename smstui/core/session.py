@@ -22,13 +22,16 @@ from smstui.core.config import Settings
 from smstui.core.connection import ConnectionCache, ConnectionResolver, ConnectUI
 from smstui.core.errors import ConnectionUnusable, MembraneNotFound
 from smstui.core.membrane import MembraneClient
-from smstui.core.outbox import Outbox, SendService
+from smstui.core.outbox import Outbox, OutboxResult, SendService
+from smstui.core.outbox_channels import ChannelKind, ChannelOutbox
 from smstui.core.sms_service import SmsService
 from smstui.core.store import MessageStore
 from smstui.core.sync import PauseGate, ProgressCallback, SyncReport, sync_all
 
 if TYPE_CHECKING:
     from smstui.core.sandbox import SandboxWorld
+
+CHANNEL_KINDS: tuple[ChannelKind, ...] = ("mms", "voice")
 
 SANDBOX_API_URL = "http://sandbox.smstui.invalid"
 SANDBOX_IDENTITY = "sandbox"
@@ -85,6 +88,7 @@ class Session:
     _service: SmsService | None = field(default=None, repr=False)
     _store: MessageStore | None = field(default=None, repr=False)
     _outbox: Outbox | None = field(default=None, repr=False)
+    _channel_outboxes: dict[str, ChannelOutbox] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ connection
 
@@ -117,13 +121,13 @@ class Session:
     def forget_connection(self) -> None:
         """Drop the cached connection (and the service built on it)."""
         self.resolver.on_connection_gone()
-        self._service = None
-        self._outbox = None
+        self.drop_service()
 
     def drop_service(self) -> None:
         """Rebuild the service on the next ``service()`` (after a reconnect), keeping the cache."""
         self._service = None
         self._outbox = None
+        self._channel_outboxes.clear()
 
     # ------------------------------------------------------------------ the stack
 
@@ -154,6 +158,22 @@ class Session:
         if self._outbox is None:
             self._outbox = Outbox(self.store(), await self.service())
         return self._outbox
+
+    async def channel_outbox(self, kind: ChannelKind) -> ChannelOutbox:
+        """The session's exactly-once outbox for MMS or voice (one per kind, like ``outbox``)."""
+        if kind not in self._channel_outboxes:
+            from smstui.core.mms_voice import MmsVoiceService
+
+            service = MmsVoiceService(await self.service())
+            self._channel_outboxes[kind] = ChannelOutbox(self.store(), service, kind)
+        return self._channel_outboxes[kind]
+
+    async def reconcile_all(self) -> list[OutboxResult]:
+        """Revisit every send whose outcome is unknown: SMS, then MMS and voice."""
+        results = await (await self.outbox()).reconcile()
+        for kind in CHANNEL_KINDS:
+            results += await (await self.channel_outbox(kind)).reconcile()
+        return results
 
     async def sync(
         self,

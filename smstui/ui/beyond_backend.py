@@ -82,7 +82,6 @@ class CoreBeyond:
         self._backend = backend
         self._languages: list[VoiceLanguage] | None = None
         # one outbox per channel and service: an Outbox knows which rows it is sending now
-        self._outboxes: dict[tuple[int, str], ChannelOutbox] = {}
 
     async def _service(self) -> SmsService:
         return await self._backend.session.service()
@@ -103,16 +102,9 @@ class CoreBeyond:
         return MmsVoiceService(await self._service())
 
     async def _outbox(self, kind: ChannelKind) -> ChannelOutbox:
-        from smstui.core.mms_voice import MmsVoiceService
-        from smstui.core.outbox_channels import ChannelOutbox
-
-        service = await self._service()
-        key = (id(service), kind)
-        if key not in self._outboxes:
-            self._outboxes[key] = ChannelOutbox(
-                self._backend.session.store(), MmsVoiceService(service), kind
-            )
-        return self._outboxes[key]
+        # the session's own: the sync worker reconciles these same instances, which know
+        # which rows they are sending right now
+        return await self._backend.session.channel_outbox(kind)
 
     # ------------------------------------------------------------------ lists and contacts
 

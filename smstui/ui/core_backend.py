@@ -137,8 +137,7 @@ class CoreBackend:
     async def sync(self) -> SyncResult:
         """Sync the store, then revisit sends whose outcome is unknown."""
         report = await self.session.sync()
-        outbox = await self.session.outbox()
-        reconciled = [recipient_result(r) for r in await outbox.reconcile()]
+        reconciled = [recipient_result(r) for r in await self.session.reconcile_all()]
         changed = report.history_messages + report.inbound + report.receipts
         return SyncResult(changed=changed, reconciled=reconciled)
 
