@@ -241,7 +241,7 @@ async def test_untrusted_inbound_body_is_displayed_literally() -> None:
         history = app.query_one("#history-list", VirtualList)
         while history.current is not None and history.current.sender != "+61444444444":
             history.action_cursor(1)
-        await pilot.pause()
+        await pilot.pause(0.3)  # the detail pane follows once the cursor rests (0.1 s)
         detail = app.query_one("#history-detail", Static).render()
         shown = str(detail)
         assert "[bold]hi[/]" in shown

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widget import MountError, Widget
@@ -53,9 +54,25 @@ TAB_TITLES = {
     "console": "Console",
     "stats": "Stats",
 }
+#: tab labels when the terminal is narrow (8 full labels need ~87 columns); the digit stays,
+#: it is the key that opens the tab, and the active tab keeps its full name
+SHORT_TAB_TITLES = {
+    "compose": "Comp",
+    "inbox": "Inbox",
+    "history": "Hist",
+    "templates": "Tmpl",
+    "contacts": "Cont",
+    "actions": "Act",
+    "console": "Cons",
+    "stats": "Stats",
+}
+#: below this width the tab bar uses SHORT_TAB_TITLES
+NARROW_WIDTH = 100
 #: the theme pair "toggle theme" switches between; ansi-* use the terminal's own colours (SSH)
 THEME_PAIR = ("textual-dark", "ansi-dark")
 SANDBOX_BADGE = " SANDBOX — nothing leaves this machine "
+#: the badge on a narrow terminal, where the account and balance need the room
+SANDBOX_BADGE_SHORT = " SANDBOX "
 
 
 def describe_error(err: BaseException) -> str:
@@ -197,7 +214,8 @@ class SmsApp(App[None]):
         ),
         Binding("f1", "help", "Help", id="app.help"),
         Binding("ctrl+r", "sync_now", "Sync", id="app.sync"),
-        Binding("ctrl+p", "command_palette", "Commands", id="app.palette"),
+        # shown docked at the footer's right edge (Footer.show_command_palette): never cut off
+        Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
@@ -240,8 +258,8 @@ class SmsApp(App[None]):
             yield TabPane("6 Actions", id="actions")
             yield TabPane("7 Console", id="console")
             yield TabPane("8 Stats", id="stats")
-        # our own ctrl+p binding is in the footer; Textual's would show "^p" a second time
-        yield Footer(compact=True, show_command_palette=False)
+        # our own ctrl+p binding (hidden from the list) is what the docked key shows
+        yield Footer(compact=True, show_command_palette=True)
 
     def on_mount(self) -> None:
         if self._handle_hangup:
@@ -270,7 +288,26 @@ class SmsApp(App[None]):
             except (OSError, SmstuiError) as err:
                 self.notify(f"Could not save the theme: {describe_error(err)}", severity="warning")
 
+    def on_resize(self, event: events.Resize) -> None:
+        self.fit_tab_labels(event.size.width)
+        with contextlib.suppress(NoMatches):
+            badge = self.query_one("#sandbox-badge", Static)
+            badge.update(SANDBOX_BADGE if event.size.width >= NARROW_WIDTH else SANDBOX_BADGE_SHORT)
+
+    def fit_tab_labels(self, width: int | None = None) -> None:
+        """Short tab labels on a narrow terminal, so every tab (and the active one) shows."""
+        width = self.size.width if width is None else width
+        tabs = self.query_one(TabbedContent)
+        for tab, title in TAB_TITLES.items():
+            if width < NARROW_WIDTH and tab != tabs.active:
+                title = SHORT_TAB_TITLES.get(tab, title)
+            with contextlib.suppress(NoMatches):
+                widget = tabs.get_tab(tab)
+                key = str(widget.label).split(" ", 1)[0]  # the digit compose() gave it
+                widget.label = f"{key} {title}"
+
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self.fit_tab_labels()
         pane = event.pane
         if pane.id == "compose":
             # TabbedContent activates its initial tab during mount: building Compose (its

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 #: quiet time after a keystroke in a filter or the search before the list is re-queried
 FILTER_DELAY = 0.15
+#: the detail pane follows the cursor once it rests this long (holding PageDown or j repaints
+#: only the list; the pane costs about as much as the rows themselves)
+DETAIL_DELAY = 0.1
 #: a one-letter prefix matches most of a big store (slow in FTS and useless): wait for two
 MIN_SEARCH = 2
 
@@ -48,19 +51,29 @@ def parse_day(text: str) -> datetime | None:
         raise SmstuiError("Dates look like 2025-12-31") from None
 
 
+class MessageList(VirtualList[StoredMessage]):
+    """History's list: Enter has nothing to open here (the detail pane follows the cursor)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Open", show=False, id="list.select"),
+    ]
+
+
 class HistoryTab(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", id="history.search"),
-        Binding("c", "cancel_scheduled", "Cancel scheduled", id="history.cancel"),
+        # the footer has room for about four keys at 80 columns: Export is in F1 and ^p
+        Binding("c", "cancel_scheduled", "Cancel", id="history.cancel"),
         Binding("r", "resend", "Resend", id="history.resend"),
         Binding("y", "copy_id", "Copy id", id="history.copy_id"),
-        Binding("e", "export", "Export CSV", id="history.export"),
+        Binding("e", "export", "Export CSV", show=False, id="history.export"),
         Binding("escape", "clear_search", "Clear search", show=False, id="history.clear_search"),
     ]
 
     def __init__(self) -> None:
         super().__init__(id="history-tab")
         self._filter_timer: Timer | None = None
+        self._detail_timer: Timer | None = None
 
     @property
     def sms_app(self) -> SmsApp:
@@ -78,7 +91,7 @@ class HistoryTab(Vertical):
             yield Static("…", id="history-count")
         yield Input(placeholder="/ search message text (2+ characters)", id="history-search")
         with Horizontal(id="history-main"):
-            yield VirtualList[StoredMessage](
+            yield MessageList(
                 StoreSource(self.sms_app.backend.store),
                 message_row,
                 empty_text="No messages match.",
@@ -88,11 +101,12 @@ class HistoryTab(Vertical):
                 yield Static("", id="history-detail")
 
     def on_mount(self) -> None:
-        # focus comes from the app (focus_default) once the tab is shown; the detail pane
-        # waits for the first frame so the rows paint first
+        self.message_list.focus()
+        # the detail pane waits for the first frame so the rows paint first
         self.call_after_refresh(self._show_current)
 
     def _show_current(self) -> None:
+        self._detail_timer = None
         self._show_detail(self.message_list.current)
 
     @property
@@ -178,8 +192,10 @@ class HistoryTab(Vertical):
     # ------------------------------------------------------------------ detail
 
     @on(VirtualList.Highlighted, "#history-list")
-    def _highlighted(self, event: VirtualList.Highlighted) -> None:
-        self._show_detail(event.row)
+    def _highlighted(self) -> None:
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_timer = self.set_timer(DETAIL_DELAY, self._show_current)
 
     def _show_detail(self, m: StoredMessage | None) -> None:
         detail = self.query_one("#history-detail", Static)

@@ -198,7 +198,8 @@ class VirtualList(ScrollView, Generic[R], can_focus=True):
 
     def on_mount(self) -> None:
         self._update_virtual_size()
-        self._count_later()
+        # counting after the first frame: on two cores the count's thread slows that frame
+        self.call_after_refresh(self._count_later)
 
     def on_resize(self, event: events.Resize) -> None:
         self._update_virtual_size(event.size.width)
