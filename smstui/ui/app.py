@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
+import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, TypeVar
@@ -71,6 +73,10 @@ NARROW_WIDTH = 100
 #: the theme pair "toggle theme" switches between; ansi-* use the terminal's own colours (SSH)
 THEME_PAIR = ("textual-dark", "ansi-dark")
 SANDBOX_BADGE = " SANDBOX — nothing leaves this machine "
+#: seconds a hang-up may take to exit cleanly before the process is ended; and its status
+#: (128 + SIGHUP, as a shell reports a process the hang-up killed)
+HANGUP_GRACE = 3.0
+HANGUP_EXIT_CODE = 129
 #: the badge on a narrow terminal, where the account and balance need the room
 SANDBOX_BADGE_SHORT = " SANDBOX "
 
@@ -265,7 +271,7 @@ class SmsApp(App[None]):
         if self._handle_hangup:
             # the SSH session or terminal went away: leave cleanly, not via a dead-tty traceback
             with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
-                asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
+                asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hung_up)
         if self._keymap:
             self.set_keymap(self._keymap)
         if self._initial_theme in self.available_themes:
@@ -280,6 +286,23 @@ class SmsApp(App[None]):
         self.call_after_refresh(self.start_backend)
         if self._first_run:
             self.action_connection()
+
+    def _hung_up(self) -> None:
+        """The terminal is gone (SSH drop). Textual restores the screen on exit by writing to
+        it; the standard streams go to /dev/null so those writes cannot fail. If Textual's
+        output thread already died writing to the dead terminal, its exit would wait forever
+        on a full queue: a last-resort timer ends the process. Nothing is lost by that: every
+        store write is committed as it happens, and a send in flight is reconciled by the
+        outbox at the next start."""
+        with contextlib.suppress(OSError):
+            null = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(null, fd)
+            os.close(null)
+        watchdog = threading.Timer(HANGUP_GRACE, os._exit, args=(HANGUP_EXIT_CODE,))
+        watchdog.daemon = True  # a clean exit before it fires does not wait for it
+        watchdog.start()
+        self.exit(return_code=HANGUP_EXIT_CODE)
 
     def _on_theme_changed(self, theme: object) -> None:
         if self._save_theme is not None:

@@ -1,0 +1,76 @@
+"""At 80x24 every tab can be found and the essential keys stay on screen."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import Static, Tab
+from textual.widgets._footer import FooterKey
+
+from smstui.ui.app import SANDBOX_BADGE, SANDBOX_BADGE_SHORT, SmsApp
+from smstui.ui.testing import sandbox_app
+
+NARROW = (80, 24)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def tabs(app: SmsApp) -> list[Tab]:
+    return list(app.query(Tab))
+
+
+async def test_every_tab_label_fits_in_80_columns_with_its_digit() -> None:
+    app, _ = sandbox_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        shown = tabs(app)
+        assert len(shown) >= 8
+        assert all(t.region.x >= 0 and t.region.right <= 80 for t in shown)
+        digits = [str(t.label).split(" ", 1)[0] for t in shown]
+        assert digits == [str(n) for n in range(1, len(shown) + 1)]
+
+
+async def test_the_active_tab_keeps_its_full_name_when_narrow() -> None:
+    app, _ = sandbox_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+pagedown", "ctrl+pagedown")
+        await settle(pilot)
+        labels = {t.id: str(t.label) for t in tabs(app)}
+        assert "3 History" in labels.values()
+        assert "1 Comp" in labels.values()  # inactive ones are short
+
+
+async def test_wide_terminal_shows_full_tab_names() -> None:
+    app, _ = sandbox_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        labels = [str(t.label) for t in tabs(app)]
+        assert labels[:4] == ["1 Compose", "2 Inbox", "3 History", "4 Templates"]
+
+
+async def test_help_and_command_palette_keys_are_visible_in_history_at_80_columns() -> None:
+    app, _ = sandbox_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+pagedown", "ctrl+pagedown")
+        await settle(pilot)
+        keys = {k.key: k for k in app.query(FooterKey)}
+        palette = keys["ctrl+p"]
+        assert palette.region.right <= 80
+        for key in ("f1", "slash", "ctrl+q"):
+            assert keys[key].region.right <= palette.region.x, key
+
+
+async def test_sandbox_badge_is_short_when_narrow_and_full_when_wide() -> None:
+    app, _ = sandbox_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        badge = app.query_one("#sandbox-badge", Static)
+        assert str(badge.render()) == SANDBOX_BADGE_SHORT
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert str(badge.render()) == SANDBOX_BADGE
