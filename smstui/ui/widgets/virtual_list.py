@@ -161,6 +161,8 @@ class VirtualList(ScrollView, Generic[R], can_focus=True):
         # rendered rows by (index, width): repainting a row (scrolling back, the cursor
         # moving off it) costs a dict lookup instead of Text layout and segment building
         self._strips: LRUCache[tuple[int, int], Strip] = LRUCache(STRIP_CACHE)
+        # the count starts once rows are on screen: on two cores its thread would slow that frame
+        self._count_after_paint = True
 
     # ------------------------------------------------------------------ data
 
@@ -179,7 +181,7 @@ class VirtualList(ScrollView, Generic[R], can_focus=True):
             self.scroll_to(y=0, animate=False)
         self._update_virtual_size()
         self.refresh()
-        self._count_later()
+        self._count_after_paint = True
 
     @property
     def row_count(self) -> int:
@@ -198,8 +200,6 @@ class VirtualList(ScrollView, Generic[R], can_focus=True):
 
     def on_mount(self) -> None:
         self._update_virtual_size()
-        # counting after the first frame: on two cores the count's thread slows that frame
-        self.call_after_refresh(self._count_later)
 
     def on_resize(self, event: events.Resize) -> None:
         self._update_virtual_size(event.size.width)
@@ -232,6 +232,9 @@ class VirtualList(ScrollView, Generic[R], can_focus=True):
     # ------------------------------------------------------------------ painting
 
     def render_line(self, y: int) -> Strip:
+        if self._count_after_paint:
+            self._count_after_paint = False
+            self.call_after_refresh(self._count_later)  # after this frame is written
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.size.width
