@@ -41,7 +41,7 @@ from smstui.ui.widgets.segment_meter import SegmentMeter
 if TYPE_CHECKING:
     from smstui.ui.app import SmsApp
 
-DRAFT_DELAY = 0.5  # seconds of quiet before the draft is saved (brief: <= 1 s)
+DRAFT_DELAY = 0.5  # at most this long after a change the draft is saved (brief: <= 1 s)
 PRICE_DELAY = 0.8  # seconds of quiet before a price estimate is requested
 
 
@@ -165,9 +165,10 @@ class ComposeTab(Vertical):
     def _changed(self) -> None:
         if self._restoring:
             return
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(DRAFT_DELAY, self.save_draft_now)
+        # a deadline, not a debounce: restarting the timer on every key meant steady typing
+        # never saved, and a SIGKILL lost a draft typed long before (save reads the fields)
+        if self._draft_timer is None:
+            self._draft_timer = self.set_timer(DRAFT_DELAY, self.save_draft_now)
         if self._price_timer is not None:
             self._price_timer.stop()
         self.query_one("#price", Static).update("")
