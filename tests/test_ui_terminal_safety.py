@@ -11,6 +11,7 @@ as the literal characters a stranger typed.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from rich.segment import Segment
 from textual.pilot import Pilot
@@ -82,7 +83,7 @@ def world_with() -> SandboxWorld:
     return world
 
 
-async def move_to(pilot: Pilot[None], listing: VirtualList, tag: str) -> None:
+async def move_to(pilot: Pilot[None], listing: VirtualList[Any], tag: str) -> None:
     listing.focus()
     await pilot.press("g")
     for _ in range(listing.row_count):
