@@ -59,8 +59,16 @@ class ComposeTab(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "send", "Send", id="compose.send"),
         Binding("ctrl+l", "clear", "Clear", id="compose.clear"),
-        Binding("ctrl+o", "cycle_mode", "SMS/MMS/Voice", id="compose.mode"),
-        Binding("ctrl+t", "pick", "Pick recipients", id="compose.pick"),
+        Binding(
+            "ctrl+o", "cycle_mode", "Mode", id="compose.mode", tooltip="Switch SMS / MMS / voice"
+        ),
+        Binding(
+            "ctrl+t",
+            "pick",
+            "Pick",
+            id="compose.pick",
+            tooltip="Pick contacts or lists as recipients",
+        ),
     ]
     DEFAULT_CSS = """
     ComposeTab #mode { width: 14; }
