@@ -69,6 +69,9 @@ async def test_send_to_two_numbers_shows_one_accepted_and_one_rejected() -> None
         results = static_text(app, "#results")
         assert "COUNTRY_NOT_ENABLED" in results
         assert len(world.clicksend.received) >= 1
+        # the header shows the balance after the send, not the one read at start-up
+        assert app.account is not None and app.account.balance == world.balance
+        assert f"{world.balance:.4f}" in str(app.status_bar.query_one("#account").render())
 
 
 async def test_bad_number_and_empty_body_are_shown_next_to_their_fields() -> None:

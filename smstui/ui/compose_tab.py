@@ -457,6 +457,8 @@ class ComposeTab(Vertical):
             self.query_one("#body", TextArea).load_text("")
             self.save_draft_now()
         app.refresh_lists()
+        if accepted:
+            await app.refresh_account()  # the header's balance went down: show it now
 
     def update_results(self, revisited: Sequence[RecipientResult]) -> None:
         """A sync reconciled sends whose outcome was unknown: update those result lines."""
