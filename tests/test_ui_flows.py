@@ -69,8 +69,22 @@ async def test_send_to_two_numbers_shows_one_accepted_and_one_rejected() -> None
         results = static_text(app, "#results")
         assert "COUNTRY_NOT_ENABLED" in results
         assert len(world.clicksend.received) >= 1
-        # the header shows the balance after the send, not the one read at start-up
-        assert app.account is not None and app.account.balance == world.balance
+
+
+async def test_header_balance_goes_down_after_a_paid_send() -> None:
+    app, world = sandbox_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.account is not None
+        before = app.account.balance
+        await type_into(pilot, "#recipients", "+61412345678")  # a real number: it costs credit
+        await type_into(pilot, "#body", "Your order is ready")
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.2)
+        await pilot.click("#yes")
+        await settle(pilot)
+        assert world.balance < before
+        assert app.account.balance == world.balance
         assert f"{world.balance:.4f}" in str(app.status_bar.query_one("#account").render())
 
 
