@@ -77,3 +77,38 @@ def test_usage_error_in_json_mode_is_a_json_object(capsys: pytest.CaptureFixture
     doc = json.loads(capsys.readouterr().out)
     assert doc["error"] == "usage"
     assert "--body" in doc["message"]
+
+
+def _every_command() -> list[list[str]]:
+    """Walk the real argparse tree, so a command added later is covered without listing it."""
+    import argparse
+
+    from smstui.cli.parser import build_parser
+
+    def walk(parser: argparse.ArgumentParser, prefix: list[str]) -> list[list[str]]:
+        found = [prefix]
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    found += walk(sub, [*prefix, name])
+        return found
+
+    return walk(build_parser(), [])
+
+
+def test_the_tree_has_the_commands_beyond_sms() -> None:
+    names = {" ".join(c) for c in _every_command()}
+    for command in ("lists", "contacts", "campaign", "mms", "voice", "stats"):
+        assert command in names
+
+
+@pytest.mark.parametrize("command", _every_command(), ids=lambda c: " ".join(c) or "smstui")
+def test_every_command_in_the_tree_has_help_with_examples(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        main([*command, "--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert "examples:" in out
+    assert "smstui " + " ".join(command) in out
