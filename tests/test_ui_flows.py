@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from textual.pilot import Pilot
@@ -22,6 +23,16 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def wait_until(
+    pilot: Pilot[None], condition: Callable[[], bool], limit: float = 10.0
+) -> None:
+    """Let the app run until ``condition`` holds (debounced work settles later under load)."""
+    waited = 0.0
+    while not condition() and waited < limit:
+        await pilot.pause(0.05)
+        waited += 0.05
 
 
 def static_text(app: SmsApp, selector: str) -> str:
@@ -208,11 +219,12 @@ async def test_search_narrows_history_to_matching_bodies() -> None:
         history.focus()
         await pilot.press("slash")
         await pilot.press(*"zebr")
-        await pilot.pause(0.4)  # the list is re-queried once typing pauses (150 ms)
+        # the list is re-queried once typing pauses (150 ms), in a worker
+        await wait_until(pilot, lambda: history.row_count == 1)
         assert history.row_count == 1
         assert history.current is not None and "zebra" in history.current.body
         await pilot.press("escape")
-        await pilot.pause()
+        await wait_until(pilot, lambda: history.row_count > 1)
         assert history.row_count > 1
 
 
