@@ -6,10 +6,11 @@ learnt once, by the same mechanism, whichever service makes the first call.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from smstui.core.clicksend_envelope import Envelope
+from smstui.core.models import SendResult
 from smstui.core.sms_service import _clamp_limit, _segment, _unix
 
 __all__ = ["ClickSendApi", "clamp_limit", "segment", "unix"]
@@ -23,3 +24,7 @@ class ClickSendApi(Protocol):
     async def read(self, path: str, params: Mapping[str, Any] | None = None) -> Envelope: ...
 
     async def write(self, method: str, path: str, body: Any = None) -> Envelope: ...
+
+    async def post_batches(
+        self, path: str, bodies: Iterable[Any], *, is_send: bool
+    ) -> SendResult: ...

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from smstui.core import clicksend as cs
 from smstui.core.clicksend_api import ClickSendApi, clamp_limit, segment, unix
 from smstui.core.clicksend_voice import parse_channel_history, parse_languages
-from smstui.core.errors import MalformedResponseError, SendOutcomeUnknown, ValidationError
+from smstui.core.errors import ValidationError
 from smstui.core.models import (
     DeliveryReceipt,
     HistoryMessage,
@@ -24,7 +24,7 @@ from smstui.core.models import (
     SendResult,
     VoiceLanguage,
 )
-from smstui.core.sms_service import MAX_PER_REQUEST, SOURCE, merge_results
+from smstui.core.sms_service import MAX_PER_REQUEST, SOURCE
 from smstui.core.sms_text import mms_limit, normalise_newlines, voice_limit
 
 MAX_SUBJECT = 20
@@ -182,13 +182,15 @@ class MmsVoiceService:
         by_media: dict[str, list[OutgoingMms]] = {}
         for m in messages:
             by_media.setdefault(m.media_url, []).append(m)
-        results: list[SendResult] = []
-        for media, group in by_media.items():
-            for start in range(0, len(group), MAX_PER_REQUEST):
-                batch = group[start : start + MAX_PER_REQUEST]
-                body = {"media_file": media, "messages": [mms_json(m) for m in batch]}
-                results.append(await self._post(path, body, is_send=is_send))
-        return merge_results(results)
+        bodies = (
+            {
+                "media_file": media,
+                "messages": [mms_json(m) for m in group[start : start + MAX_PER_REQUEST]],
+            }
+            for media, group in by_media.items()
+            for start in range(0, len(group), MAX_PER_REQUEST)
+        )
+        return await self._api.post_batches(path, bodies, is_send=is_send)
 
     async def mms_history(
         self,
@@ -216,11 +218,11 @@ class MmsVoiceService:
     ) -> SendResult:
         if not messages:
             raise ValidationError("There is no message to send.", field="to")
-        results = []
-        for start in range(0, len(messages), MAX_PER_REQUEST):
-            body = {"messages": [voice_json(m) for m in messages[start : start + MAX_PER_REQUEST]]}
-            results.append(await self._post(path, body, is_send=is_send))
-        return merge_results(results)
+        bodies = (
+            {"messages": [voice_json(m) for m in messages[start : start + MAX_PER_REQUEST]]}
+            for start in range(0, len(messages), MAX_PER_REQUEST)
+        )
+        return await self._api.post_batches(path, bodies, is_send=is_send)
 
     async def voice_history(
         self,
@@ -245,17 +247,6 @@ class MmsVoiceService:
         return cs.parse_count(await self._api.write("PUT", "/voice/cancel-all"))
 
     # ------------------------------------------------------------------ shared
-
-    async def _post(self, path: str, body: dict[str, Any], *, is_send: bool) -> SendResult:
-        envelope = await self._api.write("POST", path, body)
-        try:
-            return cs.parse_send_result(envelope.data)
-        except MalformedResponseError as err:
-            if not is_send:
-                raise
-            raise SendOutcomeUnknown(
-                "ClickSend accepted the request but its answer could not be read."
-            ) from err
 
     async def find_by_custom_string(
         self, channel: str, custom_string: str, since: datetime | None

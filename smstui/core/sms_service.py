@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Protocol
@@ -251,10 +251,21 @@ class SmsService:
     ) -> SendResult:
         if not messages:
             raise ValidationError("There is no message to send.", field="to")
+        bodies = (
+            {"messages": [_message_json(m) for m in messages[start : start + MAX_PER_REQUEST]]}
+            for start in range(0, len(messages), MAX_PER_REQUEST)
+        )
+        return await self.post_batches(path, bodies, is_send=is_send)
+
+    async def post_batches(self, path: str, bodies: Iterable[Any], *, is_send: bool) -> SendResult:
+        """POST each body (a batch of at most 1,000 messages) in turn; one merged result.
+
+        Shared by SMS, MMS and voice. A send answered SUCCESS but unreadable may have gone out:
+        ``SendOutcomeUnknown``. If a later request fails, the error carries ``.partial`` (the
+        merged result of the requests already accepted) and says how many messages those were.
+        """
         done: list[SendResult] = []
-        for start in range(0, len(messages), MAX_PER_REQUEST):
-            batch = messages[start : start + MAX_PER_REQUEST]
-            body = {"messages": [_message_json(m) for m in batch]}
+        for body in bodies:
             try:
                 envelope = await self._write("POST", path, body)
                 try:
