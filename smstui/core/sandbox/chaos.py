@@ -16,7 +16,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from .faults import Fault
 from .http import SandboxResponse
@@ -44,28 +44,7 @@ ChaosKind = Literal[
     "quirk_data_empty_object_string",
 ]
 
-KINDS: tuple[ChaosKind, ...] = (
-    "close_before_answer",
-    "no_answer",
-    "timeout_after_handling",
-    "reset_mid_response",
-    "slow_drip",
-    "http_500",
-    "http_502",
-    "http_503",
-    "http_504",
-    "rate_limited_retry_after",
-    "rate_limited_bare",
-    "unauthorized",
-    "malformed_json",
-    "wrong_shape_arrays",
-    "wrong_shape_strings",
-    "truncated_body",
-    "huge_body",
-    "quirk_int_response_code",
-    "quirk_too_many_requests",
-    "quirk_data_empty_object_string",
-)
+KINDS: tuple[ChaosKind, ...] = get_args(ChaosKind)
 
 #: faults applied after the world handled the request (a send through them is recorded)
 HANDLED: frozenset[ChaosKind] = frozenset(
