@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from smstui.cli.cmd_messages import run_cancel
 from smstui.cli.compose import read_text, recipients
 from smstui.cli.output_beyond import emit
 from smstui.cli.runtime import Runtime
@@ -108,19 +109,7 @@ async def voice_send(rt: Runtime) -> int:
 
 async def voice_cancel(rt: Runtime) -> int:
     service = MmsVoiceService(await rt.service())
-    if rt.args.all:
-        count = await service.cancel_all_voice()
-        if rt.out.json_mode:
-            rt.out.emit_json({"cancelled": count})
-        else:
-            rt.out.line(f"cancelled {count} scheduled voice call(s)")
-        return 0
-    await service.cancel_voice(rt.args.message_id)
-    if rt.out.json_mode:
-        rt.out.emit_json({"cancelled": 1, "message_id": rt.args.message_id})
-    else:
-        rt.out.line("cancelled")
-    return 0
+    return await run_cancel(rt, service.cancel_voice, service.cancel_all_voice, "voice call(s)")
 
 
 HANDLERS = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any
 
@@ -121,21 +122,31 @@ async def account(rt: Runtime) -> int:
     return 0
 
 
-async def cancel(rt: Runtime) -> int:
-    service = await rt.service()
+async def run_cancel(
+    rt: Runtime,
+    cancel_one: Callable[[str], Awaitable[object]],
+    cancel_all: Callable[[], Awaitable[int]],
+    what: str,
+) -> int:
+    """``cancel MESSAGE_ID | --all`` for any channel; ``what`` names the things cancelled."""
     if rt.args.all:
-        count = await service.cancel_all()
+        count = await cancel_all()
         if rt.out.json_mode:
             rt.out.emit_json({"cancelled": count})
         else:
-            rt.out.line(f"cancelled {count} scheduled message(s)")
+            rt.out.line(f"cancelled {count} scheduled {what}")
         return 0
-    await service.cancel(rt.args.message_id)
+    await cancel_one(rt.args.message_id)
     if rt.out.json_mode:
         rt.out.emit_json({"cancelled": 1, "message_id": rt.args.message_id})
     else:
         rt.out.line("cancelled")
     return 0
+
+
+async def cancel(rt: Runtime) -> int:
+    service = await rt.service()
+    return await run_cancel(rt, service.cancel, service.cancel_all, "message(s)")
 
 
 HANDLERS = {"send": send, "price": price, "account": account, "cancel": cancel}
