@@ -44,7 +44,10 @@ async def serve(rt: Runtime) -> int:
     a = rt.args
     if a.latency < 0:
         raise UsageError("--latency cannot be negative")
+    if a.history_lag < 0:
+        raise UsageError("--history-lag cannot be negative")
     world = sandbox.SandboxWorld(seed=a.seed, latency=a.latency / 1000)
+    world.history_lag = a.history_lag
     chaos = None
     if a.faults:
         from smstui.core.sandbox.chaos import ChaosPlan

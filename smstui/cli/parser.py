@@ -433,3 +433,10 @@ def _config_and_sandbox(sub: Any) -> None:
         "timeouts, bad JSON, ClickSend quirks)",
     )
     p.add_argument("--fault-seed", type=int, default=0, metavar="N", help="seed of the faults")
+    p.add_argument(
+        "--history-lag",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="list a sent message in history only this long after it was accepted",
+    )
