@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from smstui.cli.runtime import Runtime
+from smstui.core.action_runs import checked_key, run_by_key
 from smstui.core.errors import ConnectionUnusable, MembraneNotFound, UsageError
 from smstui.core.models import Connection
 from smstui.core.request_console import body_from_text, parse_pairs
@@ -201,13 +202,24 @@ def _json_arg(text: str, what: str) -> Any:
 
 
 async def actions_run(rt: Runtime) -> int:
+    key = checked_key(rt.args.key)  # an empty key is refused before any request
     payload = _json_arg(rt.args.input, "--input")
     if not isinstance(payload, dict):
         raise UsageError("--input must be a JSON object")
     cid = await rt.connection_id()
-    result = await (await rt.client()).act(cid, rt.args.key, payload)
+    run = await run_by_key(await rt.client(), cid, key, payload)
+    result = run.result
     output = mask_secret_fields(result.output)
-    rt.out.emit_json({"output": output, "action_run_id": result.action_run_id})
+    if rt.out.json_mode:
+        rt.out.emit_json(
+            {"output": output, "action_run_id": result.action_run_id, "action_id": run.action_id}
+        )
+        return 0
+    from smstui.cli.output import dumps
+
+    rt.out.line(dumps(output) if output is not None else "(no output)")
+    # stderr, so stdout stays the output alone; users look the run up in Membrane's console
+    rt.out.note(f"action run: {printable(result.action_run_id or 'not given by Membrane')}")
     return 0
 
 

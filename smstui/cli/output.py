@@ -113,11 +113,16 @@ class Output:
     def error(self, err: BaseException) -> None:
         message = printable(str(err)) or type(err).__name__
         hint = printable(getattr(err, "hint", "") or "")
+        run_id = err.action_run_id if isinstance(err, SmstuiError) else None
         if self.json_mode:
             doc: dict[str, Any] = {"error": error_kind(err), "message": message}
             if hint:
                 doc["hint"] = hint
             if isinstance(err, SmstuiError):
                 doc["exit_code"] = err.exit_code
+            if run_id:
+                doc["action_run_id"] = run_id
             self.emit_json(doc)
         self.stderr.write(f"smstui: error: {message}" + (f" ({hint})" if hint else "") + "\n")
+        if run_id:  # a failed action run: Membrane's console finds it by this id
+            self.stderr.write(f"smstui: action run: {printable(run_id)}\n")

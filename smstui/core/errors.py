@@ -17,6 +17,9 @@ class SmstuiError(Exception):
     hint: str = ""
     #: process exit code the CLI uses for this kind of error
     exit_code: int = 1
+    #: Membrane's id of the action run that failed (``/act`` error bodies carry it): users
+    #: look the run up in Membrane's console by it
+    action_run_id: str | None = None
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)

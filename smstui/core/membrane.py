@@ -15,9 +15,10 @@ from urllib.parse import quote
 import httpx
 
 from smstui.core.auth import TokenProvider
-from smstui.core.errors import MalformedResponseError
+from smstui.core.errors import MalformedResponseError, SmstuiError, UsageError
 from smstui.core.membrane_http import READ_METHODS, HttpCore, Sleep, error_for, membrane_error_body
 from smstui.core.membrane_parse import (
+    action_run_id_of,
     items_and_cursor,
     parse_action,
     parse_action_result,
@@ -175,21 +176,48 @@ class MembraneClient:
         items, _ = items_and_cursor(await self._call("GET", "/actions", params=params), "actions")
         return [parse_action(i) for i in items]
 
-    async def act(self, connection_id: str, key: str, input: Mapping[str, Any]) -> ActionResult:
-        payload = {"connectionId": connection_id, "key": key, "input": dict(input)}
-        body = await self._call("POST", "/act", json=payload, connection_id=connection_id)
-        return parse_action_result(body)
+    async def act(
+        self,
+        connection_id: str,
+        key: str | None,
+        input: Mapping[str, Any],
+        *,
+        action_id: str | None = None,
+    ) -> ActionResult:
+        """``POST /act``: by ``action_id`` when known, else by ``key``.
+
+        ``key`` finds only saved (workspace- or integration-level) actions; ``id`` finds
+        catalog actions too (membrane-api §3.6), so an id always wins. ``/act`` takes exactly
+        one selector. A failed run's error carries the ``actionRunId`` Membrane gave it.
+        """
+        if action_id:
+            selector = {"id": action_id}
+        elif key and key.strip():
+            selector = {"key": key}
+        else:
+            raise UsageError("An action key or id is required")
+        payload = {"connectionId": connection_id, **selector, "input": dict(input)}
+        return await self._run(connection_id, "/act", None, payload)
 
     async def run_action(
         self, action_id: str, connection_id: str, input: Mapping[str, Any]
     ) -> ActionResult:
-        body = await self._call(
-            "POST",
+        return await self._run(
+            connection_id,
             f"/actions/{_seg(action_id)}/run",
-            params={"connectionId": connection_id},
-            json={"input": dict(input)},
-            connection_id=connection_id,
+            {"connectionId": connection_id},
+            {"input": dict(input)},
         )
+
+    async def _run(
+        self, connection_id: str, path: str, params: dict[str, str] | None, payload: Any
+    ) -> ActionResult:
+        response = await self._http.send("POST", path, params=params, json_body=payload)
+        try:
+            body = self._http.decode(response, connection_id=connection_id)
+        except SmstuiError as err:
+            err.action_run_id = action_run_id_of(response)
+            raise
         return parse_action_result(body)
 
     # ------------------------------------------------------------------ proxies

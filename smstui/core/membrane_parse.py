@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
 from smstui.core.errors import MalformedResponseError
 from smstui.core.models import (
     Action,
@@ -106,7 +108,8 @@ def parse_action(data: dict[str, Any]) -> Action:
         raise MalformedResponseError("Membrane sent an action without id or key")
     schema = data.get("inputSchema")
     return Action(
-        id=ident or key or "",
+        # empty when Membrane gave no id: such an action can only be run by its key
+        id=ident or "",
         key=key or "",
         name=_str(data.get("name")) or "",
         description=_str(data.get("description")) or "",
@@ -115,10 +118,19 @@ def parse_action(data: dict[str, Any]) -> Action:
 
 
 def parse_action_result(body: Any) -> ActionResult:
+    # An answer without "output" is a success too: an action whose ClickSend call returns
+    # nothing (a delete, a cancel) may well leave it out.
     data = expect_dict(body, "action result")
-    if "output" not in data:
-        raise MalformedResponseError("Membrane sent an action result without output")
-    return ActionResult(output=data["output"], action_run_id=_str(data.get("actionRunId")))
+    return ActionResult(output=data.get("output"), action_run_id=_str(data.get("actionRunId")))
+
+
+def action_run_id_of(response: httpx.Response) -> str | None:
+    """The ``actionRunId`` of an answer (``/act`` error bodies carry one too), if any."""
+    try:
+        body = response.json()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return _str(body.get("actionRunId")) if isinstance(body, dict) else None
 
 
 def parse_proxy_response(body: Any) -> ProxyResponse:

@@ -28,6 +28,8 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from smstui.core.action_runs import ActionRun, run_listed
+from smstui.core.errors import SmstuiError
 from smstui.core.models import Action
 from smstui.core.request_console import mask_secrets, safe_json
 from smstui.core.schema_form import FieldError, build_form, can_express, validate
@@ -58,6 +60,11 @@ def raw_errors(schema: dict[str, Any] | None, text: str) -> tuple[Any, list[Fiel
     if not isinstance(data, dict):
         return None, [FieldError("", "the input must be a JSON object { ... }")]
     return data, validate(schema, data) if schema else []
+
+
+def option_id(action: Action) -> str:
+    """The list row's id: Membrane's action id, or the key when Membrane gave no id."""
+    return action.id or f"key:{action.key}"
 
 
 class ActionsTab(Horizontal):
@@ -168,7 +175,7 @@ class ActionsTab(Horizontal):
             row = plain(one_line(a.name or a.key, 23), "bold")
             row.append("\n")
             row.append_text(plain(one_line(a.key, 23), "dim"))
-            options.add_option(Option(row, id=a.id))
+            options.add_option(Option(row, id=option_id(a)))
         if not found:
             options.add_option(Option(Text("No action matches.", style="italic"), disabled=True))
         else:
@@ -176,7 +183,7 @@ class ActionsTab(Horizontal):
 
     @on(OptionList.OptionHighlighted, "#action-list")
     async def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        chosen = next((a for a in self.actions if a.id == event.option_id), None)
+        chosen = next((a for a in self.actions if option_id(a) == event.option_id), None)
         if chosen is not None and chosen != self.current:
             await self.show_action(chosen)
 
@@ -315,22 +322,38 @@ class ActionsTab(Horizontal):
         tree = self.query_one("#action-output", JsonTree)
         status.update(Text("Running…", style="italic", end=""))
         tree.loading = True
+        failed_run: list[str] = []
         try:
 
-            async def call() -> Any:
+            async def call() -> ActionRun:
                 client, connection_id = await membrane(self.app)
-                return await client.act(connection_id, action.key, data)
+                try:
+                    # by the id the listing gave: a catalog action is not found by its key
+                    return await run_listed(client, connection_id, action, data)
+                except SmstuiError as err:
+                    if err.action_run_id:
+                        failed_run.append(err.action_run_id)
+                    raise
 
-            result = await self.sms_app.guarded(f"Running {action.key}", call())
+            run = await self.sms_app.guarded(f"Running {action.key}", call())
         finally:
             tree.loading = False
             self.running = False
-        if result is None:
-            status.update(Text("Failed (see the notification).", style="bold red", end=""))
+        if run is None:
+            failed = Text("Failed", style="bold red", end="")
+            if failed_run:  # users look the run up in Membrane's console by its id
+                failed.append_text(plain(f" · run {failed_run[0]}", "dim"))
+            failed.append(" (see the notification).", style="bold red")
+            status.update(failed)
             return
-        # an answer can carry credentials (an account's api_key): masked on screen and in copies
-        tree.show(mask_secrets(result.output), label=action.key)
+        result = run.result
+        if result.output is None:
+            # an action whose call returns nothing (a delete) may answer without an output
+            tree.show(None, label=f"{action.key}: no output")
+        else:
+            # an answer can carry credentials (an account's api_key): masked on screen and
+            # in copies
+            tree.show(mask_secrets(result.output), label=action.key)
         done = Text("Done", style="bold green", end="")
-        if result.action_run_id:
-            done.append_text(plain(f" · run {result.action_run_id}", "dim"))
+        done.append_text(plain(f" · run {result.action_run_id or 'id not given'}", "dim"))
         status.update(done)

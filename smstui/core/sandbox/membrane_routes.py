@@ -233,10 +233,19 @@ def _act(world: SandboxWorld, req: Request, _m: re.Match[str]) -> SandboxRespons
         raise _bad("Custom code actions are not available in the sandbox")
     if selectors[0] == "api":
         return _act_api(world, connection_id, body["api"])
-    spec = act.find_action(str(body[selectors[0]]))
-    if spec is None:
-        raise _not_found(f"Action '{body[selectors[0]]}' not found")
+    spec = _find_action(world, str(body[selectors[0]]), by_key=selectors[0] == "key")
     return _run(world, connection_id, spec, body.get("input"))
+
+
+def _find_action(world: SandboxWorld, selector: str, *, by_key: bool) -> act.ActionSpec:
+    """``key`` finds saved actions only; with ``world.catalog_actions`` the ClickSend actions
+    are catalog actions, so only their ``id`` finds them (as on real Membrane)."""
+    spec = act.find_action(selector)
+    if spec is not None and world.catalog_actions and (by_key or selector != spec.id):
+        spec = None
+    if spec is None:
+        raise _not_found(f"Action '{selector}' not found")
+    return spec
 
 
 def _by_key(world: SandboxWorld, key: Any) -> str | None:
@@ -245,9 +254,7 @@ def _by_key(world: SandboxWorld, key: Any) -> str | None:
 
 def _run_action(world: SandboxWorld, req: Request, m: re.Match[str]) -> SandboxResponse:
     body = _body(req)
-    spec = act.find_action(m["id"])
-    if spec is None:
-        raise _not_found(f"Action '{m['id']}' not found")
+    spec = _find_action(world, m["id"], by_key=False)
     connection_id = req.query.get("connectionId") or _by_key(world, req.query.get("connectionKey"))
     if connection_id is None:
         raise _bad("'connectionId' is required")
@@ -268,7 +275,11 @@ def _run(
     method, path, query, data = spec.call(act.with_defaults(spec.input_schema, given))
     status, _headers, answer = world.call_clicksend(method, path, query, data)
     if status == 200 and isinstance(answer, dict):
-        return json_response(200, {"output": answer.get("data"), "actionRunId": run_id})
+        output = answer.get("data")
+        if world.bare_action_answers and output in (None, [], {}):
+            # an action whose ClickSend call returns nothing (a delete) may omit "output"
+            return json_response(200, {"actionRunId": run_id})
+        return json_response(200, {"output": output, "actionRunId": run_id})
     reason = answer.get("response_msg") if isinstance(answer, dict) else None
     response = error_data(
         400,
@@ -304,6 +315,8 @@ def _act_api(world: SandboxWorld, connection_id: str, api: Any) -> SandboxRespon
 
 
 def _structured(world: SandboxWorld, req: Request, m: re.Match[str]) -> SandboxResponse:
+    if not world.structured_request_route:  # a Membrane without this (unconfirmed) route
+        return error_data(404, "bad_request", "not_found", f"Cannot POST {req.path}")
     _usable(world, m["id"])
     body = _body(req)
     path = body.get("path")

@@ -63,6 +63,14 @@ class SandboxWorld:
         self.ensure_supported = True
         self.ensure_initial_state = "READY"
         self.structured_body_key: str | None = "data"
+        #: False: no ``POST /connections/{id}/request`` route (it answers 404, as an unknown
+        #: route does); that route is not confirmed by Membrane's SDK
+        self.structured_request_route = True
+        #: True: the ClickSend actions are catalog actions: ``/act`` finds them by ``id`` only,
+        #: ``key`` answers 404 not_found (``key`` selects saved actions)
+        self.catalog_actions = False
+        #: True: an action whose ClickSend call returns no data answers without ``output``
+        self.bare_action_answers = False
 
         # ClickSend knobs
         self.balance = Decimal("25.00")
@@ -76,6 +84,8 @@ class SandboxWorld:
         #: reconciliation must wait for it rather than take "not listed yet" as "never sent"
         self.history_lag = 0.0
 
+        #: every actionRunId handed out, oldest first (tests check what users are shown)
+        self.action_runs: list[str] = []
         #: every request as (method, path), faulted ones included
         self.request_log: list[tuple[str, str]] = []
         self.faults = FaultQueue()
@@ -203,7 +213,9 @@ class SandboxWorld:
         return response.status, dict(response.headers), json.loads(response.body)
 
     def next_run_id(self) -> str:
-        return f"{next(self._counter):024x}"
+        run_id = f"{next(self._counter):024x}"
+        self.action_runs.append(run_id)
+        return run_id
 
     def new_connection_request(self, connection_id: str | None) -> ConnectionRequestRecord:
         request_id = f"creq_sandbox_{next(self._counter):04d}"
