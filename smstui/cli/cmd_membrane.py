@@ -10,6 +10,7 @@ from smstui.core.action_runs import checked_key, run_by_key
 from smstui.core.errors import ConnectionUnusable, MembraneNotFound, UsageError
 from smstui.core.models import Connection
 from smstui.core.request_console import body_from_text, parse_pairs
+from smstui.core.request_route import TRANSPARENT, send_request
 from smstui.core.safe_text import printable
 from smstui.core.secret_fields import mask_secret_fields
 from smstui.core.session import ResolverOptions, Session
@@ -233,8 +234,12 @@ async def request(rt: Runtime) -> int:
     headers = parse_pairs(a.header, ":", "header")
     query = parse_pairs(a.query, "=", "--query")
     params = parse_pairs(a.path_param, "=", "--path-param")
-    cid = await rt.connection_id()
-    response = await (await rt.client()).request(
+    session = await rt.session()
+    cid = await session.connection_id()
+    routes = session.request_routes()
+    known = routes.route_for(cid)
+    response = await send_request(
+        session.client,
         cid,
         a.path,
         method=a.method,
@@ -242,11 +247,24 @@ async def request(rt: Runtime) -> int:
         headers=headers or None,
         data=data,
         path_parameters=params or None,
+        memory=routes,
     )
+    if response.route == TRANSPARENT and known != TRANSPARENT:
+        rt.out.note(
+            "smstui: this Membrane has no structured request route: sent through the "
+            "transparent proxy (remembered for this connection)"
+        )
     # the account answer carries ClickSend's live api_key: never print it
     body = mask_secret_fields(response.body if response.raw is None else response.raw)
     if rt.out.json_mode:
-        rt.out.emit_json({"status": response.status, "headers": response.headers, "body": body})
+        rt.out.emit_json(
+            {
+                "status": response.status,
+                "headers": response.headers,
+                "body": body,
+                "route": response.route,
+            }
+        )
     else:
         rt.out.line(f"status: {response.status if response.status is not None else 'unknown'}")
         if response.raw is not None:

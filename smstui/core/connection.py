@@ -33,6 +33,8 @@ CLICKSEND_APP_URL = "clicksend.com"
 _FAILED_STATES = frozenset({"CONFIGURATION_ERROR", "SETUP_FAILED", "DISCONNECTING"})
 #: ``ensure`` answering one of these means "this server has no ensure": use the older flow
 _ENSURE_UNAVAILABLE = frozenset({400, 404, 405, 501})
+#: connections whose raw-request route is remembered per cache entry (the oldest is dropped)
+MAX_REQUEST_ROUTES = 16
 
 
 # --------------------------------------------------------------------------- cache
@@ -45,8 +47,9 @@ class CachedConnection:
 
 
 class ConnectionCache:
-    """``connections.json`` (0600): per api_url + identity hash, the connection id and the
-    ClickSend path prefix learnt for it. A damaged file is treated as empty: it is a cache."""
+    """``connections.json`` (0600): per api_url + identity hash, the connection id, the
+    ClickSend path prefix learnt for it, and per connection which Membrane route carries raw
+    requests. A damaged file is treated as empty: it is a cache."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or config_dir() / "connections.json"
@@ -88,9 +91,10 @@ class ConnectionCache:
         entries = self._load()
         key = self._key(api_url, identity)
         old = entries.get(key, {})
-        # A new connection to the same ClickSend API keeps the learnt prefix.
+        # A new connection to the same ClickSend API keeps the learnt prefix (and the request
+        # routes learnt per connection).
         prefix = path_prefix if path_prefix is not None else old.get("path_prefix")
-        entries[key] = {"connection_id": connection_id, "path_prefix": prefix}
+        entries[key] = {**old, "connection_id": connection_id, "path_prefix": prefix}
         self._save(entries)
 
     def get_prefix(self, api_url: str, identity: str) -> str | None:
@@ -111,6 +115,26 @@ class ConnectionCache:
     def prefix_memory(self, api_url: str, identity: str) -> PrefixMemory:
         return PrefixMemory(self, api_url, identity)
 
+    def get_request_route(self, api_url: str, identity: str, connection_id: str) -> str | None:
+        routes = self._entry(api_url, identity).get("request_routes")
+        route = routes.get(connection_id) if isinstance(routes, dict) else None
+        return route if isinstance(route, str) else None
+
+    def set_request_route(
+        self, api_url: str, identity: str, connection_id: str, route: str
+    ) -> None:
+        entries = self._load()
+        entry = entries.setdefault(self._key(api_url, identity), {"connection_id": None})
+        routes = entry.get("request_routes")
+        routes = dict(routes) if isinstance(routes, dict) else {}
+        routes.pop(connection_id, None)
+        routes[connection_id] = route  # newest last, so the bound drops the oldest
+        entry["request_routes"] = dict(list(routes.items())[-MAX_REQUEST_ROUTES:])
+        self._save(entries)
+
+    def route_memory(self, api_url: str, identity: str) -> RouteMemory:
+        return RouteMemory(self, api_url, identity)
+
 
 class PrefixMemory:
     """What SmsService needs: remember whether ClickSend paths want the "/v3" prefix."""
@@ -125,6 +149,21 @@ class PrefixMemory:
 
     def set_prefix(self, prefix: str) -> None:
         self._cache.set_prefix(self._api_url, self._identity, prefix)
+
+
+class RouteMemory:
+    """Which Membrane route carries raw requests, per connection (``smstui.core.request_route``)."""
+
+    def __init__(self, cache: ConnectionCache, api_url: str, identity: str) -> None:
+        self._cache = cache
+        self._api_url = api_url
+        self._identity = identity
+
+    def route_for(self, connection_id: str) -> str | None:
+        return self._cache.get_request_route(self._api_url, self._identity, connection_id)
+
+    def remember_route(self, connection_id: str, route: str) -> None:
+        self._cache.set_request_route(self._api_url, self._identity, connection_id, route)
 
 
 # --------------------------------------------------------------------------- UI hooks

@@ -26,6 +26,7 @@ from smstui.core.membrane_parse import (
     parse_connection_request,
     parse_connector,
     parse_proxy_response,
+    passed_through_answer,
 )
 from smstui.core.models import (
     Action,
@@ -41,8 +42,21 @@ CLICKSEND_CONNECTOR_QUERY = "clicksend-sms"
 MAX_PAGES = 100
 
 
+#: headers a raw request may not set: they are Membrane's (or the transport's), not ClickSend's
+_OWN_HEADERS = frozenset(
+    {"authorization", "host", "content-length", "connection", "membrane-api-version"}
+)
+
+
 def _seg(value: str) -> str:
     return quote(value, safe="")
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 class MembraneClient:
@@ -244,14 +258,53 @@ class MembraneClient:
         if path_parameters:
             payload["pathParameters"] = dict(path_parameters)
         # The outer call is a POST, but when the inner call is a read, repeating it is harmless.
-        body = await self._call(
+        response = await self._http.send(
             "POST",
             f"/connections/{_seg(connection_id)}/request",
-            json=payload,
+            json_body=payload,
             retry=method in READ_METHODS,
-            connection_id=connection_id,
         )
-        return parse_proxy_response(body)
+        if response.status_code >= 400 and membrane_error_body(response) is None:
+            passed = passed_through_answer(response.status_code, _json_or_none(response))
+            if passed is not None:
+                return passed
+        return parse_proxy_response(self._http.decode(response, connection_id=connection_id))
+
+    async def proxy_request(
+        self,
+        connection_id: str,
+        path: str,
+        method: str = "GET",
+        query: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        data: Any = None,
+    ) -> ProxyResponse:
+        """What ``request`` sends, through the transparent proxy (membrane-api §3.8, which
+        the SDK confirms): ClickSend's own status, headers and body, unless Membrane failed.
+
+        A text ``data`` goes as-is, anything else as JSON; headers go on to ClickSend, except
+        the ones that would replace Membrane's own (the proxy drops them anyway).
+        """
+        passed = {k: v for k, v in (headers or {}).items() if k.lower() not in _OWN_HEADERS}
+        content = None
+        if isinstance(data, str):
+            content, data = data.encode(), None
+            if not any(k.lower() == "content-type" for k in passed):
+                passed["Content-Type"] = "text/plain; charset=utf-8"
+        url = f"/connections/{_seg(connection_id)}/proxy/{path.lstrip('/')}"
+        response = await self._http.send(
+            method.upper(), url, params=query, json_body=data, content=content, headers=passed
+        )
+        if response.status_code >= 400 and membrane_error_body(response) is not None:
+            raise error_for(response, self._http.scrub_secret, connection_id=connection_id)
+        body: Any = None
+        if response.content:
+            body = _json_or_none(response)
+            if body is None:
+                body = response.text
+        return ProxyResponse(
+            status=response.status_code, headers=dict(response.headers), body=body, route="proxy"
+        )
 
     async def proxy(
         self,

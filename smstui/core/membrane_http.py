@@ -190,12 +190,16 @@ class HttpCore:
         json_body: Any = None,
         retry: bool | None = None,
         raise_rate_limit: bool = True,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
         """Send one request (retrying reads) and return the final response, any status.
 
         ``retry`` defaults to "is this a read". Writes that answer 429 raise
         ``RateLimitedError``: the server refused them, so nothing happened and the caller may
-        try again later.
+        try again later. ``content`` is a body sent as-is (instead of ``json_body``);
+        ``headers`` are extra headers (the transparent proxy passes them on to ClickSend),
+        never the ``Authorization`` one.
         """
         method = method.upper()
         retry = method in READ_METHODS if retry is None else retry
@@ -203,16 +207,18 @@ class HttpCore:
         while True:
             token = await self._tokens.token()
             self._last_token = token
-            headers = {"Authorization": f"Bearer {token}"}
-            content: bytes | None = None
+            sent_headers = httpx.Headers(headers or {})
+            sent_headers["Authorization"] = f"Bearer {token}"
+            body = content
             if json_body is not None:
-                headers["Content-Type"] = "application/json"
-                content = json.dumps(json_body).encode()
+                if "content-type" not in sent_headers:
+                    sent_headers["Content-Type"] = "application/json"
+                body = json.dumps(json_body).encode()
             clean_params = {k: v for k, v in (params or {}).items() if v is not None}
             self.request_count += 1
             try:
                 response = await self._client.request(
-                    method, path, params=clean_params, content=content, headers=headers
+                    method, path, params=clean_params, content=body, headers=sent_headers
                 )
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
                 # Nothing left this machine: safe to retry, even for a write.

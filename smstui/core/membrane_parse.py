@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -154,3 +155,26 @@ def parse_proxy_response(body: Any) -> ProxyResponse:
     if "body" in data:
         return ProxyResponse(status=code, headers=headers, body=data["body"])
     return ProxyResponse(status=code, headers=headers, body=None, raw=data)
+
+
+#: keys of ClickSend's own envelope (clicksend-api §1): an answer holding them came from ClickSend
+_CLICKSEND_ENVELOPE = frozenset({"http_code", "response_code", "response_msg"})
+
+
+def passed_through_answer(status: int, body: Any) -> ProxyResponse | None:
+    """A failed structured-proxy answer that is ClickSend's own answer passed through, if so.
+
+    Unverified (membrane-api §3.7): the structured proxy probably answers 200 with the upstream
+    status inside (``{status, headers, data}``), but it may mirror the upstream status on the
+    HTTP answer as well. A body wrapped that way, or ClickSend's envelope itself, is then the
+    answer to show (a ClickSend 404 for an unknown record, say), not a Membrane failure. The
+    caller has already ruled out Membrane's ErrorData (``type``): anything else is Membrane's.
+    """
+    if not isinstance(body, dict):
+        return None
+    if ("status" in body or "statusCode" in body) and ("data" in body or "body" in body):
+        answer = parse_proxy_response(body)
+        return answer if answer.status is not None else replace(answer, status=status)
+    if body.keys() >= _CLICKSEND_ENVELOPE:
+        return ProxyResponse(status=status, body=body)
+    return None

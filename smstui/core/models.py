@@ -351,10 +351,13 @@ class ActionResult:
 
 @dataclass(frozen=True, slots=True)
 class ProxyResponse:
-    """Result of the structured proxy (``POST /connections/{id}/request``)."""
+    """A raw ClickSend request's answer, through the structured proxy
+    (``POST /connections/{id}/request``) or the transparent one (``/proxy/<path>``)."""
 
     status: int | None
     headers: dict[str, str] = field(default_factory=dict)
     body: Any = None
     #: the whole answer as Membrane sent it, for when its keys were not the expected ones
     raw: Any = None
+    #: the Membrane route that carried it: "request" (structured) or "proxy" (transparent)
+    route: str = "request"

@@ -1,9 +1,9 @@
 """The raw request console's model: what ``membrane request`` does, for the TUI and the CLI.
 
 ``RequestSpec`` is what the user typed; ``parse_pairs``/``parse_lines`` read ``K=V`` query and
-``K: V`` header lines; ``send`` makes the structured-proxy call; ``format_response`` turns a
-``ProxyResponse`` into inert text to show; ``RequestHistory`` remembers the last requests in the
-user data dir without ever keeping a credential.
+``K: V`` header lines; ``send`` makes the call (``request_route`` picks the Membrane route);
+``format_response`` turns a ``ProxyResponse`` into inert text to show; ``RequestHistory``
+remembers the last requests in the user data dir without ever keeping a credential.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from smstui.core.config import data_dir, ensure_private, write_private
 from smstui.core.errors import UsageError, redact
 from smstui.core.membrane import MembraneClient
 from smstui.core.models import ProxyResponse
+from smstui.core.request_route import TRANSPARENT, RouteMemory, send_request
 from smstui.core.safe_text import printable
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -126,9 +127,16 @@ class RequestSpec:
         return body_from_text(self.body_text, raw=self.raw)
 
 
-async def send(client: MembraneClient, connection_id: str, spec: RequestSpec) -> ProxyResponse:
-    """One structured-proxy call (``membrane request``); reads retry, writes never do."""
-    return await client.request(
+async def send(
+    client: MembraneClient,
+    connection_id: str,
+    spec: RequestSpec,
+    routes: RouteMemory | None = None,
+) -> ProxyResponse:
+    """One raw request (``membrane request``) through the route that works for this connection
+    (``request_route``); reads retry, writes never do."""
+    return await send_request(
+        client,
         connection_id,
         spec.path,
         method=spec.method,
@@ -136,6 +144,7 @@ async def send(client: MembraneClient, connection_id: str, spec: RequestSpec) ->
         headers=spec.headers or None,
         data=spec.data,
         path_parameters=spec.path_params or None,
+        memory=routes,
     )
 
 
@@ -170,6 +179,8 @@ class ResponseView:
     is_json: bool
     #: True when the answer had neither ``data`` nor ``body`` and is shown whole
     whole_answer: bool
+    #: True when it came through the transparent proxy (no structured route here)
+    via_proxy: bool = False
 
     @property
     def ok(self) -> bool:
@@ -204,6 +215,7 @@ def format_response(response: ProxyResponse) -> ResponseView:
         body=body,
         is_json=is_json,
         whole_answer=whole,
+        via_proxy=response.route == TRANSPARENT,
     )
 
 

@@ -19,7 +19,12 @@ import httpx
 
 from smstui.core.auth import StaticToken, TokenProvider, token_provider_for
 from smstui.core.config import Settings
-from smstui.core.connection import ConnectionCache, ConnectionResolver, ConnectUI
+from smstui.core.connection import (
+    ConnectionCache,
+    ConnectionResolver,
+    ConnectUI,
+    RouteMemory,
+)
 from smstui.core.errors import ConnectionUnusable, MembraneNotFound
 from smstui.core.membrane import MembraneClient
 from smstui.core.outbox import Outbox, OutboxResult, SendService
@@ -117,6 +122,10 @@ class Session:
             ui,
         )
         return self.resolver
+
+    def request_routes(self) -> RouteMemory:
+        """Which Membrane route carries raw requests, remembered per connection."""
+        return self.cache.route_memory(self.api_url, self.identity)
 
     def forget_connection(self) -> None:
         """Drop the cached connection (and the service built on it)."""

@@ -27,7 +27,7 @@ from smstui.core.request_console import (
     format_response,
     send,
 )
-from smstui.ui.membrane_link import known_secrets, membrane
+from smstui.ui.membrane_link import known_secrets, membrane, request_routes
 from smstui.ui.safe_text import one_line, plain
 
 if TYPE_CHECKING:
@@ -196,7 +196,8 @@ class ConsoleTab(Horizontal):
 
             async def call() -> ResponseView:
                 client, connection_id = await membrane(self.app)
-                return format_response(await send(client, connection_id, spec))
+                routes = request_routes(self.app)
+                return format_response(await send(client, connection_id, spec, routes))
 
             view = await self.sms_app.guarded("Request", call())
         finally:
@@ -219,6 +220,8 @@ class ConsoleTab(Horizontal):
         line = view.status_line
         if view.whole_answer:
             line += "  (the answer had neither data nor body: shown whole)"
+        if view.via_proxy:
+            line += "  · via the transparent proxy"
         status.update(Text(line, end=""))
         status.set_class(view.ok, "-ok")
         status.set_class(not view.ok, "-bad")

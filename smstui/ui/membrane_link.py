@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from smstui.core.membrane import MembraneClient
+    from smstui.core.request_route import RouteMemory
 
 NOT_CONNECTED = ConfigError(
     "Not connected to ClickSend yet",
@@ -53,3 +54,10 @@ def known_secrets(app: App[Any]) -> tuple[str, ...]:
     settings = getattr(getattr(getattr(app, "backend", None), "session", None), "settings", None)
     names = ("token", "workspace_secret")
     return tuple(v for v in (getattr(settings, n, None) for n in names) if isinstance(v, str) and v)
+
+
+def request_routes(app: App[Any]) -> RouteMemory | None:
+    """Where the raw-request route learnt per connection is kept (the session's cache)."""
+    session = getattr(getattr(app, "backend", None), "session", None)
+    routes = getattr(session, "request_routes", None)
+    return routes() if callable(routes) else None
