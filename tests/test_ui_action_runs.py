@@ -60,6 +60,7 @@ async def test_a_catalog_action_runs_by_its_id_and_shows_the_run_id() -> None:
         assert status(pilot) == f"Done · run {world.action_runs[-1]}"
         tree = app.query_one("#action-output", JsonTree)
         assert isinstance(tree.value, dict)
+        assert f"run {world.action_runs[-1]}" in str(tree.root.label)
 
 
 async def test_a_failed_run_shows_its_run_id() -> None:
@@ -70,7 +71,9 @@ async def test_a_failed_run_shows_its_run_id() -> None:
         await pilot.press("f5")
         await settle(pilot)
         assert act_calls(world) == 1
-        assert status(pilot) == f"Failed · run {world.action_runs[-1]} (see the notification)."
+        run_id = world.action_runs[-1]
+        assert status(pilot) == f"Failed · run {run_id} (see the notification)."
+        assert any(f"Action run: {run_id}" in str(n.message) for n in app._notifications)
 
 
 async def test_an_answer_without_output_is_shown_as_done() -> None:
@@ -86,4 +89,7 @@ async def test_an_answer_without_output_is_shown_as_done() -> None:
         assert template_id not in world.clicksend.templates
         assert status(pilot) == f"Done · run {world.action_runs[-1]}"
         tree = app.query_one("#action-output", JsonTree)
-        assert tree.value is None and "no output" in str(tree.root.label)
+        assert tree.value is None
+        assert (
+            str(tree.root.label) == f"delete-sms-template: no output · run {world.action_runs[-1]}"
+        )

@@ -34,7 +34,7 @@ from smstui.core.models import Action
 from smstui.core.request_console import mask_secrets, safe_json
 from smstui.core.schema_form import FieldError, build_form, can_express, validate
 from smstui.ui.membrane_link import membrane
-from smstui.ui.safe_text import one_line, plain
+from smstui.ui.safe_text import one_line, plain, visible
 from smstui.ui.widgets.json_tree import JsonTree
 from smstui.ui.widgets.schema_form import SchemaForm, values_from_input
 
@@ -341,19 +341,22 @@ class ActionsTab(Horizontal):
             self.running = False
         if run is None:
             failed = Text("Failed", style="bold red", end="")
-            if failed_run:  # users look the run up in Membrane's console by its id
+            if failed_run:  # users look the run up in Membrane's console (the notification
+                # shows the id too, in full)
                 failed.append_text(plain(f" · run {failed_run[0]}", "dim"))
             failed.append(" (see the notification).", style="bold red")
             status.update(failed)
             return
         result = run.result
+        run_note = visible(f"run {result.action_run_id or 'id not given'}")  # server text
+        # the output's title carries the run id too: the status line is short on a narrow screen
         if result.output is None:
             # an action whose call returns nothing (a delete) may answer without an output
-            tree.show(None, label=f"{action.key}: no output")
+            tree.show(None, label=f"{action.key}: no output · {run_note}")
         else:
             # an answer can carry credentials (an account's api_key): masked on screen and
             # in copies
-            tree.show(mask_secrets(result.output), label=action.key)
+            tree.show(mask_secrets(result.output), label=f"{action.key} · {run_note}")
         done = Text("Done", style="bold green", end="")
-        done.append_text(plain(f" · run {result.action_run_id or 'id not given'}", "dim"))
+        done.append_text(plain(f" · {run_note}", "dim"))
         status.update(done)

@@ -84,7 +84,9 @@ SANDBOX_BADGE_SHORT = " SANDBOX "
 def describe_error(err: BaseException) -> str:
     """One line for a notification: the error's message and hint, never a traceback."""
     if isinstance(err, SmstuiError):
-        return f"{err.message}\n{err.hint}" if err.hint else err.message
+        text = f"{err.message}\n{err.hint}" if err.hint else err.message
+        # a failed action run: Membrane's console finds it by this id
+        return f"{text}\nAction run: {err.action_run_id}" if err.action_run_id else text
     if isinstance(err, TimeoutError):
         return "The request timed out. Check the network connection and try again."
     return f"Unexpected error ({type(err).__name__}). Try again; the app is still usable."
