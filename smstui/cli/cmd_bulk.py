@@ -15,6 +15,7 @@ from smstui.core.config import data_dir
 from smstui.core.errors import NotFoundError, UsageError, ValidationError
 from smstui.core.export import write_csv
 from smstui.core.models import OutgoingSms
+from smstui.core.privacy import open_private
 from smstui.core.safe_text import printable
 
 
@@ -142,7 +143,8 @@ async def _run(
     requests = await job.run(
         await rt.service(), progress=Progress(rt), settle=_settle(rt), on_wait=Countdown(rt)
     )
-    with results_path.open("w", encoding="utf-8-sig", newline="") as f:
+    # 0600 like every file smstui writes: the results list customers' numbers
+    with open_private(results_path, "w", encoding="utf-8-sig", newline="") as f:
         write_csv(
             f,
             ["line", "to", "status", "message_id", "parts", "price"],

@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from smstui.core.auth import StaticToken, TokenProvider, token_provider_for
-from smstui.core.config import Settings
+from smstui.core.config import Settings, app_dirs
 from smstui.core.connection import ConnectionCache, ConnectionResolver, ConnectUI
 from smstui.core.errors import ConnectionUnusable, MembraneNotFound
 from smstui.core.membrane import MembraneClient
 from smstui.core.outbox import Outbox, OutboxResult, SendService
 from smstui.core.outbox_channels import ChannelKind, ChannelOutbox
+from smstui.core.privacy import tighten
 from smstui.core.sms_service import SmsService
 from smstui.core.store import MessageStore
 from smstui.core.sync import PauseGate, ProgressCallback, SyncReport, sync_all
@@ -145,6 +146,9 @@ class Session:
     def store(self) -> MessageStore:
         """The local store for this account (opened on first use; no network)."""
         if self._store is None:
+            # files left readable by others (an older smstui, another tool) are tightened
+            # first: the store, exports, bulk jobs and caches hold customers' messages
+            tighten(app_dirs())
             self._store = MessageStore(self.store_path, account=self.account)
         return self._store
 
