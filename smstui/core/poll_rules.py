@@ -26,7 +26,8 @@ MISSING_TTL = 600.0
 #: the account would not show its rules (no access to automations): ask again after this
 UNREADABLE_TTL = 3600.0
 
-_WHAT = {"inbound": "replies", "receipt": "delivery receipts"}
+#: what each kind of POLL rule makes ClickSend list
+WHAT = {"inbound": "replies", "receipt": "delivery receipts"}
 
 
 class RuleService(Protocol):
@@ -51,7 +52,7 @@ class PollRules:
         lacking = [k for k in self.missing if k in kinds]
         if not lacking:
             return None
-        what = " and ".join(_WHAT[k] for k in lacking)
+        what = " and ".join(WHAT[k] for k in lacking)
         rules = "rules" if len(lacking) > 1 else "rule"
         kinds_text = " and ".join(lacking)
         return (
@@ -71,7 +72,7 @@ def _to_fact(rules: PollRules) -> dict[str, bool]:
 
 
 def _from_fact(value: object) -> PollRules | None:
-    if isinstance(value, dict) and all(isinstance(value.get(k), bool) for k in _WHAT):
+    if isinstance(value, dict) and all(isinstance(value.get(k), bool) for k in WHAT):
         return PollRules(inbound=value["inbound"], receipt=value["receipt"])
     return None
 
