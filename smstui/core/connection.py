@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from smstui.core.account_facts import fresh
 from smstui.core.config import config_dir, write_private
 from smstui.core.errors import (
     ConnectionUnusable,
@@ -91,6 +92,9 @@ class ConnectionCache:
         # A new connection to the same ClickSend API keeps the learnt prefix.
         prefix = path_prefix if path_prefix is not None else old.get("path_prefix")
         entries[key] = {"connection_id": connection_id, "path_prefix": prefix}
+        if old.get("connection_id") == connection_id and isinstance(old.get("facts"), dict):
+            # facts describe the account behind this connection: another one starts afresh
+            entries[key]["facts"] = old["facts"]
         self._save(entries)
 
     def get_prefix(self, api_url: str, identity: str) -> str | None:
@@ -110,6 +114,44 @@ class ConnectionCache:
 
     def prefix_memory(self, api_url: str, identity: str) -> PrefixMemory:
         return PrefixMemory(self, api_url, identity)
+
+    def facts(
+        self, api_url: str, identity: str, clock: Callable[[], float] = time.time
+    ) -> CachedFacts:
+        """Account facts (POLL rules, refused channels) kept with this connection."""
+        return CachedFacts(self, self._key(api_url, identity), clock)
+
+    def _update_facts(self, key: str, change: Callable[[dict[str, Any]], None]) -> None:
+        entries = self._load()
+        entry = entries.setdefault(key, {"connection_id": None})
+        raw = entry.get("facts")
+        facts: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        change(facts)
+        entry["facts"] = facts
+        self._save(entries)
+
+    def _facts(self, key: str) -> dict[str, Any]:
+        facts = self._load().get(key, {}).get("facts")
+        return facts if isinstance(facts, dict) else {}
+
+
+class CachedFacts:
+    """``smstui.core.account_facts.Facts`` stored in ``connections.json`` (0600)."""
+
+    def __init__(self, cache: ConnectionCache, key: str, clock: Callable[[], float]) -> None:
+        self._cache = cache
+        self._key = key
+        self._clock = clock
+
+    def recall(self, name: str) -> Any | None:
+        return fresh(self._cache._facts(self._key).get(name), self._clock())
+
+    def remember(self, name: str, value: Any, *, ttl: float) -> None:
+        record = {"value": value, "until": self._clock() + ttl}
+        self._cache._update_facts(self._key, lambda facts: facts.__setitem__(name, record))
+
+    def forget(self, name: str) -> None:
+        self._cache._update_facts(self._key, lambda facts: facts.pop(name, None))
 
 
 class PrefixMemory:

@@ -339,6 +339,27 @@ def voice_cancel_all(
     return envelope(200, f"{count} messages have been cancelled.", {"count": count})
 
 
+#: how an account that lacks a channel refuses it (``SandboxWorld(refused_channels=...)``);
+#: the exact live answers are unverified, so the sandbox offers the three shapes seen in
+#: ClickSend's error catalogue and smstui must treat all of them as "not available"
+REFUSALS: dict[str, tuple[int, str]] = {
+    "403": (403, "You do not have access to this resource."),
+    "404": (404, "Resource not found."),
+    "not_enabled": (400, "{channel} is not enabled on this account. Please contact support."),
+}
+_CHANNEL_PATH = re.compile(r"/v3/(?P<channel>mms|voice)(/|$)")
+
+
+def refusal(refused: dict[str, str], path: str) -> SandboxResponse | None:
+    """The answer for a path of a channel the account refuses, else None."""
+    match = _CHANNEL_PATH.match(path)
+    if match is None or match["channel"] not in refused:
+        return None
+    status, text = REFUSALS[refused[match["channel"]]]
+    name = "MMS" if match["channel"] == "mms" else "Voice"
+    return envelope(status, text.format(channel=name), None)
+
+
 ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "/v3/mms/send", mms_send),
     ("POST", "/v3/mms/price", mms_price),
