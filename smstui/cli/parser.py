@@ -7,6 +7,7 @@ from typing import Any, NoReturn
 
 from smstui import __version__
 from smstui.cli.parser_beyond import add_beyond
+from smstui.cli.parser_doctor import add_doctor
 from smstui.cli.when import WHEN_HELP
 from smstui.core.errors import UsageError
 
@@ -176,6 +177,7 @@ def build_parser() -> Parser:
     _templates(sub)
     _membrane(sub)
     add_beyond(sub, _cmd)
+    add_doctor(sub, _cmd)
 
     p = _cmd(
         sub,
