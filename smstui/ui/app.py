@@ -596,6 +596,11 @@ class SmsApp(App[None]):
         if compose is not None and hasattr(compose, "prefill"):
             compose.prefill(to=to, body=body)
 
+    def action_doctor(self) -> None:
+        from smstui.ui.screens.doctor import DoctorScreen
+
+        self.push_screen(DoctorScreen())
+
     def action_connection(self) -> None:
         from smstui.ui.screens.connect import ConnectScreen
 

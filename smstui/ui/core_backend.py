@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import httpx
 
     from smstui.core.connection import ConnectUI
+    from smstui.core.doctor import CheckResult
     from smstui.core.membrane import MembraneClient
     from smstui.core.models import Account, AutomationRule, OutgoingSms, Template
     from smstui.core.outbox import OutboxResult
@@ -152,6 +153,11 @@ class CoreBackend:
 
     async def create_poll_rules(self) -> list[AutomationRule]:
         return await self.session.create_poll_rules()
+
+    async def doctor(self) -> list[CheckResult]:
+        from smstui.core.doctor import run_checks
+
+        return await run_checks(self.session)
 
     async def price(self, messages: Sequence[OutgoingSms]) -> Quote:
         result = await (await self.session.service()).price(messages)
