@@ -121,7 +121,8 @@ def receipts_read(
     for m in cs.messages:
         if m.receipt_visible(now) and (before is None or (m.receipt_due or 0) < before):
             m.receipt_read = True
-    return envelope(200, "Receipts have been marked as read.", "{}")
+    # the docs' example has data "{}" (a string); the SDK's model wants an object or null
+    return envelope(200, "Receipts have been marked as read.", {})
 
 
 def _date_before(payload: Any) -> int | None:
@@ -161,12 +162,11 @@ def inbound_read(
     cs: SimClickSend, _m: re.Match[str], _q: dict[str, str], payload: Any
 ) -> SandboxResponse:
     before = _date_before(payload)
-    count = 0
     for r in cs.visible_inbound():
         if not r.read and (before is None or r.timestamp < before):
             r.read = True
-            count += 1
-    return envelope(200, "Inbound messages have been marked as read.", count)
+    # no count here (unlike read-one): the SDK's model has a deprecated object-or-null data
+    return envelope(200, "Inbound messages have been marked as read.", {})
 
 
 def inbound_read_one(
