@@ -221,3 +221,15 @@ def test_a_remembered_connection_that_is_gone_is_forgotten_by_fix(
     cached = cache.get(SANDBOX_API_URL, SANDBOX_IDENTITY)
     assert cached is not None and cached.connection_id != "conn_deleted"
     assert code == 0
+
+
+def test_without_credentials_fix_still_tightens_permissions(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = default_db_path()
+    MessageStore(path).close()
+    os.chmod(path, 0o644)
+    code, _, err = doctor(capsys, "--fix", "--yes")
+    assert "owner-only" in err
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert code == 1  # the credentials are still missing

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from smstui.cli.runtime import Runtime
-from smstui.core.doctor import CheckResult, run_checks
+from smstui.core.doctor import CheckResult, run_checks, unconfigured_checks
 from smstui.core.doctor_fixes import repairs_for
 from smstui.core.errors import SmstuiError
 from smstui.core.safe_text import printable
@@ -22,14 +22,21 @@ def _show(rt: Runtime, results: list[CheckResult]) -> None:
         rt.out.line(line)
 
 
+async def _checks(rt: Runtime) -> list[CheckResult]:
+    s = rt.settings
+    if not s.sandbox and not s.has_credentials:
+        # nothing configured: say so, without building a session (it would be the sandbox's)
+        return unconfigured_checks(s)
+    return await run_checks(await rt.session())
+
+
 async def doctor(rt: Runtime) -> int:
-    session = await rt.session()
-    results = await run_checks(session)
+    results = await _checks(rt)
     if not rt.out.json_mode:
         _show(rt, results)
     if rt.args.fix and await _repair(rt, results):
         # check everything again, and show that: the repairs changed what was found
-        results = await run_checks(session)
+        results = await _checks(rt)
         if not rt.out.json_mode:
             rt.out.line("after the repairs:")
             _show(rt, results)
@@ -57,7 +64,8 @@ async def _repair(rt: Runtime, results: list[CheckResult]) -> bool:
             "(add --yes to repair without asking)"
         )
         return False
-    session = await rt.session()
+    configured = rt.settings.sandbox or rt.settings.has_credentials
+    session = await rt.session() if configured else None
     ran = False
     for repair in repairs:
         if not rt.args.yes and rt.ask(f"{repair.question} [y/N] ").lower() not in ("y", "yes"):

@@ -20,7 +20,7 @@ from typing import Any
 import jwt
 
 from smstui.core import poll_rules
-from smstui.core.config import app_dirs
+from smstui.core.config import Settings, app_dirs
 from smstui.core.errors import AuthError, MembraneNotFound, SmstuiError
 from smstui.core.membrane import CLICKSEND_CONNECTOR_QUERY
 from smstui.core.mms_voice import MmsVoiceService
@@ -79,30 +79,36 @@ class _Run:
         self.results.append(result)
 
 
+def unconfigured_checks(settings: Settings, store_path: Path | None = None) -> list[CheckResult]:
+    """The checks when no credentials are configured (no session needed): the local ones
+    run, every remote one is "not checked"."""
+    results = [_credentials(settings, sandbox=False), _tenant(settings, sandbox=False)]
+    results += [not_checked(c, "no credentials") for c in CHECKS[2 : CHECKS.index("voice") + 1]]
+    path = store_path or default_db_path()
+    results += [store_integrity(path), permissions([*app_dirs(), *_outside(path)])]
+    return [*results, not_checked("clock", "no credentials")]
+
+
 async def run_checks(session: Session, *, store_path: Path | None = None) -> list[CheckResult]:
     """Every check, in ``CHECKS`` order. ``store_path``: the store to look at (default: the
     session's, else the default location)."""
-    run = _Run(session)
     # the app opens on the sandbox when nothing is configured: that is not "credentials ok"
-    has_credentials = _forced_sandbox(session) or session.settings.has_credentials
-    credentials = _credentials(session)
-    connection: CheckResult
-    if not has_credentials:
-        run.add(credentials)
-        run.add(_tenant(session))
-        connection = not_checked("connection", "no credentials")
-    else:
-        connection, accepted = await _connection(session)
-        if accepted is False:
-            credentials = CheckResult(
-                "credentials",
-                False,
-                credentials.detail + "; refused by Membrane (401)",
-                "Get a new token (Membrane console, or `membrane token`), or set the "
-                "workspace key and secret; then run `smstui connect`.",
-            )
-        run.add(credentials)
-        run.add(_tenant(session))
+    sandbox = session.on_sandbox and session.settings.sandbox
+    if not sandbox and not session.settings.has_credentials:
+        return unconfigured_checks(session.settings, store_path or session.store_path)
+    run = _Run(session)
+    credentials = _credentials(session.settings, sandbox=sandbox)
+    connection, accepted = await _connection(session)
+    if accepted is False:
+        credentials = CheckResult(
+            "credentials",
+            False,
+            credentials.detail + "; refused by Membrane (401)",
+            "Get a new token (Membrane console, or `membrane token`), or set the "
+            "workspace key and secret; then run `smstui connect`.",
+        )
+    run.add(credentials)
+    run.add(_tenant(session.settings, sandbox=sandbox))
     run.add(connection)
     if connection.ok:
         run.service = await session.service()
@@ -124,7 +130,7 @@ async def run_checks(session: Session, *, store_path: Path | None = None) -> lis
     path = store_path or session.store_path or default_db_path()
     run.add(store_integrity(path))
     run.add(permissions([*app_dirs(), *_outside(path)]))
-    run.add(clock_skew(session) if has_credentials else not_checked("clock", "no credentials"))
+    run.add(clock_skew(session))
     return run.results
 
 
@@ -153,13 +159,8 @@ def _in_words(seconds: float) -> str:
     return f"{seconds / 86400:.0f} days"
 
 
-def _forced_sandbox(session: Session) -> bool:
-    return session.on_sandbox and session.settings.sandbox
-
-
-def _credentials(session: Session) -> CheckResult:
-    s = session.settings
-    if _forced_sandbox(session):
+def _credentials(s: Settings, *, sandbox: bool) -> CheckResult:
+    if sandbox:
         return CheckResult(
             "credentials", True, "sandbox: none needed (nothing leaves this machine)"
         )
@@ -192,9 +193,8 @@ def _credentials(session: Session) -> CheckResult:
     )
 
 
-def _tenant(session: Session) -> CheckResult:
-    s = session.settings
-    if _forced_sandbox(session):
+def _tenant(s: Settings, *, sandbox: bool) -> CheckResult:
+    if sandbox:
         return CheckResult("tenant", True, "sandbox")
     if s.token:
         try:

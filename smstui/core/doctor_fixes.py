@@ -15,6 +15,7 @@ from pathlib import Path
 
 from smstui.core.config import app_dirs
 from smstui.core.doctor import CheckResult
+from smstui.core.errors import ConfigError
 from smstui.core.privacy import ensure_private, tighten
 from smstui.core.session import Session
 from smstui.core.store_schema import database_files, default_db_path
@@ -25,23 +26,30 @@ class Repair:
     name: str
     #: the yes/no question put to the user before the repair is made
     question: str
-    run: Callable[[Session, list[CheckResult]], Awaitable[str]]
+    #: (the session, None when nothing is configured; the check results) -> what was done
+    run: Callable[[Session | None, list[CheckResult]], Awaitable[str]]
 
 
-async def _poll_rules(session: Session, results: list[CheckResult]) -> str:
+def _needs(session: Session | None) -> Session:
+    if session is None:
+        raise ConfigError("this repair needs Membrane credentials", hint="Run `smstui connect`.")
+    return session
+
+
+async def _poll_rules(session: Session | None, results: list[CheckResult]) -> str:
     kinds = tuple(
         r.check.removeprefix("poll_rule_") for r in results if r.repair == "poll_rules" and not r.ok
     )
-    created = await session.create_poll_rules(kinds)
+    created = await _needs(session).create_poll_rules(kinds)
     if not created:
         return "no POLL rule was missing any more: nothing created"
     shown = ", ".join(f"{r.kind} (rule {r.rule_id})" for r in created)
     return f"created POLL rule(s): {shown}"
 
 
-async def _permissions(session: Session, results: list[CheckResult]) -> str:
+async def _permissions(session: Session | None, results: list[CheckResult]) -> str:
     changed = [p.path for p in tighten(app_dirs())]
-    store = session.store_path or default_db_path()
+    store = (session.store_path if session else None) or default_db_path()
     if not any(store.is_relative_to(root) for root in app_dirs()):
         changed += [p for p in database_files(store) if ensure_private(p)]
     return f"made {len(changed)} path(s) owner-only" + _examples(changed)
@@ -51,8 +59,8 @@ def _examples(paths: list[Path]) -> str:
     return f" ({', '.join(str(p) for p in paths[:3])}{', …' if len(paths) > 3 else ''})"
 
 
-async def _forget_connection(session: Session, results: list[CheckResult]) -> str:
-    session.forget_connection()
+async def _forget_connection(session: Session | None, results: list[CheckResult]) -> str:
+    _needs(session).forget_connection()
     return "forgot the remembered connection; `smstui connect` makes or finds another"
 
 
