@@ -7,6 +7,7 @@ smstui is refused rather than silently damaged.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import time
 from collections.abc import Callable
@@ -209,7 +210,10 @@ def connect(path: Path) -> sqlite3.Connection:
     retry_locked(lambda: migrate(conn))
     if on_disk:
         for companion in database_files(path):
-            ensure_private(companion)  # left wider by an older smstui: tighten on start
+            # left wider by an older smstui: tighten on start (a file we may not chmod, such
+            # as another user's, is left for `smstui doctor` to report)
+            with contextlib.suppress(OSError):
+                ensure_private(companion)
     return conn
 
 
