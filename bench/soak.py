@@ -3,6 +3,7 @@
     .venv/bin/python bench/soak.py --minutes 10
     .venv/bin/python bench/soak.py --minutes 0.5 --rate 0.4 --seed 3
     .venv/bin/python bench/soak.py --minutes 10 --tui
+    .venv/bin/python bench/soak.py --minutes 30 --tui --seed 2 --cpu-hog 2   # a busy machine
 
 Several threads keep launching ``python -m smstui send/history/inbox/...`` at a loopback
 sandbox that fails ``--rate`` of all requests in random realistic ways (``chaos.py``), while
@@ -10,14 +11,19 @@ this process sends through the ``Outbox``, syncs and browses the same store. Wit
 headless ``SmsApp`` driven by Pilot (``soak_tui.py``) also sends from Compose, syncs and browses
 Inbox/History with keys, and must still answer a key at the end. At the end faults
 stop, the outbox is reconciled and everything is audited: every outbox row in exactly one final
-state, each custom_string received at most once, nothing lost, RSS start/end. Prints one JSON
-document; exit status 1 when the audit finds a duplicate, a lost message or a non-final row.
+state, nothing lost, RSS start/end, and every message ClickSend received more than once,
+by kind (accepted twice, refused twice, accepted and refused, same body under two tokens),
+each traced request by request with the faults that hit it. Prints one JSON document; exit
+status 1 when a message was accepted twice or sent under two tokens, one was lost, or a row
+is not final. ``--cpu-hog N`` keeps N cores busy throughout: exactly-once must hold on a
+busy machine, where requests and event loops are slow, not only on a quiet one.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -27,6 +33,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -45,6 +52,8 @@ from smstui.core.store_outbox import FINAL_STATES, OutboxTable
 from smstui.core.sync import sync_all
 
 TOKEN = "soak-token"
+#: ClickSend lists a sent message in history a little after answering the send
+HISTORY_LAG = 3.0
 #: a CLI process that takes longer than this is killed (SIGKILL: durability is tested too)
 CLI_TIMEOUT = 90.0
 READ_COMMANDS = (
@@ -152,8 +161,13 @@ async def core_work(
     return dict(counts)
 
 
-async def settle(url: str, store: MessageStore) -> None:
-    """Faults are off: settle every unknown as a later start of the app would."""
+async def settle(url: str, store: MessageStore, history_lag: float) -> None:
+    """Faults are off: settle every unknown as a later start of the app would.
+
+    The outbox is told the settle window has passed, which is only true once history lists
+    everything ClickSend accepted: wait out the sandbox's history lag first.
+    """
+    await asyncio.sleep(history_lag + 1)
     later = time.time() + 600
     async with MembraneClient(url, StaticToken(TOKEN)) as client:
         outbox = Outbox(store, SmsService(client, DEFAULT_CONNECTION_ID), clock=lambda: later)
@@ -161,7 +175,78 @@ async def settle(url: str, store: MessageStore) -> None:
             await outbox.reconcile()
 
 
-def audit(world: SandboxWorld, store: MessageStore, ledger: Ledger) -> dict[str, Any]:
+def duplicates_by_kind(
+    world: SandboxWorld,
+    rows: list[Any],
+    by_token: Counter[str],
+    by_body: Counter[str],
+    trace: dict[str, list[tuple[float, str, str, str]]],
+) -> dict[str, Any]:
+    """Every message ClickSend received more than once, by what it cost the customer.
+
+    ``accepted_twice``: ClickSend took the same message twice (a second SMS, a second charge):
+    must be 0. ``refused_twice``: received twice, refused both times (no SMS, no charge): each
+    is explained by its trace. ``accepted_and_refused`` and ``body_only`` (the same body
+    under different tokens, e.g. one CLI run whose outbox row was never written) likewise.
+    """
+    accepted = Counter(str(m.custom_string or "") for m in world.clicksend.messages)
+    row_of = {r.token: r for r in rows}
+    kinds: dict[str, int] = Counter()
+    examples: list[dict[str, Any]] = []
+    for token, n in by_token.items():
+        if n < 2 or not token:
+            continue
+        got = accepted[token]
+        kind = "accepted_twice" if got >= 2 else "accepted_and_refused" if got else "refused_twice"
+        kinds[kind] += n - 1
+        row = row_of.get(token)
+        examples.append(
+            {
+                "kind": kind,
+                "token": token,
+                "received": n,
+                "accepted": got,
+                "row": (
+                    {
+                        "state": row.state,
+                        "attempts": row.attempts,
+                        "to": row.to,
+                        "status": row.status,
+                        "reason": row.reason,
+                    }
+                    if row
+                    else None
+                ),
+                "wire": [list(e) for e in trace.get(token, [])],
+            }
+        )
+    tokens_of_body: dict[str, set[str]] = {}
+    for m in world.clicksend.received:
+        tokens_of_body.setdefault(str(m.get("body") or ""), set()).add(
+            str(m.get("custom_string") or "")
+        )
+    body_only = sum(
+        c - 1 for b, c in by_body.items() if c > 1 and len(tokens_of_body.get(b, ())) > 1
+    )
+    examples.sort(key=lambda e: e["kind"] != "accepted_twice")
+    return {
+        "duplicates": sum(kinds.values()) + body_only,
+        "duplicates_by_kind": {
+            "accepted_twice": kinds["accepted_twice"],
+            "refused_twice": kinds["refused_twice"],
+            "accepted_and_refused": kinds["accepted_and_refused"],
+            "body_only": body_only,
+        },
+        "duplicate_examples": examples[:20],
+    }
+
+
+def audit(
+    world: SandboxWorld,
+    store: MessageStore,
+    ledger: Ledger,
+    trace: dict[str, list[tuple[float, str, str, str]]],
+) -> dict[str, Any]:
     rows = OutboxTable(store).all()
     received = list(world.clicksend.received)
     by_token = Counter(str(m.get("custom_string") or "") for m in received)
@@ -181,14 +266,7 @@ def audit(world: SandboxWorld, store: MessageStore, ledger: Ledger) -> dict[str,
         if r.state == "failed" and got:
             lost.append(f"{r.state} but received: {r.body} ({r.status}: {r.reason})")
     integrity = store.run_read(lambda c: c.execute("PRAGMA integrity_check").fetchone()[0])
-    row_of = {r.token: r for r in rows}
-    dupes = [
-        f"{t}x{n}: {row_of[t].state} after {row_of[t].attempts} attempt(s) ({row_of[t].reason})"
-        if t in row_of
-        else f"{t}x{n}: no outbox row"
-        for t, n in by_token.items()
-        if n > 1
-    ]
+    dupes = duplicates_by_kind(world, rows, by_token, by_body, trace)
     return {
         "outbox_rows": len(rows),
         "by_state": dict(Counter(r.state for r in rows)),
@@ -199,9 +277,7 @@ def audit(world: SandboxWorld, store: MessageStore, ledger: Ledger) -> dict[str,
             1 for b, c in ledger.requested.items() if b not in rows_by_body and c != 0
         ),
         "messages_sent": len(by_token),
-        "duplicates": sum(c - 1 for c in by_token.values() if c > 1)
-        + sum(c - 1 for c in by_body.values() if c > 1),
-        "duplicate_examples": dupes[:5],
+        **dupes,
         "lost": len(lost),
         "lost_examples": lost[:5],
         "integrity_check": integrity,
@@ -238,7 +314,8 @@ def run(
     rss_start = rss_mb()
     world = SandboxWorld(seed=seed, history_size=20)
     world.balance = Decimal("1000000")  # a soak must not run out of simulated credit
-    chaos = ChaosPlan(rate=rate, seed=seed, hang=3.0, drip_seconds=0.5)
+    world.history_lag = HISTORY_LAG
+    chaos = ChaosPlan(rate=rate, seed=seed, hang=3.0, drip_seconds=0.5, trace={})
     started = time.monotonic()
     with (
         tempfile.TemporaryDirectory(prefix="smstui-soak-") as tmp,
@@ -271,10 +348,11 @@ def run(
         rss_loaded = rss_mb()
         faults = chaos.counts()
         chaos.rate = 0.0
-        asyncio.run(settle(server.url, store))
+        asyncio.run(settle(server.url, store, world.history_lag))
         result = {
             "minutes": round((time.monotonic() - started) / 60, 2),
             "fault_rate": rate,
+            "history_lag_s": world.history_lag,
             "seed": seed,
             "requests": faults["requests"],
             "faults_injected": faults["faults"],
@@ -285,7 +363,7 @@ def run(
             "cli_tracebacks": len(ledger.unexpected_stderr),
             "core": core,
             **({"tui": app} if app is not None else {}),
-            **audit(world, store, ledger),
+            **audit(world, store, ledger, chaos.trace or {}),
             "rss_mb_start": rss_start,
             "rss_mb_end_of_load": rss_loaded,
             "rss_mb_end": rss_mb(),
@@ -296,6 +374,52 @@ def run(
     return result
 
 
+@contextlib.contextmanager
+def cpu_hogs(n: int) -> Iterator[None]:
+    """``n`` processes that each spin one core until the soak ends (a busy server)."""
+    hogs = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"], stdin=subprocess.DEVNULL)
+        for _ in range(n)
+    ]
+    try:
+        yield
+    finally:
+        for h in hogs:
+            h.kill()
+            h.wait()
+
+
+class LoadSampler:
+    """The 1-minute load average every 30 s, so a run says how busy the machine was."""
+
+    def __init__(self, every: float = 30.0) -> None:
+        self.every = every
+        self.samples: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while True:
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                self.samples.append(float(Path("/proc/loadavg").read_text().split()[0]))
+            if self._stop.wait(self.every):
+                return
+
+    def __enter__(self) -> LoadSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def summary(self) -> dict[str, Any]:
+        s = sorted(self.samples)
+        if not s:
+            return {}
+        return {"min": s[0], "median": s[len(s) // 2], "max": s[-1], "samples": len(s)}
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--minutes", type=float, default=10.0)
@@ -303,10 +427,23 @@ def main() -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--cli-workers", type=int, default=3, help="CLI processes at once")
     p.add_argument("--tui", action="store_true", help="also drive the terminal app (Pilot)")
+    p.add_argument(
+        "--cpu-hog",
+        type=int,
+        default=0,
+        metavar="N",
+        help="keep the machine busy: N extra processes spinning a core each for the whole run",
+    )
     a = p.parse_args()
-    result = run(a.minutes, a.rate, a.seed, a.cli_workers, a.tui)
+    with cpu_hogs(a.cpu_hog), LoadSampler() as load:
+        result = run(a.minutes, a.rate, a.seed, a.cli_workers, a.tui)
+    result["cpu_hogs"] = a.cpu_hog
+    result["load_average"] = load.summary()
     print(json.dumps(result, indent=2))
-    bad = result["duplicates"] or result["lost"] or result["non_final"]
+    dupes = result["duplicates_by_kind"]
+    # a refusal received twice cost nothing (no SMS, no charge): reported and traced, while
+    # the same message accepted twice, or sent twice under two tokens, fails the soak
+    bad = dupes["accepted_twice"] or dupes["body_only"] or result["lost"] or result["non_final"]
     if "tui" in result and not result["tui"]["responsive"]:
         bad = True
     return 1 if bad or result["integrity_check"] != "ok" else 0

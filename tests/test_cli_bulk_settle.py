@@ -59,6 +59,12 @@ class LaggingHistory:
             self.sent_at[m.custom_string or ""] = self.clock()
         return result
 
+    async def price(self, messages: list[OutgoingSms]) -> SendResult:
+        return await self.service.price(messages)
+
+    async def ready_to_write(self) -> None:
+        await self.service.ready_to_write()
+
     async def find_by_custom_string(
         self, custom_string: str, since: datetime
     ) -> list[HistoryMessage]:
@@ -80,6 +86,12 @@ class CtrlCAfterSend:
             await self.inner.send(messages)
         raise KeyboardInterrupt
 
+    async def price(self, messages: list[OutgoingSms]) -> SendResult:
+        return await self.inner.price(messages)
+
+    async def ready_to_write(self) -> None:
+        await self.inner.ready_to_write()
+
     async def find_by_custom_string(
         self, custom_string: str, since: datetime
     ) -> list[HistoryMessage]:
@@ -96,6 +108,12 @@ class AnswerNeverComes:
     async def send(self, messages: Sequence[OutgoingSms]) -> SendResult:
         self.sends += 1
         raise SendOutcomeUnknown("timed out waiting for the answer")
+
+    async def price(self, messages: list[OutgoingSms]) -> SendResult:
+        return await self.inner.price(messages)
+
+    async def ready_to_write(self) -> None:
+        await self.inner.ready_to_write()
 
     async def find_by_custom_string(
         self, custom_string: str, since: datetime
@@ -268,3 +286,24 @@ def test_cli_negative_settle_is_a_usage_error(
     assert main(["bulk", *argv, "--settle", "-1"]) == 2
     assert "--settle" in capsys.readouterr().err
     assert loopback.clicksend.received == []
+
+
+async def test_a_refused_row_whose_answer_was_lost_is_not_sent_again(
+    tmp_path: Path, world: SandboxWorld, service: SmsService
+) -> None:
+    # a number ClickSend refuses (possible, not valid): refused rows never show in history
+    job = BulkJob.create(
+        tmp_path / "jobs",
+        [BulkRow(2, "+61500000000", "Hi refused"), BulkRow(3, "+61411000001", "Hi ok")],
+        batch_size=3,
+    )
+    clock = Clock()
+    lagging = LaggingHistory(service, clock, lag=0)
+    await interrupted(job, CtrlCAfterSend(lagging), clock)
+    assert len(world.clicksend.received) == 2
+    resumed = BulkJob.load(job.path)
+    assert await resumed.run(lagging, settle=120, clock=clock, sleep=clock.sleep) == 0
+    assert len(world.clicksend.received) == 2  # the refusal was priced, not sent again
+    statuses = {resumed.rows[i].to: r.status for i, r in resumed.results.items()}
+    assert statuses["+61500000000"] == "INVALID_RECIPIENT"
+    assert resumed.finished

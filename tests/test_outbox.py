@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +30,29 @@ class FakeSender:
         self.store_path = store_path
         self.seen_committed: list[bool] = []
         self.lookups = 0
+        self.priced: list[OutgoingSms] = []
+        self.ready_calls = 0
+        #: awaited before a write leaves (a busy machine, a slow prefix confirmation...)
+        self.before_write: Callable[[], Awaitable[None]] | None = None
+
+    async def ready_to_write(self) -> None:
+        self.ready_calls += 1
+        if self.before_write is not None:
+            await self.before_write()
+
+    async def price(self, messages: Sequence[OutgoingSms]) -> SendResult:
+        """Like ClickSend's price: the same per-message statuses, nothing sent."""
+        self.priced.extend(messages)
+        out = [
+            SentMessage(
+                m.to,
+                m.body,
+                "INVALID_RECIPIENT" if m.to in self.reject else "SUCCESS",
+                custom_string=m.custom_string,
+            )
+            for m in messages
+        ]
+        return SendResult(out, Decimal("0"), None)
 
     async def send(self, messages: Sequence[OutgoingSms]) -> SendResult:
         if self.store_path is not None:

@@ -33,6 +33,13 @@ class _Capture:
     async def find_by_custom_string(self, custom_string: str, since: Any) -> Any:
         return await self._service.find_by_custom_string(custom_string, since)
 
+    async def price(self, messages: Any) -> SendResult:
+        result: SendResult = await self._service.price(messages)
+        return result
+
+    async def ready_to_write(self) -> None:
+        await self._service.ready_to_write()
+
 
 async def _messages(rt: Runtime) -> list[OutgoingSms]:
     a = rt.args

@@ -44,6 +44,8 @@ async def serve(rt: Runtime) -> int:
     a = rt.args
     if a.latency < 0:
         raise UsageError("--latency cannot be negative")
+    if a.history_lag < 0:
+        raise UsageError("--history-lag cannot be negative")
     if a.poll_rules < 0:
         raise UsageError("--poll-rules cannot be negative")
     refused: dict[str, str] = {}
@@ -62,6 +64,7 @@ async def serve(rt: Runtime) -> int:
         poll_rules=a.poll_rules,
         refused_channels=refused,
     )
+    world.history_lag = a.history_lag
     chaos = None
     if a.faults:
         from smstui.core.sandbox.chaos import ChaosPlan

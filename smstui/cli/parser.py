@@ -457,3 +457,10 @@ def _config_and_sandbox(sub: Any) -> None:
         metavar="CHANNEL=HOW",
         help="the account refuses a channel: mms|voice = 403|404|not_enabled (repeatable)",
     )
+    p.add_argument(
+        "--history-lag",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="list a sent message in history only this long after it was accepted",
+    )

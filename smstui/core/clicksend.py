@@ -202,6 +202,11 @@ def parse_history_page(data: Any) -> Page[HistoryMessage]:
     return _page(data, _history_message)
 
 
+def parse_history_record(raw: dict[str, Any]) -> HistoryMessage | None:
+    """One history record, or ``None`` when it lacks a message id."""
+    return _history_message(raw)
+
+
 # --------------------------------------------------------------------------- inbound
 
 

@@ -7,6 +7,7 @@ voice are exactly-once like SMS; this service is the wire layer it calls.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,6 +16,7 @@ from smstui.core import clicksend as cs
 from smstui.core.clicksend_api import ClickSendApi, clamp_limit, segment, unix
 from smstui.core.clicksend_voice import parse_channel_history, parse_languages
 from smstui.core.errors import ValidationError
+from smstui.core.history_lookup import find_in_history
 from smstui.core.models import (
     DeliveryReceipt,
     HistoryMessage,
@@ -167,6 +169,9 @@ class MmsVoiceService:
 
     # ------------------------------------------------------------------ MMS
 
+    async def ready_to_write(self) -> None:
+        await self._api.ready_to_write()
+
     async def price_mms(self, messages: Sequence[OutgoingMms]) -> SendResult:
         return await self._mms("/mms/price", messages, is_send=False)
 
@@ -259,13 +264,19 @@ class MmsVoiceService:
         protocol and not used.
         """
         path = "/mms/history" if channel == "mms" else "/voice/history"
-        found: list[HistoryMessage] = []
-        page_no = 1
-        while page_no <= MAX_SEARCH_PAGES:
-            params = {"page": page_no, "limit": 100}
-            page = parse_channel_history((await self._api.read(path, params)).data, channel)
-            found.extend(m for m in page.items if m.custom_string == custom_string)
-            if not page.has_next or not page.items:
-                break
-            page_no = page.page + 1
-        return found
+
+        async def fetch(page_no: int) -> Any:
+            return (await self._api.read(path, {"page": page_no, "limit": 100})).data
+
+        def parse(raw: dict[str, Any]) -> HistoryMessage | None:
+            found = cs.parse_history_record(raw)
+            return None if found is None else replace(found, channel=channel)
+
+        # strict: an unreadable or partial listing raises instead of meaning "not sent"
+        return await find_in_history(
+            fetch,
+            parse,
+            lambda m: m.custom_string == custom_string,
+            limit=100,
+            max_pages=MAX_SEARCH_PAGES,
+        )

@@ -44,10 +44,30 @@ LOOKUP_SLACK = 600
 MAX_ATTEMPTS = 2
 #: states reconciliation may change; anything else was settled (perhaps by another process)
 UNSETTLED: tuple[OutboxState, ...] = ("pending", "unknown")
+#: per-message refusals that depend only on the message itself, so a price request (which
+#: sends nothing) answers them exactly as the lost send was answered. INSUFFICIENT_CREDIT is
+#: not one (it depends on the balance at the time), nor is anything time-dependent.
+CERTAIN_REFUSALS = frozenset(
+    {
+        "INVALID_RECIPIENT",
+        "COUNTRY_NOT_ENABLED",
+        "INVALID_SENDER_ID",
+        "EMPTY_MESSAGE",
+        "INVALID_LANG",
+        "INVALID_VOICE",
+        "SUBJECT_REQUIRED",
+        "INVALID_MEDIA_FILE",
+    }
+)
 
 
 class SendService(Protocol):
     async def send(self, messages: Sequence[OutgoingSms]) -> SendResult: ...
+
+    async def price(self, messages: Sequence[OutgoingSms]) -> SendResult: ...
+
+    async def ready_to_write(self) -> None:
+        """Everything a send waits for before its request leaves (prefix confirmation)."""
 
     async def find_by_custom_string(
         self, custom_string: str, since: datetime | None
@@ -131,12 +151,23 @@ class Outbox:
         return await self.reconcile()
 
     async def reconcile(self, now: float | None = None) -> list[OutboxResult]:
-        now = self.clock() if now is None else now
+        """Settle every row left pending or unknown (here or by another process).
+
+        Per row: found in history -> accepted. Not found, while the settle window since the
+        request really left is still open -> unknown (ClickSend may not list it yet). Not
+        found after the window: a price request (which sends nothing) tells whether ClickSend
+        refuses this message anyway -> rejected, not resent; otherwise the one automatic
+        resend, claimed atomically. After that resend -> failed_unknown (the user decides).
+        Any doubt (an unreadable or partial history answer, a failed price check) leaves the
+        row unknown for the next pass: doubt is never taken as "not sent".
+        """
         results: list[OutboxResult] = []
-        to_resend: list[OutboxRow] = []
         for row in self.not_final():
             if row.id in self._in_flight:
                 continue
+            # read the clock before the lookup: "not found" is evidence only when it was
+            # looked up after the window closed, whatever a slow lookup costs
+            checked_at = self.clock() if now is None else now
             attempted = row.attempted_at or row.created_at
             since = datetime.fromtimestamp(attempted.timestamp() - LOOKUP_SLACK, UTC)
             try:
@@ -147,23 +178,53 @@ class Outbox:
             sent = [m for m in found if m.custom_string == row.token and m.direction == "out"]
             if sent:
                 results.append(self._accept_from_history(row, sent[0]))
-            elif now - attempted.timestamp() < self.window:
+            elif checked_at - attempted.timestamp() < self.window:
                 # ClickSend may not list it yet: wait before concluding it never arrived
                 results.append(self._mark_unknown(row, row.reason or "waiting for history"))
             elif row.attempts >= MAX_ATTEMPTS:
-                self.table.set_outcome(
-                    row.id,
-                    "failed_unknown",
-                    reason="not found after one automatic resend",
-                    only_from=UNSETTLED,
-                )
+                self.table.give_up(row, reason="not found after one automatic resend")
                 results.append(self._result(row.id))
-            elif self.table.claim_resend(row, now=int(now)):
-                claimed = self.table.get(row.id)
-                assert claimed is not None
-                to_resend.append(claimed)
-        results.extend(await self._send_rows(to_resend))
+            else:
+                results.extend(await self._settle_missing(row))
         return results
+
+    async def _settle_missing(self, row: OutboxRow) -> list[OutboxResult]:
+        """``row`` is not in history after the window: refused for certain, or resent once."""
+        try:
+            refusal = await self._certain_refusal(row)
+        except SmstuiError:
+            return [self._mark_unknown(row, "could not check whether ClickSend refuses it")]
+        if refusal is not None:
+            self.table.set_outcome(
+                row.id,
+                "rejected",
+                status=refusal,
+                reason=(
+                    f"{refusal}: ClickSend refuses this message (checked without sending "
+                    "after the answer to its send was lost); not resent"
+                ),
+                only_from=UNSETTLED,
+            )
+            return [self._result(row.id)]
+        if not self.table.claim_resend(row, now=int(self.clock())):
+            return [self._result(row.id)]  # another process settled or resent it
+        claimed = self.table.get(row.id)
+        assert claimed is not None
+        return await self._send_rows([claimed])
+
+    async def _certain_refusal(self, row: OutboxRow) -> str | None:
+        """The status ClickSend would refuse ``row`` with, from a price request; ``None`` when
+        it would take it (or gives no certain answer)."""
+        result = await self._price_batch([row])
+        if len(result.messages) != 1:
+            return None
+        priced = result.messages[0]
+        status = (priced.status or "").upper()
+        return status if not priced.accepted and status in CERTAIN_REFUSALS else None
+
+    async def _price_batch(self, batch: list[OutboxRow]) -> SendResult:
+        """A price request for ``batch`` (``ChannelOutbox`` prices MMS/voice instead)."""
+        return await self.service.price([r.outgoing() for r in batch])
 
     # ------------------------------------------------------------------ internals
 
@@ -176,18 +237,34 @@ class Outbox:
             try:
                 if self.after_commit is not None:
                     self.after_commit(batch)
-                try:
-                    result = await self._send_batch(batch)
-                except Exception as err:
-                    state, reason = classify_error(err)
-                    for r in batch:
-                        self.table.set_outcome(r.id, state, reason=reason)
-                else:
-                    self._record(batch, result)
+                await self._send_own(batch)
             finally:
                 self._in_flight -= ids
             results.extend(self._result(r.id) for r in batch)
         return results
+
+    async def _send_own(self, batch: list[OutboxRow]) -> None:
+        """Send the rows of ``batch`` that are still ours when the request leaves."""
+        try:
+            await self.service.ready_to_write()
+        except Exception as err:  # nothing was written: the messages certainly did not leave
+            reason = f"not sent: {err or type(err).__name__}"
+            for r in batch:
+                self.table.set_outcome(r.id, "failed", reason=reason, only_from=UNSETTLED)
+            return
+        # nothing awaits between this stamp and the request: the window counts from here
+        mine = self.table.start_attempt(batch, now=int(self.clock()))
+        own = [r for r in batch if r.id in mine]
+        if not own:
+            return
+        try:
+            result = await self._send_batch(own)
+        except Exception as err:
+            state, reason = classify_error(err)
+            for r in own:
+                self.table.set_outcome(r.id, state, reason=reason)
+        else:
+            self._record(own, result)
 
     async def _send_batch(self, batch: list[OutboxRow]) -> SendResult:
         """The one request for ``batch`` (``ChannelOutbox`` sends MMS/voice instead)."""

@@ -36,6 +36,12 @@ class ChannelApi(Protocol):
 
     async def send_voice(self, messages: Sequence[OutgoingVoice]) -> SendResult: ...
 
+    async def price_mms(self, messages: Sequence[OutgoingMms]) -> SendResult: ...
+
+    async def price_voice(self, messages: Sequence[OutgoingVoice]) -> SendResult: ...
+
+    async def ready_to_write(self) -> None: ...
+
     async def find_by_custom_string(
         self, channel: str, custom_string: str, since: datetime | None
     ) -> list[HistoryMessage]: ...
@@ -50,6 +56,12 @@ class _ChannelLookup:
 
     async def send(self, messages: Sequence[OutgoingSms]) -> SendResult:
         raise TypeError("a channel outbox sends through ChannelOutbox._send_batch")
+
+    async def price(self, messages: Sequence[OutgoingSms]) -> SendResult:
+        raise TypeError("a channel outbox prices through ChannelOutbox._price_batch")
+
+    async def ready_to_write(self) -> None:
+        await self.api.ready_to_write()
 
     async def find_by_custom_string(
         self, custom_string: str, since: datetime | None
@@ -161,6 +173,11 @@ class ChannelOutbox(Outbox):
         if self.kind == "mms":
             return await self.api.send_mms([mms_of(r) for r in batch])
         return await self.api.send_voice([voice_of(r) for r in batch])
+
+    async def _price_batch(self, batch: list[OutboxRow]) -> SendResult:
+        if self.kind == "mms":
+            return await self.api.price_mms([mms_of(r) for r in batch])
+        return await self.api.price_voice([voice_of(r) for r in batch])
 
     def _history_of(self, row: OutboxRow, sent: SentMessage) -> HistoryMessage:
         return replace(super()._history_of(row, sent), channel=self.kind)

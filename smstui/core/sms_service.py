@@ -33,6 +33,7 @@ from smstui.core.errors import (
     SmstuiError,
     ValidationError,
 )
+from smstui.core.history_lookup import find_in_history
 from smstui.core.models import (
     Account,
     AutomationRule,
@@ -109,14 +110,6 @@ def _unix(value: datetime | int | float | None) -> int | None:
 def _segment(value: str) -> str:
     """Ids go into the path: quote them so untrusted text cannot change the route."""
     return quote(str(value), safe="")
-
-
-def _is_listing(data: Any) -> bool:
-    """A history answer that really lists records: a bare list, or a paginator (maybe
-    wrapped in a one-item list) whose ``data`` is a list."""
-    if isinstance(data, list) and len(data) == 1 and isinstance(data[0], dict):
-        data = data[0] if "data" in data[0] else data
-    return isinstance(data, list) or (isinstance(data, dict) and isinstance(data.get("data"), list))
 
 
 def _clamp_limit(limit: int) -> int:
@@ -226,6 +219,11 @@ class SmsService:
         """A GET through the same prefix learning (other ClickSend services build on this)."""
         return await self._read(path, params)
 
+    async def ready_to_write(self) -> None:
+        """Do what a write waits for before its request leaves (confirm the prefix), so a
+        caller can stamp the moment the request really leaves (the outbox does)."""
+        await self._ensure_prefix()
+
     async def write(self, method: str, path: str, body: Any = None) -> cs.Envelope:
         """A write that confirms the prefix first; never retried (see the module doc)."""
         return await self._write(method, path, body)
@@ -326,29 +324,28 @@ class SmsService:
     ) -> list[HistoryMessage]:
         """Every history record carrying ``custom_string`` (reconciliation of unknown sends).
 
-        ``q=custom_string:<value>`` is unverified on the live API, so results are filtered
-        here too. A value with ``,`` would split ClickSend's ``q`` syntax: then no ``q``.
+        ``q=custom_string:<value>`` is unverified on the live API (the documented ``q`` fields
+        are status, to, from, subaccount_id and message_id), so results are filtered here too
+        and a listing that ignores ``q`` is walked page by page. ``[]`` is returned only when
+        the listing proves absence (``history_lookup``); any doubt raises
+        ``MalformedResponseError``, which reconciliation never takes as "not sent".
+        A value with ``,`` would split ClickSend's ``q`` syntax: then no ``q``.
         """
         q = f"custom_string:{custom_string}" if "," not in custom_string else None
-        found: list[HistoryMessage] = []
-        page_no = 1
-        while page_no <= MAX_SEARCH_PAGES:
+
+        async def fetch(page_no: int) -> Any:
             params: dict[str, Any] = {"page": page_no, "limit": MAX_LIMIT, "q": q}
             if since is not None:
                 params["date_from"] = _unix(since)
-            data = (await self._read("/sms/history", {k: v for k, v in params.items() if v})).data
-            # The lenient parser reads null/"{}" as an empty page; here "empty" would mean
-            # "never sent" and trigger a resend, so only a real listing counts as evidence.
-            if not _is_listing(data):
-                raise MalformedResponseError(
-                    "ClickSend's history answer held no list; cannot tell if it was sent yet."
-                )
-            page = cs.parse_history_page(data)
-            found.extend(m for m in page.items if m.custom_string == custom_string)
-            if not page.has_next or not page.items:
-                break
-            page_no = page.page + 1
-        return found
+            return (await self._read("/sms/history", {k: v for k, v in params.items() if v})).data
+
+        return await find_in_history(
+            fetch,
+            cs.parse_history_record,
+            lambda m: m.custom_string == custom_string,
+            limit=MAX_LIMIT,
+            max_pages=MAX_SEARCH_PAGES,
+        )
 
     # ------------------------------------------------------------------ inbound / receipts
 

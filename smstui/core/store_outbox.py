@@ -206,17 +206,59 @@ class OutboxTable:
         return bool(self.store.run_write(lambda c: c.execute(sql, params).rowcount == 1))
 
     def claim_resend(self, row: OutboxRow, *, now: int) -> bool:
-        """Atomically take the one automatic resend of ``row`` (compare-and-set on attempts).
+        """Atomically take the one automatic resend of ``row`` (compare-and-set).
 
-        Two processes reconciling the same outbox cannot both win, so a message is never
-        resent twice automatically.
+        The row must still be exactly as ``row`` saw it: same attempt, same state, same
+        ``attempted_at``. Two processes reconciling the same outbox cannot both win, and a
+        sender that stamped the row just before its request left (``start_attempt``) makes
+        a claim based on the older stamp fail, so a message is never resent twice
+        automatically nor resent while its first request is still on its way.
         """
 
         def write(c: sqlite3.Connection) -> bool:
             cur = c.execute(
                 "UPDATE outbox SET attempts = attempts + 1, attempted_at = ?, state = 'pending', "
-                "updated_at = ? WHERE id = ? AND attempts = ? AND state = ?",
-                (now, now, row.id, row.attempts, row.state),
+                "updated_at = ? WHERE id = ? AND attempts = ? AND state = ? AND attempted_at IS ?",
+                (now, now, row.id, row.attempts, row.state, to_unix(row.attempted_at)),
+            )
+            return cur.rowcount == 1
+
+        return self.store.run_write(write)
+
+    def start_attempt(self, rows: Sequence[OutboxRow], *, now: int) -> set[int]:
+        """Stamp ``rows`` as leaving now; the ids whose attempt is still ours.
+
+        Called immediately before the request goes out, after everything that may wait
+        (prefix confirmation, token minting). A row is ours while its attempt number is the
+        one we hold and it is not settled; otherwise another process took the resend or
+        settled it in the meantime, and this process must not send it. The new
+        ``attempted_at`` is when the request really left: the settle window counts from it,
+        not from a commit that a busy machine may have made long before.
+        """
+
+        def write(c: sqlite3.Connection) -> set[int]:
+            mine: set[int] = set()
+            for r in rows:
+                cur = c.execute(
+                    "UPDATE outbox SET attempted_at = ?, state = 'pending', updated_at = ? "
+                    "WHERE id = ? AND attempts = ? AND state IN ('pending', 'unknown')",
+                    (now, now, r.id, r.attempts),
+                )
+                if cur.rowcount == 1:
+                    mine.add(r.id)
+            return mine
+
+        return self.store.run_write(write)
+
+    def give_up(self, row: OutboxRow, *, reason: str) -> bool:
+        """``failed_unknown`` for ``row``, only if nobody touched its attempt since we read it."""
+
+        def write(c: sqlite3.Connection) -> bool:
+            cur = c.execute(
+                "UPDATE outbox SET state = 'failed_unknown', reason = ?, updated_at = ? "
+                "WHERE id = ? AND attempts = ? AND attempted_at IS ? "
+                "AND state IN ('pending', 'unknown')",
+                (reason, int(time.time()), row.id, row.attempts, to_unix(row.attempted_at)),
             )
             return cur.rowcount == 1
 

@@ -39,6 +39,7 @@ from typing import Any, Protocol
 from smstui.core.bulk.csv_rows import MAX_BATCH, BulkRow
 from smstui.core.errors import NetworkError, NotFoundError, SendOutcomeUnknown
 from smstui.core.models import HistoryMessage, OutgoingSms, SendResult
+from smstui.core.outbox import CERTAIN_REFUSALS
 from smstui.core.privacy import PRIVATE_DIR, make_private_dirs
 
 #: history statuses that mean the message did not go out (so the row is a failure)
@@ -55,9 +56,13 @@ WaitCallback = Callable[[int, float], None]
 
 
 class BulkSender(Protocol):
-    """The two ``SmsService`` methods a job needs."""
+    """The ``SmsService`` methods a job needs."""
 
     async def send(self, messages: list[OutgoingSms]) -> SendResult: ...
+
+    async def price(self, messages: list[OutgoingSms]) -> SendResult: ...
+
+    async def ready_to_write(self) -> None: ...
 
     async def find_by_custom_string(
         self, custom_string: str, since: datetime
@@ -274,10 +279,19 @@ class BulkJob:
             if sends >= MAX_SENDS:
                 self._give_up(batch, todo)
                 return requests
+            if sends:
+                # the one resend: rows ClickSend refuses anyway (a refused message never
+                # shows in history) are settled by a price request, never sent again
+                todo = await self._settle_refusals(run.sender, batch, todo)
+                if not todo:
+                    continue
+            messages = [self._message(i, batch) for i in todo]
+            # everything that may wait (prefix confirmation) happens before the stamp, so
+            # the settle window counts from when the request really left
+            await run.sender.ready_to_write()
             self._append(
                 {"batch": batch, "state": "in_flight", "at": run.clock(), "sends": sends + 1}
             )
-            messages = [self._message(i, batch) for i in todo]
             try:
                 requests += 1
                 result = await run.sender.send(messages)
@@ -330,6 +344,20 @@ class BulkJob:
             res = found.pop(0) if found else RowResult("NO_RESULT", accepted=False)
             results[str(i)] = res.to_json()
         self._append({"batch": batch, "state": "done", "results": results})
+
+    async def _settle_refusals(self, sender: BulkSender, batch: int, todo: list[int]) -> list[int]:
+        """The rows of ``todo`` ClickSend would not refuse; the others are recorded refused."""
+        priced = (await sender.price([self._message(i, batch) for i in todo])).messages
+        if len(priced) != len(todo):
+            return todo  # no certain per-row answer: send as planned
+        results: dict[str, Any] = {}
+        for i, p in zip(todo, priced, strict=True):
+            status = (p.status or "").upper()
+            if not p.accepted and status in CERTAIN_REFUSALS:
+                results[str(i)] = RowResult(status, accepted=False).to_json()
+        if results:
+            self._append({"batch": batch, "state": "in_flight", "results": results})
+        return [i for i in todo if str(i) not in results]
 
     async def _reconcile(self, sender: BulkSender, batch: int) -> None:
         since = self.created - timedelta(minutes=5)

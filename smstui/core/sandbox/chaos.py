@@ -13,10 +13,12 @@ from __future__ import annotations
 import json
 import random
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
+from urllib.parse import parse_qsl
 
 from .faults import Fault
 from .http import SandboxResponse
@@ -88,10 +90,14 @@ class ChaosPlan:
     huge_bytes: int = HUGE_BODY_BYTES
     #: only requests whose path passes this are eligible (None: all)
     path_filter: Callable[[str], bool] | None = None
+    #: when a dict, what happened to each smstui token on the wire (the soak's audit reads it):
+    #: token -> [(seconds since the plan started, method, endpoint, fault kind or "ok")]
+    trace: dict[str, list[tuple[float, str, str, str]]] | None = None
     requests: int = 0
     injected: Counter[str] = field(default_factory=Counter)
     _rng: random.Random = field(init=False, repr=False)
     _lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
+    _started: float = field(init=False, repr=False, default=0.0)
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.rate <= 1.0:
@@ -100,6 +106,7 @@ class ChaosPlan:
         if unknown or not self.kinds:
             raise ValueError(f"unknown fault kinds: {sorted(unknown)}")
         self._rng = random.Random(self.seed)
+        self._started = time.monotonic()
 
     def choose(self, method: str, path: str) -> ChaosKind | None:
         with self._lock:
@@ -111,6 +118,20 @@ class ChaosPlan:
             self.injected[pick] += 1
             return pick
 
+    def note(self, method: str, path: str, query: str, body: bytes, kind: str | None) -> None:
+        """Record the tokens a request carries (sends and prices in the body, a history
+        lookup in ``q=custom_string:``) with the fault that hit it; only with ``trace``."""
+        if self.trace is None:
+            return
+        tokens = _tokens_in(query, body)
+        if not tokens:
+            return
+        endpoint = "/" + "/".join(path.rstrip("/").split("/")[-2:])
+        event = (round(time.monotonic() - self._started, 3), method.upper(), endpoint, kind or "ok")
+        with self._lock:
+            for token in tokens:
+                self.trace.setdefault(token, []).append(event)
+
     def counts(self) -> dict[str, Any]:
         with self._lock:
             return {
@@ -118,6 +139,27 @@ class ChaosPlan:
                 "faults": sum(self.injected.values()),
                 "by_kind": dict(sorted(self.injected.items())),
             }
+
+
+def _tokens_in(query: str, body: bytes) -> list[str]:
+    tokens = [
+        value.removeprefix("custom_string:")
+        for name, value in parse_qsl(query)
+        if name == "q" and value.startswith("custom_string:")
+    ]
+    if body:
+        try:
+            doc = json.loads(body)
+        except ValueError:
+            return tokens
+        messages = doc.get("messages") if isinstance(doc, dict) else None
+        if isinstance(messages, list):
+            tokens += [
+                str(m["custom_string"])
+                for m in messages
+                if isinstance(m, dict) and m.get("custom_string")
+            ]
+    return tokens
 
 
 def _json(status: int, payload: Any, headers: dict[str, str] | None = None) -> ChaosAnswer:

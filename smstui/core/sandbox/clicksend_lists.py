@@ -34,9 +34,10 @@ def history(cs: SimClickSend, _m: re.Match[str], query: dict[str, str], _p: Any)
         raise ClickSendProblem(400, "date_from and date_to must be Unix timestamps.") from exc
     field, descending = _order(query.get("order_by", ""))
     now = cs.now()
+    listed_before = now - cs.world.history_lag
     # (date, message_id, record): the date window and the usual date order need no lookups
     rows: list[tuple[int, str, SmsRecord | InboundRecord]] = [
-        (m.date, m.message_id, m) for m in cs.messages
+        (m.date, m.message_id, m) for m in cs.messages if m.date <= listed_before
     ]
     rows += [(r.timestamp, r.message_id, r) for r in cs.visible_inbound()]
     if date_from is not None:

@@ -111,6 +111,8 @@ def _handler_for(world: SandboxWorld, server: SandboxServer) -> type[BaseHTTPReq
             path = unquote(parts.path)
             chaos = server.chaos
             kind = chaos.choose(self.command, path) if chaos is not None else None
+            if chaos is not None and chaos.trace is not None:
+                chaos.note(self.command, path, parts.query, body, kind)
             if chaos is not None and kind is not None and kind not in HANDLED:
                 with world.lock:
                     world.request_log.append((self.command.upper(), path))

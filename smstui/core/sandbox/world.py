@@ -79,6 +79,10 @@ class SandboxWorld:
         self.reply_delay = 20.0
         self.failure_rate = 0.1
         self.reply_rate = 0.3
+        #: seconds before an accepted message shows in ``GET /sms/history``: ClickSend's
+        #: history is not guaranteed to list a message the moment the send is answered, and
+        #: reconciliation must wait for it rather than take "not listed yet" as "never sent"
+        self.history_lag = 0.0
 
         #: every request as (method, path), faulted ones included
         self.request_log: list[tuple[str, str]] = []
