@@ -172,8 +172,10 @@ def test_sandbox_serve_is_a_server_other_programs_can_use_then_stops_cleanly() -
 def test_sandbox_serve_fresh_account_has_no_poll_rules_and_no_voice() -> None:
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "smstui", "--json", "sandbox", "serve", "--port", str(port)]
-        + ["--fresh-account"],
+        [
+            *(sys.executable, "-m", "smstui", "--json", "sandbox", "serve"),
+            *("--port", str(port), "--fresh-account"),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
