@@ -270,6 +270,20 @@ def audit(
     return {
         "outbox_rows": len(rows),
         "by_state": dict(Counter(r.state for r in rows)),
+        # why rows did not end accepted, and how often ClickSend saw each failed_unknown
+        "not_accepted_reasons": dict(
+            Counter(
+                f"{r.state}: {(r.status or r.reason or '')[:60]}"
+                for r in rows
+                if r.state != "accepted"
+            ).most_common(12)
+        ),
+        "failed_unknown_received": {
+            str(k): v
+            for k, v in sorted(
+                Counter(by_token[r.token] for r in rows if r.state == "failed_unknown").items()
+            )
+        },
         "non_final": sum(1 for r in rows if r.state not in FINAL_STATES),
         "rows_per_request_max": max((len(v) for v in rows_by_body.values()), default=0),
         "messages_requested": len(ledger.requested),

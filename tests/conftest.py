@@ -29,3 +29,24 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     yield tmp_path / "xdg"
+
+
+def _pin_the_environment() -> None:
+    """The suite sets its own terminal, colour, size, zone and locale, so it passes the same
+    whatever the person or CI running it has (NO_COLOR=1 or TERM=dumb turned every snapshot
+    monochrome; COLUMNS/LINES resized Pilot apps; TZ moved local-time rendering).
+    Runs at import, before any test module imports Textual; tests that need another zone
+    still set TZ themselves."""
+    import os
+    import time
+
+    for name in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "TEXTUAL", "TEXTUAL_DRIVER"):
+        os.environ.pop(name, None)
+    os.environ["TERM"] = "xterm-256color"
+    os.environ["COLORTERM"] = "truecolor"
+    os.environ["TZ"] = "UTC"
+    os.environ["LANG"] = os.environ["LC_ALL"] = "C.UTF-8"
+    time.tzset()
+
+
+_pin_the_environment()
