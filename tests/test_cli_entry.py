@@ -138,7 +138,13 @@ def test_sandbox_serve_is_a_server_other_programs_can_use_then_stops_cleanly() -
     try:
         assert proc.stdout is not None
         started = json.loads("".join(iter(proc.stdout.readline, "}\n")) + "}")
-        assert started == {"url": f"http://127.0.0.1:{port}", "seed": 3, "latency_ms": 20}
+        assert started == {
+            "url": f"http://127.0.0.1:{port}",
+            "seed": 3,
+            "latency_ms": 20,
+            "fresh_account": False,
+            "refused_channels": {},
+        }
         headers = {"Authorization": "Bearer anything"}
         with httpx.Client(base_url=started["url"], headers=headers, timeout=10) as client:
             connections = client.get("/connections").json()["items"]
@@ -161,6 +167,46 @@ def test_sandbox_serve_is_a_server_other_programs_can_use_then_stops_cleanly() -
     assert "Traceback" not in err
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"http://127.0.0.1:{port}/connections", timeout=2)
+
+
+def test_sandbox_serve_fresh_account_has_no_poll_rules_and_no_voice() -> None:
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "smstui", "--json", "sandbox", "serve"),
+            *("--port", str(port), "--fresh-account"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
+    )
+    try:
+        assert proc.stdout is not None
+        started = json.loads("".join(iter(proc.stdout.readline, "}\n")) + "}")
+        assert started["fresh_account"] is True
+        assert started["refused_channels"] == {"voice": "not_enabled"}
+        proxy = f"{started['url']}/connections/{DEFAULT_CONNECTION_ID}/proxy/v3"
+        headers = {"Authorization": "Bearer anything"}
+        with httpx.Client(base_url=proxy, headers=headers, timeout=10) as client:
+            for kind in ("inbound", "receipts"):
+                rules = client.get(f"/automations/sms/{kind}").json()["data"]
+                assert rules["total"] == 0
+            voice = client.get("/voice/history")
+            assert voice.status_code == 400 and "not enabled" in voice.json()["response_msg"]
+            assert client.get("/mms/history").status_code == 200
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=15)
+    assert proc.returncode == 0 and "fresh account" in err
+
+
+@pytest.mark.parametrize("bad", ["fax=403", "voice=418", "voice"])
+def test_sandbox_serve_refuse_needs_a_channel_and_a_shape(
+    capsys: pytest.CaptureFixture[str], bad: str
+) -> None:
+    assert main(["sandbox", "serve", "--port", "0", "--refuse", bad]) == 2
+    assert "--refuse" in capsys.readouterr().err
 
 
 def test_sandbox_serve_refuses_a_public_address(capsys: pytest.CaptureFixture[str]) -> None:

@@ -369,10 +369,10 @@ def test_recipients_without_region_need_country_codes() -> None:
 
 
 def test_mixed_list_of_countries_and_formats() -> None:
-    text = "+1 (202) 555-0123\n07911 123456; +44 7911 123456, 0412.345.678"
+    text = "+1 (202) 555-0123\n07911 123456; +44 7911 123456, 0412.345"
     result = parse_recipients(text, "GB")
     assert result.valid == ["+12025550123", "+447911123456"]
-    assert result.invalid == [("0412.345.678", "no such number range")]
+    assert result.invalid == [("0412.345", "too short")]
 
 
 def test_a_long_pasted_list_is_parsed_whole() -> None:
@@ -429,3 +429,64 @@ def test_empty_sender_is_rejected() -> None:
     with pytest.raises(ValidationError, match="empty") as err:
         validate_sender_id("  ", "AU")
     assert err.value.field == "from"
+
+
+# --------------------------------------------------------------------------- unknown ranges
+
+# An AU mobile in a range libphonenumber does not list (yet): the right length, not known.
+UNKNOWN_RANGE_AU = "+61441000000"
+
+
+def test_the_unknown_range_example_is_possible_but_not_valid() -> None:
+    parsed = phonenumbers.parse(UNKNOWN_RANGE_AU)
+    assert phonenumbers.is_possible_number(parsed)
+    assert not phonenumbers.is_valid_number(parsed)
+
+
+def test_possible_number_in_an_unknown_range_is_sent_with_a_warning() -> None:
+    result = parse_recipients("0412 345 678, 0441 000 000", "AU")
+    assert result.valid == ["+61412345678", UNKNOWN_RANGE_AU]
+    assert result.invalid == []
+    assert result.warnings == [(UNKNOWN_RANGE_AU, phone.UNKNOWN_RANGE)]
+    assert "ClickSend will decide" in phone.UNKNOWN_RANGE
+
+
+def test_unknown_range_number_inside_a_space_separated_list_is_split_out() -> None:
+    result = parse_recipients("0412 345 678 0441 000 000", "AU")
+    assert result.valid == ["+61412345678", UNKNOWN_RANGE_AU]
+    assert [n for n, _ in result.warnings] == [UNKNOWN_RANGE_AU]
+
+
+def test_check_number_marks_an_unknown_range() -> None:
+    assert phone.check_number("0441 000 000", "AU") == phone.CheckedNumber(
+        UNKNOWN_RANGE_AU, known_range=False
+    )
+    assert phone.check_number("0412 345 678", "AU").known_range
+
+
+def test_a_number_that_is_not_even_possible_stays_an_error() -> None:
+    assert not phonenumbers.is_possible_number(phonenumbers.parse("+6144100000000"))
+    result = parse_recipients("+6144100000000", "AU")
+    assert result.valid == [] and result.warnings == []
+    assert result.invalid == [("+6144100000000", "too long")]
+    with pytest.raises(ValidationError, match="too long"):
+        phone.check_number("+61 441 000 000 00", "AU")
+
+
+def test_a_possible_length_that_no_mobile_or_landline_has_stays_an_error() -> None:
+    # phonenumbers calls 8 AU digits possible (short service numbers) but no SMS reaches one
+    assert phonenumbers.is_possible_number(phonenumbers.parse("+6144100000"))
+    with pytest.raises(ValidationError, match="too short"):
+        phone.check_number("+61 441 00000", "AU")
+
+
+def test_strict_normalise_still_refuses_an_unknown_range() -> None:
+    # contacts and sender numbers keep the strict reading: no one confirms them
+    with pytest.raises(ValidationError, match="no such number range"):
+        normalise_number(UNKNOWN_RANGE_AU, "AU")
+    with pytest.raises(ValidationError, match="no such number range"):
+        phone.validate_sender_id(UNKNOWN_RANGE_AU, "AU")
+
+
+def test_known_numbers_carry_no_warning() -> None:
+    assert parse_recipients("0412 345 678", "AU").warnings == []

@@ -203,3 +203,19 @@ async def test_rate_limited_read_is_retried_by_the_client_and_then_succeeds(
     )
     page = await svc.inbound()
     assert page.page == 1
+
+
+async def test_receipts_in_the_sdk_s_integer_shape_are_read_as_text(
+    world: SandboxWorld, make_service: Callable[..., SmsService]
+) -> None:
+    # the sandbox answers receipts as ClickSend's SDK 6 types them (integers); the reference's
+    # examples use strings: both must read the same
+    world.failure_rate = 1.0
+    svc = make_service()
+    await svc.mark_receipts_read()
+    sent = await svc.send([sms(to="+61412345678")])
+    world.advance(world.receipt_delay)
+    [receipt] = (await svc.receipts()).items
+    assert receipt.message_id == sent.messages[0].message_id
+    assert receipt.status_code == "301" and receipt.failed
+    assert receipt.error_code is not None and receipt.error_code.isdigit()

@@ -33,6 +33,9 @@ def _handlers() -> dict[str, Handler]:
     from smstui.cli import cmd_stats
 
     table.update(cmd_stats.HANDLERS)
+    from smstui.cli import cmd_doctor
+
+    table.update(cmd_doctor.HANDLERS)
     return table
 
 

@@ -123,7 +123,7 @@ def _new_contact(rt: Runtime) -> NewContact:
     a = rt.args
     phone = None
     if a.phone is not None:
-        phone = recipients([a.phone], rt.settings.default_region)[0]
+        phone = recipients([a.phone], rt.settings.default_region, warn=rt.out.note)[0]
     return NewContact(
         phone_number=phone,
         first_name=a.first_name,

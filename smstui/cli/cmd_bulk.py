@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
 from smstui.cli import compose
 from smstui.cli.runtime import Runtime
 from smstui.core.bulk import BulkJob, list_jobs, plan_bulk, unfinished_jobs
+from smstui.core.bulk.csv_rows import RowProblem
 from smstui.core.config import data_dir
 from smstui.core.errors import NotFoundError, UsageError, ValidationError
 from smstui.core.export import write_csv
 from smstui.core.models import OutgoingSms
+from smstui.core.privacy import open_private
 from smstui.core.safe_text import printable
 
 
@@ -97,6 +100,8 @@ async def send(rt: Runtime) -> int:
     plan = plan_bulk(data, template, default_region=region)
     for d in plan.duplicates:
         rt.out.note(f"line {d.line}: {d.to} repeats line {d.first_line}: skipped")
+    for w in plan.warnings:
+        rt.out.note(f"line {w.line}: warning: {printable(w.reason)}")
     if plan.problems:
         for p in plan.problems:
             rt.out.note(f"line {p.line}: {printable(p.reason)}")
@@ -115,6 +120,7 @@ async def send(rt: Runtime) -> int:
     rt.out.note(
         f"{len(plan.rows)} message(s), {sum(m.parts for m in quote.messages)} part(s), "
         f"total {quote.total_price} {currency}".rstrip()
+        + (f"; {len(plan.warnings)} warning(s) above" if plan.warnings else "")
     )
     if not a.yes:
         if not rt.stdin_is_tty:
@@ -128,14 +134,17 @@ async def send(rt: Runtime) -> int:
     job = BulkJob.create(jobs_dir(), plan.rows, sender=sender, schedule=when, source=str(path))
     rt.out.note(f"bulk job {job.job_id} (resume with 'smstui bulk resume {job.job_id}')")
     results = Path(a.results) if a.results else path.with_suffix(".results.csv")
-    return await _run(rt, job, results)
+    return await _run(rt, job, results, plan.warnings)
 
 
-async def _run(rt: Runtime, job: BulkJob, results_path: Path) -> int:
+async def _run(
+    rt: Runtime, job: BulkJob, results_path: Path, warnings: Sequence[RowProblem] = ()
+) -> int:
     requests = await job.run(
         await rt.service(), progress=Progress(rt), settle=_settle(rt), on_wait=Countdown(rt)
     )
-    with results_path.open("w", encoding="utf-8-sig", newline="") as f:
+    # 0600 like every file smstui writes: the results list customers' numbers
+    with open_private(results_path, "w", encoding="utf-8-sig", newline="") as f:
         write_csv(
             f,
             ["line", "to", "status", "message_id", "parts", "price"],
@@ -163,6 +172,7 @@ async def _run(rt: Runtime, job: BulkJob, results_path: Path) -> int:
         "send_requests": requests,
         "total_price": total,
         "results_csv": str(results_path),
+        "warnings": [{"line": w.line, "reason": w.reason} for w in warnings],
     }
     if rt.out.json_mode:
         rt.out.emit_json(summary)
@@ -170,6 +180,7 @@ async def _run(rt: Runtime, job: BulkJob, results_path: Path) -> int:
         rt.out.line(
             f"{accepted} of {len(job.rows)} accepted in {requests} request(s); "
             f"results in {results_path}"
+            + (f"; {len(warnings)} row(s) sent with a warning" if warnings else "")
         )
     return 0 if accepted == len(job.rows) else 1
 

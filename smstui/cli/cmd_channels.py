@@ -18,7 +18,7 @@ from smstui.core.phone import validate_sender_id
 
 def _common(rt: Runtime) -> tuple[list[str], str, Any]:
     a = rt.args
-    to = recipients(a.to, rt.settings.default_region)
+    to = recipients(a.to, rt.settings.default_region, warn=rt.out.note)
     when = parse_when(a.schedule, future=True) if a.schedule else None
     return to, read_text(a.body), when
 

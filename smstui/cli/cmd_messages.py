@@ -51,6 +51,7 @@ async def _messages(rt: Runtime) -> list[OutgoingSms]:
         from_=a.sender,
         when=a.schedule,
         region=rt.settings.default_region,
+        warn=rt.out.note,
     )
 
 

@@ -46,7 +46,24 @@ async def serve(rt: Runtime) -> int:
         raise UsageError("--latency cannot be negative")
     if a.history_lag < 0:
         raise UsageError("--history-lag cannot be negative")
-    world = sandbox.SandboxWorld(seed=a.seed, latency=a.latency / 1000)
+    if a.poll_rules < 0:
+        raise UsageError("--poll-rules cannot be negative")
+    refused: dict[str, str] = {}
+    for item in a.refuse:
+        channel, _, how = item.partition("=")
+        if channel not in ("mms", "voice") or how not in ("403", "404", "not_enabled"):
+            raise UsageError(
+                f"--refuse {printable(item)}: expected CHANNEL=HOW",
+                hint="e.g. --refuse voice=not_enabled (mms|voice = 403|404|not_enabled)",
+            )
+        refused[channel] = how
+    world = sandbox.SandboxWorld(
+        seed=a.seed,
+        latency=a.latency / 1000,
+        fresh_account=a.fresh_account,
+        poll_rules=a.poll_rules,
+        refused_channels=refused,
+    )
     world.history_lag = a.history_lag
     chaos = None
     if a.faults:
@@ -65,12 +82,21 @@ async def serve(rt: Runtime) -> int:
             hint="Choose another --port.",
         ) from None
     url = f"http://{server.host}:{server.port}"
+    account = "fresh account, " if a.fresh_account else ""
     rt.out.note(
-        f"sandbox listening on {url} (seed {a.seed}, latency {a.latency} ms); "
+        f"sandbox listening on {url} ({account}seed {a.seed}, latency {a.latency} ms); "
         f"try MEMBRANE_API_URL={url} MEMBRANE_TOKEN=sandbox smstui account; Ctrl-C stops"
     )
     if rt.out.json_mode:
-        rt.out.emit_json({"url": url, "seed": a.seed, "latency_ms": a.latency})
+        rt.out.emit_json(
+            {
+                "url": url,
+                "seed": a.seed,
+                "latency_ms": a.latency,
+                "fresh_account": a.fresh_account,
+                "refused_channels": world.refused_channels,
+            }
+        )
     rt.out.stdout.flush()
     # Ctrl-C and SIGTERM are the normal way to stop a server: exit 0 after closing the port
     stop = asyncio.Event()

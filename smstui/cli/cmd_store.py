@@ -9,6 +9,7 @@ from typing import Any
 
 from smstui.cli.runtime import Runtime
 from smstui.cli.when import parse_when
+from smstui.core import poll_rules
 from smstui.core.errors import UsageError
 from smstui.core.export import HISTORY_COLUMNS, export_history, history_row, write_csv
 from smstui.core.safe_text import printable
@@ -27,11 +28,34 @@ def _filters(rt: Runtime, **extra: Any) -> MessageFilter:
     )
 
 
-async def _synced_store(rt: Runtime, *, history: bool = True) -> MessageStore:
+async def _synced_store(
+    rt: Runtime, *, history: bool = True, needs: tuple[str, ...] = ("inbound", "receipt")
+) -> MessageStore:
+    """The store after a sync (unless ``--no-sync``), with one stderr line for each thing the
+    user should know: a refused MMS/voice channel, missing POLL rules among ``needs``."""
     session = await rt.session()
     if getattr(rt.args, "sync", True):
-        await session.sync(history=history)
+        report = await session.sync(history=history)
+        for channel, reason in report.channel_failures.items():
+            rt.out.note(channel_warning(channel, reason))
+        await _warn_poll_rules(rt, needs)
     return session.store()
+
+
+def channel_warning(channel: str, reason: str) -> str:
+    name = "MMS" if channel == "mms" else "voice"
+    return (
+        f"warning: {name} not synced: {printable(reason)}; SMS history, replies and receipts "
+        f"are up to date ({name} is tried again later)"
+    )
+
+
+async def _warn_poll_rules(rt: Runtime, needs: tuple[str, ...]) -> None:
+    session = await rt.session()
+    rules = await poll_rules.quiet_read(await session.service(), session.facts())
+    warning = rules.cli_warning(needs) if rules is not None else None
+    if warning is not None:
+        rt.out.note(warning)
 
 
 def _iter(
@@ -82,7 +106,7 @@ async def history(rt: Runtime) -> int:
 
 
 async def inbox(rt: Runtime) -> int:
-    store = await _synced_store(rt, history=False)
+    store = await _synced_store(rt, history=False, needs=("inbound",))
     filters = MessageFilter(direction="in", unread_only=rt.args.unread)
     rows = list(_iter(store, filters, rt.args.limit))
     if rt.args.mark_read and rows:
@@ -116,6 +140,7 @@ async def inbox(rt: Runtime) -> int:
 async def receipts(rt: Runtime) -> int:
     page = await (await rt.service()).receipts(limit=max(1, min(rt.args.limit, 100)))
     items = page.items[: rt.args.limit]
+    await _warn_poll_rules(rt, ("receipt",))
     if rt.out.json_mode:
         rt.out.emit_json(
             [

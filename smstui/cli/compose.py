@@ -20,7 +20,9 @@ MAX_RECIPIENTS = 1000
 PAST_SLACK = timedelta(minutes=1)
 
 
-def recipients(raw: list[str], region: str) -> list[str]:
+def recipients(raw: list[str], region: str, *, warn: Callable[[str], None]) -> list[str]:
+    """Validated E.164 numbers; numbers in a range the phone library does not know are kept
+    and each one is reported through ``warn`` (stderr: the user sees it, ClickSend decides)."""
     parsed = parse_recipients("\n".join(raw), region)
     if parsed.invalid:
         bad = "; ".join(f"{printable(r)}: {printable(why)}" for r, why in parsed.invalid)
@@ -33,6 +35,8 @@ def recipients(raw: list[str], region: str) -> list[str]:
             field="to",
             hint="Use 'smstui bulk send FILE.csv': it validates, batches and resumes safely.",
         )
+    for number, why in parsed.warnings:
+        warn(f"smstui: warning: {number}: {why}")
     return parsed.valid
 
 
@@ -111,8 +115,9 @@ async def build_messages(
     from_: str | None,
     when: str | None,
     region: str,
+    warn: Callable[[str], None],
 ) -> list[OutgoingSms]:
-    numbers = recipients(to, region)
+    numbers = recipients(to, region, warn=warn)
     who = sender(from_, region)
     at = schedule(when)
     if body is not None:

@@ -7,6 +7,7 @@ from typing import Any, NoReturn
 
 from smstui import __version__
 from smstui.cli.parser_beyond import add_beyond
+from smstui.cli.parser_doctor import add_doctor
 from smstui.cli.when import WHEN_HELP
 from smstui.core.errors import UsageError
 
@@ -176,6 +177,7 @@ def build_parser() -> Parser:
     _templates(sub)
     _membrane(sub)
     add_beyond(sub, _cmd)
+    add_doctor(sub, _cmd)
 
     p = _cmd(
         sub,
@@ -418,7 +420,9 @@ def _config_and_sandbox(sub: Any) -> None:
         "serve",
         "serve the sandbox on 127.0.0.1",
         "  smstui sandbox serve --port 8765 --latency 200 --seed 3\n"
-        "  smstui sandbox serve --faults 0.3 --fault-seed 7",
+        "  smstui sandbox serve --faults 0.3 --fault-seed 7\n"
+        "  smstui sandbox serve --fresh-account\n"
+        "  smstui sandbox serve --poll-rules 2 --refuse mms=403 --refuse voice=not_enabled",
     )
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
@@ -433,6 +437,26 @@ def _config_and_sandbox(sub: Any) -> None:
         "timeouts, bad JSON, ClickSend quirks)",
     )
     p.add_argument("--fault-seed", type=int, default=0, metavar="N", help="seed of the faults")
+    p.add_argument(
+        "--fresh-account",
+        action="store_true",
+        help="a brand-new ClickSend account: no POLL rules (the Inbox stays empty), voice not "
+        "enabled",
+    )
+    p.add_argument(
+        "--poll-rules",
+        type=int,
+        default=1,
+        metavar="N",
+        help="enabled POLL rules of each kind (2+: ClickSend lists each reply N times)",
+    )
+    p.add_argument(
+        "--refuse",
+        action="append",
+        default=[],
+        metavar="CHANNEL=HOW",
+        help="the account refuses a channel: mms|voice = 403|404|not_enabled (repeatable)",
+    )
     p.add_argument(
         "--history-lag",
         type=float,

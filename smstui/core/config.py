@@ -21,6 +21,7 @@ from typing import Any
 import platformdirs
 
 from smstui.core.errors import ConfigError
+from smstui.core.privacy import ensure_private, make_private_dirs
 
 APP_NAME = "smstui"
 DEFAULT_API_URL = "https://api.getmembrane.com"
@@ -51,6 +52,11 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME))
 
 
+def app_dirs() -> list[Path]:
+    """smstui's own folders: everything in them is private (0700 folders, 0600 files)."""
+    return [config_dir(), data_dir(), cache_dir()]
+
+
 def config_path() -> Path:
     return config_dir() / CONFIG_FILE
 
@@ -60,7 +66,7 @@ def credentials_path() -> Path:
 
 
 def _atomic_write(path: Path, text: str, mode: int) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dirs(path.parent)
     # mkstemp creates the file 0600, so the secret is never readable by others, not even
     # for the instant between creating and renaming it.
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -79,16 +85,6 @@ def _atomic_write(path: Path, text: str, mode: int) -> None:
 def write_private(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically with mode 0600."""
     _atomic_write(path, text, 0o600)
-
-
-def ensure_private(path: Path) -> None:
-    """Tighten an existing file to 0600 if group or others can read or write it."""
-    try:
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        return
-    if mode & 0o077:
-        os.chmod(path, 0o600)
 
 
 def _default_tenant_key() -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from smstui.core.account_facts import fresh
 from smstui.core.config import config_dir, write_private
 from smstui.core.errors import (
     ConnectionUnusable,
@@ -95,6 +96,9 @@ class ConnectionCache:
         # routes learnt per connection).
         prefix = path_prefix if path_prefix is not None else old.get("path_prefix")
         entries[key] = {**old, "connection_id": connection_id, "path_prefix": prefix}
+        if old.get("connection_id") != connection_id:
+            # facts describe the account behind this connection: another one starts afresh
+            entries[key].pop("facts", None)
         self._save(entries)
 
     def get_prefix(self, api_url: str, identity: str) -> str | None:
@@ -134,6 +138,44 @@ class ConnectionCache:
 
     def route_memory(self, api_url: str, identity: str) -> RouteMemory:
         return RouteMemory(self, api_url, identity)
+
+    def facts(
+        self, api_url: str, identity: str, clock: Callable[[], float] = time.time
+    ) -> CachedFacts:
+        """Account facts (POLL rules, refused channels) kept with this connection."""
+        return CachedFacts(self, self._key(api_url, identity), clock)
+
+    def _update_facts(self, key: str, change: Callable[[dict[str, Any]], None]) -> None:
+        entries = self._load()
+        entry = entries.setdefault(key, {"connection_id": None})
+        raw = entry.get("facts")
+        facts: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        change(facts)
+        entry["facts"] = facts
+        self._save(entries)
+
+    def _facts(self, key: str) -> dict[str, Any]:
+        facts = self._load().get(key, {}).get("facts")
+        return facts if isinstance(facts, dict) else {}
+
+
+class CachedFacts:
+    """``smstui.core.account_facts.Facts`` stored in ``connections.json`` (0600)."""
+
+    def __init__(self, cache: ConnectionCache, key: str, clock: Callable[[], float]) -> None:
+        self._cache = cache
+        self._key = key
+        self._clock = clock
+
+    def recall(self, name: str) -> Any | None:
+        return fresh(self._cache._facts(self._key).get(name), self._clock())
+
+    def remember(self, name: str, value: Any, *, ttl: float) -> None:
+        record = {"value": value, "until": self._clock() + ttl}
+        self._cache._update_facts(self._key, lambda facts: facts.__setitem__(name, record))
+
+    def forget(self, name: str) -> None:
+        self._cache._update_facts(self._key, lambda facts: facts.pop(name, None))
 
 
 class PrefixMemory:

@@ -22,6 +22,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Protocol, TextIO
 
+from smstui.core.privacy import open_private
+
 
 class MessageLike(Protocol):
     """What an export row needs: ``HistoryMessage`` and the store's rows both fit."""
@@ -118,7 +120,8 @@ def history_row(m: MessageLike) -> list[object]:
 def export_history(path: Path, messages: Iterable[MessageLike]) -> int:
     """Write ``messages`` to ``path`` as CSV (UTF-8 with BOM so Excel reads accents right)."""
     tmp = path.with_name(path.name + ".part")
-    with tmp.open("w", encoding="utf-8-sig", newline="") as out:
+    # 0600: an export holds customers' numbers and messages (shared servers)
+    with open_private(tmp, "w", encoding="utf-8-sig", newline="") as out:
         count = write_csv(out, HISTORY_COLUMNS, (history_row(m) for m in messages))
     tmp.replace(path)  # never leave a half-written export under the real name
     return count

@@ -89,6 +89,11 @@ class MembraneClient:
         """Requests sent so far, retries included."""
         return self._http.request_count
 
+    @property
+    def server_date(self) -> tuple[str, float] | None:
+        """The last answer's ``Date`` header and the local time it arrived (or None)."""
+        return self._http.server_date
+
     async def aclose(self) -> None:
         await self._http.aclose()
 

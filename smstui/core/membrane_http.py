@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -162,6 +163,8 @@ class HttpCore:
         self._rng = rng or random.Random()
         self._last_token: str | None = None
         self.request_count = 0
+        #: the last answer's ``Date`` header and our clock when it arrived (clock skew check)
+        self.server_date: tuple[str, float] | None = None
         self._client = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             transport=transport,
@@ -172,6 +175,11 @@ class HttpCore:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+
+    def _note_server_date(self, response: httpx.Response) -> None:
+        date = response.headers.get("date")
+        if date:
+            self.server_date = (date, time.time())
 
     @property
     def scrub_secret(self) -> str | None:
@@ -247,6 +255,7 @@ class HttpCore:
                     continue
                 raise failure from None
             log.debug("%s %s -> %s", method, path, response.status_code)
+            self._note_server_date(response)
             if response.status_code == 401:
                 self._tokens.invalidate()
             if response.status_code not in RETRY_STATUSES:

@@ -184,6 +184,26 @@ class Page(Generic[T]):
         return self.page < self.last_page
 
 
+AutomationKind = Literal["inbound", "receipt"]
+
+
+@dataclass(frozen=True, slots=True)
+class AutomationRule:
+    """An SMS automation rule (``/automations/sms/inbound`` or ``/automations/sms/receipts``).
+
+    ClickSend lists replies and delivery receipts only while an enabled rule with action
+    ``POLL`` exists, so these rules decide whether the Inbox can ever fill.
+    """
+
+    rule_id: str
+    name: str
+    kind: str  # "inbound" | "receipt"
+    action: str  # "POLL", "AUTO_REPLY", "URL", "EMAIL_USER"...
+    action_address: str
+    keyword: str  # the inbound rule's message_search_term; "" if none (receipt rules)
+    enabled: bool
+
+
 # --------------------------------------------------------------------------- beyond SMS
 
 Channel = Literal["sms", "mms", "voice"]

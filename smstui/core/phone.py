@@ -63,13 +63,31 @@ _PARSE_REASONS: Final[dict[int, str]] = {
 }
 
 
+#: What a user is told about a number libphonenumber calls possible but not valid. Its
+#: metadata lags behind newly allocated ranges, so such a number is sent after a warning and
+#: ClickSend's own per-message answer (INVALID_RECIPIENT) decides.
+UNKNOWN_RANGE: Final = "not a known number range; ClickSend will decide"
+
+
 @dataclass(slots=True)
 class RecipientParse:
     """Result of ``parse_recipients``: E.164 numbers in input order, and what was rejected."""
 
+    #: every number to send to, including those in ``warnings``
     valid: list[str] = field(default_factory=list)
     #: (the text as typed, why it was rejected)
     invalid: list[tuple[str, str]] = field(default_factory=list)
+    #: (E.164, why it may not exist) for numbers in ``valid`` that the phone library does not
+    #: know: the right length but an unknown range. Send them only after the user was warned.
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedNumber:
+    """A number that may be sent to: ``known_range`` False means warn first (UNKNOWN_RANGE)."""
+
+    e164: str
+    known_range: bool = True
 
 
 def is_test_number(e164: str) -> bool:
@@ -83,10 +101,25 @@ def normalise_number(raw: str, default_region: str | None = DEFAULT_REGION) -> s
     Numbers without ``+`` are read as local to ``default_region``. Idempotent: an E.164
     result normalises to itself.
     """
+    checked = check_number(raw, default_region)
+    if not checked.known_range:
+        reason = "no such number range"
+        region = default_region.upper() if default_region else None
+        raise ValidationError(_number_message(raw, region, reason), field="to", hint=_hint(region))
+    return checked.e164
+
+
+def check_number(raw: str, default_region: str | None = DEFAULT_REGION) -> CheckedNumber:
+    """Like ``normalise_number``, but a possible number in a range the phone library does not
+    know is returned with ``known_range=False`` instead of refused (warn, then send).
+
+    Numbers that are not even possible (wrong length, letters, unknown country code) raise
+    ``ValidationError(field="to")``.
+    """
     region = default_region.upper() if default_region else None
-    number, reason = _parse(raw, region)
+    number, reason, known = _parse(raw, region)
     if number is not None:
-        return number
+        return CheckedNumber(number, known)
     raise ValidationError(_number_message(raw, region, reason), field="to", hint=_hint(region))
 
 
@@ -96,6 +129,8 @@ def parse_recipients(text: str, default_region: str | None = DEFAULT_REGION) -> 
     Entries are separated by commas, semicolons, newlines or whitespace, but whitespace inside
     a number ("+61 412 345 678") does not split it: within a comma/line chunk, the longest
     run of words that forms a valid number wins. Duplicates are dropped, order is kept.
+    A possible number in a range the phone library does not know is kept in ``valid`` and
+    listed in ``warnings``.
     """
     region = default_region.upper() if default_region else None
     result = RecipientParse()
@@ -107,6 +142,8 @@ def parse_recipients(text: str, default_region: str | None = DEFAULT_REGION) -> 
                 if number not in seen_valid:
                     seen_valid.add(number)
                     result.valid.append(number)
+                    if reason:
+                        result.warnings.append((number, reason))
             elif piece not in seen_invalid:
                 seen_invalid.add(piece)
                 result.invalid.append((piece, reason))
@@ -128,9 +165,10 @@ def validate_sender_id(sender: str, default_region: str | None = DEFAULT_REGION)
         )
     if _NUMBER_SHAPE.fullmatch(value):
         region = default_region.upper() if default_region else None
-        number, reason = _parse(value, region)
-        if number is not None:
+        number, reason, known = _parse(value, region)
+        if number is not None and known:
             return number
+        reason = reason if number is None else "no such number range"
         raise ValidationError(
             f"{shown} is not a valid sender number"
             f"{_for_region(value, region)}: {reason}. Use a full phone number, or a sender "
@@ -165,26 +203,35 @@ def _sender_id_problem(value: str) -> str | None:
     return None
 
 
-def _parse(raw: str, region: str | None) -> tuple[str | None, str]:
-    """(E.164, "") or (None, reason)."""
+_Reading = tuple[str | None, str, bool]
+"""(E.164, "", True) valid; (E.164, UNKNOWN_RANGE, False) possible only; (None, reason, False)."""
+
+
+def _parse(raw: str, region: str | None) -> _Reading:
     if not _NUMBER_SHAPE.fullmatch(raw):
         if not raw.strip():
-            return None, "empty"
-        return None, "only digits, spaces, + - . ( ) are allowed"
+            return None, "empty", False
+        return None, "only digits, spaces, + - . ( ) are allowed", False
     compact = _GROUPING.sub("", raw)
     if len(compact.lstrip("+")) > _MAX_TYPED_DIGITS:
-        return None, "too long"
-    number, reason = _parse_one(compact, region)
-    if number is not None or not compact.startswith("00"):
-        return number, reason
+        return None, "too long", False
+    local = _parse_one(compact, region)
+    if local[2] or not compact.startswith("00"):
+        return local
     # "00" is the international prefix in most of the world but not in every default region
     # (AU dials 0011, US 011), so the region's own reading above came first; now "00" as "+".
-    number, plus_reason = _parse_one("+" + compact[2:], region)
-    if number is not None:
-        return number, ""
-    # explain the failure with the reading the user most likely meant: the region's own
-    # international prefix (AU "0011 61 ...") if it matches, else "00" as "+"
-    return None, reason if _starts_with_region_idd(compact, region) else plus_reason
+    plus = _parse_one("+" + compact[2:], region)
+    if plus[2]:
+        return plus
+    # neither reading is a known number: prefer, then explain, the reading the user most
+    # likely meant: the region's own international prefix (AU "0011 61 ...") if it matches,
+    # else "00" as "+"
+    first, second = (local, plus) if _starts_with_region_idd(compact, region) else (plus, local)
+    if first[0] is not None:
+        return first
+    if second[0] is not None:
+        return second
+    return None, first[1], False
 
 
 def _starts_with_region_idd(compact: str, region: str | None) -> bool:
@@ -193,21 +240,26 @@ def _starts_with_region_idd(compact: str, region: str | None) -> bool:
     return bool(idd) and re.match(f"(?:{idd})", compact) is not None
 
 
-def _parse_one(candidate: str, region: str | None) -> tuple[str | None, str]:
+def _parse_one(candidate: str, region: str | None) -> _Reading:
     if not candidate.startswith("+") and region is None:
-        return None, "no country code"
+        return None, "no country code", False
     try:
         parsed = phonenumbers.parse(candidate, region)
     except NumberParseException as exc:
         if exc.error_type == NumberParseException.INVALID_COUNTRY_CODE and not (
             candidate.startswith("+")
         ):
-            return None, f"unknown region {region}"
-        return None, _PARSE_REASONS.get(exc.error_type, "not a phone number")
+            return None, f"unknown region {region}", False
+        return None, _PARSE_REASONS.get(exc.error_type, "not a phone number"), False
     e164 = phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
     if e164 in TEST_NUMBERS or phonenumbers.is_valid_number(parsed):
-        return e164, ""
-    return None, _invalid_reason(parsed)
+        return e164, "", True
+    reason = _invalid_reason(parsed)
+    if reason == "no such number range" and phonenumbers.is_possible_number(parsed):
+        # the length of a mobile or landline of that country, in a range the metadata does
+        # not list: newly allocated ranges reach libphonenumber months late
+        return e164, UNKNOWN_RANGE, False
+    return None, reason, False
 
 
 def _invalid_reason(parsed: PhoneNumber) -> str:
@@ -270,13 +322,13 @@ def _hint(region: str | None) -> str:
 
 
 def _split_chunk(chunk: str, region: str | None) -> list[tuple[str, str | None, str]]:
-    """One comma/line chunk -> [(text as typed, E.164 or None, reason)]."""
+    """One comma/line chunk -> [(text as typed, E.164 or None, reason or warning)]."""
     chunk = chunk.strip()
     if not chunk:
         return []
-    whole, whole_reason = _parse(chunk, region)
+    whole, whole_reason, _ = _parse(chunk, region)
     if whole is not None:
-        return [(chunk, whole, "")]
+        return [(chunk, whole, whole_reason)]
     words = chunk.split()
     if len(words) == 1:
         return [(chunk, None, whole_reason)]
@@ -297,9 +349,9 @@ def _split_chunk(chunk: str, region: str | None) -> list[tuple[str, str | None, 
             pending.append(words[i])
             i += 1
             continue
-        end, number = found
+        end, number, warning = found
         flush_pending()
-        out.append((" ".join(words[i:end]), number, ""))
+        out.append((" ".join(words[i:end]), number, warning))
         i = end
     if not any(number for _, number, _ in out):
         # nothing in the chunk was a number: one error for the whole thing beats one per word
@@ -308,8 +360,11 @@ def _split_chunk(chunk: str, region: str | None) -> list[tuple[str, str | None, 
     return out
 
 
-def _longest_number_at(words: list[str], start: int, region: str | None) -> tuple[int, str] | None:
-    """(end, E.164) for the longest run words[start:end] that is one valid number."""
+def _longest_number_at(
+    words: list[str], start: int, region: str | None
+) -> tuple[int, str, str] | None:
+    """(end, E.164, warning) for the longest run words[start:end] that is one number (valid,
+    or possible in a range the phone library does not know: then with a warning)."""
     # Only runs of number-like words within the digit budget of one number are worth trying:
     # that keeps a pasted list of thousands of space-separated numbers (or words) linear.
     digits = 0
@@ -323,7 +378,7 @@ def _longest_number_at(words: list[str], start: int, region: str | None) -> tupl
             break
         end += 1
     for stop in range(end, start, -1):
-        number, _ = _parse(" ".join(words[start:stop]), region)
+        number, warning, _ = _parse(" ".join(words[start:stop]), region)
         if number is not None:
-            return stop, number
+            return stop, number, warning
     return None

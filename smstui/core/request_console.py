@@ -17,10 +17,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from smstui.core.config import data_dir, ensure_private, write_private
+from smstui.core.config import data_dir, write_private
 from smstui.core.errors import UsageError, redact
 from smstui.core.membrane import MembraneClient
 from smstui.core.models import ProxyResponse
+from smstui.core.privacy import ensure_private, make_private_dirs
 from smstui.core.request_route import TRANSPARENT, RouteMemory, send_request
 from smstui.core.safe_text import printable
 
@@ -283,7 +284,7 @@ class RequestHistory:
 
     def add(self, spec: RequestSpec, status: int | None, *, at: datetime | None = None) -> None:
         line = json.dumps(self._record(spec, status, at or datetime.now(UTC)), ensure_ascii=False)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dirs(self.path.parent)
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             os.write(fd, (line + "\n").encode())

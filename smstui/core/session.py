@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from smstui.core import poll_rules
+from smstui.core.account_facts import Facts, InMemoryFacts
 from smstui.core.auth import StaticToken, TokenProvider, token_provider_for
-from smstui.core.config import Settings
+from smstui.core.config import Settings, app_dirs
 from smstui.core.connection import (
     ConnectionCache,
     ConnectionResolver,
@@ -27,8 +29,11 @@ from smstui.core.connection import (
 )
 from smstui.core.errors import ConnectionUnusable, MembraneNotFound
 from smstui.core.membrane import MembraneClient
+from smstui.core.models import AutomationRule
 from smstui.core.outbox import Outbox, OutboxResult, SendService
 from smstui.core.outbox_channels import ChannelKind, ChannelOutbox
+from smstui.core.poll_rules import PollRules
+from smstui.core.privacy import tighten
 from smstui.core.sms_service import SmsService
 from smstui.core.store import MessageStore
 from smstui.core.sync import PauseGate, ProgressCallback, SyncReport, sync_all
@@ -94,6 +99,7 @@ class Session:
     _store: MessageStore | None = field(default=None, repr=False)
     _outbox: Outbox | None = field(default=None, repr=False)
     _channel_outboxes: dict[str, ChannelOutbox] = field(default_factory=dict, repr=False)
+    _facts: Facts | None = field(default=None, repr=False)
 
     # ------------------------------------------------------------------ connection
 
@@ -138,6 +144,29 @@ class Session:
         self._outbox = None
         self._channel_outboxes.clear()
 
+    # ------------------------------------------------------------------ account facts
+
+    def facts(self) -> Facts:
+        """What was learnt about the account (POLL rules, refused channels), kept with the
+        connection; an in-process sandbox is new in every process, so it remembers in memory."""
+        if self._facts is None:
+            if self.on_sandbox and self.api_url == SANDBOX_API_URL:
+                self._facts = InMemoryFacts()
+            else:
+                self._facts = self.cache.facts(self.api_url, self.identity)
+        return self._facts
+
+    async def poll_rules(self, *, refresh: bool = False) -> PollRules | None:
+        """Whether ClickSend lists replies and receipts (remembered; see ``poll_rules``).
+        None when the account would not show its rules."""
+        return await poll_rules.read(await self.service(), self.facts(), refresh=refresh)
+
+    async def create_poll_rules(
+        self, kinds: tuple[str, ...] = ("inbound", "receipt")
+    ) -> list[AutomationRule]:
+        """Create the POLL rules that lack (after the user agreed)."""
+        return await poll_rules.create_missing(await self.service(), self.facts(), kinds)
+
     # ------------------------------------------------------------------ the stack
 
     async def service(self) -> SmsService:
@@ -154,6 +183,9 @@ class Session:
     def store(self) -> MessageStore:
         """The local store for this account (opened on first use; no network)."""
         if self._store is None:
+            # files left readable by others (an older smstui, another tool) are tightened
+            # first: the store, exports, bulk jobs and caches hold customers' messages
+            tighten(app_dirs())
             self._store = MessageStore(self.store_path, account=self.account)
         return self._store
 
@@ -204,6 +236,7 @@ class Session:
             concurrency=concurrency,
             on_progress=on_progress,
             gate=gate,
+            facts=self.facts(),
         )
 
     async def aclose(self) -> None:

@@ -19,12 +19,13 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
 import httpx
 
 from smstui.core import clicksend as cs
+from smstui.core.clicksend_automations import has_enabled_poll_rule as has_enabled_poll_rule
 from smstui.core.errors import (
     ClickSendError,
     MalformedResponseError,
@@ -35,6 +36,7 @@ from smstui.core.errors import (
 from smstui.core.history_lookup import find_in_history
 from smstui.core.models import (
     Account,
+    AutomationRule,
     DeliveryReceipt,
     HistoryMessage,
     InboundMessage,
@@ -43,6 +45,9 @@ from smstui.core.models import (
     SendResult,
     Template,
 )
+
+if TYPE_CHECKING:
+    from smstui.core.automations import AutomationsService
 
 V3 = "/v3"
 #: ClickSend's documented maximum number of messages in one ``/sms/send`` request
@@ -419,6 +424,45 @@ class SmsService:
 
     async def delete_template(self, template_id: str | int) -> None:
         await self._write("DELETE", f"/sms/templates/{_segment(str(template_id))}")
+
+    # ------------------------------------------------------------------ automation rules
+    # (POLL rules decide whether replies and receipts are listed at all; see automations.py)
+
+    async def automation_rules(self, kind: str) -> list[AutomationRule]:
+        """Every ``"inbound"`` or ``"receipt"`` automation rule (all pages)."""
+        return await self._automations().rules(kind)
+
+    async def create_poll_rule(self, kind: str) -> AutomationRule:
+        return await self._automations().create_poll_rule(kind)
+
+    async def update_automation_rule(
+        self,
+        kind: str,
+        rule_id: str,
+        *,
+        enabled: bool | None = None,
+        name: str | None = None,
+        action: str | None = None,
+        action_address: str | None = None,
+        keyword: str | None = None,
+    ) -> AutomationRule:
+        return await self._automations().update(
+            kind,
+            rule_id,
+            enabled=enabled,
+            name=name,
+            action=action,
+            action_address=action_address,
+            keyword=keyword,
+        )
+
+    async def delete_automation_rule(self, kind: str, rule_id: str) -> None:
+        await self._automations().delete(kind, rule_id)
+
+    def _automations(self) -> AutomationsService:
+        from smstui.core.automations import AutomationsService  # imports this module
+
+        return AutomationsService(self)
 
     # ------------------------------------------------------------------ account
 

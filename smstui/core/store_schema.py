@@ -7,6 +7,7 @@ smstui is refused rather than silently damaged.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import time
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from typing import TypeVar
 import platformdirs
 
 from smstui.core.errors import SmstuiError
+from smstui.core.privacy import create_private_file, ensure_private
 
 T = TypeVar("T")
 
@@ -185,8 +187,16 @@ def retry_locked(fn: Callable[[], T], *, sleep: Callable[[float], None] = time.s
 
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the database at ``path``."""
-    if str(path) != ":memory:":
-        path.parent.mkdir(parents=True, exist_ok=True)
+    on_disk = str(path) != ":memory:"
+    if on_disk:
+        # created 0600 before SQLite does (it would use the umask), so that its -wal and -shm
+        # files, which SQLite creates with the database file's mode, are private too
+        try:
+            create_private_file(path)
+        except OSError as err:
+            raise StoreError(
+                f"Cannot open the message database at {path}: {err.strerror or err}"
+            ) from None
     try:
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves so the write lock is taken up
         # front and busy_timeout applies, instead of failing on a read->write upgrade.
@@ -198,7 +208,18 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
     retry_locked(lambda: migrate(conn))
+    if on_disk:
+        for companion in database_files(path):
+            # left wider by an older smstui: tighten on start (a file we may not chmod, such
+            # as another user's, is left for `smstui doctor` to report)
+            with contextlib.suppress(OSError):
+                ensure_private(companion)
     return conn
+
+
+def database_files(path: Path) -> list[Path]:
+    """The database file and the companions SQLite keeps next to it in WAL mode."""
+    return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
 
 
 def migrate(conn: sqlite3.Connection, *, target: int = SCHEMA_VERSION) -> int:

@@ -21,11 +21,12 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any, Protocol, TypeVar
 
+from smstui.core.account_facts import Facts
 from smstui.core.errors import RateLimitedError
 from smstui.core.mms_voice import MmsVoiceService
 from smstui.core.models import DeliveryReceipt, HistoryMessage, InboundMessage, Page
@@ -80,6 +81,10 @@ class SyncReport:
     rate_limited: int = 0  # 429s met (each paused the whole sync)
     #: unread lists ("inbound", "receipts") left unmarked because they kept changing
     unsettled: tuple[str, ...] = ()
+    #: secondary channels ("mms", "voice") that failed or were refused in this sync: why
+    channel_failures: dict[str, str] = field(default_factory=dict)
+    #: channels not asked this time: they failed recently (remembered in the account facts)
+    channels_skipped: tuple[str, ...] = ()
     history_cursor: int | None = None  # unix time the next sync starts from (minus overlap)
 
 
@@ -365,6 +370,7 @@ async def sync_all(
     mms: bool = True,
     voice: bool = True,
     channels: ChannelSyncService | None = None,
+    facts: Facts | None = None,
 ) -> SyncReport:
     """Bring the store up to date with ClickSend.
 
@@ -372,7 +378,8 @@ async def sync_all(
     inbound records it meets as read) can see them; receipts go before history because a
     receipt for an unknown message simply waits in the store until its message arrives.
     MMS and voice (``smstui.core.sync_channels``) come last, through ``channels``; with an
-    ``SmsService`` and no ``channels``, an ``MmsVoiceService`` over it.
+    ``SmsService`` and no ``channels``, an ``MmsVoiceService`` over it. A refused or failing
+    MMS/voice channel never fails the sync (see ``sync_channels``); ``facts`` remembers it.
     """
     if channels is None and isinstance(service, SmsService):
         channels = MmsVoiceService(service)
@@ -385,7 +392,9 @@ async def sync_all(
         if history:
             await run.history(overlap_seconds)
         if channels is not None and (mms or voice):
-            await sync_channels(run, channels, mms=mms, voice=voice, overlap=overlap_seconds)
+            await sync_channels(
+                run, channels, mms=mms, voice=voice, overlap=overlap_seconds, facts=facts
+            )
     finally:
         # a failed or cancelled sync still lets a page being written finish (it is durable
         # and consistent on its own), and nothing writes after sync_all returns

@@ -12,17 +12,32 @@ which is harmless because a receipt never overwrites a newer one.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Protocol
 
+from smstui.core.account_facts import Facts
+from smstui.core.errors import (
+    AuthError,
+    ClickSendError,
+    ConnectionUnusable,
+    MembraneNotFound,
+    SmstuiError,
+)
 from smstui.core.models import DeliveryReceipt, HistoryMessage, Page
 
 if TYPE_CHECKING:
     from smstui.core.sync import _Sync
 
+log = logging.getLogger("smstui.sync")
+
 PAGE_SIZE = 100
+#: a channel the account refuses is asked again after an hour (it rarely changes)
+REFUSED_TTL = 3600.0
+#: one that failed otherwise (timeouts, 5xx, answers we cannot read) after ten minutes
+FAILING_TTL = 600.0
 
 
 class ChannelSyncService(Protocol):
@@ -59,6 +74,17 @@ def _pager(
     return page
 
 
+def fact_name(channel: str) -> str:
+    return f"channel_unavailable:{channel}"
+
+
+def is_refusal(err: SmstuiError) -> bool:
+    """ClickSend saying the account cannot use the channel (as opposed to a passing fault)."""
+    if not isinstance(err, ClickSendError):
+        return False
+    return err.http_status in (400, 401, 403, 404) or "not enabled" in err.message.lower()
+
+
 async def sync_channels(
     run: _Sync,
     channels: ChannelSyncService,
@@ -66,27 +92,54 @@ async def sync_channels(
     mms: bool,
     voice: bool,
     overlap: int,
+    facts: Facts | None = None,
 ) -> None:
-    """Store MMS and voice history and voice receipts; counts go to ``run.report``."""
-    report = run.report
-    if voice:
-        seen: set[str] = set()
+    """Store MMS and voice history and voice receipts; counts go to ``run.report``.
 
-        def keep(_n: int, page: Page[DeliveryReceipt]) -> None:
-            run.store.apply_receipts(page.items)
-            seen.update(r.message_id.upper() for r in page.items)
+    Each channel stands alone: one the account refuses (403, 404, "not enabled") or that
+    fails is recorded in ``report.channel_failures`` and remembered in ``facts`` (refused:
+    ``REFUSED_TTL``, failing: ``FAILING_TTL``), during which later syncs skip it and list it
+    in ``report.channels_skipped``; what was already synced stays synced. A broken
+    connection or bad credentials still fail the whole sync (nothing else would work).
+    """
+    wanted = {"mms": (mms, _mms), "voice": (voice, _voice)}
+    for channel, (on, sync_one) in wanted.items():
+        if not on:
+            continue
+        if facts is not None and facts.recall(fact_name(channel)) is not None:
+            run.report.channels_skipped += (channel,)
+            continue
+        try:
+            await sync_one(run, channels, overlap)
+        except (AuthError, ConnectionUnusable, MembraneNotFound):
+            raise
+        except SmstuiError as err:
+            refused = is_refusal(err)
+            reason = err.message or type(err).__name__
+            log.info("%s sync %s: %s", channel, "refused" if refused else "failed", reason)
+            run.report.channel_failures[channel] = reason
+            if facts is not None:
+                ttl = REFUSED_TTL if refused else FAILING_TTL
+                facts.remember(fact_name(channel), {"reason": reason, "refused": refused}, ttl=ttl)
 
-        await run.all_pages(partial(channels.voice_receipts, limit=PAGE_SIZE), keep)
-        report.voice_receipts = len(seen)
-    if mms:
-        name = run.cursor_name("mms")
-        _, ids, _ = await run.dated_history(
-            name, _pager(channels.mms_history), overlap, ordered=False
-        )
-        report.mms_messages = ids
-    if voice:
-        name = run.cursor_name("voice")
-        _, ids, _ = await run.dated_history(
-            name, _pager(channels.voice_history), overlap, ordered=False
-        )
-        report.voice_messages = ids
+
+async def _voice(run: _Sync, channels: ChannelSyncService, overlap: int) -> None:
+    seen: set[str] = set()
+
+    def keep(_n: int, page: Page[DeliveryReceipt]) -> None:
+        run.store.apply_receipts(page.items)
+        seen.update(r.message_id.upper() for r in page.items)
+
+    await run.all_pages(partial(channels.voice_receipts, limit=PAGE_SIZE), keep)
+    run.report.voice_receipts = len(seen)
+    name = run.cursor_name("voice")
+    _, ids, _ = await run.dated_history(
+        name, _pager(channels.voice_history), overlap, ordered=False
+    )
+    run.report.voice_messages = ids
+
+
+async def _mms(run: _Sync, channels: ChannelSyncService, overlap: int) -> None:
+    name = run.cursor_name("mms")
+    _, ids, _ = await run.dated_history(name, _pager(channels.mms_history), overlap, ordered=False)
+    run.report.mms_messages = ids

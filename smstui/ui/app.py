@@ -37,6 +37,7 @@ from smstui.ui.screens.help import HelpScreen, active_bindings
 if TYPE_CHECKING:
     # models cost ~0.1 s of dataclass building: only annotations need them here
     from smstui.core.models import Account, Connection
+    from smstui.core.poll_rules import PollRules
     from smstui.ui.screens.connect import ConnectScreen
 
 T = TypeVar("T")
@@ -104,6 +105,9 @@ def _build_tool_tab(tab: str) -> Widget:
     from smstui.ui.stats_tab import StatsTab
 
     return StatsTab()
+
+
+_CHANNEL_NAMES = {"mms": "MMS", "voice": "voice"}
 
 
 class StatusBar(Horizontal):
@@ -251,6 +255,8 @@ class SmsApp(App[None]):
         self._sync_timer: Timer | None = None
         self.connection_state: ConnectionState = "offline"
         self.account: Account | None = None
+        #: whether ClickSend lists replies/receipts (None: not known yet or not readable)
+        self.poll_rules: PollRules | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -438,6 +444,7 @@ class SmsApp(App[None]):
         ui.done()
         self.set_connection_state("ready")
         await self.refresh_account()
+        await self.check_poll_rules()
         await self._sync()
         if self._sync_timer is None and self.sync_interval > 0:
             self._sync_timer = self.set_interval(self.sync_interval, self.action_sync_now)
@@ -467,14 +474,41 @@ class SmsApp(App[None]):
         if compose is not None and hasattr(compose, "set_part_cap"):
             compose.set_part_cap(account.part_cap)
 
+    async def check_poll_rules(self) -> None:
+        """Ask (or recall) whether the account has POLL rules; the Inbox shows a banner if not.
+        The answer is remembered with the connection, so this costs a request only now and
+        then. A failure here never disturbs the app (``smstui doctor`` reports it)."""
+        try:
+            rules = await self.backend.poll_rules()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            return
+        self.poll_rules = rules
+        inbox = self.tab_widget("inbox")
+        if inbox is not None and hasattr(inbox, "show_poll_rules"):
+            inbox.show_poll_rules(rules)
+
     async def _sync(self) -> None:
         if self.connection_state != "ready":
             return
         self.set_connection_state("ready", "syncing…")
         result = await self.guarded("Sync", self.backend.sync())
-        self.set_connection_state("ready")
         if result is None:
+            self.set_connection_state("ready")
             return
+        # a refused MMS/voice channel: told once, then a quiet note in the status line
+        for channel, reason in result.channel_failures.items():
+            self.notify(
+                f"{_CHANNEL_NAMES[channel]} not synced: {visible(reason)}. SMS history, replies and "
+                "receipts are up to date.",
+                title="Sync",
+                severity="warning",
+                timeout=10,
+            )
+        unavailable = " and ".join(_CHANNEL_NAMES[c] for c in result.channels_unavailable)
+        self.set_connection_state("ready", f"{unavailable} unavailable" if unavailable else "")
+        await self.check_poll_rules()
         if result.reconciled:
             compose = self.tab_widget("compose")
             if compose is not None and hasattr(compose, "update_results"):
@@ -563,6 +597,11 @@ class SmsApp(App[None]):
         compose = self.tab_widget("compose")
         if compose is not None and hasattr(compose, "prefill"):
             compose.prefill(to=to, body=body)
+
+    def action_doctor(self) -> None:
+        from smstui.ui.screens.doctor import DoctorScreen
+
+        self.push_screen(DoctorScreen())
 
     def action_connection(self) -> None:
         from smstui.ui.screens.connect import ConnectScreen

@@ -8,14 +8,16 @@ everything that may touch the network is ``async`` and is only ever awaited insi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
     from decimal import Decimal
 
     from smstui.core.connection import ConnectUI
-    from smstui.core.models import Account, OutgoingSms, Template
+    from smstui.core.doctor import CheckResult
+    from smstui.core.models import Account, AutomationRule, OutgoingSms, Template
+    from smstui.core.poll_rules import PollRules
     from smstui.core.session import Session
     from smstui.core.store import MessageStore
 
@@ -41,6 +43,10 @@ class SyncResult:
 
     changed: int
     reconciled: list[RecipientResult]
+    #: MMS/voice channels that failed or were refused in this run: why (reported once)
+    channel_failures: dict[str, str] = field(default_factory=dict)
+    #: every channel not synced now: the failures above and those still remembered
+    channels_unavailable: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +81,15 @@ class Backend(Protocol):
     ) -> None: ...
     async def account(self) -> Account: ...
     async def sync(self) -> SyncResult: ...
+    async def poll_rules(self) -> PollRules | None:
+        """Whether ClickSend lists replies and receipts (remembered with the connection)."""
+        ...
+
+    async def create_poll_rules(self) -> list[AutomationRule]: ...
+    async def doctor(self) -> list[CheckResult]:
+        """Every check of ``smstui doctor`` (read-only), in order."""
+        ...
+
     async def price(self, messages: Sequence[OutgoingSms]) -> Quote: ...
     async def send(self, messages: Sequence[OutgoingSms]) -> list[RecipientResult]: ...
     async def cancel(self, message_id: str) -> bool: ...

@@ -25,6 +25,11 @@ class SmsCommands(Provider):
                 "Connection set-up: sandbox, token or workspace key",
                 app.action_connection,
             ),
+            (
+                "Doctor",
+                "Check credentials, connection, POLL rules, channels, store and clock",
+                app.action_doctor,
+            ),
             ("New template", "Create an SMS template", app.action_new_template),
             (
                 "Toggle theme",

@@ -44,6 +44,9 @@ class ComposeDraft:
     schedule: datetime | None = None
     mms: MmsFields = field(default_factory=lambda: MmsFields("", ""))
     voice: VoiceFields = field(default_factory=lambda: VoiceFields("female", "en-au", False, False))
+    #: typed numbers (E.164, also in ``numbers``) in ranges the phone library does not know:
+    #: sent only after the user confirmed them (ClickSend decides)
+    unknown_ranges: list[str] = field(default_factory=list)
 
 
 class MemberCache:

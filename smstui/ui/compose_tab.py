@@ -17,7 +17,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from smstui.core.errors import SmstuiError, ValidationError
 from smstui.core.models import ContactList
-from smstui.core.phone import parse_recipients, validate_sender_id
+from smstui.core.phone import UNKNOWN_RANGE, parse_recipients, validate_sender_id
 from smstui.core.sms_text import normalise_newlines
 from smstui.ui.backend import Quote, RecipientResult
 from smstui.ui.beyond_backend import beyond_of
@@ -43,6 +43,19 @@ if TYPE_CHECKING:
 
 DRAFT_DELAY = 0.5  # at most this long after a change the draft is saved (brief: <= 1 s)
 PRICE_DELAY = 0.8  # seconds of quiet before a price estimate is requested
+SHOWN_UNKNOWN_RANGES = 10  # numbers listed in the unknown-range confirmation
+
+
+def unknown_ranges_text(numbers: Sequence[str]) -> str:
+    """The confirmation for numbers libphonenumber calls possible but does not know."""
+    shown = "\n".join(f"  {n}" for n in numbers[:SHOWN_UNKNOWN_RANGES])
+    more = len(numbers) - SHOWN_UNKNOWN_RANGES
+    return (
+        "The phone library does not know these number ranges (new ranges reach it late):\n"
+        f"{shown}\n"
+        + (f"  … and {more} more\n" if more > 0 else "")
+        + f"They are {UNKNOWN_RANGE}: a number that does not exist comes back rejected."
+    )
 
 
 def zone_label() -> str:
@@ -217,6 +230,13 @@ class ComposeTab(Vertical):
                 message.append_text(plain(f"{raw}: {reason}"))
                 message.append("  ")
             error.update(message)
+        elif parsed.warnings:
+            message = Text(end="")
+            for number, reason in parsed.warnings[:3]:
+                message.append("⚠ ", style="bold")
+                message.append_text(plain(f"{number}: {reason}"))
+                message.append("  ")
+            error.update(message)
         else:
             error.update("")
         self.query_one("#recipients", Input).set_class(bool(parsed.invalid), "-invalid")
@@ -375,6 +395,7 @@ class ComposeTab(Vertical):
             schedule=schedule,
             mms=fields.mms(),
             voice=fields.voice(),
+            unknown_ranges=[number for number, _ in parsed.warnings],
         )
 
     def _estimate(self) -> None:
@@ -422,6 +443,15 @@ class ComposeTab(Vertical):
     @work(exclusive=True, group="send", exit_on_error=False)
     async def _confirm_and_send(self, draft: ComposeDraft) -> None:
         app = self.sms_app
+        if draft.unknown_ranges and not await app.push_screen_wait(
+            ConfirmScreen(
+                f"{len(draft.unknown_ranges)} number(s) in an unknown range",
+                unknown_ranges_text(draft.unknown_ranges),
+                yes="Send anyway",
+                no="Go back",
+            )
+        ):
+            return
         button = self.query_one("#send", Button)
         button.loading = True
         try:

@@ -21,9 +21,11 @@ if TYPE_CHECKING:
     import httpx
 
     from smstui.core.connection import ConnectUI
+    from smstui.core.doctor import CheckResult
     from smstui.core.membrane import MembraneClient
-    from smstui.core.models import Account, OutgoingSms, Template
+    from smstui.core.models import Account, AutomationRule, OutgoingSms, Template
     from smstui.core.outbox import OutboxResult
+    from smstui.core.poll_rules import PollRules
     from smstui.core.sandbox import SandboxWorld
     from smstui.core.session import ResolverOptions, Session
     from smstui.core.store import MessageStore
@@ -139,7 +141,23 @@ class CoreBackend:
         report = await self.session.sync()
         reconciled = [recipient_result(r) for r in await self.session.reconcile_all()]
         changed = report.history_messages + report.inbound + report.receipts
-        return SyncResult(changed=changed, reconciled=reconciled)
+        return SyncResult(
+            changed=changed,
+            reconciled=reconciled,
+            channel_failures=dict(report.channel_failures),
+            channels_unavailable=(*report.channel_failures, *report.channels_skipped),
+        )
+
+    async def poll_rules(self) -> PollRules | None:
+        return await self.session.poll_rules()
+
+    async def create_poll_rules(self) -> list[AutomationRule]:
+        return await self.session.create_poll_rules()
+
+    async def doctor(self) -> list[CheckResult]:
+        from smstui.core.doctor import run_checks
+
+        return await run_checks(self.session)
 
     async def price(self, messages: Sequence[OutgoingSms]) -> Quote:
         result = await (await self.session.service()).price(messages)

@@ -21,6 +21,7 @@ from smstui.core.errors import SmstuiError
 from smstui.core.export import export_history
 from smstui.core.models import HistoryMessage
 from smstui.core.phone import normalise_number
+from smstui.core.privacy import make_private_dirs
 from smstui.core.store import MessageFilter, StoredMessage
 from smstui.ui.message_view import as_history, message_detail, message_row
 from smstui.ui.screens.confirm import ConfirmScreen
@@ -272,7 +273,7 @@ class HistoryTab(Vertical):
                 page = store.page(after=page.next, limit=1000, filters=flt)
 
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            make_private_dirs(path.parent)
             count = export_history(path, rows())
         except (OSError, SmstuiError) as err:
             self.app.call_from_thread(self.notify, f"Export failed: {err}", severity="error")

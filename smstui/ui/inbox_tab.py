@@ -14,9 +14,11 @@ from smstui.core.store import MessageFilter, StoredMessage
 from smstui.ui.message_view import message_row
 from smstui.ui.screens.conversation import ConversationScreen
 from smstui.ui.store_source import StoreSource
+from smstui.ui.widgets.poll_banner import PollRuleBanner
 from smstui.ui.widgets.virtual_list import VirtualList
 
 if TYPE_CHECKING:
+    from smstui.core.poll_rules import PollRules
     from smstui.ui.app import SmsApp
 
 INBOUND = MessageFilter(direction="in")
@@ -40,6 +42,7 @@ class InboxTab(Vertical):
         self.query_one("#inbox-list").focus()
 
     def compose(self) -> ComposeResult:
+        yield PollRuleBanner()
         yield Static("", id="inbox-summary")
         yield VirtualList[StoredMessage](
             StoreSource(self.sms_app.backend.store, INBOUND),
@@ -51,6 +54,11 @@ class InboxTab(Vertical):
     def on_mount(self) -> None:
         self.inbox_list.focus()
         self._summarise()
+        self.show_poll_rules(self.sms_app.poll_rules)
+
+    def show_poll_rules(self, rules: PollRules | None) -> None:
+        """No POLL rule: replies will never arrive, so say why above the list."""
+        self.query_one(PollRuleBanner).show(rules)
 
     @property
     def inbox_list(self) -> VirtualList[StoredMessage]:

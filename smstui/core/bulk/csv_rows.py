@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from smstui.core.errors import ValidationError
-from smstui.core.phone import normalise_number
+from smstui.core.phone import UNKNOWN_RANGE, check_number
 from smstui.core.sms_text import normalise_newlines
 
 #: header names (compared case-insensitively, spaces/underscores/dashes ignored) that hold the
@@ -57,6 +57,9 @@ class BulkPlan:
     duplicates: list[Duplicate] = field(default_factory=list)
     phone_column: str = ""
     columns: list[str] = field(default_factory=list)
+    #: rows that are sent but deserve a look: a number in a range the phone library does not
+    #: know (ClickSend decides, per message)
+    warnings: list[RowProblem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -171,6 +174,7 @@ def plan_bulk(data: bytes, body_template: str, *, default_region: str = "AU") ->
 
     plan_rows: list[BulkRow] = []
     problems: list[RowProblem] = []
+    warnings: list[RowProblem] = []
     duplicates: list[Duplicate] = []
     first_line_of: dict[str, int] = {}
     for line, cells in rows:
@@ -184,10 +188,11 @@ def plan_bulk(data: bytes, body_template: str, *, default_region: str = "AU") ->
             problems.append(RowProblem(line, "no phone number"))
             continue
         try:
-            number = normalise_number(raw_number, default_region)
+            checked = check_number(raw_number, default_region)
         except ValidationError as err:
             problems.append(RowProblem(line, str(err)))
             continue
+        number = checked.e164
         empty = [k for k in keys if k in used and not fields.get(k)]
         if empty:
             names = [h for h, k in zip(header, keys, strict=True) if k in empty]
@@ -203,8 +208,10 @@ def plan_bulk(data: bytes, body_template: str, *, default_region: str = "AU") ->
             duplicates.append(Duplicate(line, number, first_line_of[number]))
             continue
         first_line_of[number] = line
+        if not checked.known_range:
+            warnings.append(RowProblem(line, f"{number}: {UNKNOWN_RANGE}"))
         plan_rows.append(BulkRow(line, number, body))
-    return BulkPlan(plan_rows, problems, duplicates, header[phone_at], header)
+    return BulkPlan(plan_rows, problems, duplicates, header[phone_at], header, warnings)
 
 
 def batched(items: Sequence[T], size: int = MAX_BATCH) -> list[Sequence[T]]:

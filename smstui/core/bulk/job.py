@@ -40,6 +40,7 @@ from smstui.core.bulk.csv_rows import MAX_BATCH, BulkRow
 from smstui.core.errors import NetworkError, NotFoundError, SendOutcomeUnknown
 from smstui.core.models import HistoryMessage, OutgoingSms, SendResult
 from smstui.core.outbox import CERTAIN_REFUSALS
+from smstui.core.privacy import PRIVATE_DIR, make_private_dirs
 
 #: history statuses that mean the message did not go out (so the row is a failure)
 _FAILED_HISTORY = frozenset({"FAILED", "CANCELLED"})
@@ -131,7 +132,9 @@ class BulkJob:
         created = now or datetime.now(UTC)
         job_id = created.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
         path = jobs_dir / job_id
-        path.mkdir(parents=True, mode=0o700)
+        make_private_dirs(jobs_dir)
+        path.mkdir(mode=PRIVATE_DIR)
+        os.chmod(path, PRIVATE_DIR)  # mkdir's mode is filtered by the umask
         job = cls(job_id, path, created, list(rows), sender, schedule, batch_size, source)
         doc = {
             "version": 1,

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from . import clicksend_campaigns, clicksend_contacts, clicksend_mms_voice
+from . import clicksend_automations, clicksend_campaigns, clicksend_contacts, clicksend_mms_voice
 from . import clicksend_lists as lists
 from .clicksend_send import send_or_price
 from .envelope import ClickSendProblem, envelope, not_found_endpoint
@@ -53,6 +53,7 @@ class SimClickSend:
         self.contacts.seed(int(world.clock()))
         self.campaigns = clicksend_campaigns.CampaignBook()
         self.channels = clicksend_mms_voice.ChannelBook()
+        self.automations = clicksend_automations.RuleBook()
 
     # ------------------------------------------------------------------ state helpers
 
@@ -107,6 +108,9 @@ class SimClickSend:
 
     def handle(self, method: str, path: str, query: dict[str, str], body: bytes) -> SandboxResponse:
         self.requests += 1
+        refused = clicksend_mms_voice.refusal(self.world.refused_channels, path)
+        if refused is not None:
+            return self._count(refused)
         for route_method, pattern, handler in _ROUTES:
             match = pattern.fullmatch(path)
             if match is None or route_method != method.upper():
@@ -288,5 +292,6 @@ _ROUTES: list[tuple[str, re.Pattern[str], Handler]] = [
         *clicksend_contacts.ROUTES,
         *clicksend_campaigns.ROUTES,
         *clicksend_mms_voice.ROUTES,
+        *clicksend_automations.ROUTES,
     )
 ]

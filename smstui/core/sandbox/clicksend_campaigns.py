@@ -87,6 +87,14 @@ def _priced(cs: SimClickSend, body: str, contact: dict[str, Any]) -> tuple[str, 
     return to, country, parts, (rate_for(country) * parts).quantize(_CENT)
 
 
+def _at(cs: SimClickSend, req: dict[str, Any]) -> int:
+    now = int(cs.now())
+    try:
+        return max(int(req.get("schedule") or now), now)
+    except (TypeError, ValueError) as exc:
+        raise ClickSendProblem(400, "The schedule must be a Unix timestamp.") from exc
+
+
 def price(cs: SimClickSend, _m: re.Match[str], _q: dict[str, str], payload: Any) -> SandboxResponse:
     from .clicksend import CURRENCY
 
@@ -95,7 +103,12 @@ def price(cs: SimClickSend, _m: re.Match[str], _q: dict[str, str], payload: Any)
     data = {
         "total_count": len(members),
         "total_price": f"{total:.4f}",
-        "data": {"from": req.get("from") or SHARED_NUMBER, "body": req["body"], "schedule": ""},
+        # an integer, as in the docs' example and the SDK's model (the send time it would take)
+        "data": {
+            "from": req.get("from") or SHARED_NUMBER,
+            "body": req["body"],
+            "schedule": _at(cs, req),
+        },
         "_currency": CURRENCY,
     }
     return envelope(200, "Here is your price for your SMS Campaign.", data)
@@ -105,10 +118,7 @@ def send(cs: SimClickSend, _m: re.Match[str], _q: dict[str, str], payload: Any) 
     req, list_id, members = _request(cs, payload)
     cs.campaigns.received.append(dict(req))
     now = int(cs.now())
-    try:
-        send_at = max(int(req.get("schedule") or now), now)
-    except (TypeError, ValueError) as exc:
-        raise ClickSendProblem(400, "The schedule must be a Unix timestamp.") from exc
+    send_at = _at(cs, req)
     priced = [(c, *_priced(cs, str(req["body"]), c)) for c in members]
     cost = sum((p[4] for p in priced), Decimal(0))
     if cost > cs.world.balance:

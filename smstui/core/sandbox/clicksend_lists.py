@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .envelope import ClickSendProblem, envelope, page_params, paginate
 from .http import SandboxResponse
@@ -15,6 +15,8 @@ from .records import InboundRecord, SmsRecord
 
 if TYPE_CHECKING:
     from .clicksend import SimClickSend
+
+T = TypeVar("T")
 
 _HISTORY_FIELDS = frozenset({"status", "to", "from", "message_id", "custom_string"})
 _ORDER_FIELDS = frozenset({"date", "from", "to", "status", "body", "message_id"})
@@ -86,6 +88,13 @@ def _order(raw: str) -> tuple[str, bool]:
 # --------------------------------------------------------------------------- receipts
 
 
+def _per_poll_rule(cs: SimClickSend, kind: str, rows: list[T]) -> list[T]:
+    """What ClickSend lists for polling: nothing without an enabled POLL rule, and each
+    message once per enabled POLL rule when there are several (clicksend-api.md §7.4)."""
+    copies = cs.automations.poll_copies(kind)
+    return [row for row in rows for _ in range(copies)]
+
+
 def receipts(
     cs: SimClickSend, _m: re.Match[str], query: dict[str, str], _p: Any
 ) -> SandboxResponse:
@@ -93,7 +102,7 @@ def receipts(
     now = cs.now()
     unread = [m for m in cs.messages if m.receipt_visible(now) and not m.receipt_read]
     unread.sort(key=lambda m: (m.receipt_due or 0, m.message_id))
-    data = paginate(unread, page, limit, "/v3/sms/receipts")
+    data = paginate(_per_poll_rule(cs, "receipt", unread), page, limit, "/v3/sms/receipts")
     data["data"] = [m.receipt_json(cs.user["subaccount_id"]) for m in data["data"]]
     return envelope(200, "Here are your delivery receipts.", data)
 
@@ -113,7 +122,8 @@ def receipts_read(
     for m in cs.messages:
         if m.receipt_visible(now) and (before is None or (m.receipt_due or 0) < before):
             m.receipt_read = True
-    return envelope(200, "Receipts have been marked as read.", "{}")
+    # the docs' example has data "{}" (a string); the SDK's model wants an object or null
+    return envelope(200, "Receipts have been marked as read.", {})
 
 
 def _date_before(payload: Any) -> int | None:
@@ -134,7 +144,7 @@ def inbound(cs: SimClickSend, _m: re.Match[str], query: dict[str, str], _p: Any)
     unread = sorted(
         (r for r in cs.visible_inbound() if not r.read), key=lambda r: (r.timestamp, r.message_id)
     )
-    data = paginate(unread, page, limit, "/v3/sms/inbound")
+    data = paginate(_per_poll_rule(cs, "inbound", unread), page, limit, "/v3/sms/inbound")
     data["data"] = [r.json() for r in data["data"]]
     return envelope(200, "Here are your data.", data)
 
@@ -153,12 +163,11 @@ def inbound_read(
     cs: SimClickSend, _m: re.Match[str], _q: dict[str, str], payload: Any
 ) -> SandboxResponse:
     before = _date_before(payload)
-    count = 0
     for r in cs.visible_inbound():
         if not r.read and (before is None or r.timestamp < before):
             r.read = True
-            count += 1
-    return envelope(200, "Inbound messages have been marked as read.", count)
+    # no count here (unlike read-one): the SDK's model has a deprecated object-or-null data
+    return envelope(200, "Inbound messages have been marked as read.", {})
 
 
 def inbound_read_one(

@@ -111,7 +111,7 @@ def _finish(
         "total_price": float(cost) if cost else 0,
         "total_count": len(out),
         "queued_count": len(ok),
-        "messages": [{k: v for k, v in m.items() if not k.startswith("__")} for m in out],
+        "messages": [_wire({k: v for k, v in m.items() if not k.startswith("__")}) for m in out],
         "_currency": CURRENCY,
     }
     return envelope(
@@ -165,12 +165,24 @@ def mms_price(cs: SimClickSend, _m: re.Match[str], _q: dict[str, str], p: Any) -
     return _mms(cs, p, commit=False)
 
 
+def _wire(doc: dict[str, Any], *, history: bool = False) -> dict[str, Any]:
+    """A record as ClickSend's SDK 6 models type it (records keep ints inside): ``date`` is a
+    string (``Mms``, ``VoiceMessage``); MMS ``schedule`` a string, and in MMS history
+    ``message_parts`` a decimal string ("1.00"), as in the docs' examples."""
+    doc["date"] = str(doc["date"])
+    if "_media_file_url" in doc:  # MMS
+        doc["schedule"] = str(doc["schedule"])
+        if history:
+            doc["message_parts"] = f"{doc['message_parts']:.2f}"
+    return doc
+
+
 def _history_doc(cs: SimClickSend, r: dict[str, Any], kind: str, now: float) -> dict[str, Any]:
-    doc = {k: v for k, v in r.items() if not k.startswith("__")}
+    doc = _wire({k: v for k, v in r.items() if not k.startswith("__")}, history=True)
     doc["direction"] = "out"
     if r.get("__cancelled"):
         doc["status"] = "Cancelled"
-    elif r["schedule"] > now:
+    elif r["schedule"] > now:  # the record's own int, not the document's string
         doc["status"] = "Scheduled"
     else:
         doc["status"] = "Completed" if now >= r["schedule"] + cs.world.receipt_delay else "Sent"
@@ -337,6 +349,27 @@ def voice_cancel_all(
         _cancel(cs, record)
     count = len(pending)
     return envelope(200, f"{count} messages have been cancelled.", {"count": count})
+
+
+#: how an account that lacks a channel refuses it (``SandboxWorld(refused_channels=...)``);
+#: the exact live answers are unverified, so the sandbox offers the three shapes seen in
+#: ClickSend's error catalogue and smstui must treat all of them as "not available"
+REFUSALS: dict[str, tuple[int, str]] = {
+    "403": (403, "You do not have access to this resource."),
+    "404": (404, "Resource not found."),
+    "not_enabled": (400, "{channel} is not enabled on this account. Please contact support."),
+}
+_CHANNEL_PATH = re.compile(r"/v3/(?P<channel>mms|voice)(/|$)")
+
+
+def refusal(refused: dict[str, str], path: str) -> SandboxResponse | None:
+    """The answer for a path of a channel the account refuses, else None."""
+    match = _CHANNEL_PATH.match(path)
+    if match is None or match["channel"] not in refused:
+        return None
+    status, text = REFUSALS[refused[match["channel"]]]
+    name = "MMS" if match["channel"] == "mms" else "Voice"
+    return envelope(status, text.format(channel=name), None)
 
 
 ROUTES: list[tuple[str, str, Any]] = [

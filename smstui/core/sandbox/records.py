@@ -109,13 +109,15 @@ class SmsRecord:
     def receipt_json(self, subaccount_id: int) -> dict[str, Any]:
         assert self.receipt_due is not None
         failure = None if self.delivered else self.failure
+        # integers, as ClickSend's SDK 6 model (SmsReceipt) has them; the reference's
+        # examples show status_code as a string: smstui's parser reads both
         return {
             "timestamp_send": self.send_at,
             "timestamp": int(self.receipt_due),
             "message_id": self.message_id,
-            "status_code": failure[1] if failure else "201",
+            "status_code": int(failure[1]) if failure else 201,
             "status_text": failure[2] if failure else RECEIPT_DELIVERED_TEXT,
-            "error_code": failure[0] if failure else None,
+            "error_code": int(failure[0]) if failure else None,
             "error_text": failure[2] if failure else None,
             "custom_string": self.custom_string,
             "subaccount_id": subaccount_id,

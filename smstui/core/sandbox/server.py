@@ -7,6 +7,7 @@ import socket
 import struct
 import threading
 import time
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -91,6 +92,10 @@ def serve(
 def _handler_for(world: SandboxWorld, server: SandboxServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def date_time_string(self, timestamp: float | None = None) -> str:
+            # the Date header tells the world's time (tests move it to make clock skew)
+            return formatdate(world.clock() if timestamp is None else timestamp, usegmt=True)
 
         def _serve(self) -> None:
             server._enter()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from email.utils import formatdate
 
 import httpx
 
@@ -30,6 +31,6 @@ class SandboxTransport(httpx.AsyncBaseTransport):
             await asyncio.sleep(self.world.latency)
         if answer.fault == "timeout_after":
             raise httpx.ReadTimeout("Simulated read timeout", request=request)
-        return httpx.Response(
-            answer.status, headers=answer.headers, content=answer.body, request=request
-        )
+        # every HTTP server sends Date; it tells the world's time (a moved clock is skew)
+        headers = {"date": formatdate(self.world.clock(), usegmt=True), **answer.headers}
+        return httpx.Response(answer.status, headers=headers, content=answer.body, request=request)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import membrane_routes
 from .clicksend import SimClickSend
+from .clicksend_mms_voice import REFUSALS
 from .connections import (
     CONNECTOR_ID,
     DEFAULT_CONNECTION_ID,
@@ -42,7 +43,14 @@ class SandboxWorld:
         clock: Callable[[], float] = time.time,
         history_size: int = 40,
         latency: float = 0.0,
+        fresh_account: bool = False,
+        poll_rules: int = 1,
+        refused_channels: dict[str, str] | None = None,
     ) -> None:
+        """``fresh_account``: a brand-new ClickSend account (no automation rules, so replies
+        and receipts are never listed; voice not enabled). ``poll_rules``: enabled POLL rules
+        of each kind otherwise (2+: ClickSend lists each reply/receipt once per rule).
+        ``refused_channels``: ``{"mms"|"voice": "403"|"404"|"not_enabled"}``."""
         if prefix not in ("/v3", ""):
             raise ValueError("prefix must be '/v3' or ''")
         self.seed = seed
@@ -98,7 +106,19 @@ class SandboxWorld:
         self.connections[DEFAULT_CONNECTION_ID] = ConnectionRecord(
             DEFAULT_CONNECTION_ID, "ClickSend SMS", "READY", now, now
         )
+        refused = dict(refused_channels or {})
+        if fresh_account:
+            refused.setdefault("voice", "not_enabled")
+        bad = {k: v for k, v in refused.items() if k not in ("mms", "voice") or v not in REFUSALS}
+        if bad:
+            raise ValueError(f"refused_channels: unknown channel or shape in {bad!r}")
+        self.fresh_account = fresh_account
+        #: channels the ClickSend account refuses (see ``clicksend_mms_voice.REFUSALS``)
+        self.refused_channels = refused
         self.clicksend = SimClickSend(self, history_size)
+        for _ in range(0 if fresh_account else poll_rules):
+            for kind in ("inbound", "receipt"):
+                self.clicksend.automations.add_poll_rule(kind)
 
     # ------------------------------------------------------------------ clock
 

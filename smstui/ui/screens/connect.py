@@ -109,6 +109,7 @@ class ConnectScreen(ModalScreen[Choice | None]):
                 yield Button("Use the sandbox", id="use-sandbox", variant="warning")
                 yield Button("Connect", id="connect", variant="primary")
                 yield Button("Reconnect this connection", id="reconnect")
+                yield Button("Doctor", id="doctor", tooltip="Check what is wrong with this setup")
             yield Label("Membrane token", classes="section")
             with Horizontal():
                 yield Input(placeholder="paste a token", password=True, id="token")
@@ -203,6 +204,10 @@ class ConnectScreen(ModalScreen[Choice | None]):
         if self.url:
             self.app.copy_to_clipboard(self.url)
             self.notify("URL copied to the clipboard")
+
+    @on(Button.Pressed, "#doctor")
+    def _doctor(self) -> None:
+        self.sms_app.action_doctor()
 
     @on(Button.Pressed, "#use-sandbox")
     def _sandbox(self) -> None:
