@@ -39,7 +39,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     xdg = tmp_path_factory.mktemp("ui-soak-xdg")
     world = SandboxWorld(seed=SEED, history_size=20)
     world.balance = Decimal("1000000")
-    chaos = ChaosPlan(rate=0.3, seed=SEED, hang=1.5, drip_seconds=0.3)
+    chaos = ChaosPlan(rate=0.3, seed=SEED, hang=1.5, drip_seconds=0.3, trace={})
     with pytest.MonkeyPatch.context() as mp, serve(world, chaos=chaos) as server:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("MEMBRANE_", "SMSTUI_"))}
         for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
@@ -66,7 +66,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             cli.join()
         faults = chaos.counts()["faults"]
         chaos.rate = 0.0
-        asyncio.run(soak.settle(server.url, store))
+        asyncio.run(soak.settle(server.url, store, world.history_lag))
         yield {
             "tui": tui,
             "faults": faults,
@@ -75,7 +75,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             "received_tui": sum(
                 1 for m in world.clicksend.received if str(m.get("body", "")).startswith("soak tui")
             ),
-            **soak.audit(world, store, ledger),
+            **soak.audit(world, store, ledger, chaos.trace or {}),
         }
         store.close()
 
@@ -107,6 +107,7 @@ def test_every_outbox_row_ends_in_exactly_one_final_state(run: dict[str, Any]) -
 
 def test_no_message_reached_the_sandbox_twice(run: dict[str, Any]) -> None:
     assert run["duplicates"] == 0, run["duplicate_examples"]
+    assert run["duplicates_by_kind"]["accepted_twice"] == 0
 
 
 def test_no_message_was_lost(run: dict[str, Any]) -> None:
