@@ -464,3 +464,11 @@ def _config_and_sandbox(sub: Any) -> None:
         metavar="SECONDS",
         help="list a sent message in history only this long after it was accepted",
     )
+    p.add_argument(
+        "--building",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="the ClickSend connection stays BUILDING this long; a long poll "
+        "(?wait=true) holds until then",
+    )
