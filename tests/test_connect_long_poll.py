@@ -15,6 +15,7 @@ import pytest
 
 from smstui.core.auth import StaticToken
 from smstui.core.connection import ConnectionCache, ConnectionResolver, NullConnectUI
+from smstui.core.errors import ConnectionUnusable
 from smstui.core.membrane import LONG_POLL_MARGIN, MembraneClient
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, SandboxWorld, serve
 
@@ -195,3 +196,15 @@ def test_cli_connect_waits_out_a_build_over_the_wire(
     assert "setting up" in err
     polls = [p for m, p in world.request_log if m == "GET" and p == CONN_PATH]
     assert len(world.request_log) <= 4 and 1 <= len(polls) <= 2
+
+
+async def test_a_long_poll_never_outlasts_the_deadline(tmp_path: Path) -> None:
+    t = FakeTime()
+    world = building_world(t, 120)
+    rec = Recorder(world.transport(sleep=t.sleep))
+    async with MembraneClient(API, StaticToken("t"), transport=rec) as client:
+        with pytest.raises(ConnectionUnusable) as info:
+            await resolver(client, tmp_path, t, deadline=40).resolve()
+    assert info.value.state == "BUILDING"
+    assert [r.url.params["timeout"] for r in rec.gets()] == ["30", "10"]
+    assert sum(t.sleeps) == 40

@@ -12,6 +12,7 @@ import asyncio
 import inspect
 import json
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -360,7 +361,7 @@ class ConnectionResolver:
                         hint="Try again in a minute.",
                     )
                 await _call_ui(self._ui.status("Membrane is setting up the ClickSend connection…"))
-                connection = await self._long_poll(connection.id)
+                connection = await self._long_poll(connection.id, end)
                 continue
             # CLIENT_ACTION_REQUIRED, or disconnected without a state: the user must act.
             if action is None or not action.ui_url:
@@ -381,15 +382,15 @@ class ConnectionResolver:
             await self._sleep(self._poll_interval)
             connection = await self._client.get_connection(connection.id)
 
-    async def _long_poll(self, connection_id: str) -> Connection:
+    async def _long_poll(self, connection_id: str, end: float) -> Connection:
         started = self._clock()
-        connection = await self._client.get_connection(
-            connection_id, wait=True, timeout=self._long_poll_wait
-        )
+        # never wait past the deadline (``--timeout``) just because one poll is long
+        wait = max(1, min(self._long_poll_wait, math.ceil(end - started)))
+        connection = await self._client.get_connection(connection_id, wait=True, timeout=wait)
         # A server that ignores ``wait`` answers long before the wait is over: pace it like a
         # plain poll so that a slow build never turns into a storm of requests.
         still_building = (connection.state or "").upper() == "BUILDING"
-        if still_building and self._clock() - started < self._long_poll_wait / 2:
+        if still_building and self._clock() - started < wait / 2:
             await self._sleep(self._poll_interval)
         return connection
 
