@@ -168,3 +168,14 @@ def test_a_cron_job_without_credentials_fails_as_a_real_process(tmp_path: Path) 
     )
     assert proc.returncode == 3
     assert proc.stdout == "" and refused(proc.stderr)
+
+
+def test_doctor_runs_without_credentials_and_reports_them_missing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = main(["--json", "doctor"])
+    out, err = capsys.readouterr()
+    assert code == 1  # a failed check, not a refusal (exit 3)
+    checks = {d["check"]: d for d in json.loads(out)}
+    assert checks["credentials"]["ok"] is False
+    assert "credentials are configured" not in err

@@ -28,9 +28,18 @@ if TYPE_CHECKING:
 
 
 #: commands that run without Membrane credentials: they touch only local files, serve the
-#: sandbox, or are how credentials get configured (``connect`` asks for them on a terminal)
+#: sandbox, are how credentials get configured (``connect`` asks for them on a terminal), or
+#: tell what is missing (``doctor`` checks the local setup and says credentials are needed)
 WITHOUT_CREDENTIALS = frozenset(
-    {"config locate", "config show", "sandbox serve", "connections forget", "bulk list", "connect"}
+    {
+        "config locate",
+        "config show",
+        "sandbox serve",
+        "connections forget",
+        "bulk list",
+        "connect",
+        "doctor",
+    }
 )
 
 
