@@ -46,8 +46,8 @@ def test_lists_list_shows_seeded_lists(capsys: pytest.CaptureFixture[str]) -> No
     code, doc, _ = sandbox(capsys, "lists", "list")
     assert code == 0
     assert doc == [
-        {"list_id": "428", "name": "Customers", "contacts": 25},
-        {"list_id": "429", "name": "VIP", "contacts": 3},
+        {"list_id": "428", "name": "Customers", "contacts": 25, "sandbox": True},
+        {"list_id": "429", "name": "VIP", "contacts": 3, "sandbox": True},
     ]
 
 
@@ -68,7 +68,14 @@ def test_search_finds_a_list(capsys: pytest.CaptureFixture[str]) -> None:
     code, doc, _ = sandbox(capsys, "contacts", "search", "vip")
     assert code == 0
     assert doc == [
-        {"type": "list", "id": "429", "name": "VIP", "detail": "SBX0000000000429", "contacts": 3}
+        {
+            "type": "list",
+            "id": "429",
+            "name": "VIP",
+            "detail": "SBX0000000000429",
+            "contacts": 3,
+            "sandbox": True,
+        }
     ]
 
 

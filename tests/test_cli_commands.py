@@ -48,6 +48,7 @@ def test_send_then_history_shows_it(capsys: pytest.CaptureFixture[str]) -> None:
         "date",
         "parts",
         "price",
+        "sandbox",
     }
 
 
@@ -67,13 +68,14 @@ def test_price_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     doc = json.loads(out)
     assert doc["messages"][0]["parts"] == 2
-    assert set(doc) == {"messages", "total_price", "currency"}
+    assert set(doc) == {"messages", "total_price", "currency", "sandbox"}
 
 
 def test_invalid_number_is_exit_2_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "send", "--to", "12", "--body", "hi")
     assert code == 2 and out == ""
-    assert err.count("\n") == 1 and "invalid recipient" in err
+    assert err == f"sandbox: nothing left this machine\n{err.splitlines()[1]}\n"
+    assert "invalid recipient" in err
 
 
 def test_escape_sequences_in_output_are_neutralised(capsys: pytest.CaptureFixture[str]) -> None:

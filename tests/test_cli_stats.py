@@ -76,7 +76,7 @@ def test_json_totals_add_up_and_spend_is_an_exact_string(
 
 def test_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> None:
     doc = json.loads(run(capsys, "--json", "stats", "--utc")[1])
-    assert set(doc) == {"days", "totals", "currency", "timezone"}
+    assert set(doc) == {"days", "totals", "currency", "timezone", "sandbox"}
     assert doc["currency"] == "AUD" and doc["timezone"] == "UTC"
     assert len(doc["days"]) == 14
     assert set(doc["days"][0]) == {"date", "sent", "delivered", "failed", "inbound", "spend"}

@@ -210,11 +210,14 @@ async def test_ensure_building_forever_is_bounded() -> None:
     fake = FakeMembrane()
     fake.ensure_answer = {"id": "c2", "state": "BUILDING"}
     fake.get_answers = [{"id": "c2", "state": "BUILDING"}]
-    client, resolver, cache, _ = setup(fake)
+    client, resolver, cache, sleeps = setup(fake)  # deadline 60 s
     with pytest.raises(ConnectionUnusable) as info:
         await resolver.resolve()
     assert info.value.state == "BUILDING"
-    assert client.request_count == 11  # ensure + 10 long polls
+    # this server answers the long poll at once: each answer is paced by the poll interval,
+    # so the 60 s deadline costs ensure + 30 polls, not a storm
+    assert sleeps.waited == [2.0] * 30
+    assert client.request_count == 31
     assert cache.get(API, IDENT) is None
 
 

@@ -244,3 +244,29 @@ async def test_first_run_pasted_token_is_saved_private_and_used() -> None:
         assert calls == [False]
         assert not app.backend.sandbox and not app.query_one("#sandbox-badge").display
         assert app.connection_state == "ready"
+
+
+async def test_first_run_workspace_key_asks_for_the_tenant_with_the_default_shown() -> None:
+    from textual.widgets import Input
+
+    from smstui.core.config import config_path, default_tenant_key
+
+    world = SandboxWorld(seed=1)
+    calls: list[bool] = []
+    app = app_on(world, first_run=True, backend_factory=factory_on(world, calls))
+    async with app.run_test(size=(110, 50)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ConnectScreen))
+        tenant = app.screen.query_one("#tenant-key", Input)
+        assert tenant.value == default_tenant_key()  # the default, shown and editable
+        app.screen.query_one("#workspace-key", Input).value = "wk-first-run"
+        app.screen.query_one(
+            "#workspace-secret", Input
+        ).value = "ws-secret-first-run-0123456789abcdef"
+        tenant.value = "acme-tenant"
+        await pilot.click("#save-workspace")
+        await settle(pilot)
+        assert calls == [False]
+    settings = load_settings(env={})
+    assert (settings.workspace_key, settings.tenant_key) == ("wk-first-run", "acme-tenant")
+    assert "acme-tenant" in config_path().read_text()  # not a secret: config.toml
+    assert "tenant" not in credentials_path().read_text()

@@ -7,10 +7,10 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from smstui.cli.output import Output
+from smstui.cli.output import SANDBOX_NOTICE, Output
 from smstui.cli.parser import build_parser
-from smstui.cli.runtime import Runtime, settings_from_args
-from smstui.core.errors import SmstuiError
+from smstui.cli.runtime import WITHOUT_CREDENTIALS, Runtime, settings_from_args
+from smstui.core.errors import NoCredentialsError, SmstuiError
 
 if TYPE_CHECKING:
     from smstui.core.sandbox import SandboxWorld
@@ -53,8 +53,14 @@ def main(argv: Sequence[str] | None = None, *, world: SandboxWorld | None = None
         settings = settings_from_args(args)
         if args.command is None:
             return _open_tui(settings, out)
-        rt = Runtime(args, out, settings, world=world)
         key = args.command + (f" {args.action}" if getattr(args, "action", None) else "")
+        if settings.sandbox and key != "sandbox serve":
+            # said on every run: a sandbox result must never pass for a real one
+            out.sandbox = True
+            out.note(SANDBOX_NOTICE)
+        elif not settings.has_credentials and key not in WITHOUT_CREDENTIALS:
+            raise NoCredentialsError()
+        rt = Runtime(args, out, settings, world=world)
         handler = _handlers()[key]
         return asyncio.run(_run(handler, rt))
     except SmstuiError as err:

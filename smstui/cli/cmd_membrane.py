@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from smstui.cli.connect_setup import prepare
 from smstui.cli.runtime import Runtime
 from smstui.core.action_runs import checked_key, run_by_key
 from smstui.core.errors import ConnectionUnusable, MembraneNotFound, UsageError
@@ -121,6 +122,7 @@ async def connect(rt: Runtime) -> int:
     a = rt.args
     if a.poll <= 0 or a.timeout <= 0:
         raise UsageError("--poll and --timeout must be positive")
+    prepare(rt)  # credentials (asked for on a terminal) and the tenant
     options = ResolverOptions(poll_interval=a.poll, deadline=a.timeout)
     session = await rt.session(TerminalConnectUI(rt), options)
     try:
@@ -165,6 +167,13 @@ async def connections_use(rt: Runtime) -> int:
 
 
 async def connections_forget(rt: Runtime) -> int:
+    if not rt.settings.sandbox and not rt.settings.has_credentials:
+        # nothing can be remembered for credentials nobody gave: say so, touch nothing
+        if rt.out.json_mode:
+            rt.out.emit_json({"forgotten": False})
+        else:
+            rt.out.line("no Membrane credentials are configured: no connection is remembered")
+        return 0
     session = await rt.session()
     session.resolver.drop_cached()
     if rt.out.json_mode:

@@ -46,6 +46,8 @@ async def serve(rt: Runtime) -> int:
         raise UsageError("--latency cannot be negative")
     if a.history_lag < 0:
         raise UsageError("--history-lag cannot be negative")
+    if a.building < 0:
+        raise UsageError("--building cannot be negative")
     if a.poll_rules < 0:
         raise UsageError("--poll-rules cannot be negative")
     refused: dict[str, str] = {}
@@ -65,6 +67,8 @@ async def serve(rt: Runtime) -> int:
         refused_channels=refused,
     )
     world.history_lag = a.history_lag
+    if a.building:
+        world.set_building(sandbox.DEFAULT_CONNECTION_ID, a.building)
     chaos = None
     if a.faults:
         from smstui.core.sandbox.chaos import ChaosPlan

@@ -76,13 +76,31 @@ def cell(value: Any, width: int = MAX_CELL) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+#: said on stderr by every headless command that runs on the sandbox
+SANDBOX_NOTICE = "sandbox: nothing left this machine"
+
+
+def tag_sandbox(value: Any) -> Any:
+    """Mark a JSON document as the sandbox's: ``"sandbox": true`` in an object, and in every
+    object of a list (the shape stays the one real runs print, so scripts work on both)."""
+    if isinstance(value, dict):
+        return {**value, "sandbox": True}
+    if isinstance(value, list):
+        return [tag_sandbox(v) if isinstance(v, dict) else v for v in value]
+    return value
+
+
 @dataclass
 class Output:
     json_mode: bool = False
     stdout: TextIO = field(default_factory=lambda: sys.stdout)
     stderr: TextIO = field(default_factory=lambda: sys.stderr)
+    #: this run talks to the sandbox: every JSON document says so
+    sandbox: bool = False
 
     def emit_json(self, value: Any) -> None:
+        if self.sandbox:
+            value = tag_sandbox(value)
         self.stdout.write(dumps(value) + "\n")
 
     def line(self, text: str = "") -> None:

@@ -29,8 +29,10 @@ environment:
   MEMBRANE_WORKSPACE_KEY / MEMBRANE_WORKSPACE_SECRET / MEMBRANE_TENANT_KEY
                              workspace credentials (a token is minted from them)
   SMSTUI_CONNECTION_ID       the ClickSend connection to use
+  SMSTUI_SANDBOX=1           use the built-in sandbox (simulated ClickSend), like --sandbox
   XDG_CONFIG_HOME / XDG_DATA_HOME / XDG_CACHE_HOME   where files live
-With no credentials at all smstui uses the built-in sandbox (simulated ClickSend).
+With no credentials, the full-screen app opens on the sandbox, but a command that needs
+ClickSend fails (exit 3) unless --sandbox or SMSTUI_SANDBOX=1 asks for the sandbox.
 """
 
 
@@ -46,7 +48,12 @@ def _globals(p: argparse.ArgumentParser, *, top: bool) -> None:
     # sub-command's absent flag from overwriting the value given before it.
     d: dict[str, Any] = {} if top else {"default": argparse.SUPPRESS}
     g = p.add_argument_group("global options")
-    g.add_argument("--sandbox", action="store_true", help="use the in-process sandbox", **d)
+    g.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="use the in-process sandbox (simulated; nothing leaves this machine)",
+        **d,
+    )
     g.add_argument("--connection", metavar="ID", help="ClickSend connection id to use", **d)
     g.add_argument("--json", action="store_true", help="machine-readable JSON output", **d)
 
@@ -264,7 +271,17 @@ def _membrane(sub: Any) -> None:
         "connect smstui to ClickSend through Membrane (prints a URL to open, then waits)",
         "  smstui connect\n  MEMBRANE_TOKEN=... smstui connect --timeout 300\n"
         "  smstui connect --reconnect      # repair a failed connection (same id)\n"
-        "  smstui --json connect",
+        "  smstui connect --tenant acme    # the tenant your ClickSend connection belongs to\n"
+        "  smstui --json connect\n\n"
+        "Without credentials, connect asks for a Membrane token or a workspace key and secret\n"
+        "(on a terminal; saved to credentials.toml, mode 0600). With a workspace key and\n"
+        "secret it asks for the tenant key (default shown) and saves it in config.toml.",
+    )
+    p.add_argument(
+        "--tenant",
+        metavar="KEY",
+        help="Membrane tenant key for tokens minted from the workspace key and secret "
+        "(saved; default: MEMBRANE_TENANT_KEY, else the saved one, else smstui-<user>)",
     )
     p.add_argument(
         "--reconnect",
@@ -463,4 +480,12 @@ def _config_and_sandbox(sub: Any) -> None:
         default=0.0,
         metavar="SECONDS",
         help="list a sent message in history only this long after it was accepted",
+    )
+    p.add_argument(
+        "--building",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="the ClickSend connection stays BUILDING this long; a long poll "
+        "(?wait=true) holds until then",
     )

@@ -2,8 +2,9 @@
 
 The stack comes from ``smstui.core.session.open_session`` (the one way the CLI and the TUI
 build it). A command that only prints paths never opens the database or sends a request.
-With ``--sandbox`` (or no credentials) the client talks to an in-process sandbox world: a fresh
-one for each CLI process unless a caller hands one in (tests).
+With ``--sandbox`` (or ``SMSTUI_SANDBOX=1``) the client talks to an in-process sandbox world: a
+fresh one for each CLI process unless a caller hands one in (tests). Without credentials and
+without the sandbox, a command that needs ClickSend refuses (never a silent sandbox).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 from smstui.cli.output import Output
 from smstui.core.config import Settings, load_settings
 from smstui.core.connection import ConnectUI
+from smstui.core.errors import NoCredentialsError
 from smstui.core.membrane import MembraneClient
 from smstui.core.session import ResolverOptions, Session, open_session
 from smstui.core.sms_service import SmsService
@@ -25,10 +27,27 @@ if TYPE_CHECKING:
     from smstui.core.sandbox import SandboxWorld
 
 
+#: commands that run without Membrane credentials: they touch only local files, serve the
+#: sandbox, are how credentials get configured (``connect`` asks for them on a terminal), or
+#: tell what is missing (``doctor`` checks the local setup and says credentials are needed)
+WITHOUT_CREDENTIALS = frozenset(
+    {
+        "config locate",
+        "config show",
+        "sandbox serve",
+        "connections forget",
+        "bulk list",
+        "connect",
+        "doctor",
+    }
+)
+
+
 def settings_from_args(args: argparse.Namespace) -> Settings:
     flags: dict[str, object] = {
         "sandbox": True if getattr(args, "sandbox", False) else None,
         "connection_id": getattr(args, "connection", None),
+        "tenant_key": getattr(args, "tenant", None),
     }
     return load_settings(flags)
 
@@ -57,6 +76,8 @@ class Runtime:
     ) -> Session:
         """The session (built on first use); ``ui`` makes connecting talk to the user."""
         if self._session is None:
+            if not self.settings.sandbox and not self.settings.has_credentials:
+                raise NoCredentialsError()  # never the sandbox by accident
             self._session = await open_session(
                 self.settings, world=self.world, ui=ui, resolver_options=options
             )

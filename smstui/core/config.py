@@ -35,8 +35,17 @@ _MASK = "********"
 _SECRET_FIELDS = ("token", "workspace_secret")
 #: keys ``config.toml`` may hold (``keymap`` is a table of action -> key)
 SETTING_KEYS = frozenset(
-    {"api_url", "default_region", "theme", "sync_interval", "keymap", "connection_id"}
+    {
+        "api_url",
+        "default_region",
+        "theme",
+        "sync_interval",
+        "keymap",
+        "connection_id",
+        "tenant_key",
+    }
 )
+#: ``tenant_key`` is not secret and lives in config.toml; older credentials files may hold it
 CREDENTIAL_KEYS = frozenset({"token", "workspace_key", "workspace_secret", "tenant_key"})
 
 
@@ -85,6 +94,11 @@ def _atomic_write(path: Path, text: str, mode: int) -> None:
 def write_private(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically with mode 0600."""
     _atomic_write(path, text, 0o600)
+
+
+def default_tenant_key() -> str:
+    """The tenant a workspace key + secret mints tokens for when none was chosen."""
+    return _default_tenant_key()
 
 
 def _default_tenant_key() -> str:
@@ -141,7 +155,7 @@ class Settings:
             "tenant_key": self.tenant_key,
             "connection_id": self.connection_id,
             "default_region": self.default_region,
-            "sandbox": self.use_sandbox,
+            "sandbox": self.sandbox,
             "theme": self.theme,
             "sync_interval": self.sync_interval,
             "keymap": dict(self.keymap),
@@ -239,6 +253,7 @@ _ENV_NAMES = {
     "tenant_key": "MEMBRANE_TENANT_KEY",
     "connection_id": "SMSTUI_CONNECTION_ID",
     "default_region": "SMSTUI_DEFAULT_REGION",
+    "sandbox": "SMSTUI_SANDBOX",
 }
 
 
@@ -249,8 +264,9 @@ def load_settings(
     flags = flags or {}
     env = os.environ if env is None else env
     merged: dict[str, Any] = {}
-    merged.update(_file_settings(config_path()))
+    # config.toml last: the tenant chosen there beats one an older credentials.toml holds
     merged.update(_file_credentials(credentials_path()))
+    merged.update(_file_settings(config_path()))
     for key, name in _ENV_NAMES.items():
         if env.get(name):
             merged[key] = env[name]
@@ -283,19 +299,19 @@ def save_credentials(
     workspace_secret: str | None = None,
     tenant_key: str | None = None,
 ) -> Path:
-    """Replace the stored credentials (a token, or a workspace key + secret [+ tenant])."""
+    """Replace the stored credentials (a token, or a workspace key + secret [+ tenant]).
+
+    The tenant key is not a secret: it goes to config.toml, where ``config show`` shows it.
+    """
     if not token and not (workspace_key and workspace_secret):
         raise ConfigError("Give a Membrane token, or both a workspace key and secret")
-    values = {
-        "token": token,
-        "workspace_key": workspace_key,
-        "workspace_secret": workspace_secret,
-        "tenant_key": tenant_key,
-    }
+    values = {"token": token, "workspace_key": workspace_key, "workspace_secret": workspace_secret}
     path = credentials_path()
     import tomli_w  # only saving needs it: keep it off the TUI's start-up path
 
     write_private(path, tomli_w.dumps({k: v for k, v in values.items() if v}))
+    if tenant_key:
+        save_setting("tenant_key", tenant_key)
     return path
 
 

@@ -12,6 +12,7 @@ import asyncio
 import inspect
 import json
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -32,10 +33,21 @@ log = logging.getLogger("smstui.connection")
 
 CLICKSEND_APP_URL = "clicksend.com"
 _FAILED_STATES = frozenset({"CONFIGURATION_ERROR", "SETUP_FAILED", "DISCONNECTING"})
-#: ``ensure`` answering one of these means "this server has no ensure": use the older flow
-_ENSURE_UNAVAILABLE = frozenset({400, 404, 405, 501})
 #: connections whose raw-request route is remembered per cache entry (the oldest is dropped)
 MAX_REQUEST_ROUTES = 16
+#: how long one long poll asks Membrane to hold the answer while a connection is BUILDING
+LONG_POLL_WAIT = 30
+
+
+def _ensure_refused(status: int) -> bool:
+    """``ensure`` refused for a reason the older flow may not share: fall back to it.
+
+    A server without the route answers 404/405/501, one that does not accept our payload 400,
+    and a workspace whose token may not create connections this way 403 ``access_denied``
+    (seen in vendor texts, unverified). Only a rejected token (401) is final, and a rate
+    limit or a server failure is not a refusal (the older flow would meet the same).
+    """
+    return status == 501 or (400 <= status < 500 and status not in (401, 408, 429))
 
 
 # --------------------------------------------------------------------------- cache
@@ -259,7 +271,7 @@ class ConnectionResolver:
         clock: Callable[[], float] = time.monotonic,
         poll_interval: float = 2.0,
         deadline: float = 600.0,
-        max_build_polls: int = 10,
+        long_poll_wait: int = LONG_POLL_WAIT,
     ) -> None:
         self._client = client
         self._cache = cache
@@ -271,7 +283,7 @@ class ConnectionResolver:
         self._clock = clock
         self._poll_interval = poll_interval
         self._deadline = deadline
-        self._max_build_polls = max_build_polls
+        self._long_poll_wait = long_poll_wait
 
     @property
     def explicit(self) -> bool:
@@ -316,16 +328,19 @@ class ConnectionResolver:
         try:
             connection = await self._client.ensure_connection(CLICKSEND_APP_URL)
         except MembraneError as exc:
-            if exc.status not in _ENSURE_UNAVAILABLE:
+            if not _ensure_refused(exc.status):
                 raise
-            log.info("connections/ensure unavailable (HTTP %s): searching instead", exc.status)
+            log.info("connections/ensure refused (HTTP %s): searching instead", exc.status)
             return await self._via_connector()
         return await self._settle(connection)
 
     async def _settle(self, connection: Connection) -> str:
-        """Follow one connection through its states until it is READY (or give up)."""
+        """Follow one connection through its states until it is READY (or give up).
+
+        While Membrane builds the connection, one long poll (``wait=true``) waits for the
+        change; while the user is busy in a browser, a plain read every ``poll_interval``.
+        """
         end = self._clock() + self._deadline
-        builds = 0
         shown: str | None = None
         while True:
             state = (connection.state or "").upper()
@@ -338,8 +353,7 @@ class ConnectionResolver:
             if state in _FAILED_STATES or (connection.is_defunct and not needs_user):
                 raise self._unusable(connection)
             if state == "BUILDING":
-                builds += 1
-                if builds > self._max_build_polls:
+                if self._clock() >= end:
                     raise ConnectionUnusable(
                         "The ClickSend connection is still being set up in Membrane",
                         connection_id=connection.id,
@@ -347,25 +361,38 @@ class ConnectionResolver:
                         hint="Try again in a minute.",
                     )
                 await _call_ui(self._ui.status("Membrane is setting up the ClickSend connection…"))
-            else:
-                # CLIENT_ACTION_REQUIRED, or disconnected without a state: the user must act.
-                if action is None or not action.ui_url:
-                    raise self._unusable(connection)
-                if action.ui_url != shown:
-                    shown = action.ui_url
-                    description = action.description or "Open this link to connect ClickSend"
-                    await _call_ui(self._ui.show_url(action.ui_url, description))
-                await _call_ui(self._ui.status("Waiting for the ClickSend connection…"))
-                if self._clock() >= end:
-                    raise ConnectionUnusable(
-                        "Timed out waiting for the ClickSend connection to be completed",
-                        connection_id=connection.id,
-                        state=state or None,
-                        ui_url=action.ui_url,
-                        hint=f"Open {action.ui_url} and run smstui again.",
-                    )
-                await self._sleep(self._poll_interval)
-            connection = await self._client.get_connection(connection.id, wait=True, timeout=30)
+                connection = await self._long_poll(connection.id, end)
+                continue
+            # CLIENT_ACTION_REQUIRED, or disconnected without a state: the user must act.
+            if action is None or not action.ui_url:
+                raise self._unusable(connection)
+            if action.ui_url != shown:
+                shown = action.ui_url
+                description = action.description or "Open this link to connect ClickSend"
+                await _call_ui(self._ui.show_url(action.ui_url, description))
+            await _call_ui(self._ui.status("Waiting for the ClickSend connection…"))
+            if self._clock() >= end:
+                raise ConnectionUnusable(
+                    "Timed out waiting for the ClickSend connection to be completed",
+                    connection_id=connection.id,
+                    state=state or None,
+                    ui_url=action.ui_url,
+                    hint=f"Open {action.ui_url} and run smstui again.",
+                )
+            await self._sleep(self._poll_interval)
+            connection = await self._client.get_connection(connection.id)
+
+    async def _long_poll(self, connection_id: str, end: float) -> Connection:
+        started = self._clock()
+        # never wait past the deadline (``--timeout``) just because one poll is long
+        wait = max(1, min(self._long_poll_wait, math.ceil(end - started)))
+        connection = await self._client.get_connection(connection_id, wait=True, timeout=wait)
+        # A server that ignores ``wait`` answers long before the wait is over: pace it like a
+        # plain poll so that a slow build never turns into a storm of requests.
+        still_building = (connection.state or "").upper() == "BUILDING"
+        if still_building and self._clock() - started < wait / 2:
+            await self._sleep(self._poll_interval)
+        return connection
 
     async def _via_connector(self) -> str:
         connectors = await self._client.search_connectors(CLICKSEND_CONNECTOR_QUERY)

@@ -56,6 +56,23 @@ class AuthError(SmstuiError):
     hint = "Check MEMBRANE_TOKEN (or the workspace key and secret), then try again."
 
 
+class NoCredentialsError(AuthError):
+    """A command that needs ClickSend was run with no Membrane credentials configured.
+
+    Never a silent fall back to the sandbox: a cron job missing ``MEMBRANE_TOKEN`` must fail,
+    not report sends that never left the machine.
+    """
+
+    hint = (
+        "run 'smstui connect', or set MEMBRANE_TOKEN (or MEMBRANE_WORKSPACE_KEY and "
+        "MEMBRANE_WORKSPACE_SECRET); to try smstui without an account, add --sandbox "
+        "or set SMSTUI_SANDBOX=1"
+    )
+
+    def __init__(self, message: str = "no Membrane credentials are configured") -> None:
+        super().__init__(message)
+
+
 class NotFoundError(SmstuiError):
     exit_code = 4
 

@@ -38,6 +38,10 @@ from smstui.core.models import (
 )
 
 CLICKSEND_CONNECTOR_QUERY = "clicksend-sms"
+#: Membrane holds a long poll (``?wait=true``) at most this long (membrane-api §3)
+MAX_LONG_POLL = 60
+#: a long poll may answer only when its wait is over: read for this much longer than the wait
+LONG_POLL_MARGIN = 15.0
 #: guards against a server that keeps returning a cursor forever
 MAX_PAGES = 100
 
@@ -46,6 +50,11 @@ MAX_PAGES = 100
 _OWN_HEADERS = frozenset(
     {"authorization", "host", "content-length", "connection", "membrane-api-version"}
 )
+
+
+def long_poll_read_timeout(wait: float) -> float:
+    """How long to read a long poll that asks the server to wait ``wait`` seconds."""
+    return wait + LONG_POLL_MARGIN
 
 
 def _seg(value: str) -> str:
@@ -120,8 +129,11 @@ class MembraneClient:
         json: Any = None,
         retry: bool | None = None,
         connection_id: str | None = None,
+        read_timeout: float | None = None,
     ) -> Any:
-        response = await self._http.send(method, path, params=params, json_body=json, retry=retry)
+        response = await self._http.send(
+            method, path, params=params, json_body=json, retry=retry, read_timeout=read_timeout
+        )
         return self._http.decode(response, connection_id=connection_id)
 
     async def _all_items(
@@ -147,7 +159,9 @@ class MembraneClient:
         found = []
         for item in items:
             element = item.get("element")
-            if isinstance(element, dict) and item.get("elementType", "connector") == "connector":
+            # vendor texts spell it both "connector" and "Connector"
+            kind = item.get("elementType", "connector")
+            if isinstance(element, dict) and str(kind).lower() == "connector":
                 found.append(parse_connector(element))
         return found
 
@@ -177,8 +191,18 @@ class MembraneClient:
     async def get_connection(
         self, connection_id: str, wait: bool = False, timeout: int = 30
     ) -> Connection:
-        params = {"wait": "true", "timeout": timeout} if wait else None
-        body = await self._call("GET", f"/connections/{_seg(connection_id)}", params=params)
+        """The connection; with ``wait``, a long poll: Membrane answers when the state changes
+        or after ``timeout`` seconds, so the read timeout must outlast that wait."""
+        path = f"/connections/{_seg(connection_id)}"
+        if not wait:
+            return parse_connection(await self._call("GET", path))
+        timeout = max(1, min(MAX_LONG_POLL, int(timeout)))
+        body = await self._call(
+            "GET",
+            path,
+            params={"wait": "true", "timeout": timeout},
+            read_timeout=long_poll_read_timeout(timeout),
+        )
         return parse_connection(body)
 
     async def ensure_connection(self, app_url: str = "clicksend.com") -> Connection:

@@ -161,6 +161,7 @@ class HttpCore:
         self._backoff = backoff
         self._max_wait = max_wait
         self._rng = rng or random.Random()
+        self._connect_timeout = connect_timeout
         self._last_token: str | None = None
         self.request_count = 0
         #: the last answer's ``Date`` header and our clock when it arrived (clock skew check)
@@ -200,6 +201,7 @@ class HttpCore:
         raise_rate_limit: bool = True,
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
+        read_timeout: float | None = None,
     ) -> httpx.Response:
         """Send one request (retrying reads) and return the final response, any status.
 
@@ -207,7 +209,8 @@ class HttpCore:
         ``RateLimitedError``: the server refused them, so nothing happened and the caller may
         try again later. ``content`` is a body sent as-is (instead of ``json_body``);
         ``headers`` are extra headers (the transparent proxy passes them on to ClickSend),
-        never the ``Authorization`` one.
+        never the ``Authorization`` one. ``read_timeout`` replaces the client's read timeout
+        for this request (a long poll must be allowed to wait longer than an ordinary answer).
         """
         method = method.upper()
         retry = method in READ_METHODS if retry is None else retry
@@ -223,10 +226,18 @@ class HttpCore:
                     sent_headers["Content-Type"] = "application/json"
                 body = json.dumps(json_body).encode()
             clean_params = {k: v for k, v in (params or {}).items() if v is not None}
+            extra: dict[str, Any] = {}
+            if read_timeout is not None:
+                extra["timeout"] = httpx.Timeout(read_timeout, connect=self._connect_timeout)
             self.request_count += 1
             try:
                 response = await self._client.request(
-                    method, path, params=clean_params, content=body, headers=sent_headers
+                    method,
+                    path,
+                    params=clean_params,
+                    content=body,
+                    headers=sent_headers,
+                    **extra,
                 )
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
                 # Nothing left this machine: safe to retry, even for a write.

@@ -22,6 +22,7 @@ from smstui.core.account_facts import Facts, InMemoryFacts
 from smstui.core.auth import StaticToken, TokenProvider, token_provider_for
 from smstui.core.config import Settings, app_dirs
 from smstui.core.connection import (
+    LONG_POLL_WAIT,
     ConnectionCache,
     ConnectionResolver,
     ConnectUI,
@@ -81,6 +82,8 @@ class ResolverOptions:
     poll_interval: float = 2.0
     deadline: float = 600.0
     sleep: Sleep = asyncio.sleep
+    #: seconds one long poll asks Membrane to wait while the connection is BUILDING
+    long_poll_wait: int = LONG_POLL_WAIT
 
 
 @dataclass(eq=False)
@@ -271,6 +274,7 @@ def _resolver(
         sleep=opts.sleep,
         poll_interval=opts.poll_interval,
         deadline=opts.deadline,
+        long_poll_wait=opts.long_poll_wait,
     )
 
 

@@ -34,6 +34,8 @@ class ConnectionRecord:
     updated_at: float
     key: str | None = None
     archived: bool = False
+    #: world time when a BUILDING connection becomes READY (None: at the next long poll)
+    ready_at: float | None = None
 
     def json(self, ui_base: str) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -22,6 +22,9 @@ class SandboxResponse:
     fault: FaultAction | None = None
     #: seconds the loopback server holds the socket before hanging up on a timeout fault
     hang: float = 0.0
+    #: a long poll: hold the answer this many seconds, then send what ``resume`` says then
+    long_poll: float = 0.0
+    resume: Callable[[], SandboxResponse] | None = None
 
     def json(self) -> Any:
         return json.loads(self.body)

@@ -86,6 +86,7 @@ def _connection(world: SandboxWorld, connection_id: str) -> ConnectionRecord:
     record = world.connections.get(connection_id)
     if record is None or record.archived:
         raise _not_found(f"Connection with id '{connection_id}' not found")
+    world.finish_build(record)
     return record
 
 
@@ -114,8 +115,8 @@ def _search(world: SandboxWorld, req: Request, _m: re.Match[str]) -> SandboxResp
     words = re.findall(r"[a-z0-9]+", q.lower())
     hit = any(w in ("clicksend", "clicksendsms") for w in words) or q.lower() == CONNECTOR_KEY
     items = []
-    if hit and kind in (None, "", "connector"):
-        items.append({"elementType": "connector", "element": dict(CONNECTOR)})
+    if hit and (kind or "connector").lower() == "connector":
+        items.append({"elementType": world.search_element_type, "element": dict(CONNECTOR)})
     return json_response(200, {"items": items})
 
 
@@ -171,10 +172,16 @@ def _list_connections(world: SandboxWorld, req: Request, _m: re.Match[str]) -> S
 def _get_connection(world: SandboxWorld, req: Request, m: re.Match[str]) -> SandboxResponse:
     record = _connection(world, m["id"])
     if req.query.get("wait", "").lower() == "true":
-        _int(req, "timeout", 30, 1, 60)
-        # the long poll is simulated: the build finishes "during" the wait, no real sleep
-        if record.state == "BUILDING":
+        timeout = _int(req, "timeout", 30, 1, 60)
+        if record.state == "BUILDING" and record.ready_at is None:
+            # no build time set: the build finishes "during" the wait, which answers at once
             world.set_connection_state(record.id, "READY")
+        elif record.state == "BUILDING" and record.ready_at is not None:
+            # Membrane holds the answer until the state changes or the timeout passes
+            hold = max(0.0, min(record.ready_at - world.clock(), float(timeout)))
+            return SandboxResponse(
+                200, long_poll=hold, resume=lambda: world.connection_answer(record.id)
+            )
     return json_response(200, record.json(world.ui_base))
 
 
@@ -188,6 +195,10 @@ def _delete_connection(world: SandboxWorld, req: Request, m: re.Match[str]) -> S
 def _ensure(world: SandboxWorld, req: Request, _m: re.Match[str]) -> SandboxResponse:
     if not world.ensure_supported:  # an older Membrane without this route
         return error_data(404, "bad_request", "not_found", "Cannot POST /connections/ensure")
+    if world.ensure_refusal is not None:
+        status = world.ensure_refusal
+        key = "access_denied" if status == 403 else None
+        return error_data(status, "bad_request", key, "Not allowed to ensure connections")
     body = _body(req)
     app_url = body.get("appUrl")
     if not isinstance(app_url, str) or not app_url.strip():
@@ -200,6 +211,8 @@ def _ensure(world: SandboxWorld, req: Request, _m: re.Match[str]) -> SandboxResp
         return json_response(200, existing.json(world.ui_base))
     name = body["name"] if isinstance(body.get("name"), str) else "ClickSend SMS"
     new_id = world.add_connection(state=world.ensure_initial_state, name=name)
+    if world.ensure_initial_state == "BUILDING" and world.build_seconds > 0:
+        world.set_building(new_id, world.build_seconds)
     return json_response(200, world.connections[new_id].json(world.ui_base))
 
 

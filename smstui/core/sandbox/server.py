@@ -128,6 +128,9 @@ def _handler_for(world: SandboxWorld, server: SandboxServer) -> type[BaseHTTPReq
             if answer.fault == "disconnect":
                 self.close_connection = True
                 return
+            if answer.resume is not None:  # a long poll: hold the answer (outside the lock)
+                time.sleep(answer.long_poll)
+                answer = answer.resume()
             if world.latency > 0:
                 time.sleep(world.latency)  # outside the world lock: requests overlap
             if answer.fault is not None:

@@ -12,7 +12,7 @@ import json
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -27,11 +27,21 @@ from .connections import (
     ConnectionRequestRecord,
 )
 from .faults import Fault, FaultQueue
-from .http import FaultAction, Query, Request, SandboxResponse, error_data, query_dict
+from .http import (
+    FaultAction,
+    Query,
+    Request,
+    SandboxResponse,
+    error_data,
+    json_response,
+    query_dict,
+)
 from .pricing import SHARED_NUMBER
 
 if TYPE_CHECKING:
     from .transport import SandboxTransport
+
+Sleep = Callable[[float], Awaitable[None]]
 
 
 class SandboxWorld:
@@ -69,7 +79,14 @@ class SandboxWorld:
         self.request_polls_to_finish = 1
         self.request_outcome = "success"  # "success" | "error" | "cancelled"
         self.ensure_supported = True
+        #: ``POST /connections/ensure`` refused with this status (403 answers access_denied)
+        self.ensure_refusal: int | None = None
         self.ensure_initial_state = "READY"
+        #: a connection ``ensure`` makes BUILDING stays so this long (0: until the next long
+        #: poll, which then answers at once)
+        self.build_seconds = 0.0
+        #: how search results spell ``elementType`` (vendor texts show both spellings)
+        self.search_element_type = "connector"
         self.structured_body_key: str | None = "data"
         #: False: no ``POST /connections/{id}/request`` route (it answers 404, as an unknown
         #: route does); that route is not confirmed by Membrane's SDK
@@ -132,10 +149,12 @@ class SandboxWorld:
 
     # ------------------------------------------------------------------ test helpers
 
-    def transport(self) -> SandboxTransport:
+    def transport(self, sleep: Sleep | None = None) -> SandboxTransport:
+        """An in-process transport; ``sleep`` is how it waits out a long poll (tests pass
+        one that moves a fake clock)."""
         from .transport import SandboxTransport
 
-        return SandboxTransport(self)
+        return SandboxTransport(self, sleep=sleep)
 
     def inject(self, fault: Fault) -> Fault:
         with self.lock:
@@ -158,7 +177,31 @@ class SandboxWorld:
         with self.lock:
             record = self.connections[id]
             record.state = state
+            record.ready_at = None
             record.updated_at = self.clock()
+
+    def set_building(self, id: str, seconds: float) -> None:
+        """The connection is BUILDING for ``seconds`` of world time; a long poll holds."""
+        with self.lock:
+            self.set_connection_state(id, "BUILDING")
+            self.connections[id].ready_at = self.clock() + seconds
+
+    def finish_build(self, record: ConnectionRecord) -> None:
+        """A BUILDING connection whose build time is over is READY now."""
+        with self.lock:
+            if (
+                record.state == "BUILDING"
+                and record.ready_at is not None
+                and self.clock() >= record.ready_at
+            ):
+                self.set_connection_state(record.id, "READY")
+
+    def connection_answer(self, id: str) -> SandboxResponse:
+        """``GET /connections/{id}`` as it reads now (the end of a long poll)."""
+        with self.lock:
+            record = self.connections[id]
+            self.finish_build(record)
+            return json_response(200, record.json(self.ui_base))
 
     def remove_connection(self, id: str) -> None:
         with self.lock:

@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 
-from smstui.core.config import save_credentials
+from smstui.core.config import default_tenant_key, load_settings, save_credentials
 from smstui.core.errors import ConnectionUnusable, SmstuiError
 from smstui.core.models import Connection
 from smstui.ui.safe_text import plain
@@ -39,6 +39,14 @@ STATE_HELP = {
 
 #: the resolver polls while the user finishes in the browser; it says nothing meanwhile
 WAITING_FOR_BROWSER = "Waiting for you to finish connecting in the browser…"
+
+
+def current_tenant() -> str:
+    """The tenant smstui would use now (saved or from the environment), else the default."""
+    try:
+        return load_settings().tenant_key or default_tenant_key()
+    except SmstuiError:  # a damaged config file: the default is still a fine suggestion
+        return default_tenant_key()
 
 
 class ScreenConnectUI:
@@ -118,6 +126,17 @@ class ConnectScreen(ModalScreen[Choice | None]):
             with Horizontal():
                 yield Input(placeholder="workspace key", id="workspace-key")
                 yield Input(placeholder="workspace secret", password=True, id="workspace-secret")
+            yield Static(
+                "Tenant: the Membrane tenant your ClickSend connection belongs to (for one made "
+                "with the Membrane CLI, the tenant chosen at 'membrane login').",
+                id="tenant-help",
+            )
+            with Horizontal():
+                yield Input(
+                    value=current_tenant(),
+                    placeholder=f"tenant key (default {default_tenant_key()})",
+                    id="tenant-key",
+                )
                 yield Button("Save", id="save-workspace", variant="primary")
             yield Static("", id="connect-url")
             with Horizontal():
@@ -225,10 +244,11 @@ class ConnectScreen(ModalScreen[Choice | None]):
     def _save_workspace(self) -> None:
         key = self.query_one("#workspace-key", Input).value.strip()
         secret = self.query_one("#workspace-secret", Input).value.strip()
+        tenant = self.query_one("#tenant-key", Input).value.strip() or default_tenant_key()
         if not key or not secret:
             self.show_status("Give both the workspace key and the secret.")
             return
-        self._save(workspace_key=key, workspace_secret=secret)
+        self._save(workspace_key=key, workspace_secret=secret, tenant_key=tenant)
 
     def _save(self, **credentials: str) -> None:
         try:
