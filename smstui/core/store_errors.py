@@ -8,6 +8,7 @@ The kind of failure comes from SQLite's (extended) result code where Python give
 from __future__ import annotations
 
 import errno
+import os
 import sqlite3
 from pathlib import Path
 from typing import Literal
@@ -132,6 +133,11 @@ def _describe(problem: Problem, where: str) -> tuple[str, str]:
     )
 
 
+def _folder_read_only(path: Path) -> bool:
+    folder = path.parent
+    return folder.is_dir() and not os.access(folder, os.W_OK)
+
+
 def store_error(err: BaseException, path: Path | str | None) -> StoreError:
     """One ``StoreError`` for ``err`` (an ``sqlite3.Error``, an ``OSError`` or a
     ``StoreError`` already) raised while using the store at ``path``."""
@@ -143,6 +149,8 @@ def store_error(err: BaseException, path: Path | str | None) -> StoreError:
         message = f"{err.message.rstrip('.')} ({where})."
         return StoreError(message, hint=err.hint, path=where, problem=err.problem)
     problem = problem_of(err)
+    if problem == "cantopen" and path is not None and _folder_read_only(Path(path)):
+        problem = "readonly"  # SQLite cannot create its -wal/-shm files beside the store
     what, hint = _describe(problem, where)
     detail = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
     message = f"{what} ({detail})." if detail and detail not in what else f"{what}."

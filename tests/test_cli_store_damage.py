@@ -1,0 +1,136 @@
+"""The CLI on a damaged store: one line, exit 7, no traceback; store check and store repair."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from damage_helpers import leaf_pages, overwrite_pages
+
+from smstui.cli import main
+from smstui.core import crash_log
+from smstui.core.models import OutgoingSms
+from smstui.core.store import MessageStore
+from smstui.core.store_outbox import OutboxTable
+from smstui.core.store_schema import default_db_path
+
+
+def synced_store(capsys: pytest.CaptureFixture[str]) -> Path:
+    assert main(["--sandbox", "history", "--limit", "1"]) == 0
+    capsys.readouterr()
+    return default_db_path()
+
+
+def test_history_on_a_garbage_store_is_one_line_and_exit_7(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = synced_store(capsys)
+    overwrite_pages(path, [1])
+    assert main(["--sandbox", "history", "--no-sync"]) == 7
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith(f"smstui: error: The message store {path} is damaged")
+    assert "smstui store repair" in err
+    assert "Traceback" not in err
+
+
+def test_json_errors_say_store_and_exit_7(capsys: pytest.CaptureFixture[str]) -> None:
+    path = synced_store(capsys)
+    overwrite_pages(path, [1])
+    assert main(["--sandbox", "--json", "history"]) == 7
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["error"] == "store" and doc["exit_code"] == 7
+    assert str(path) in doc["message"]
+
+
+def test_store_check_passes_a_whole_store(capsys: pytest.CaptureFixture[str]) -> None:
+    synced_store(capsys)
+    assert main(["store", "check"]) == 0
+    out, err = capsys.readouterr()
+    assert "integrity:      ok" in out and "the store is fine" in err
+
+
+def test_store_check_json_reports_damage_with_exit_7(capsys: pytest.CaptureFixture[str]) -> None:
+    path = synced_store(capsys)
+    overwrite_pages(path, leaf_pages(path, "messages")[:1])
+    assert main(["--json", "store", "check"]) == 7
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["path"] == str(path)
+    assert doc["state"] == "damaged" and doc["usable"] is False and doc["ok"] is False
+    assert doc["schema_version"] == doc["expected_version"]
+    assert doc["file_mode"] == "0o600"
+
+
+def test_store_repair_then_the_next_sync_rebuilds_history(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = synced_store(capsys)
+    with MessageStore(path) as store:
+        before = store.count()
+        OutboxTable(store).add(
+            [("smstui-tok-pending", OutgoingSms(to="+61411111111", body="did it go?"))], now=1
+        )
+    overwrite_pages(path, [1])  # nothing readable: all of it comes back from ClickSend
+
+    assert main(["store", "repair"]) == 0
+    out = capsys.readouterr().out
+    backups = list(path.parent.glob("smstui.db.damaged-*"))
+    assert backups and stat.S_IMODE(backups[0].stat().st_mode) == 0o600
+    assert f"backup:         {backups[0]}" in out
+    assert "salvaged:       nothing" in out or "messages 0" in out  # page 1 held the schema
+
+    assert main(["--sandbox", "history", "--limit", "500"]) == 0
+    capsys.readouterr()
+    with MessageStore(path) as store:
+        assert store.count() == before
+
+
+def test_store_repair_lists_open_sends_with_their_tokens(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = synced_store(capsys)
+    with MessageStore(path) as store:
+        OutboxTable(store).add(
+            [("smstui-tok-pending", OutgoingSms(to="+61411111111", body="did it go?"))], now=1
+        )
+    overwrite_pages(path, leaf_pages(path, "messages")[:1])
+    assert main(["--json", "store", "repair"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["repaired"] is True
+    assert [s["token"] for s in doc["open_sends"]] == ["smstui-tok-pending"]
+
+
+def test_store_repair_of_a_whole_store_does_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    synced_store(capsys)
+    assert main(["store", "repair"]) == 0
+    assert "nothing to repair" in capsys.readouterr().err
+
+
+def test_an_unexpected_error_is_one_line_and_a_private_crash_log(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = "tok_live_SHOULD_NEVER_BE_PRINTED_123"
+    monkeypatch.setenv("MEMBRANE_TOKEN", secret)
+
+    async def broken(rt: object) -> int:
+        token = secret  # a local holding a secret, as a real frame might
+        raise RuntimeError(f"bug while using {token[:4]}")
+
+    from smstui.cli import cmd_misc
+
+    monkeypatch.setitem(cmd_misc.HANDLERS, "config locate", broken)
+    assert main(["config", "locate"]) == 1
+    err = capsys.readouterr().err
+    log = crash_log.crash_log_path()
+    assert err.strip() == (
+        f"smstui: internal error (RuntimeError); details (no secrets) in {log}. Please report this."
+    )
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+    assert stat.S_IMODE(log.parent.stat().st_mode) == 0o700
+    text = log.read_text()
+    assert "RuntimeError: bug while using" in text and "broken" in text
+    assert secret not in text and secret not in err
+    assert os.environ["MEMBRANE_TOKEN"] == secret
