@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from damage_helpers import leaf_pages, overwrite_pages
+from damage_helpers import leaf_pages, overwrite_pages, read_only
 
 from smstui.cli import main
 from smstui.core import crash_log
@@ -16,6 +19,8 @@ from smstui.core.models import OutgoingSms
 from smstui.core.store import MessageStore
 from smstui.core.store_outbox import OutboxTable
 from smstui.core.store_schema import default_db_path
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def synced_store(capsys: pytest.CaptureFixture[str]) -> Path:
@@ -134,3 +139,40 @@ def test_an_unexpected_error_is_one_line_and_a_private_crash_log(
     assert "RuntimeError: bug while using" in text and "broken" in text
     assert secret not in text and secret not in err
     assert os.environ["MEMBRANE_TOKEN"] == secret
+
+
+def test_a_read_only_data_folder_is_one_line_and_exit_7(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = synced_store(capsys)
+    with read_only(path.parent):
+        assert main(["--sandbox", "history", "--no-sync"]) == 7
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert f"The message store {path} is read-only" in err and "writable" in err
+
+
+def test_a_full_disk_during_sync_is_one_line_and_exit_7(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = synced_store(capsys)
+    with MessageStore(path) as store:
+        before = store.count()
+
+    def small_files() -> None:  # Python itself ignores SIGXFSZ: a write past it gets EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (16 * 1024, 16 * 1024))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "smstui", "--sandbox", "history", "--limit", "1"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        preexec_fn=small_files,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 7, done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert f"Could not write to the message store {path}: the disk is full" in done.stderr
+    with MessageStore(path) as store:
+        assert store.count() == before

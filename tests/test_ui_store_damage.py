@@ -123,3 +123,19 @@ def test_a_crash_on_the_terminal_is_one_line_with_the_crash_log_path(
     text = log.read_text()
     assert "in boom" in text and "RuntimeError: forced crash in tok" in text
     assert SECRET not in text
+
+
+async def test_the_banner_for_a_full_disk_goes_once_a_save_works() -> None:
+    from smstui.core.errors import StoreError
+
+    app, _ = sandbox_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        while app.tab_widget("compose") is None or not app.tab_widget("compose").is_mounted:
+            await pilot.pause(0.05)
+        banner = app.query_one(StoreBanner)
+        app.store_failed(StoreError("The disk is full.", problem="full"))
+        await pilot.pause()
+        assert banner.display
+        app.tab_widget("compose").save_draft_now()  # type: ignore[union-attr]
+        await pilot.pause()
+        assert not banner.display and banner.error is None

@@ -73,6 +73,16 @@ def main(argv: Sequence[str] | None = None, *, world: SandboxWorld | None = None
 def _crashed(err: Exception, out: Output, settings: Any) -> int:
     from smstui.core.crash_log import crash_line, write_crash_log
 
+    sqlite3 = sys.modules.get("sqlite3")  # loaded if the store was touched at all
+    if sqlite3 is not None and isinstance(err, sqlite3.Error):
+        # a store failure that slipped past the store's own handling: still one clear line
+        from smstui.core.store_errors import store_error
+        from smstui.core.store_schema import default_db_path
+
+        store_err = store_error(err, default_db_path())
+        out.error(store_err)
+        return store_err.exit_code
+
     secrets = (getattr(settings, "token", None), getattr(settings, "workspace_secret", None))
     path = write_crash_log(err, where="a command", secrets=secrets)
     if out.json_mode:

@@ -319,6 +319,10 @@ class SmsApp(CrashSafeApp):
         if banner.error is None or banner.error.message != err.message:
             banner.show_error(err)
 
+    def store_worked(self) -> None:
+        """A store write succeeded: a banner for a problem that has passed goes away."""
+        self.query_one(StoreBanner).store_worked()
+
     def store_source(self, filters: MessageFilter | None = None) -> StoreSource:
         """A list source over the store that reads as empty (and reports) if it fails."""
         return guarded_source(lambda: self.backend.store, filters, self.store_failed)

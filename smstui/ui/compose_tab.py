@@ -183,6 +183,7 @@ class ComposeTab(Vertical):
         self._draft_timer = None
         try:
             self.sms_app.backend.save_draft(self.current_draft())
+            self.sms_app.store_worked()
         except StoreError as err:
             # the banner says it (once): a toast every half second of typing would not help;
             # the draft stays in the fields

@@ -22,6 +22,8 @@ from smstui.ui.safe_text import visible
 from smstui.ui.store_source import StoreSource
 
 OnStoreError = Callable[[StoreError], None]
+#: problems that go away when the user frees space, ends a process or fixes permissions
+TRANSIENT = frozenset({"full", "locked", "readonly", "cantopen"})
 #: the stand-in for a store that cannot be opened: lists read from it, nothing writes to it
 _EMPTY = Path(":memory:")
 
@@ -56,6 +58,14 @@ class StoreBanner(Static):
         text.append(visible(f"{error.message} {error.hint} {DRAFT_NOTE}"))
         self.update(text)
         self.add_class("-shown")
+
+    def store_worked(self) -> None:
+        """A write just succeeded: a full disk, a lock or a read-only folder may have been
+        fixed meanwhile, so their banner goes; damage does not mend itself, its banner stays."""
+        if self.error is not None and self.error.problem in TRANSIENT:
+            self.error = None
+            self.update("")
+            self.remove_class("-shown")
 
 
 class GuardedStoreSource(StoreSource):
