@@ -198,3 +198,38 @@ def test_repair_refuses_while_another_smstui_has_the_store_open(tmp_path: Path) 
             child.stdin.close()
         child.wait(timeout=CHILD_READY)
     assert repair_store(path, force=True).repaired  # once it is closed
+
+
+def test_a_garbage_schema_is_salvaged_from_the_pages(tmp_path: Path) -> None:
+    path = tmp_path / "smstui.db"
+    filled_store(path, count=300)
+    long_body = "".join(f"line {i}: a long MMS-like text\n" for i in range(400))  # overflow pages
+    with MessageStore(path) as store:
+        store.upsert_history(
+            [
+                HistoryMessage(
+                    message_id="LONG1",
+                    direction="out",
+                    to="+61422222222",
+                    sender="",
+                    body=long_body,
+                    status="Sent",
+                    date=datetime(2026, 1, 1, tzinfo=UTC),
+                    parts=9,
+                )
+            ]
+        )
+    overwrite_pages(path, [1, 2, 3])  # the header and the schema: SQLite reads nothing
+
+    report = repair_store(path)
+
+    assert report.repaired and report.method == "pages"
+    assert [s.token for s in report.open_sends] == ["smstui-open-one"]
+    with MessageStore(path) as store:
+        assert store.count() == 301
+        long = store.get("LONG1")
+        assert long is not None and long.body == long_body and long.parts == 9
+        assert store.load_draft("compose") == '{"to": "0412345678", "body": "half written"}'
+        (row,) = OutboxTable(store).all()
+        assert (row.id, row.token, row.state) == (1, "smstui-open-one", "failed_unknown")
+        assert store.get_cursor("history:") is None

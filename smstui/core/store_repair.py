@@ -4,7 +4,8 @@
    nothing is thrown away, whatever happens next.
 2. A fresh store is built next to it, and every row SQLite can still read from the damaged
    file is copied in, table by table and row by row (pure Python, no ``sqlite3`` binary: a
-   damaged page only loses the rows on it; the walk jumps ahead past it and reads on).
+   damaged page only loses the rows on it; the walk jumps ahead past it and reads on). When
+   the schema itself is garbage, the rows are read from the pages instead (``store_pages``).
 3. The fresh store replaces the damaged one. Sync cursors are not copied, so the next sync
    reads ClickSend's history from the start and rebuilds what was lost (about four months).
 4. Sends whose fate was open (outbox ``pending``/``unknown``) may or may not have reached
@@ -27,6 +28,7 @@ from pathlib import Path
 from smstui.core.errors import StoreError
 from smstui.core.store_errors import store_error
 from smstui.core.store_health import StoreCheck, check_store, read_only_uri
+from smstui.core.store_pages import leaf_rows, table_of
 from smstui.core.store_schema import connect
 
 #: tables copied from the damaged file (derived ones, the search index and any rollup, are
@@ -71,11 +73,14 @@ class RepairReport:
     lost: dict[str, int] = field(default_factory=dict)
     open_sends: list[OpenSend] = field(default_factory=list)
     check: StoreCheck | None = None
+    #: "sql" (read through SQLite) or "pages" (the schema was unreadable: read from the pages)
+    method: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
             "path": str(self.path),
             "repaired": self.repaired,
+            "method": self.method,
             "backup": None if self.backup is None else str(self.backup),
             "backup_wal": None if self.backup_wal is None else str(self.backup_wal),
             "salvaged": self.salvaged,
@@ -190,29 +195,63 @@ def _private_copy(source: Path, target: Path) -> None:
 
 
 def _salvage_into(damaged: Path, fresh: Path, report: RepairReport) -> None:
-    """Copy every readable row of ``damaged`` into a new store at ``fresh``."""
+    """Copy every readable row of ``damaged`` into a new store at ``fresh``: through SQLite
+    while it can read the schema, else straight from the pages (``store_pages``)."""
     dst = connect(fresh)
     try:
-        try:
-            src = sqlite3.connect(read_only_uri(damaged), uri=True)
-        except sqlite3.Error:
-            src = None
+        src = _open_readable(damaged)
         dst.execute("BEGIN IMMEDIATE")
-        for table in SALVAGED_TABLES:
-            if src is None:
-                report.lost[table] = -1
-                continue
-            copied, refused = _salvage_table(src, dst, table)
-            report.salvaged[table] = copied
-            if refused:
-                report.lost[table] = refused
+        if src is not None:
+            report.method = "sql"
+            for table in SALVAGED_TABLES:
+                copied, refused = _salvage_table(src, dst, table)
+                report.salvaged[table] = copied
+                if refused:
+                    report.lost[table] = refused
+            src.close()
+        else:
+            report.method = "pages"
+            _salvage_pages(damaged, dst, report)
         report.open_sends = _settle_open_sends(dst)
         dst.execute("COMMIT")
-        if src is not None:
-            src.close()
     finally:
         dst.close()  # the last connection: its WAL is checkpointed into the file and removed
     os.chmod(fresh, 0o600)
+
+
+def _open_readable(damaged: Path) -> sqlite3.Connection | None:
+    """A read-only connection to ``damaged`` if SQLite can still read its schema."""
+    try:
+        src = sqlite3.connect(read_only_uri(damaged), uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        src.execute("SELECT name FROM sqlite_master").fetchall()
+    except sqlite3.Error:
+        src.close()
+        return None
+    return src
+
+
+def _salvage_pages(damaged: Path, dst: sqlite3.Connection, report: RepairReport) -> None:
+    names = {table: _columns(dst, table) for table in SALVAGED_TABLES}
+    report.salvaged = dict.fromkeys(SALVAGED_TABLES, 0)
+    for rowid, values in leaf_rows(damaged):
+        table = table_of(values)
+        if table is None:
+            continue
+        if table == "outbox" and values[0] is None:
+            values[0] = rowid  # the id column is the rowid: SQLite stores NULL in the record
+        sql = _insert_sql(table, names[table][: len(values)])
+        try:
+            report.salvaged[table] += dst.execute(sql, values).rowcount
+        except sqlite3.Error:
+            report.lost[table] = report.lost.get(table, 0) + 1
+
+
+def _insert_sql(table: str, cols: list[str]) -> str:
+    names = ", ".join(f'"{c}"' for c in cols)
+    return f'INSERT OR IGNORE INTO "{table}" ({names}) VALUES ({", ".join("?" * len(cols))})'
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
@@ -228,10 +267,9 @@ def _salvage_table(src: sqlite3.Connection, dst: sqlite3.Connection, table: str)
     cols = [c for c in _columns(dst, table) if c in have]
     if not cols:
         return 0, 0
-    names = ", ".join(f'"{c}"' for c in cols)
-    insert = f'INSERT OR IGNORE INTO "{table}" ({names}) VALUES ({", ".join("?" * len(cols))})'
+    insert = _insert_sql(table, cols)
     copied = refused = 0
-    for values in _readable_rows(src, table, names):
+    for values in _readable_rows(src, table, ", ".join(f'"{c}"' for c in cols)):
         try:
             copied += dst.execute(insert, values).rowcount
         except sqlite3.Error:  # garbage from a damaged page that the schema refuses
