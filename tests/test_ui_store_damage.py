@@ -15,8 +15,8 @@ from textual.widgets import Input, TextArea
 
 from smstui.core.crash_log import crash_log_path
 from smstui.core.store_schema import default_db_path
-from smstui.ui.store_guard import StoreBanner
 from smstui.ui.testing import sandbox_app
+from smstui.ui.widgets.store_banner import StoreBanner
 
 REPO = Path(__file__).resolve().parents[1]
 SECRET = "tok_live_NEVER_ON_SCREEN_0123456789"

@@ -34,7 +34,7 @@ from smstui.ui.commands import SmsCommands
 from smstui.ui.crash_report import CrashSafeApp
 from smstui.ui.safe_text import plain, visible
 from smstui.ui.screens.help import HelpScreen, active_bindings
-from smstui.ui.store_guard import StoreBanner, guarded_source
+from smstui.ui.widgets.store_banner import StoreBanner
 
 if TYPE_CHECKING:
     # models cost ~0.1 s of dataclass building: only annotations need them here
@@ -325,6 +325,8 @@ class SmsApp(CrashSafeApp):
 
     def store_source(self, filters: MessageFilter | None = None) -> StoreSource:
         """A list source over the store that reads as empty (and reports) if it fails."""
+        from smstui.ui.store_guard import guarded_source
+
         return guarded_source(lambda: self.backend.store, filters, self.store_failed)
 
     def _hung_up(self) -> None:

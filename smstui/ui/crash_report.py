@@ -14,8 +14,6 @@ from pathlib import Path
 
 from textual.app import App
 
-from smstui.core.crash_log import crash_line, write_crash_log
-
 
 class CrashSafeApp(App[None]):
     #: values scrubbed from a crash report besides the environment's (run_app sets them)
@@ -25,6 +23,8 @@ class CrashSafeApp(App[None]):
     _crash_line: str | None = None
 
     def _handle_exception(self, error: Exception) -> None:
+        from smstui.core.crash_log import crash_line, write_crash_log
+
         self._return_code = 1
         # Pilot re-raises the first error when a test's run_test block ends
         if self._exception is None:
