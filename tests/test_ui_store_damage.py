@@ -14,6 +14,8 @@ import pytest
 from textual.widgets import Input, TextArea
 
 from smstui.core.crash_log import crash_log_path
+from smstui.core.errors import StoreError
+from smstui.core.models import OutgoingSms
 from smstui.core.store_schema import default_db_path
 from smstui.ui.testing import sandbox_app
 from smstui.ui.widgets.store_banner import StoreBanner
@@ -31,7 +33,7 @@ def garbage_store() -> Path:
 
 async def test_the_app_opens_on_a_banner_and_keeps_the_draft() -> None:
     path = garbage_store()
-    app, _ = sandbox_app()
+    app, world = sandbox_app()
     async with app.run_test(size=(120, 40)) as pilot:
         banner = app.query_one(StoreBanner)
         while banner.error is None or app.tab_widget("compose") is None:
@@ -61,6 +63,11 @@ async def test_the_app_opens_on_a_banner_and_keeps_the_draft() -> None:
             await pilot.pause()
         assert app.is_running
         assert app.query_one("#body", TextArea).text == "Running late"
+
+        # a send that cannot be recorded in the outbox first never leaves
+        with pytest.raises(StoreError):
+            await app.backend.send([OutgoingSms(to="+61411111111", body="Running late")])
+        assert not [r for r in world.request_log if "/sms/send" in r[1]]
     assert path.read_bytes() == b"not a database " * 4096  # never touched without repair
 
 
@@ -126,8 +133,6 @@ def test_a_crash_on_the_terminal_is_one_line_with_the_crash_log_path(
 
 
 async def test_the_banner_for_a_full_disk_goes_once_a_save_works() -> None:
-    from smstui.core.errors import StoreError
-
     app, _ = sandbox_app()
     async with app.run_test(size=(120, 40)) as pilot:
         while app.tab_widget("compose") is None or not app.tab_widget("compose").is_mounted:

@@ -3,7 +3,7 @@
 A damaged file, a full disk, a read-only folder or a lock held for good all raise
 ``StoreError``. The app shows it here once (what is wrong, what to run) and goes on: lists
 read as empty, the Compose draft stays in its fields (it cannot be saved, and the banner says
-so), sending is refused by the outbox (a send must be recorded before it goes).
+so), and a send that cannot be recorded first is refused by the outbox.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from smstui.ui.safe_text import visible
 TRANSIENT = frozenset({"full", "locked", "readonly", "cantopen"})
 DRAFT_NOTE = (
     "Your draft stays in this window but cannot be saved until this is fixed; "
-    "sending is off (every send is recorded first)."
+    "a message is sent only if it can be recorded first."
 )
 
 
