@@ -182,3 +182,17 @@ def test_a_full_disk_during_sync_is_one_line_and_exit_7(
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert f"Could not write to the message store {path}: the disk is full" in done.stderr
     assert all_messages(path) == before
+
+
+def test_doctor_mentions_the_crash_log(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["--sandbox", "--json", "doctor"])
+    (before,) = [c for c in json.loads(capsys.readouterr().out) if c["check"] == "crash_log"]
+    assert before["ok"] and before["detail"].startswith("no crash reports")
+
+    crash_log.write_crash_log(RuntimeError("one"), where="a test")
+    crash_log.write_crash_log(RuntimeError("two"), where="a test")
+    main(["--sandbox", "--json", "doctor"])
+    (after,) = [c for c in json.loads(capsys.readouterr().out) if c["check"] == "crash_log"]
+    assert after["ok"]  # a past crash is worth reporting, not a broken setup
+    assert "2 crash report(s)" in after["detail"]
+    assert str(crash_log.crash_log_path()) in after["detail"]

@@ -17,9 +17,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
-import platformdirs
-
+from smstui.core.config import state_dir
 from smstui.core.errors import redact
+from smstui.core.privacy import make_private_dirs, open_private
 
 CRASH_LOG_NAME = "crash.log"
 #: the crash log never grows past this: a report that would push it over drops the oldest
@@ -35,11 +35,6 @@ _PATTERNS = (
     re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"),
     re.compile(r"(?i)((?:token|secret|password|api_key|apikey)[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,]+"),
 )
-
-
-def state_dir() -> Path:
-    """smstui's state folder (follows XDG_STATE_HOME)."""
-    return Path(platformdirs.user_state_dir("smstui"))
 
 
 def crash_log_path() -> Path:
@@ -81,16 +76,12 @@ def write_crash_log(
     target = path if path is not None else crash_log_path()
     report = format_report(error, where=where, secrets=secrets)
     try:
-        if not target.parent.is_dir():
-            target.parent.parent.mkdir(parents=True, exist_ok=True)
-            target.parent.mkdir(mode=0o700, exist_ok=True)
+        make_private_dirs(target.parent)
         old = ""
         if target.exists():
             old = target.read_text(encoding="utf-8", errors="replace")
         text = _bounded(old, report)
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            os.fchmod(handle.fileno(), 0o600)  # a file made by hand may have been wider
+        with open_private(target, "w") as handle:  # 0600 even if it was made wider by hand
             handle.write(text)
     except OSError:
         return None
@@ -108,6 +99,19 @@ def _bounded(old: str, report: str) -> str:
     if len(encoded) > MAX_BYTES:  # one report alone is too big: keep its end (the error)
         text = encoded[-MAX_BYTES:].decode("utf-8", errors="ignore")
     return text
+
+
+def crash_summary(path: Path | None = None) -> tuple[int, str | None]:
+    """(how many reports the crash log holds, when the latest was written) for doctor."""
+    target = path if path is not None else crash_log_path()
+    try:
+        text = target.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return 0, None
+    reports = [r for r in text.split(_SEPARATOR) if r.strip()]
+    if not reports:
+        return 0, None
+    return len(reports), reports[-1].split("  ", 1)[0].strip()
 
 
 def crash_line(path: Path | None, error: BaseException) -> str:
