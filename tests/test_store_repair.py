@@ -3,6 +3,8 @@ the rest comes back with the next sync, and open sends are left to the user."""
 
 from __future__ import annotations
 
+import asyncio
+import select
 import subprocess
 import sys
 import textwrap
@@ -18,6 +20,7 @@ from smstui.core.outbox import Outbox
 from smstui.core.store import MessageStore
 from smstui.core.store_health import check_store
 from smstui.core.store_outbox import OutboxTable
+from smstui.core.store_query import MessageFilter
 from smstui.core.store_repair import REPAIRED_REASON, repair_store
 
 
@@ -73,13 +76,7 @@ def test_repair_keeps_the_damaged_file_and_salvages_the_readable_rows(tmp_path: 
         assert store.get("MSG000001") is not None and store.get("MSG000400") is not None
         assert store.load_draft("compose") is not None
         assert report.salvaged["messages"] == kept
-        assert store.count(store_query_text("message")) == kept  # the search index is rebuilt
-
-
-def store_query_text(text: str):  # type: ignore[no-untyped-def]
-    from smstui.core.store_query import MessageFilter
-
-    return MessageFilter(text=text)
+        assert store.count(MessageFilter(text="message")) == kept  # the search index is rebuilt
 
 
 def test_repair_resets_sync_cursors_so_the_next_sync_reads_everything(tmp_path: Path) -> None:
@@ -106,8 +103,6 @@ def test_open_sends_are_listed_and_never_resent(tmp_path: Path) -> None:
         assert row.state == "failed_unknown" and row.reason == REPAIRED_REASON
         sent: list[object] = []
         outbox = Outbox(store, _NeverSent(sent), window=0)
-        import asyncio
-
         asyncio.run(outbox.reconcile(now=10**10))
         assert sent == []  # the reconciler leaves it to the user
         (row,) = OutboxTable(store).all()
@@ -176,8 +171,6 @@ _KEEP_OPEN = textwrap.dedent(
 
 
 def test_repair_refuses_while_another_smstui_has_the_store_open(tmp_path: Path) -> None:
-    import select
-
     path = tmp_path / "smstui.db"
     filled_store(path, count=10)
     child = subprocess.Popen(
