@@ -43,6 +43,9 @@ COMMANDS = [
     ["config", "show"],
     ["sandbox"],
     ["sandbox", "serve"],
+    ["store"],
+    ["store", "check"],
+    ["store", "repair"],
 ]
 
 
@@ -57,6 +60,7 @@ def test_help_has_examples_and_exit_codes(
     assert "examples:" in out
     assert "smstui " + " ".join(command) in out  # the examples show this very command
     assert "3  authentication" in out and "6  unknown outcome" in out
+    assert "7  the local message store cannot be used" in out
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:

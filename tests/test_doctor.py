@@ -51,7 +51,7 @@ def test_every_check_passes_on_the_default_sandbox(capsys: pytest.CaptureFixture
     lines = out.splitlines()
     assert [line.split()[1] for line in lines] == list(CHECKS)
     assert all(line.startswith("ok ") for line in lines), out
-    assert code == 0 and "all 12 checks passed" in err
+    assert code == 0 and "all 13 checks passed" in err
 
 
 def test_json_is_a_list_of_check_ok_detail_fix(capsys: pytest.CaptureFixture[str]) -> None:
@@ -85,7 +85,7 @@ def test_fresh_account_text_has_one_line_per_check_with_the_fix(
     assert len(lines) == len(CHECKS)
     voice = next(line for line in lines if line.split()[1] == "voice")
     assert voice.startswith("FAIL") and "| fix: " in voice
-    assert "3 of 12 check(s) failed" in err and code == 1
+    assert "3 of 13 check(s) failed" in err and code == 1
 
 
 def test_fix_with_yes_creates_the_poll_rules_then_they_pass(
@@ -156,7 +156,7 @@ def test_a_damaged_store_fails_the_integrity_check(capsys: pytest.CaptureFixture
     path.write_bytes(b"not a database at all" * 100)
     code, out, _ = doctor(capsys, "--sandbox", "--json")
     check = by_check(out)["store_integrity"]
-    assert not check["ok"] and "rebuild" in str(check["fix"])
+    assert not check["ok"] and "smstui store repair" in str(check["fix"])
     assert code == 1
 
 

@@ -33,7 +33,7 @@ async def test_palette_doctor_shows_every_check_passing_on_the_sandbox() -> None
         assert isinstance(screen, DoctorScreen) and screen.results is not None
         assert [r.check for r in screen.results] == list(CHECKS)
         text = doctor_text(screen)
-        assert "All 12 checks passed" in text and "✖" not in text
+        assert "All 13 checks passed" in text and "✖" not in text
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, DoctorScreen)
@@ -56,7 +56,7 @@ async def test_doctor_on_a_fresh_account_lists_what_fails_with_the_fix() -> None
             "voice",
         ]
         text = doctor_text(screen)
-        assert "✖ voice" in text and "fix: " in text and "3 of 12 check(s) failed" in text
+        assert "✖ voice" in text and "fix: " in text and "3 of 13 check(s) failed" in text
 
 
 async def test_connection_screen_has_a_doctor_button() -> None:

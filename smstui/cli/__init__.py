@@ -47,6 +47,7 @@ def main(argv: Sequence[str] | None = None, *, world: SandboxWorld | None = None
     """
     args_list = list(sys.argv[1:] if argv is None else argv)
     out = Output(json_mode="--json" in args_list)
+    settings: Any = None
     try:
         args = build_parser().parse_args(args_list)
         out.json_mode = bool(getattr(args, "json", False))
@@ -71,6 +72,36 @@ def main(argv: Sequence[str] | None = None, *, world: SandboxWorld | None = None
         return 130
     except BrokenPipeError:
         return 1
+    except Exception as err:  # a bug: one line and a crash log, never a traceback with locals
+        return _crashed(err, out, settings)
+
+
+def _crashed(err: Exception, out: Output, settings: Any) -> int:
+    from smstui.core.crash_log import crash_line, write_crash_log
+
+    sqlite3 = sys.modules.get("sqlite3")  # loaded if the store was touched at all
+    if sqlite3 is not None and isinstance(err, sqlite3.Error):
+        # a store failure that slipped past the store's own handling: still one clear line
+        from smstui.core.store_errors import store_error
+        from smstui.core.store_schema import default_db_path
+
+        store_err = store_error(err, default_db_path())
+        out.error(store_err)
+        return store_err.exit_code
+
+    secrets = (getattr(settings, "token", None), getattr(settings, "workspace_secret", None))
+    path = write_crash_log(err, where="a command", secrets=secrets)
+    if out.json_mode:
+        out.emit_json(
+            {
+                "error": "internal",
+                "message": f"internal error ({type(err).__name__})",
+                "crash_log": None if path is None else str(path),
+                "exit_code": 1,
+            }
+        )
+    out.stderr.write(crash_line(path, err) + "\n")
+    return 1
 
 
 async def _run(handler: Handler, rt: Runtime) -> int:

@@ -8,6 +8,7 @@ import signal
 
 from smstui.cli.runtime import Runtime
 from smstui.core import config
+from smstui.core.crash_log import crash_log_path
 from smstui.core.errors import UsageError
 from smstui.core.safe_text import printable
 
@@ -19,6 +20,7 @@ async def locate(rt: Runtime) -> int:
         "config_dir": config.config_dir(),
         "data_dir": config.data_dir(),
         "cache_dir": config.cache_dir(),
+        "crash_log": crash_log_path(),
     }
     if rt.out.json_mode:
         rt.out.emit_json({k: str(v) for k, v in paths.items()})

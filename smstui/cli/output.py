@@ -18,6 +18,7 @@ from smstui.core.errors import (
     NotFoundError,
     SendOutcomeUnknown,
     SmstuiError,
+    StoreError,
     UsageError,
     ValidationError,
 )
@@ -42,6 +43,7 @@ def error_kind(err: BaseException) -> str:
         (NotFoundError, "not_found"),
         (SendOutcomeUnknown, "unknown_outcome"),
         (NetworkError, "network"),
+        (StoreError, "store"),
     ]
     for cls, name in kinds:
         if isinstance(err, cls):

@@ -8,6 +8,7 @@ from typing import Any, NoReturn
 from smstui import __version__
 from smstui.cli.parser_beyond import add_beyond
 from smstui.cli.parser_doctor import add_doctor
+from smstui.cli.parser_store import add_store
 from smstui.cli.when import WHEN_HELP
 from smstui.core.errors import UsageError
 
@@ -20,6 +21,8 @@ exit codes:
   4  not found
   5  network error or unreadable answer (try again)
   6  unknown outcome: a send may have reached ClickSend (it is checked before any resend)
+  7  the local message store cannot be used (damaged, disk full, read-only, locked):
+     the message names the file; 'smstui store check' says more
 """
 
 ENVIRONMENT = """\
@@ -206,6 +209,7 @@ def build_parser() -> Parser:
     _stats(sub)
     _bulk(sub)
     _config_and_sandbox(sub)
+    add_store(sub, _cmd)
     return top
 
 

@@ -61,9 +61,14 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME))
 
 
+def state_dir() -> Path:
+    """Where the crash log lives (follows XDG_STATE_HOME)."""
+    return Path(platformdirs.user_state_dir(APP_NAME))
+
+
 def app_dirs() -> list[Path]:
     """smstui's own folders: everything in them is private (0700 folders, 0600 files)."""
-    return [config_dir(), data_dir(), cache_dir()]
+    return [config_dir(), data_dir(), cache_dir(), state_dir()]
 
 
 def config_path() -> Path:

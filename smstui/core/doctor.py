@@ -21,6 +21,7 @@ import jwt
 
 from smstui.core import poll_rules
 from smstui.core.config import Settings, app_dirs
+from smstui.core.crash_log import crash_log_path, crash_summary
 from smstui.core.errors import AuthError, MembraneNotFound, SmstuiError
 from smstui.core.membrane import CLICKSEND_CONNECTOR_QUERY
 from smstui.core.mms_voice import MmsVoiceService
@@ -47,6 +48,7 @@ CHECKS = (
     "store_integrity",
     "permissions",
     "clock",
+    "crash_log",
 )
 _SHOWN_PATHS = 3
 
@@ -86,7 +88,7 @@ def unconfigured_checks(settings: Settings, store_path: Path | None = None) -> l
     results += [not_checked(c, "no credentials") for c in CHECKS[2 : CHECKS.index("voice") + 1]]
     path = store_path or default_db_path()
     results += [store_integrity(path), permissions([*app_dirs(), *_outside(path)])]
-    return [*results, not_checked("clock", "no credentials")]
+    return [*results, not_checked("clock", "no credentials"), crash_reports()]
 
 
 async def run_checks(session: Session, *, store_path: Path | None = None) -> list[CheckResult]:
@@ -131,6 +133,7 @@ async def run_checks(session: Session, *, store_path: Path | None = None) -> lis
     run.add(store_integrity(path))
     run.add(permissions([*app_dirs(), *_outside(path)]))
     run.add(clock_skew(session))
+    run.add(crash_reports())
     return run.results
 
 
@@ -408,7 +411,22 @@ def _damaged(path: Path, why: str) -> CheckResult:
         "store_integrity",
         False,
         f"{path}: {why}",
-        "Move the file aside (keep it) and run `smstui history` to rebuild it from ClickSend.",
+        "Run `smstui store repair`: it keeps the damaged file beside it, saves what is "
+        "readable, and the next sync brings the rest back from ClickSend.",
+    )
+
+
+def crash_reports() -> CheckResult:
+    """Informational (never a failure): where the crash log is and what it holds."""
+    path = crash_log_path()
+    count, latest = crash_summary(path)
+    if count == 0:
+        return CheckResult("crash_log", True, f"no crash reports ({path})")
+    return CheckResult(
+        "crash_log",
+        True,
+        f"{count} crash report(s), the latest {latest}, in {path} (0600, no secrets): "
+        "please attach it to a bug report",
     )
 
 

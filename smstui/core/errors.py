@@ -115,6 +115,29 @@ class SendOutcomeUnknown(SmstuiError):
     hint = "The message may have been sent. smstui will check before sending it again."
 
 
+class StoreError(SmstuiError):
+    """The local message store cannot be used: damaged, on a full disk, read-only, locked.
+
+    ``path`` is the file concerned and ``problem`` a stable name for what is wrong (see
+    ``smstui.core.store_errors``); the message names the file, the hint says what to run.
+    """
+
+    exit_code = 7
+    hint = "Run 'smstui store check' to see what is wrong."
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        path: str | None = None,
+        problem: str = "error",
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.path = path
+        self.problem = problem
+
+
 class MalformedResponseError(SmstuiError):
     """The server answered with something we cannot read."""
 

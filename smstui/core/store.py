@@ -8,6 +8,7 @@ writes and a retry loop keep ``database is locked`` from ever reaching the user.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import time
@@ -16,12 +17,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+from smstui.core.errors import StoreError
 from smstui.core.models import (
     DeliveryReceipt,
     HistoryMessage,
     InboundMessage,
     Template,
 )
+from smstui.core.store_errors import store_error
 from smstui.core.store_query import Cursor, MessageFilter, where_clause
 from smstui.core.store_rows import (
     COLUMNS,
@@ -33,7 +36,7 @@ from smstui.core.store_rows import (
     row_of,
     to_unix,
 )
-from smstui.core.store_schema import StoreError, connect, default_db_path, retry_locked
+from smstui.core.store_schema import connect, default_db_path, retry_locked
 from smstui.core.store_search import Order, in_snapshot, search_rows
 
 __all__ = [
@@ -116,15 +119,18 @@ class MessageStore:
                     result = fn(self._conn)
                     self._conn.execute("COMMIT")
                 except BaseException:
+                    # a full disk or a damaged page may have rolled back already; a failing
+                    # ROLLBACK must not hide the error that says what went wrong
                     if self._conn.in_transaction:
-                        self._conn.execute("ROLLBACK")
+                        with contextlib.suppress(sqlite3.Error):
+                            self._conn.execute("ROLLBACK")
                     raise
                 return result
 
         try:
             return retry_locked(attempt)
-        except sqlite3.DatabaseError as err:
-            raise StoreError(f"The message database failed: {err}") from None
+        except (sqlite3.Error, OSError) as err:
+            raise store_error(err, self.path) from None
 
     def run_read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         def attempt() -> T:
@@ -133,8 +139,8 @@ class MessageStore:
 
         try:
             return retry_locked(attempt)
-        except sqlite3.DatabaseError as err:
-            raise StoreError(f"The message database failed: {err}") from None
+        except (sqlite3.Error, OSError) as err:
+            raise store_error(err, self.path) from None
 
     # ------------------------------------------------------------------ reading
 

@@ -16,8 +16,9 @@ from typing import TypeVar
 
 import platformdirs
 
-from smstui.core.errors import SmstuiError
+from smstui.core.errors import StoreError
 from smstui.core.privacy import create_private_file, ensure_private
+from smstui.core.store_errors import store_error
 
 T = TypeVar("T")
 
@@ -26,12 +27,8 @@ BUSY_TIMEOUT_MS = 5000
 #: extra retries on top of busy_timeout: WAL can still report SQLITE_BUSY without waiting
 #: (e.g. a read transaction upgrading to write), so we back off and try again ourselves.
 LOCK_RETRIES = 20
-
-
-class StoreError(SmstuiError):
-    """The local message database cannot be used."""
-
-    hint = "Close other smstui windows or move the database file aside, then try again."
+#: seconds after which a lock still held is reported instead of waited on (a hung process)
+LOCK_PATIENCE = 15.0
 
 
 _V1 = """
@@ -167,47 +164,52 @@ def is_locked_error(err: sqlite3.OperationalError) -> bool:
 
 
 def retry_locked(fn: Callable[[], T], *, sleep: Callable[[float], None] = time.sleep) -> T:
-    """Run ``fn`` again (with back-off) while SQLite reports the database as locked."""
+    """Run ``fn`` again (with back-off) while SQLite reports the database as locked.
+
+    Gives up (re-raising SQLite's own "locked" error, which ``store_errors`` turns into a
+    clear ``StoreError``) after ``LOCK_RETRIES`` tries or once ``LOCK_PATIENCE`` seconds
+    have passed: each try may itself wait ``BUSY_TIMEOUT_MS``, and a process that holds the
+    lock for good must not hang a command for minutes.
+    """
     delay = 0.01
+    started = time.monotonic()
     for _ in range(LOCK_RETRIES):
         try:
             return fn()
         except sqlite3.OperationalError as err:
-            if not is_locked_error(err):
+            if not is_locked_error(err) or time.monotonic() - started >= LOCK_PATIENCE:
                 raise
             sleep(delay)
             delay = min(delay * 2, 0.5)
-    try:
-        return fn()
-    except sqlite3.OperationalError as err:
-        if is_locked_error(err):
-            raise StoreError("The message database stayed locked by another program.") from None
-        raise
+    return fn()
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """Open (creating if needed) and migrate the database at ``path``."""
+    """Open (creating if needed) and migrate the database at ``path``.
+
+    Any failure (a damaged file, a read-only or missing folder, a full disk, a lock held
+    for good) is raised as one ``StoreError`` naming the file and what to do.
+    """
     on_disk = str(path) != ":memory:"
-    if on_disk:
-        # created 0600 before SQLite does (it would use the umask), so that its -wal and -shm
-        # files, which SQLite creates with the database file's mode, are private too
-        try:
-            create_private_file(path)
-        except OSError as err:
-            raise StoreError(
-                f"Cannot open the message database at {path}: {err.strerror or err}"
-            ) from None
     try:
-        # isolation_level=None: we issue BEGIN IMMEDIATE ourselves so the write lock is taken up
-        # front and busy_timeout applies, instead of failing on a read->write upgrade.
+        if on_disk:
+            # created 0600 before SQLite does (it would use the umask), so that its -wal and
+            # -shm files, which SQLite creates with the database file's mode, are private too
+            create_private_file(path)
+        # isolation_level=None: we issue BEGIN IMMEDIATE ourselves so the write lock is taken
+        # up front and busy_timeout applies, instead of failing on a read->write upgrade.
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-    except sqlite3.Error as err:
-        raise StoreError(f"Cannot open the message database at {path}: {err}") from None
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    retry_locked(lambda: conn.execute("PRAGMA journal_mode = WAL"))
-    conn.execute("PRAGMA synchronous = NORMAL")
-    conn.execute("PRAGMA foreign_keys = ON")
-    retry_locked(lambda: migrate(conn))
+    except (sqlite3.Error, OSError) as err:
+        raise store_error(err, path) from None
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        retry_locked(lambda: conn.execute("PRAGMA journal_mode = WAL"))
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        retry_locked(lambda: migrate(conn))
+    except (sqlite3.Error, OSError, StoreError) as err:
+        conn.close()
+        raise store_error(err, path) from None
     if on_disk:
         for companion in database_files(path):
             # left wider by an older smstui: tighten on start (a file we may not chmod, such
@@ -232,6 +234,7 @@ def migrate(conn: sqlite3.Connection, *, target: int = SCHEMA_VERSION) -> int:
                 f"The message database is from a newer smstui (schema {version}, "
                 f"this version knows {SCHEMA_VERSION}).",
                 hint="Upgrade smstui, or point it at another data directory.",
+                problem="newer",
             )
         while version < target:
             # executescript would COMMIT first; run statement by statement inside our txn
@@ -241,7 +244,11 @@ def migrate(conn: sqlite3.Connection, *, target: int = SCHEMA_VERSION) -> int:
             conn.execute(f"PRAGMA user_version = {version}")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        # a full disk or a damaged page may have rolled the transaction back already, and a
+        # failing ROLLBACK must not hide the error that explains what happened
+        if conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
         raise
     return version
 

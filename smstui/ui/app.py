@@ -28,17 +28,21 @@ from textual.widget import MountError, Widget
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from smstui.core.config import Settings, load_settings, save_setting
-from smstui.core.errors import SmstuiError
+from smstui.core.errors import SmstuiError, StoreError
 from smstui.ui.backend import Backend, ConnectionState
 from smstui.ui.commands import SmsCommands
+from smstui.ui.crash_report import CrashSafeApp
 from smstui.ui.safe_text import plain, visible
 from smstui.ui.screens.help import HelpScreen, active_bindings
+from smstui.ui.widgets.store_banner import StoreBanner
 
 if TYPE_CHECKING:
     # models cost ~0.1 s of dataclass building: only annotations need them here
     from smstui.core.models import Account, Connection
     from smstui.core.poll_rules import PollRules
+    from smstui.core.store_query import MessageFilter
     from smstui.ui.screens.connect import ConnectScreen
+    from smstui.ui.store_source import StoreSource
 
 T = TypeVar("T")
 
@@ -194,7 +198,7 @@ class AppConnectUI:
             self.screen.dismiss("connected")
 
 
-class SmsApp(App[None]):
+class SmsApp(CrashSafeApp):
     # absolute, so subclasses defined elsewhere (benchmarks) still find it
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "smstui"
@@ -262,6 +266,7 @@ class SmsApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield StatusBar(self.backend.sandbox)
+        yield StoreBanner()
         with TabbedContent(initial="compose", id="tabs"):
             # Every pane is built on first open; Compose right after the first frame.
             yield TabPane("1 Compose", id="compose")
@@ -289,11 +294,40 @@ class SmsApp(App[None]):
                 f"Unknown theme {self._initial_theme!r}; using the default.", severity="warning"
             )
         self.theme_changed_signal.subscribe(self, self._on_theme_changed)
+        self._app_thread = threading.get_ident()
         self.call_after_refresh(self._build_compose)
+        self.call_after_refresh(self._open_store)
         # after the first frame: connecting imports httpx and the client, which would delay it
         self.call_after_refresh(self.start_backend)
         if self._first_run:
             self.action_connection()
+
+    def _open_store(self) -> None:
+        """Open the store now (after the first frame): if it cannot be used, the banner says
+        so before any tab trips over it."""
+        try:
+            self.backend.store  # noqa: B018 - opening is the point
+        except StoreError as err:
+            self.store_failed(err)
+
+    def store_failed(self, err: StoreError) -> None:
+        """The store cannot be used: show why in the banner (from any thread)."""
+        if threading.get_ident() != getattr(self, "_app_thread", None):
+            self.call_from_thread(self.store_failed, err)
+            return
+        banner = self.query_one(StoreBanner)
+        if banner.error is None or banner.error.message != err.message:
+            banner.show_error(err)
+
+    def store_worked(self) -> None:
+        """A store write succeeded: a banner for a problem that has passed goes away."""
+        self.query_one(StoreBanner).store_worked()
+
+    def store_source(self, filters: MessageFilter | None = None) -> StoreSource:
+        """A list source over the store that reads as empty (and reports) if it fails."""
+        from smstui.ui.store_guard import guarded_source
+
+        return guarded_source(lambda: self.backend.store, filters, self.store_failed)
 
     def _hung_up(self) -> None:
         """The terminal is gone (SSH drop). Textual restores the screen on exit by writing to
@@ -422,6 +456,8 @@ class SmsApp(App[None]):
         except asyncio.CancelledError:
             raise
         except Exception as err:  # the UI must survive anything the core lets escape
+            if isinstance(err, StoreError):
+                self.store_failed(err)
             self.notify(describe_error(err), title=f"{what} failed", severity="error", timeout=8)
             return None
 
@@ -653,5 +689,6 @@ def run_app(settings: Settings) -> int:
         handle_hangup=True,
         backend_factory=backend_for,
     )
+    app.crash_secrets = (settings.token, settings.workspace_secret)
     app.run()
     return app.return_code or 0

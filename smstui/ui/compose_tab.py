@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from smstui.core.errors import SmstuiError, ValidationError
+from smstui.core.errors import SmstuiError, StoreError, ValidationError
 from smstui.core.models import ContactList
 from smstui.core.phone import UNKNOWN_RANGE, parse_recipients, validate_sender_id
 from smstui.core.sms_text import normalise_newlines
@@ -153,6 +153,9 @@ class ComposeTab(Vertical):
     def _restore_draft(self) -> None:
         try:
             draft = self.sms_app.backend.load_draft()
+        except StoreError as err:
+            self.sms_app.store_failed(err)
+            return
         except SmstuiError:
             return
         self._restoring = True
@@ -180,6 +183,11 @@ class ComposeTab(Vertical):
         self._draft_timer = None
         try:
             self.sms_app.backend.save_draft(self.current_draft())
+            self.sms_app.store_worked()
+        except StoreError as err:
+            # the banner says it (once): a toast every half second of typing would not help;
+            # the draft stays in the fields
+            self.sms_app.store_failed(err)
         except SmstuiError as err:
             self.notify(f"Draft not saved: {err.message}", severity="warning")
 

@@ -93,7 +93,7 @@ class HistoryTab(Vertical):
         yield Input(placeholder="/ search message text (2+ characters)", id="history-search")
         with Horizontal(id="history-main"):
             yield MessageList(
-                StoreSource(self.sms_app.backend.store),
+                self.sms_app.store_source(),
                 message_row,
                 empty_text="No messages match.",
                 id="history-list",
@@ -160,7 +160,7 @@ class HistoryTab(Vertical):
         if flt == self.message_list_filter:
             return
         self.query_one("#history-count", Static).update("…")
-        self.message_list.set_source(StoreSource(self.sms_app.backend.store, flt))
+        self.message_list.set_source(self.sms_app.store_source(flt))
         self._show_detail(self.message_list.current)
 
     @property

@@ -10,10 +10,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from smstui.core.errors import StoreError
 from smstui.core.store import MessageFilter, StoredMessage
 from smstui.ui.message_view import message_row
 from smstui.ui.screens.conversation import ConversationScreen
-from smstui.ui.store_source import StoreSource
 from smstui.ui.widgets.poll_banner import PollRuleBanner
 from smstui.ui.widgets.virtual_list import VirtualList
 
@@ -45,7 +45,7 @@ class InboxTab(Vertical):
         yield PollRuleBanner()
         yield Static("", id="inbox-summary")
         yield VirtualList[StoredMessage](
-            StoreSource(self.sms_app.backend.store, INBOUND),
+            self.sms_app.store_source(INBOUND),
             message_row,
             empty_text="No inbound messages yet. Replies appear here after a sync.",
             id="inbox-list",
@@ -66,8 +66,13 @@ class InboxTab(Vertical):
 
     def _summarise(self, total: int | None = None) -> None:
         # the total arrives from the list's background count; until then "…"
-        store = self.sms_app.backend.store
-        unread = store.count(MessageFilter(direction="in", unread_only=True))
+        try:
+            unread = self.sms_app.backend.store.count(
+                MessageFilter(direction="in", unread_only=True)
+            )
+        except StoreError as err:
+            self.sms_app.store_failed(err)
+            unread = 0
         shown = f"{total:,}" if total is not None else "…"
         self.query_one("#inbox-summary", Static).update(
             f"{shown} inbound, {unread:,} unread · Enter: conversation · r: reply · m: mark read"

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from smstui.core.errors import StoreError
 from smstui.core.models import Template
 from smstui.ui.safe_text import one_line, plain
 from smstui.ui.screens.confirm import ConfirmScreen
@@ -62,7 +63,11 @@ class TemplatesTab(Vertical):
             self.reload()
 
     def reload(self) -> None:
-        self.templates = self.sms_app.backend.templates()
+        try:
+            self.templates = self.sms_app.backend.templates()
+        except StoreError as err:
+            self.sms_app.store_failed(err)
+            self.templates = []
         options = self.query_one("#template-list", OptionList)
         highlighted = options.highlighted
         options.clear_options()

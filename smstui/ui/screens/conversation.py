@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from smstui.core.errors import StoreError
 from smstui.core.store import StoredMessage
 from smstui.ui.message_view import local_time, status_of
 from smstui.ui.safe_text import plain
@@ -55,7 +56,11 @@ class ConversationScreen(Screen[str | None]):
 
         app = self.app
         assert isinstance(app, SmsApp)
-        messages = app.backend.store.conversation(self.number)
+        try:
+            messages = app.backend.store.conversation(self.number)
+        except StoreError as err:
+            app.store_failed(err)
+            messages = []
         title = Text("Conversation with ", end="")
         title.append_text(plain(self.number))
         title.append(f" · {len(messages)} messages · r reply · Esc back")

@@ -1,0 +1,39 @@
+"""argparse tree for ``store check`` and ``store repair`` (handlers in cmd_store)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+Cmd = Callable[..., Any]
+
+
+def add_store(sub: Any, cmd: Cmd) -> None:
+    from smstui.cli.parser import Parser
+
+    top = cmd(
+        sub,
+        "store",
+        "check or repair the local message store (smstui.db)",
+        "  smstui store check\n  smstui --json store check\n  smstui store repair",
+    )
+    actions = top.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=Parser
+    )
+    cmd(
+        actions,
+        "check",
+        "check the store's integrity, schema version and permissions (changes nothing)",
+        "  smstui store check\n  smstui --json store check",
+    )
+    p = cmd(
+        actions,
+        "repair",
+        "back up a damaged store beside it, salvage what is readable into a fresh one, "
+        "and list sends whose outcome was open (never resent automatically); the next sync "
+        "reads the rest back from ClickSend",
+        "  smstui store repair\n  smstui --json store repair\n  smstui store repair --force",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="rebuild the store even if the check finds it whole"
+    )

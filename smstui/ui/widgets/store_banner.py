@@ -1,0 +1,57 @@
+"""The banner across the top while the message store cannot be used.
+
+A damaged file, a full disk, a read-only folder or a lock held for good all raise
+``StoreError``. The app shows it here once (what is wrong, what to run) and goes on: lists
+read as empty, the Compose draft stays in its fields (it cannot be saved, and the banner says
+so), and a send that cannot be recorded first is refused by the outbox.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from smstui.core.errors import StoreError
+from smstui.ui.safe_text import visible
+
+#: problems that go away when the user frees space, ends a process or fixes permissions
+TRANSIENT = frozenset({"full", "locked", "readonly", "cantopen"})
+DRAFT_NOTE = (
+    "Your draft stays in this window but cannot be saved until this is fixed; "
+    "a message is sent only if it can be recorded first."
+)
+
+
+class StoreBanner(Static):
+    """One line across the top while the store cannot be used (hidden otherwise)."""
+
+    DEFAULT_CSS = """
+    StoreBanner {
+        display: none;
+        height: auto;
+        padding: 0 1;
+        background: $error;
+        color: $text;
+        &.-shown { display: block; }
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__("", id="store-banner")
+        self.error: StoreError | None = None
+
+    def show_error(self, error: StoreError) -> None:
+        self.error = error
+        text = Text("⚠ Message store: ", style="bold", end="")
+        # the path and SQLite's words are data: shown as plain text, never as markup
+        text.append(visible(f"{error.message} {error.hint} {DRAFT_NOTE}"))
+        self.update(text)
+        self.add_class("-shown")
+
+    def store_worked(self) -> None:
+        """A write just succeeded: a full disk, a lock or a read-only folder may have been
+        fixed meanwhile, so their banner goes; damage does not mend itself, its banner stays."""
+        if self.error is not None and self.error.problem in TRANSIENT:
+            self.error = None
+            self.update("")
+            self.remove_class("-shown")
