@@ -149,14 +149,16 @@ ALTER TABLE messages ADD COLUMN channel TEXT NOT NULL DEFAULT 'sms';
 # fts_pending (one small b-tree insert), and ``index_pending`` adds the queued rows to the index
 # in one batch (after each write transaction, or once at the end of a sync). A row still queued
 # was never indexed, so its old text must not be 'delete'd from the index (FTS5 external
-# content would corrupt); the NOT EXISTS guards below see to that.
+# content would corrupt); the NOT EXISTS guards below see to that. (Not INSERT OR IGNORE: in a
+# trigger the outer statement's conflict rule wins, and an upsert's is ABORT.)
 _V4 = """
 CREATE TABLE fts_pending (rid INTEGER PRIMARY KEY);
 DROP TRIGGER messages_fts_ai;
 DROP TRIGGER messages_fts_ad;
 DROP TRIGGER messages_fts_au;
 CREATE TRIGGER messages_fts_ai AFTER INSERT ON messages BEGIN
-    INSERT OR IGNORE INTO fts_pending (rid) VALUES (new.rowid);
+    INSERT INTO fts_pending (rid) SELECT new.rowid
+    WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE rid = new.rowid);
 END;
 CREATE TRIGGER messages_fts_ad AFTER DELETE ON messages BEGIN
     INSERT INTO messages_fts (messages_fts, rowid, body, "to", "from")
@@ -170,7 +172,8 @@ BEGIN
     INSERT INTO messages_fts (messages_fts, rowid, body, "to", "from")
     SELECT 'delete', old.rowid, old.body, old."to", old."from"
     WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE rid = old.rowid);
-    INSERT OR IGNORE INTO fts_pending (rid) VALUES (new.rowid);
+    INSERT INTO fts_pending (rid) SELECT new.rowid
+    WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE rid = new.rowid);
 END;
 """
 
