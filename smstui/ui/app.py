@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import signal
 import threading
@@ -360,6 +361,24 @@ class SmsApp(App[None]):
                 return
             if self.account is not None:
                 self._apply_account(self.account)
+            # History is the heaviest tab to build (filters, a Select, the list): building it
+            # now, while the user reads Compose, makes opening it a switch plus one page of
+            # rows (at a million rows on a loaded machine its build took most of 0.5-1 s)
+            self.call_after_refresh(self._prebuild_tab, "history")
+
+    async def _prebuild_tab(self, tab: str) -> None:
+        pane = self.query_one(f"#{tab}", TabPane)
+        if pane.children or not self.is_running:
+            return
+        with contextlib.suppress(MountError):  # the app is already closing
+            await pane.mount(self._build_tab(tab))
+        # Everything built so far (Textual, the widgets, the modules: ~100k objects) lives as
+        # long as the app. Left to the cyclic GC, each full collection walks all of it:
+        # 50-150 ms that land on whatever frame is being drawn (opening History at a million
+        # rows took 0.27-0.39 s with one, 0.11 s without). Frozen, full collections walk only
+        # what came later. Cost: garbage cycles that exist right now are never collected (a
+        # one-time, bounded amount: plain refcounting still frees frozen objects).
+        gc.freeze()
 
     def _build_tab(self, tab: str) -> Widget:
         # imported here so the first frame does not pay for modules it does not show
