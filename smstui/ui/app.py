@@ -195,6 +195,10 @@ class AppConnectUI:
             self.screen.dismiss("connected")
 
 
+#: whether ``gc.freeze()`` has run in this process (see ``SmsApp._prebuild_tab``)
+_heap_frozen = False
+
+
 class SmsApp(App[None]):
     # absolute, so subclasses defined elsewhere (benchmarks) still find it
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -377,8 +381,12 @@ class SmsApp(App[None]):
         # 50-150 ms that land on whatever frame is being drawn (opening History at a million
         # rows took 0.27-0.39 s with one, 0.11 s without). Frozen, full collections walk only
         # what came later. Cost: garbage cycles that exist right now are never collected (a
-        # one-time, bounded amount: plain refcounting still frees frozen objects).
-        gc.freeze()
+        # one-time, bounded amount: plain refcounting still frees frozen objects). Once per
+        # process, so a process running many apps (the tests) does not keep each one's.
+        global _heap_frozen
+        if not _heap_frozen:
+            _heap_frozen = True
+            gc.freeze()
 
     def _build_tab(self, tab: str) -> Widget:
         # imported here so the first frame does not pay for modules it does not show
