@@ -408,4 +408,3 @@ async def sync_all(
             # durable and consistent on its own), and nothing writes after sync_all returns
             run.writer.shutdown(wait=True)
     return run.report
-
