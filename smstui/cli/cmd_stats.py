@@ -8,7 +8,14 @@ from smstui.cli.output import cell
 from smstui.cli.runtime import Runtime
 from smstui.cli.when import parse_when
 from smstui.core.errors import UsageError
-from smstui.core.stats import DayStats, StatsReport, bars, daily_stats, local_day
+from smstui.core.stats import (
+    DayStats,
+    StatsReport,
+    bars,
+    daily_stats,
+    local_day,
+    rebuild_rollup,
+)
 from smstui.core.store import MessageStore
 
 #: days shown when --since is not given (today and the 13 before it)
@@ -76,6 +83,12 @@ async def stats(rt: Runtime) -> int:
         from smstui.core.sync import sync_all
 
         await sync_all(await rt.service(), store)
+    if rt.args.rebuild:
+        wrong = rebuild_rollup(store)
+        rt.out.note(
+            "Rebuilt the stats rollup from the stored messages: "
+            + (f"{wrong} rollup rows were off." if wrong else "it was already exact.")
+        )
     currency = await _currency(rt, store)
     report = daily_stats(store, first, last, tz)
     if rt.out.json_mode:

@@ -219,13 +219,19 @@ def _stats(sub: Any) -> None:
         "stats",
         "messages per day (sent, delivered, failed, inbound) and spend, with bars",
         "  smstui stats\n  smstui stats --since 2024-05-01 --until 2024-06-01 --utc\n"
-        "  smstui --json stats --since 30d --no-sync",
+        "  smstui --json stats --since 30d --no-sync\n  smstui stats --rebuild --no-sync",
     )
     p.add_argument("--since", metavar="WHEN", help="first day (default: 13 days ago). " + WHEN_HELP)
     p.add_argument(
         "--until", metavar="WHEN", help="last day (default: today; midnight = exclusive)"
     )
     p.add_argument("--utc", action="store_true", help="count days in UTC (default: local time)")
+    p.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="recompute the per-day totals kept with the messages first "
+        "(if stats ever disagree with `smstui history`)",
+    )
     p.add_argument(
         "--sync",
         action=argparse.BooleanOptionalAction,

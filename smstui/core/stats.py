@@ -1,4 +1,4 @@
-"""Delivery stats per day, computed from the local store in one GROUP BY query.
+"""Delivery stats per day, summed from the store's 15-minute rollup (``store_rollup``).
 
 Definitions (one outbound message counts once, on the day it was submitted):
 
@@ -15,7 +15,9 @@ Definitions (one outbound message counts once, on the day it was submitted):
 
 Days are calendar days in an explicit time zone: ``UTC``, a ``zoneinfo`` zone, or ``None`` for
 the system's local zone. Day boundaries move with daylight saving (a 23- or 25-hour day still
-counts as one day).
+counts as one day). A zone whose offsets are not whole quarter hours over the range (local mean
+time before 1900, say) is counted from the messages themselves (``direct=True``), as is any
+range when asked: both give the same figures (tests compare them on random data).
 """
 
 from __future__ import annotations
@@ -27,13 +29,11 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
+from smstui.core import store_rollup
 from smstui.core.store import MessageStore
+from smstui.core.store_rollup import MICRO, SLOT, measures
 
-#: statuses ClickSend's history defines (clicksend-api.md §2.3), plus the ones smstui writes
-_KNOWN = ("Queued", "Completed", "Scheduled", "WaitApproval", "Failed", "Cancelled",
-          "CancelledAfterReview", "Received", "Sent", "Delivered", "SUCCESS", "")  # fmt: skip
-_NOT_SENT = ("Scheduled", "Cancelled", "CancelledAfterReview")
-_MICRO = 1_000_000
+_MICRO = MICRO
 _EPOCH = date(1970, 1, 1)
 
 
@@ -128,25 +128,21 @@ def _day_expr(column: str, segments: list[tuple[int, int]]) -> tuple[str, list[i
     return f"({column} + CASE {cases} ELSE ? END) / 86400", params
 
 
-def _in(values: tuple[str, ...]) -> str:
-    return ", ".join(f"'{v}'" for v in values)  # constants of this module, never user text
-
-
-# ``status`` is COLLATE NOCASE, so IN compares case-insensitively without a function call per
-# row. Each half groups on its own and Python adds the halves: the outbox has few rejected rows.
-_SQL = """
-SELECT {day} AS day,
-    SUM(m.direction = 'out' AND m.status NOT IN ({not_sent})),
-    SUM(m.direction = 'out' AND m.status_code = '201'),
-    SUM(m.direction = 'out' AND m.status_code IS NOT '201' AND (m.status NOT IN ({known})
-        OR m.status = 'Failed' OR m.status_code IN ('300', '301', '302'))),
-    SUM(m.direction = 'in'),
-    SUM(CASE WHEN m.direction = 'out' AND m.price IS NOT NULL AND m.status NOT IN ({not_sent})
-        THEN CAST(ROUND(CAST(m.price AS REAL) * {micro}) AS INTEGER) ELSE 0 END)
+# The messages half: one GROUP BY over every message of the range (``direct``), or over the
+# range's 15-minute slots of the rollup. The outbox half groups on its own and Python adds the
+# halves: the outbox has few rejected rows.
+_MESSAGES = """
+SELECT {day} AS day, {sums}
 FROM messages m WHERE m.account = ? AND m.date >= ? AND m.date < ?
 GROUP BY day
-UNION ALL
-SELECT {outbox_day} AS day, COUNT(*), 0, COUNT(*), 0, 0
+"""
+_SLOTS = """
+SELECT {day} AS day, SUM(s.sent), SUM(s.delivered), SUM(s.failed), SUM(s.inbound), SUM(s.spend)
+FROM stats_slots s WHERE s.account = ? AND s.slot >= ? AND s.slot < ?
+GROUP BY day
+"""
+_OUTBOX = """
+SELECT {day} AS day, COUNT(*), 0, COUNT(*), 0, 0
 FROM outbox o WHERE o.account = ? AND o.state = 'rejected'
     AND COALESCE(o.attempted_at, o.created_at) >= ?
     AND COALESCE(o.attempted_at, o.created_at) < ?
@@ -154,33 +150,46 @@ GROUP BY day
 """
 
 
+def slots_fit(start: int, end: int, segments: list[tuple[int, int]]) -> bool:
+    """Whether every rollup slot of ``[start, end)`` lies inside one local day (see
+    ``store_rollup``): the range ends and every offset and offset change fall on a slot."""
+    points = [start, end, *(at for at, _ in segments), *(off for _, off in segments)]
+    return all(p % SLOT == 0 for p in points)
+
+
+def _message_part(
+    account: str, start: int, end: int, segments: list[tuple[int, int]], direct: bool
+) -> tuple[str, list[Any]]:
+    if direct:
+        day, day_params = _day_expr("m.date", segments)
+        sums = ", ".join(f"SUM({v})" for v in measures("m"))
+        return _MESSAGES.format(day=day, sums=sums), [*day_params, account, start, end]
+    day, day_params = _day_expr(f"(s.slot * {SLOT})", segments)
+    return _SLOTS.format(day=day), [*day_params, account, start // SLOT, end // SLOT]
+
+
 def daily_stats(
-    store: MessageStore, first: date, last: date, tz: tzinfo | None = UTC
+    store: MessageStore,
+    first: date,
+    last: date,
+    tz: tzinfo | None = UTC,
+    *,
+    direct: bool = False,
 ) -> StatsReport:
-    """Stats for each calendar day from ``first`` to ``last`` (inclusive) in ``tz``."""
+    """Stats for each calendar day from ``first`` to ``last`` (inclusive) in ``tz``.
+
+    ``direct``: count the messages themselves instead of the rollup (same figures, slower:
+    the baseline of bench/stats.py, and what a zone off the quarter hour needs).
+    """
     if last < first:
         raise ValueError("the last day comes before the first")
     start, end = _midnight(first, tz), _midnight(last + timedelta(days=1), tz)
     segments = offset_segments(start, end, tz)
-    day, day_params = _day_expr("m.date", segments)
+    direct = direct or not slots_fit(start, end, segments)
+    messages_sql, messages_params = _message_part(store.account, start, end, segments, direct)
     outbox_day, outbox_params = _day_expr("COALESCE(o.attempted_at, o.created_at)", segments)
-    sql = _SQL.format(
-        day=day,
-        outbox_day=outbox_day,
-        not_sent=_in(_NOT_SENT),
-        known=_in(_KNOWN),
-        micro=_MICRO,
-    )
-    params: list[Any] = [
-        *day_params,
-        store.account,
-        start,
-        end,
-        *outbox_params,
-        store.account,
-        start,
-        end,
-    ]
+    sql = messages_sql + " UNION ALL " + _OUTBOX.format(day=outbox_day)
+    params: list[Any] = [*messages_params, *outbox_params, store.account, start, end]
 
     def read(c: sqlite3.Connection) -> list[tuple[int, ...]]:
         return c.execute(sql, params).fetchall()
@@ -199,6 +208,19 @@ def daily_stats(
     for one in days:
         totals = totals + one
     return StatsReport(first, last, tz_label(tz), days, totals)
+
+
+def rebuild_rollup(store: MessageStore) -> int:
+    """Recompute the stats rollup from the stored messages (``smstui stats --rebuild``).
+
+    Returns how many rollup rows were wrong, missing or extra before (0: it was exact)."""
+
+    def write(c: sqlite3.Connection) -> int:
+        wrong = store_rollup.differences(c)
+        store_rollup.rebuild(c)
+        return wrong
+
+    return store.run_write(write)
 
 
 def local_day(moment: datetime, tz: tzinfo | None) -> date:

@@ -12,7 +12,8 @@ import contextlib
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -36,7 +37,12 @@ from smstui.core.store_rows import (
     row_of,
     to_unix,
 )
-from smstui.core.store_schema import connect, default_db_path, retry_locked
+from smstui.core.store_schema import (
+    INDEX_PENDING,
+    connect,
+    default_db_path,
+    retry_locked,
+)
 from smstui.core.store_search import Order, in_snapshot, search_rows
 
 __all__ = [
@@ -85,6 +91,11 @@ ON CONFLICT (message_id) DO UPDATE SET
 """
 
 
+def _index_pending(c: sqlite3.Connection) -> None:
+    for statement in INDEX_PENDING:
+        c.execute(statement)
+
+
 class MessageStore:
     """The local SQLite store. ``account`` scopes every row (one file may hold several)."""
 
@@ -93,6 +104,8 @@ class MessageStore:
         self.account = account
         self._lock = threading.RLock()
         self._conn = connect(self.path)
+        #: > 0 while a bulk writer (a sync) defers full-text upkeep to its end
+        self._defer_index = 0
 
     # ------------------------------------------------------------------ plumbing
 
@@ -117,6 +130,8 @@ class MessageStore:
                 self._conn.execute("BEGIN IMMEDIATE")
                 try:
                     result = fn(self._conn)
+                    if not self._defer_index:
+                        _index_pending(self._conn)
                     self._conn.execute("COMMIT")
                 except BaseException:
                     # a full disk or a damaged page may have rolled back already; a failing
@@ -131,6 +146,29 @@ class MessageStore:
             return retry_locked(attempt)
         except (sqlite3.Error, OSError) as err:
             raise store_error(err, self.path) from None
+
+    @contextmanager
+    def deferred_index(self, *, index_at_end: bool = True) -> Iterator[None]:
+        """Within this block, rows written are indexed for search only when it ends (one batch
+        instead of an index update per transaction). Searches meanwhile miss them.
+
+        ``index_at_end=False``: the caller runs ``index_pending`` itself (say, off the event
+        loop); rows it leaves queued are indexed by the next write transaction of any store."""
+        with self._lock:
+            self._defer_index += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._defer_index -= 1
+                last = not self._defer_index
+            if last and index_at_end:
+                self.index_pending()
+
+    def index_pending(self) -> None:
+        """Add every row still waiting for the full-text index to it (also rows a crashed
+        process left queued)."""
+        self.run_write(_index_pending)
 
     def run_read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         def attempt() -> T:
@@ -257,10 +295,13 @@ class MessageStore:
                 to_unix(m.schedule),
                 m.parts,
                 None if m.price is None else str(m.price),
-                None,
-                None,
-                None,
-                None,
+                # a new row takes its delivery state as is (receipt_wins over no state is
+                # always true); an existing one keeps it, then merges it below: one write a
+                # row instead of an insert and an update (each moving the stats rollup)
+                m.status_code,
+                m.status_text,
+                m.error_code,
+                m.error_text,
                 m.custom_string,
                 1 if (inbound_read or m.direction == "out") else 0,
                 now,

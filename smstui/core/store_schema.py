@@ -16,6 +16,7 @@ from typing import TypeVar
 
 import platformdirs
 
+from smstui.core import store_rollup
 from smstui.core.errors import StoreError
 from smstui.core.privacy import create_private_file, ensure_private
 from smstui.core.store_errors import store_error
@@ -141,8 +142,48 @@ ALTER TABLE outbox ADD COLUMN extra TEXT;
 ALTER TABLE messages ADD COLUMN channel TEXT NOT NULL DEFAULT 'sms';
 """
 
+# Full-text upkeep leaves the write path: a new or re-worded row only queues its rowid in
+# fts_pending (one small b-tree insert), and ``index_pending`` adds the queued rows to the index
+# in one batch (after each write transaction, or once at the end of a sync). A row still queued
+# was never indexed, so its old text must not be 'delete'd from the index (FTS5 external
+# content would corrupt); the NOT EXISTS guards below see to that. (Not INSERT OR IGNORE: in a
+# trigger the outer statement's conflict rule wins, and an upsert's is ABORT.)
+_V4 = """
+CREATE TABLE fts_pending (rid INTEGER PRIMARY KEY);
+DROP TRIGGER messages_fts_ai;
+DROP TRIGGER messages_fts_ad;
+DROP TRIGGER messages_fts_au;
+CREATE TRIGGER messages_fts_ai AFTER INSERT ON messages BEGIN
+    INSERT INTO fts_pending (rid) SELECT new.rowid
+    WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE rid = new.rowid);
+END;
+CREATE TRIGGER messages_fts_ad AFTER DELETE ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, body, "to", "from")
+    SELECT 'delete', old.rowid, old.body, old."to", old."from"
+    WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE rid = old.rowid);
+    DELETE FROM fts_pending WHERE rid = old.rowid;
+END;
+CREATE TRIGGER messages_fts_au AFTER UPDATE OF body, "to", "from" ON messages
+WHEN old.body IS NOT new.body OR old."to" IS NOT new."to" OR old."from" IS NOT new."from"
+BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, body, "to", "from")
+    SELECT 'delete', old.rowid, old.body, old."to", old."from"
+    WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE rid = old.rowid);
+    INSERT INTO fts_pending (rid) SELECT new.rowid
+    WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE rid = new.rowid);
+END;
+"""
+
+#: adds the queued rows to the full-text index and empties the queue (see _V4)
+INDEX_PENDING = (
+    'INSERT INTO messages_fts (rowid, body, "to", "from") '
+    'SELECT m.rowid, m.body, m."to", m."from" FROM fts_pending p '
+    "JOIN messages m ON m.rowid = p.rid",
+    "DELETE FROM fts_pending",
+)
+
 #: MIGRATIONS[i] upgrades a database at user_version i to i + 1
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, store_rollup.MIGRATION)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -206,6 +247,12 @@ def connect(path: Path) -> sqlite3.Connection:
         retry_locked(lambda: conn.execute("PRAGMA journal_mode = WAL"))
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
+        # A write whose triggers touch other tables (the stats rollup, the search queue) keeps
+        # a statement journal per row; past 64 KiB SQLite spills it to a temporary *file*,
+        # created and deleted for every row of an executemany: 7x the cost of a synced page.
+        # In memory it costs nothing. The flip side: big sorts (a rollup rebuild at a million
+        # rows, ~50 MB) stay in memory while they run.
+        conn.execute("PRAGMA temp_store = MEMORY")
         retry_locked(lambda: migrate(conn))
     except (sqlite3.Error, OSError, StoreError) as err:
         conn.close()

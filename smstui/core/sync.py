@@ -385,18 +385,26 @@ async def sync_all(
         channels = MmsVoiceService(service)
     run = _Sync(service, store, concurrency, on_progress, gate or PauseGate())
     try:
-        if inbound:
-            await run.inbound()
-        if receipts:
-            await run.receipts()
-        if history:
-            await run.history(overlap_seconds)
-        if channels is not None and (mms or voice):
-            await sync_channels(
-                run, channels, mms=mms, voice=voice, overlap=overlap_seconds, facts=facts
-            )
+        # pages are written without their full-text index entries, which are added in one
+        # batch at the end (per page, the index cost as much as the rest of the write)
+        with store.deferred_index(index_at_end=False):
+            if inbound:
+                await run.inbound()
+            if receipts:
+                await run.receipts()
+            if history:
+                await run.history(overlap_seconds)
+            if channels is not None and (mms or voice):
+                await sync_channels(
+                    run, channels, mms=mms, voice=voice, overlap=overlap_seconds, facts=facts
+                )
     finally:
-        # a failed or cancelled sync still lets a page being written finish (it is durable
-        # and consistent on its own), and nothing writes after sync_all returns
-        run.writer.shutdown(wait=True)
+        try:
+            # synced rows become searchable here (also after a failed sync, for the pages it
+            # stored), on the writer thread: not the event loop
+            await run.write(store.index_pending)
+        finally:
+            # a failed or cancelled sync still lets a page being written finish (it is
+            # durable and consistent on its own), and nothing writes after sync_all returns
+            run.writer.shutdown(wait=True)
     return run.report

@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.styles import RulesMap
 from textual.timer import Timer
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Select, Static, TabbedContent
 
 from smstui.core.config import data_dir
 from smstui.core.errors import SmstuiError
@@ -102,7 +102,9 @@ class HistoryTab(Vertical):
                 yield Static("", id="history-detail")
 
     def on_mount(self) -> None:
-        self.message_list.focus()
+        # built ahead in a hidden pane (app._prebuild_tab), focus would pull the tab forward
+        if self.sms_app.query_one("#tabs", TabbedContent).active == "history":
+            self.message_list.focus()
         # the detail pane waits for the first frame so the rows paint first
         self.call_after_refresh(self._show_current)
 

@@ -163,6 +163,9 @@ class VirtualList(ScrollView, Generic[R], can_focus=True):
         self._strips: LRUCache[tuple[int, int], Strip] = LRUCache(STRIP_CACHE)
         # the count starts once rows are on screen: on two cores its thread would slow that frame
         self._count_after_paint = True
+        # the widget's own style, resolved once (Textual walks every ancestor for it: a third
+        # of a PageDown's row rendering); forgotten when styles change
+        self._base_style: Style | None = None
 
     # ------------------------------------------------------------------ data
 
@@ -240,7 +243,7 @@ class VirtualList(ScrollView, Generic[R], can_focus=True):
         width = self.size.width
         strip = self._row_strip(index, width)
         if strip is None:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base())
         if index == self.cursor:
             cursor_style = self.get_component_rich_style("virtual-list--cursor")
             if not self.has_focus:
@@ -253,7 +256,7 @@ class VirtualList(ScrollView, Generic[R], can_focus=True):
         cached = self._strips.get(key)
         if cached is not None:
             return cached
-        base = self.rich_style
+        base = self._base()
         seen = self.cache.estimate()
         row = self.cache.get(index)
         if self.cache.estimate() != seen:
@@ -274,8 +277,14 @@ class VirtualList(ScrollView, Generic[R], can_focus=True):
         self._strips[key] = strip
         return strip
 
+    def _base(self) -> Style:
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._base_style = None
         self._strips.clear()  # theme or focus styles changed: cached rows carry old colours
 
     # ------------------------------------------------------------------ cursor
