@@ -39,6 +39,8 @@ WITHOUT_CREDENTIALS = frozenset(
         "bulk list",
         "connect",
         "doctor",
+        "store check",
+        "store repair",
     }
 )
 

@@ -29,7 +29,7 @@ from smstui.core.errors import StoreError
 from smstui.core.store_errors import store_error
 from smstui.core.store_health import StoreCheck, check_store, read_only_uri
 from smstui.core.store_pages import leaf_rows, table_of
-from smstui.core.store_schema import connect
+from smstui.core.store_schema import INDEX_PENDING, connect
 
 #: tables copied from the damaged file (derived ones, the search index and any rollup, are
 #: rebuilt by the schema's own triggers as the rows go in; sync cursors are left behind)
@@ -213,6 +213,8 @@ def _salvage_into(damaged: Path, fresh: Path, report: RepairReport) -> None:
             report.method = "pages"
             _salvage_pages(damaged, dst, report)
         report.open_sends = _settle_open_sends(dst)
+        for statement in INDEX_PENDING:  # salvaged rows are searchable at once
+            dst.execute(statement)
         dst.execute("COMMIT")
     finally:
         dst.close()  # the last connection: its WAL is checkpointed into the file and removed
