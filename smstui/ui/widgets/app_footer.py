@@ -8,14 +8,21 @@ styles and rendered lines, stayed reachable: measured at ~650 widgets a minute i
 (Textualize/textual#6666, open in 8.2). The same holds for widgets that watch the app's
 ``theme`` (every ``TextArea``; dialogs have them) until the theme changes.
 
+A third holder of dead widgets' lines: ``StylesCache.get_inner_outer`` is an ``lru_cache``
+on a method, so its 1,024 entries keep the ``StylesCache`` (every rendered line) of widgets
+long removed. It is a pure function of two colours: emptying it costs two ``Style`` objects
+per widget at its next paint.
+
 ``AppFooter`` drops the watchers of closed widgets after each rebuild, from itself, its screen
-and the app, with the same test Textual applies when a watched value changes.
+and the app, with the same test Textual applies when a watched value changes, and empties
+that cache.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from textual._styles_cache import StylesCache
 from textual.widgets import Footer
 
 #: where Textual keeps the watchers of an object's reactives (textual/reactive.py ``_watch``)
@@ -41,6 +48,14 @@ def _closed(node: object) -> bool:
     return bool(getattr(node, "_closing", False) or getattr(node, "_closed", False))
 
 
+def release_styles_caches() -> None:
+    """Empty Textual's ``lru_cache`` that keeps removed widgets' rendered lines alive."""
+    inner_outer = getattr(StylesCache, "get_inner_outer", None)
+    cache_clear = getattr(inner_outer, "cache_clear", None)
+    if callable(cache_clear):  # gone in a later Textual: nothing to release
+        cache_clear()
+
+
 class AppFooter(Footer):
     """``Footer`` that releases the keys (and other closed watchers) it replaced."""
 
@@ -48,3 +63,4 @@ class AppFooter(Footer):
         await super().recompose()  # the old keys are removed (closed) when this returns
         for owner in (self, self.screen, self.app):
             prune_closed_watchers(owner)
+        release_styles_caches()
