@@ -61,6 +61,8 @@ class AppFooter(Footer):
 
     async def recompose(self) -> None:
         await super().recompose()  # the old keys are removed (closed) when this returns
+        if not self.is_attached:  # removed meanwhile (a dialog closing, the app quitting)
+            return
         for owner in (self, self.screen, self.app):
             prune_closed_watchers(owner)
         release_styles_caches()
