@@ -17,6 +17,13 @@ each traced request by request with the faults that hit it. Prints one JSON docu
 status 1 when a message was accepted twice or sent under two tokens, one was lost, or a row
 is not final. ``--cpu-hog N`` keeps N cores busy throughout: exactly-once must hold on a
 busy machine, where requests and event loops are slow, not only on a quiet one.
+
+"memory" in the JSON: this process's RSS and live Python object count once a minute while the
+load runs (``memory_series.py``), and the growth after a warm-up. This process is the one under
+test: with ``--tui`` it runs the app (Pilot), the core workers and the sandbox server (a
+thread); the CLI processes are separate. What grows there by design is measured apart
+("sandbox_mb": the sandbox's records of every request and message, the chaos plan's wire trace,
+the soak's ledger) so that its growth is not counted as the app's.
 """
 
 from __future__ import annotations
@@ -37,6 +44,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from memory_series import MemorySeries
 
 from smstui.core.auth import StaticToken
 from smstui.core.config import Settings, load_settings
@@ -323,7 +332,13 @@ async def app_work(
 
 
 def run(
-    minutes: float, rate: float, seed: int, cli_workers: int, tui: bool = False
+    minutes: float,
+    rate: float,
+    seed: int,
+    cli_workers: int,
+    tui: bool = False,
+    sample_seconds: float = 60.0,
+    warmup: float = 5.0,
 ) -> dict[str, Any]:
     rss_start = rss_mb()
     world = SandboxWorld(seed=seed, history_size=20)
@@ -349,6 +364,9 @@ def run(
             threading.Thread(target=cli_worker, args=(n, env, deadline, ledger, seed, stop))
             for n in range(cli_workers)
         ]
+        # the simulated server's records, its wire trace and the ledger grow by design: apart
+        memory = MemorySeries(sample_seconds, sandbox_state=lambda: (world, chaos, ledger))
+        memory.start()
         for t in threads:
             t.start()
         try:
@@ -359,6 +377,7 @@ def run(
             stop.set()
             for t in threads:
                 t.join()
+        memory.stop()
         rss_loaded = rss_mb()
         faults = chaos.counts()
         chaos.rate = 0.0
@@ -381,6 +400,7 @@ def run(
             "rss_mb_start": rss_start,
             "rss_mb_end_of_load": rss_loaded,
             "rss_mb_end": rss_mb(),
+            "memory": memory.summary(warmup),
         }
         if ledger.unexpected_stderr:
             result["traceback_example"] = ledger.unexpected_stderr[0]
@@ -448,9 +468,11 @@ def main() -> int:
         metavar="N",
         help="keep the machine busy: N extra processes spinning a core each for the whole run",
     )
+    p.add_argument("--sample-seconds", type=float, default=60.0, help="memory sample period")
+    p.add_argument("--warmup", type=float, default=5.0, help="minutes before RSS growth counts")
     a = p.parse_args()
     with cpu_hogs(a.cpu_hog), LoadSampler() as load:
-        result = run(a.minutes, a.rate, a.seed, a.cli_workers, a.tui)
+        result = run(a.minutes, a.rate, a.seed, a.cli_workers, a.tui, a.sample_seconds, a.warmup)
     result["cpu_hogs"] = a.cpu_hog
     result["load_average"] = load.summary()
     print(json.dumps(result, indent=2))

@@ -18,6 +18,7 @@ from typing import Any, cast
 
 from textual.pilot import Pilot
 from textual.widgets import Input, TabbedContent, TextArea
+from textual.worker import WorkerCancelled
 
 from smstui.core.config import Settings
 from smstui.ui.app import SmsApp
@@ -35,6 +36,8 @@ async def _settle(pilot: Pilot[None], counts: Counter[str]) -> None:
         await asyncio.wait_for(pilot.app.workers.wait_for_complete(), STEP_TIMEOUT)
     except TimeoutError:
         counts["slow_steps"] += 1
+    except WorkerCancelled:  # an exclusive worker replaced by a newer one: normal in the app
+        counts["cancelled_workers"] += 1
     await pilot.pause()
 
 

@@ -58,6 +58,11 @@ MEMBRANE_ERROR_TYPES = frozenset(
     }
 )
 _TEXT_LIMIT = 300
+#: the largest answer read into memory. The biggest legitimate one is a 100-row page (~200 kB);
+#: past this the answer is dropped unread rather than held whole (a 10 MB error page, or the
+#: chaos sandbox's huge body, would otherwise be buffered, joined and decoded: ~40 MB of
+#: short-lived allocations each time, which fragment the heap and raise RSS for good)
+MAX_RESPONSE_BYTES = 4 * 1024 * 1024
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -231,13 +236,8 @@ class HttpCore:
                 extra["timeout"] = httpx.Timeout(read_timeout, connect=self._connect_timeout)
             self.request_count += 1
             try:
-                response = await self._client.request(
-                    method,
-                    path,
-                    params=clean_params,
-                    content=body,
-                    headers=sent_headers,
-                    **extra,
+                response = await self._request(
+                    method, path, clean_params, body, sent_headers, **extra
                 )
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
                 # Nothing left this machine: safe to retry, even for a write.
@@ -265,6 +265,12 @@ class HttpCore:
                     attempt = await self._wait(attempt, None, method, path, failure)
                     continue
                 raise failure from None
+            if response is None:  # too large: it reached the server, and it answered
+                cap = f"{MAX_RESPONSE_BYTES / 2**20:g} MiB"
+                too_big = f"{method} {path}: the answer was larger than {cap}; not read"
+                if not retry:
+                    raise SendOutcomeUnknown(too_big + "; it may have been processed")
+                raise MalformedResponseError(too_big)
             log.debug("%s %s -> %s", method, path, response.status_code)
             self._note_server_date(response)
             if response.status_code == 401:
@@ -280,6 +286,49 @@ class HttpCore:
                     f"Rate limited on {method} {path}", retry_after=wait_hint
                 ) from None
             return response
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any],
+        content: bytes | None,
+        headers: httpx.Headers,
+        **extra: Any,
+    ) -> httpx.Response | None:
+        """One exchange, the body read only up to ``MAX_RESPONSE_BYTES``; None past that."""
+        request = self._client.build_request(
+            method, path, params=params, content=content, headers=headers, **extra
+        )
+        response = await self._client.send(request, stream=True)
+        try:
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > MAX_RESPONSE_BYTES:
+                return None
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():  # decoded: a gzip bomb stops here too
+                size += len(chunk)
+                if size > MAX_RESPONSE_BYTES:
+                    return None  # closing below drops the connection with the rest unread
+                chunks.append(chunk)
+        finally:
+            await response.aclose()
+        # a plain, fully read response; a body that came encoded is decoded now, so its
+        # encoding and length headers would no longer describe it
+        drop = (
+            {"content-encoding", "content-length"}
+            if "content-encoding" in response.headers
+            else set()
+        )
+        kept = [(k, v) for k, v in response.headers.multi_items() if k not in drop]
+        return httpx.Response(
+            response.status_code,
+            headers=kept,
+            content=b"".join(chunks),
+            request=request,
+            extensions=response.extensions,
+        )
 
     async def _wait(
         self,

@@ -25,6 +25,10 @@ T = TypeVar("T")
 
 #: how long SQLite itself waits on a lock before giving up (ms)
 BUSY_TIMEOUT_MS = 5000
+#: SQLite's memory per connection, stated rather than left to defaults: page cache in KiB
+#: (negative: a size, not pages) and prepared statements kept (Python's default)
+PAGE_CACHE_KIB = 2000
+STATEMENT_CACHE = 128
 #: extra retries on top of busy_timeout: WAL can still report SQLITE_BUSY without waiting
 #: (e.g. a read transaction upgrading to write), so we back off and try again ourselves.
 LOCK_RETRIES = 20
@@ -239,11 +243,17 @@ def connect(path: Path) -> sqlite3.Connection:
             create_private_file(path)
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves so the write lock is taken
         # up front and busy_timeout applies, instead of failing on a read->write upgrade.
-        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(
+            str(path),
+            isolation_level=None,
+            check_same_thread=False,
+            cached_statements=STATEMENT_CACHE,
+        )
     except (sqlite3.Error, OSError) as err:
         raise store_error(err, path) from None
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
         retry_locked(lambda: conn.execute("PRAGMA journal_mode = WAL"))
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")

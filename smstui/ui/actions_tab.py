@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 
 #: seconds of quiet typing before the intent search asks Membrane
 SEARCH_DEBOUNCE = 0.35
+#: actions whose typed input is kept while looking at others (each a small dict)
+KEPT_INPUTS = 100
 
 
 def raw_errors(schema: dict[str, Any] | None, text: str) -> tuple[Any, list[FieldError]]:
@@ -95,7 +97,8 @@ class ActionsTab(Horizontal):
         self.current: Action | None = None
         self.running = False
         self._debounce: Timer | None = None
-        #: what was typed per action key, so looking at another action loses nothing
+        #: what was typed per action key, so looking at another action loses nothing; the
+        #: ``KEPT_INPUTS`` actions last edited (small dicts)
         self._kept: dict[str, dict[str, Any]] = {}
 
     @property
@@ -218,7 +221,10 @@ class ActionsTab(Horizontal):
             return
         data = self._current_input_lenient()
         if data is not None:
+            self._kept.pop(self.current.key, None)  # the newest goes last
             self._kept[self.current.key] = data
+            while len(self._kept) > KEPT_INPUTS:
+                del self._kept[next(iter(self._kept))]
 
     def _current_input_lenient(self) -> dict[str, Any] | None:
         form = self._form()

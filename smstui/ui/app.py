@@ -26,7 +26,7 @@ from textual.css.query import NoMatches
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widget import MountError, Widget
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from smstui.core.config import Settings, load_settings, save_setting
 from smstui.core.errors import SmstuiError, StoreError
@@ -35,6 +35,7 @@ from smstui.ui.commands import SmsCommands
 from smstui.ui.crash_report import CrashSafeApp
 from smstui.ui.safe_text import plain, visible
 from smstui.ui.screens.help import HelpScreen, active_bindings
+from smstui.ui.widgets.app_footer import AppFooter
 from smstui.ui.widgets.store_banner import StoreBanner
 
 if TYPE_CHECKING:
@@ -283,7 +284,7 @@ class SmsApp(CrashSafeApp):
             yield TabPane("7 Console", id="console")
             yield TabPane("8 Stats", id="stats")
         # our own ctrl+p binding (hidden from the list) is what the docked key shows
-        yield Footer(compact=True, show_command_palette=True)
+        yield AppFooter(compact=True, show_command_palette=True)
 
     def on_mount(self) -> None:
         if self._handle_hangup:

@@ -50,7 +50,10 @@ class ComposeDraft:
 
 
 class MemberCache:
-    """Member numbers of the lists picked in Compose, fetched once each."""
+    """Member numbers of the lists picked in Compose, fetched once each.
+
+    Bounded by the draft: only lists picked in the draft being sent are kept (a list unpicked
+    is dropped at the next price or send)."""
 
     def __init__(self) -> None:
         self._numbers: dict[str, list[str]] = {}
@@ -63,6 +66,8 @@ class MemberCache:
 
     async def recipients(self, draft: ComposeDraft, beyond: BeyondBackend) -> list[str]:
         seen: dict[str, None] = dict.fromkeys(draft.numbers)
+        for stale in self._numbers.keys() - {item.list_id for item in draft.lists}:
+            del self._numbers[stale]
         for item in draft.lists:
             if item.list_id not in self._numbers:
                 self._numbers[item.list_id] = await beyond.member_numbers(item.list_id)

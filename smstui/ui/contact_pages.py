@@ -18,6 +18,10 @@ T = TypeVar("T")
 
 #: contacts per ClickSend request (the API's maximum ``limit``)
 CLICKSEND_PAGE: Final = 100
+#: fetched pages kept per list (6,400 contacts, a few MB); the oldest fetched goes first and is
+#: fetched again if scrolled back to. More than the list's own row cache (``CACHE_PAGES``)
+#: holds, so rows on screen are never the ones dropped
+PAGES_KEPT: Final = 64
 
 
 class Loading:
@@ -65,7 +69,10 @@ class ContactPages:
     def put(self, page: Page[Contact], page_no: int) -> None:
         """A fetched page; ClickSend's ``total`` wins over the count we started from."""
         self.pending.discard(page_no)
+        self._pages.pop(page_no, None)  # a page fetched again is the newest
         self._pages[page_no] = list(page.items)
+        while len(self._pages) > PAGES_KEPT:
+            del self._pages[next(iter(self._pages))]
         if page.total or not page.items:
             self.total = page.total
 

@@ -12,6 +12,9 @@ from smstui.core.store import Cursor, MessageFilter, MessageStore, StoredMessage
 
 #: a key older than any message: ``before=`` it reads from the oldest end
 _OLDEST = Cursor(-(2**62), "")
+#: page-end keys remembered (one per page read: 4,096 pages of 200 rows is 800k rows scrolled
+#: through, ~0.5 MB); past it the oldest is forgotten, and a jump there costs one index query
+KEYS_KEPT = 4096
 
 
 class StoreSource:
@@ -22,6 +25,11 @@ class StoreSource:
         self.filters = filters or MessageFilter()
         self._ends: dict[int, Cursor] = {}  # first index of a page -> key of the row before it
         self._count: int | None = None
+
+    def forget(self) -> None:
+        """The store changed: the total and the row indexes of known keys may be wrong now."""
+        self._ends.clear()
+        self._count = None
 
     def count(self) -> int:
         if self._count is None:
@@ -56,6 +64,8 @@ class StoreSource:
             page = self.store.page(after=key, limit=limit, filters=self.filters)
         if page.rows:
             self._ends[start + len(page.rows)] = page.rows[-1].cursor
+            if len(self._ends) > KEYS_KEPT:
+                del self._ends[next(iter(self._ends))]  # the oldest remembered
         return page.rows
 
     def _key_before(self, index: int) -> Cursor | None:

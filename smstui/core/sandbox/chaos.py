@@ -64,6 +64,8 @@ HANDLED: frozenset[ChaosKind] = frozenset(
 Delivery = Literal["normal", "close", "hang", "reset", "truncate", "drip"]
 
 HUGE_BODY_BYTES = 10 * 1024 * 1024
+_HUGE_HEAD = b'{"http_code": 200, "response_code": "SUCCESS", "response_msg": "'
+_HUGE_TAIL = b'", "data": null}'
 
 
 @dataclass(slots=True)
@@ -98,6 +100,9 @@ class ChaosPlan:
     _rng: random.Random = field(init=False, repr=False)
     _lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
     _started: float = field(init=False, repr=False, default=0.0)
+    #: the "huge_body" answer, built once: a fresh 10 MB bytes per fault (in a server thread of
+    #: the process under test) would churn and fragment that process's heap
+    _huge: bytes = field(init=False, repr=False, default=b"")
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.rate <= 1.0:
@@ -131,6 +136,14 @@ class ChaosPlan:
         with self._lock:
             for token in tokens:
                 self.trace.setdefault(token, []).append(event)
+
+    def huge_body(self) -> bytes:
+        """``huge_bytes`` of valid JSON (one shared, immutable object)."""
+        with self._lock:
+            if len(self._huge) != max(self.huge_bytes, len(_HUGE_HEAD) + len(_HUGE_TAIL)):
+                filler = max(0, self.huge_bytes - len(_HUGE_HEAD) - len(_HUGE_TAIL))
+                self._huge = _HUGE_HEAD + b"x" * filler + _HUGE_TAIL
+            return self._huge
 
     def counts(self) -> dict[str, Any]:
         with self._lock:
@@ -198,13 +211,7 @@ def unhandled_answer(kind: ChaosKind, path: str, plan: ChaosPlan) -> ChaosAnswer
     if kind == "wrong_shape_arrays":
         return _json(200, [_clicksend(200, "SUCCESS", "ok", [[], [[]]])])
     if kind == "huge_body":
-        head = b'{"http_code": 200, "response_code": "SUCCESS", "response_msg": "'
-        tail = b'", "data": null}'
-        return ChaosAnswer(
-            200,
-            {"content-type": "application/json"},
-            head + b"x" * max(0, plan.huge_bytes - len(head) - len(tail)) + tail,
-        )
+        return ChaosAnswer(200, {"content-type": "application/json"}, plan.huge_body())
     if kind == "quirk_int_response_code":  # one observed 400 had response_code as int 400
         return _json(400, _clicksend(400, 400, "Bad request"))
     if kind == "quirk_too_many_requests":  # the live spelling, with seconds in ratelimit-reset

@@ -153,7 +153,8 @@ def _handler_for(world: SandboxWorld, server: SandboxServer) -> type[BaseHTTPReq
                 self.send_header(name, value)
             self.send_header("content-length", str(len(answer.body)))
             self.end_headers()
-            half = answer.body[: len(answer.body) // 2]
+            # a view, not a copy: the body may be the 10 MB "huge_body"
+            half = memoryview(answer.body)[: len(answer.body) // 2]
             if answer.delivery == "truncate":
                 self.wfile.write(half)  # then a clean close, short of content-length
                 self.close_connection = True

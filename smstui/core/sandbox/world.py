@@ -111,7 +111,9 @@ class SandboxWorld:
 
         #: every actionRunId handed out, oldest first (tests check what users are shown)
         self.action_runs: list[str] = []
-        #: every request as (method, path), faulted ones included
+        #: every request as (method, path), faulted ones included. Unbounded on purpose, like
+        #: every record of the simulated server (tests count and audit them): ~150 bytes a
+        #: request; bench/soak.py measures the sandbox's state apart from the app's memory
         self.request_log: list[tuple[str, str]] = []
         self.faults = FaultQueue()
         self.connections: dict[str, ConnectionRecord] = {}

@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from smstui.core.errors import StoreError
 from smstui.core.store import StoredMessage
 from smstui.ui.message_view import local_time, status_of
 from smstui.ui.safe_text import plain
+from smstui.ui.widgets.app_footer import AppFooter
 
 
 def bubble(m: StoredMessage) -> Text:
@@ -68,7 +69,7 @@ class ConversationScreen(Screen[str | None]):
         with VerticalScroll(id="conversation"):
             for m in messages:
                 yield Static(bubble(m), classes=f"bubble -{m.direction}")
-        yield Footer(compact=True)
+        yield AppFooter(compact=True)
 
     def on_mount(self) -> None:
         scroll = self.query_one("#conversation", VerticalScroll)

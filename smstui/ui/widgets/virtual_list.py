@@ -28,8 +28,11 @@ R = TypeVar("R")
 R_co = TypeVar("R_co", covariant=True)
 
 PAGE_SIZE = 200
+#: pages of rows kept per list (3,200 rows at the default page size), least recently used out
 CACHE_PAGES = 16
-#: rendered rows kept (a few screens' worth at any width)
+#: rendered rows kept per list (a few screens' worth at any width), least recently used out.
+#: Each also holds Textual's small per-strip caches (a crop and the cursor style: ~3 strips a
+#: row as painted here, at most 16 each), all dropped with it
 STRIP_CACHE = 1024
 
 
@@ -92,9 +95,13 @@ class PageCache(Generic[R]):
         return page[offset] if offset < len(page) else None
 
     def clear(self) -> None:
+        """Forget every row and the total; a source that memoises them forgets too."""
         self._pages.clear()
         self._count = None
         self._seen_end = 0
+        forget = getattr(self.source, "forget", None)
+        if callable(forget):
+            forget()
 
 
 class VirtualList(ScrollView, Generic[R], can_focus=True):

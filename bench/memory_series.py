@@ -1,0 +1,106 @@
+"""Memory of the process under test, sampled once a minute from a thread (``soak.py`` uses it).
+
+Each sample: minutes since the start, RSS (``/proc/self/status``), the live Python object
+count (``len(gc.get_objects())``: containers the collector tracks) and, when given, the deep
+size of state that grows by design but is not the app's (a ``SandboxWorld`` keeps every
+request and message it received; the soak's ledger and fault trace grow with each send), which
+lives in this process too. ``summary()`` says how much RSS grew after the warm-up, in MB and percent,
+with and without the sandbox's growth.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import threading
+import time
+import types
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+#: objects a deep size never walks into: shared code and classes, not state
+_NOT_STATE = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType, types.CodeType)
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def deep_size_mb(root: object) -> float:
+    """Bytes reachable from ``root`` (each object once), in MB; code and classes excluded."""
+    seen: set[int] = set()
+    todo = [root]
+    total = 0
+    while todo:
+        obj = todo.pop()
+        if id(obj) in seen or isinstance(obj, _NOT_STATE):
+            continue
+        seen.add(id(obj))
+        total += sys.getsizeof(obj, 0)
+        todo.extend(gc.get_referents(obj))
+    return round(total / 2**20, 2)
+
+
+class MemorySeries:
+    """Samples every ``interval`` seconds until ``stop()``; one sample at start and at stop."""
+
+    def __init__(
+        self, interval: float = 60.0, sandbox_state: Callable[[], object] | None = None
+    ) -> None:
+        self.interval = interval
+        self._sandbox_state = sandbox_state
+        self.samples: list[dict[str, float]] = []
+        self._stop = threading.Event()
+        self._started = time.monotonic()
+        self._thread = threading.Thread(target=self._run, name="memory-series", daemon=True)
+
+    def start(self) -> MemorySeries:
+        self._started = time.monotonic()
+        self._sample()
+        self._thread.start()
+        return self
+
+    def stop(self) -> list[dict[str, float]]:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+        return self.samples
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._sample()
+
+    def _sample(self) -> None:
+        sample = {
+            "minute": round((time.monotonic() - self._started) / 60, 2),
+            "rss_mb": rss_mb(),
+            "objects": len(gc.get_objects()),
+        }
+        if self._sandbox_state is not None:
+            sample["sandbox_mb"] = deep_size_mb(self._sandbox_state())
+        self.samples.append(sample)
+
+    def summary(self, warmup_minutes: float = 5.0) -> dict[str, Any]:
+        """RSS growth from the first sample at or after the warm-up to the last one."""
+        after = [s for s in self.samples if s["minute"] >= warmup_minutes]
+        out: dict[str, Any] = {"warmup_minutes": warmup_minutes, "series": self.samples}
+        if len(after) < 2:
+            out["rss_growth_after_warmup"] = None  # the run was shorter than the warm-up
+            return out
+        first, last = after[0], after[-1]
+        grew = last["rss_mb"] - first["rss_mb"]
+        sandbox = last.get("sandbox_mb", 0.0) - first.get("sandbox_mb", 0.0)
+        out["rss_growth_after_warmup"] = {
+            "from_minute": first["minute"],
+            "to_minute": last["minute"],
+            "mb": round(grew, 1),
+            "pct": round(100 * grew / first["rss_mb"], 1),
+            "sandbox_state_mb": round(sandbox, 1),
+            "pct_without_sandbox_state": round(100 * (grew - sandbox) / first["rss_mb"], 1),
+            "objects": int(last["objects"] - first["objects"]),
+        }
+        return out

@@ -1,0 +1,131 @@
+"""Every cache has a bound, and the footer lets go of the keys it replaced."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Footer, Input
+
+from smstui.core.models import Contact, ContactList, Page
+from smstui.core.store import MessageStore
+from smstui.ui import contact_pages, store_source
+from smstui.ui.compose_send import ComposeDraft, MemberCache
+from smstui.ui.contact_pages import CLICKSEND_PAGE, ContactPages
+from smstui.ui.store_source import StoreSource
+from smstui.ui.testing import fake_history, sandbox_app
+from smstui.ui.widgets.app_footer import AppFooter
+from smstui.ui.widgets.virtual_list import PageCache
+
+
+def _store(tmp_path: Path, count: int) -> MessageStore:
+    store = MessageStore(tmp_path / "s.db")
+    store.upsert_history(fake_history(count))
+    return store
+
+
+def test_a_reloaded_list_counts_the_rows_a_sync_added(tmp_path: Path) -> None:
+    store = _store(tmp_path, 450)
+    cache = PageCache(StoreSource(store))
+    assert cache.count() == 450
+    newer = fake_history(10, start=1_800_000_000)  # newer than all the others
+    store.upsert_history(dataclasses.replace(m, message_id=f"NEW{m.message_id}") for m in newer)
+    cache.clear()  # what VirtualList.reload does after a sync
+    assert cache.count() == 460
+    last = cache.get(459)
+    assert last is not None and last.message_id == "BENCH0000000000"  # the oldest still shows
+    store.close()
+
+
+def test_page_keys_are_bounded_and_a_forgotten_one_is_found_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_source, "KEYS_KEPT", 3)
+    store = _store(tmp_path, 1000)
+    source = StoreSource(store)
+    first = [row.message_id for start in range(0, 1000, 100) for row in source.rows(start, 100)]
+    assert len(source._ends) <= 3
+    again = [row.message_id for row in source.rows(100, 100)]  # its key was forgotten
+    assert again == first[100:200]
+    store.close()
+
+
+def test_contact_pages_keep_only_the_latest_fetched(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(contact_pages, "PAGES_KEPT", 2)
+    asked: list[int] = []
+    pages = ContactPages("L1", 500, asked.append)
+
+    def page(n: int) -> Page[Contact]:
+        items = [Contact(f"c{n}-{i}", "L1") for i in range(CLICKSEND_PAGE)]
+        return Page(items, page=n, last_page=5, total=500, per_page=CLICKSEND_PAGE)
+
+    for n in (1, 2, 3):
+        pages.rows((n - 1) * CLICKSEND_PAGE, 1)
+        pages.put(page(n), n)
+    assert sorted(pages._pages) == [2, 3]
+    asked.clear()
+    assert pages.rows(0, 1) == [contact_pages.LOADING]  # page 1 was dropped: fetched again
+    assert asked == [1]
+
+
+class _Beyond:
+    def __init__(self) -> None:
+        self.fetched: list[str] = []
+
+    async def member_numbers(self, list_id: str) -> list[str]:
+        self.fetched.append(list_id)
+        return [f"+6149157{len(self.fetched):04d}"]
+
+
+async def test_member_numbers_are_kept_only_for_lists_in_the_draft() -> None:
+    members = MemberCache()
+    beyond: Any = _Beyond()
+    a, b = ContactList("A", "a", 1), ContactList("B", "b", 1)
+    await members.recipients(ComposeDraft("sms", [], [a, b], "hi"), beyond)
+    await members.recipients(ComposeDraft("sms", [], [b], "hi"), beyond)
+    assert sorted(members._numbers) == ["B"] and beyond.fetched == ["A", "B"]  # B not refetched
+
+
+class _Fields(App[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("f2", "bell", "Bell")]  # a key to show
+
+    def __init__(self, footer: Footer) -> None:
+        super().__init__()
+        self._footer = footer
+
+    def compose(self) -> ComposeResult:
+        yield Input(id="a")
+        yield Input(id="b")
+        yield self._footer
+
+
+def _watchers(footer: Footer) -> int:
+    return sum(len(v) for v in getattr(footer, "__watchers", {}).values())
+
+
+@pytest.mark.parametrize(("footer_type", "leaks"), [(Footer, True), (AppFooter, False)])
+async def test_the_footer_forgets_the_keys_it_replaced(
+    footer_type: type[Footer], leaks: bool
+) -> None:
+    app = _Fields(footer_type())
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        start = _watchers(app._footer)
+        for _ in range(20):  # each focus move rebuilds the footer's keys
+            await pilot.press("tab")
+            await pilot.pause()
+        grown = _watchers(app._footer) - start
+    # Textual's own footer keeps every replaced key (textual#6666): if it stops doing so,
+    # AppFooter can go
+    assert (grown > 0) == leaks
+
+
+async def test_the_app_uses_the_footer_that_forgets() -> None:
+    app, _ = sandbox_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert isinstance(app.query_one(Footer), AppFooter)
