@@ -103,7 +103,7 @@ def rounded(value: float | None) -> float | None:
 def cached_store(app: Any, rows: int, cache: Path) -> float | None:
     """Put a store of ``rows`` rows where ``app`` will open it: a copy of the cached one, or
     built (and cached) now. Returns the build time, or None for a copy."""
-    from smstui.core.store_schema import SCHEMA_VERSION, default_db_path
+    from smstui.core.store.schema import SCHEMA_VERSION, default_db_path
     from smstui.ui.testing import fill_store
 
     path = app.backend.session.store_path or default_db_path()

@@ -47,18 +47,18 @@ from typing import Any
 
 from memory_series import MemorySeries
 
-from smstui.core.auth import StaticToken
+from smstui.core.clicksend.sms import SmsService
 from smstui.core.config import Settings, load_settings
+from smstui.core.delivery.outbox import Outbox
+from smstui.core.delivery.sync import sync_all
 from smstui.core.errors import SmstuiError
-from smstui.core.membrane import MembraneClient
+from smstui.core.membrane.auth import StaticToken
+from smstui.core.membrane.client import MembraneClient
 from smstui.core.models import OutgoingSms
-from smstui.core.outbox import Outbox
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, SandboxWorld, serve
 from smstui.core.sandbox.chaos import ChaosPlan
-from smstui.core.sms_service import SmsService
-from smstui.core.store import MessageStore
-from smstui.core.store_outbox import FINAL_STATES, OutboxTable
-from smstui.core.sync import sync_all
+from smstui.core.store.message_store import MessageStore
+from smstui.core.store.outbox_table import FINAL_STATES, OutboxTable
 
 TOKEN = "soak-token"
 #: ClickSend lists a sent message in history a little after answering the send

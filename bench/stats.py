@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from smstui.core.stats import daily_stats, local_day, rebuild_rollup
-from smstui.core.store import MessageStore
+from smstui.core.store.message_store import MessageStore
+from smstui.core.store.stats import daily_stats, local_day, rebuild_rollup
 
 T0 = 1_700_000_000
 STEP = 30

@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from smstui.core.store import MessageFilter, MessageStore
+from smstui.core.store.message_store import MessageFilter, MessageStore
 
 WORDS = [
     "appointment",

@@ -26,12 +26,12 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from smstui.core.auth import StaticToken
-from smstui.core.membrane import MembraneClient
+from smstui.core.clicksend.sms import SmsService
+from smstui.core.delivery.sync import PAGE_SIZE, sync_all
+from smstui.core.membrane.auth import StaticToken
+from smstui.core.membrane.client import MembraneClient
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, SandboxWorld, serve
-from smstui.core.sms_service import SmsService
-from smstui.core.store import MessageStore
-from smstui.core.sync import PAGE_SIZE, sync_all
+from smstui.core.store.message_store import MessageStore
 
 TOKEN = "sandbox-token"
 

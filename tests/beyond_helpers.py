@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from smstui.core.auth import StaticToken
-from smstui.core.membrane import MembraneClient
+from smstui.core.clicksend.sms import InMemoryPrefix, SmsService
+from smstui.core.membrane.auth import StaticToken
+from smstui.core.membrane.client import MembraneClient
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, SandboxWorld
-from smstui.core.sms_service import InMemoryPrefix, SmsService
 
 START = 1_760_000_000.0
 

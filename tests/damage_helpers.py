@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from smstui.core.models import HistoryMessage, OutgoingSms
-from smstui.core.store import MessageStore
-from smstui.core.store_outbox import OutboxTable
+from smstui.core.store.message_store import MessageStore
+from smstui.core.store.outbox_table import OutboxTable
 
 PAGE = 4096
 #: a child process must be ready within this (Python start-up on a loaded 2-core machine)

@@ -9,10 +9,10 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from smstui.core.action_runs import checked_key, run_by_key, run_listed
-from smstui.core.auth import StaticToken
 from smstui.core.errors import MembraneError, MembraneNotFound, UsageError
-from smstui.core.membrane import MembraneClient
+from smstui.core.membrane.action_runs import checked_key, run_by_key, run_listed
+from smstui.core.membrane.auth import StaticToken
+from smstui.core.membrane.client import MembraneClient
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID as CID
 from smstui.core.sandbox import SandboxWorld
 from smstui.core.sandbox.actions import find_action

@@ -5,9 +5,9 @@ from __future__ import annotations
 import jwt
 import pytest
 
-from smstui.core.auth import MintedToken, StaticToken, token_provider_for
 from smstui.core.config import Settings
 from smstui.core.errors import ConfigError
+from smstui.core.membrane.auth import MintedToken, StaticToken, token_provider_for
 
 SECRET = "workspace-secret-0123456789abcdef"
 

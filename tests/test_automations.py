@@ -6,13 +6,13 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from smstui.core.auth import StaticToken
-from smstui.core.clicksend_automations import parse_rule, parse_rules_page
+from smstui.core.clicksend.automations_parse import parse_rule, parse_rules_page
+from smstui.core.clicksend.sms import SmsService, has_enabled_poll_rule
 from smstui.core.errors import ClickSendError, ValidationError
-from smstui.core.membrane import MembraneClient
+from smstui.core.membrane.auth import StaticToken
+from smstui.core.membrane.client import MembraneClient
 from smstui.core.models import AutomationRule
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, SandboxWorld
-from smstui.core.sms_service import SmsService, has_enabled_poll_rule
 
 START = 1_760_000_000.0
 

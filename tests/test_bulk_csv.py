@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smstui.core.bulk import MAX_BATCH, batched, placeholders, plan_bulk, render
+from smstui.core.delivery.bulk import MAX_BATCH, batched, placeholders, plan_bulk, render
 from smstui.core.errors import ValidationError
 
 

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Input
 
 from smstui.core.models import Contact, ContactList, Page
-from smstui.core.store import MessageStore
+from smstui.core.store.message_store import MessageStore
 from smstui.ui import contact_pages, store_source
 from smstui.ui.compose_send import ComposeDraft, MemberCache
 from smstui.ui.contact_pages import CLICKSEND_PAGE, ContactPages

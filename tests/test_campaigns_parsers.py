@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from smstui.core.clicksend import parse_envelope
-from smstui.core.clicksend_campaigns import (
+from smstui.core.clicksend.campaigns_parse import (
     parse_campaign,
     parse_campaign_price,
     parse_campaigns_page,
 )
+from smstui.core.clicksend.parse import parse_envelope
 from smstui.core.errors import MalformedResponseError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "clicksend"

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from beyond_helpers import START, make_client, make_sms, make_world
 
-from smstui.core.campaigns import CampaignService, needs_opt_out, new_campaign
-from smstui.core.contacts import ContactsService
+from smstui.core.clicksend.campaigns import CampaignService, needs_opt_out, new_campaign
+from smstui.core.clicksend.contacts import ContactsService
 from smstui.core.errors import ClickSendError, ValidationError
 from smstui.core.sandbox import SandboxWorld
 

@@ -10,17 +10,17 @@ from pathlib import Path
 import pytest
 
 from smstui.cli import main
-from smstui.core.account_facts import InMemoryFacts
+from smstui.core.clicksend.account_facts import InMemoryFacts
 from smstui.core.config import Settings
-from smstui.core.connection import ConnectionCache
+from smstui.core.delivery.sync import sync_all
+from smstui.core.delivery.sync_channels import FAILING_TTL, REFUSED_TTL, fact_name
 from smstui.core.errors import MembraneAuthError
+from smstui.core.membrane.connection import ConnectionCache
 from smstui.core.models import HistoryMessage, Page
 from smstui.core.sandbox import Fault, SandboxWorld, serve
 from smstui.core.session import Session, open_session
-from smstui.core.store import MessageStore
-from smstui.core.store_query import MessageFilter
-from smstui.core.sync import sync_all
-from smstui.core.sync_channels import FAILING_TTL, REFUSED_TTL, fact_name
+from smstui.core.store.message_store import MessageStore
+from smstui.core.store.query import MessageFilter
 
 START = 1_760_000_000.0
 SHAPES = ["403", "404", "not_enabled"]

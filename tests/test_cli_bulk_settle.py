@@ -18,14 +18,14 @@ from pathlib import Path
 import pytest
 
 from smstui.cli import main
-from smstui.core.bulk import BulkJob, BulkRow
-from smstui.core.bulk.job import UNCONFIRMED
+from smstui.core.clicksend.sms import SmsService
 from smstui.core.config import Settings
+from smstui.core.delivery.bulk import BulkJob, BulkRow
+from smstui.core.delivery.bulk.job import UNCONFIRMED
 from smstui.core.errors import SendOutcomeUnknown
 from smstui.core.models import HistoryMessage, OutgoingSms, SendResult
 from smstui.core.sandbox import Fault, SandboxWorld, serve
 from smstui.core.session import open_session
-from smstui.core.sms_service import SmsService
 
 
 class Clock:

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from smstui.cli import main
+from smstui.core.membrane.secret_fields import MASK
 from smstui.core.sandbox import SandboxWorld
-from smstui.core.secret_fields import MASK
 
 
 @pytest.fixture

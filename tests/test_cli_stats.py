@@ -12,7 +12,7 @@ import pytest
 
 from smstui.cli import main
 from smstui.core.sandbox import SandboxWorld
-from smstui.core.store import MessageStore, StoredMessage
+from smstui.core.store.message_store import MessageStore, StoredMessage
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str, world: SandboxWorld | None = None) -> Any:
@@ -32,7 +32,7 @@ def _all_rows(store: MessageStore) -> list[StoredMessage]:
 
 
 def _expected(rows: list[StoredMessage]) -> dict[str, Counter[str]]:
-    """The same definitions as smstui.core.stats, counted row by row in Python."""
+    """The same definitions as smstui.core.store.stats, counted row by row in Python."""
     days: dict[str, Counter[str]] = {}
     for m in rows:
         c = days.setdefault(m.date.astimezone(UTC).date().isoformat(), Counter())

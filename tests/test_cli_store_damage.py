@@ -16,9 +16,9 @@ from damage_helpers import leaf_pages, overwrite_pages, read_only
 from smstui.cli import main
 from smstui.core import crash_log
 from smstui.core.models import OutgoingSms
-from smstui.core.store import MessageStore
-from smstui.core.store_outbox import OutboxTable
-from smstui.core.store_schema import default_db_path
+from smstui.core.store.message_store import MessageStore
+from smstui.core.store.outbox_table import OutboxTable
+from smstui.core.store.schema import default_db_path
 
 REPO = Path(__file__).resolve().parents[1]
 

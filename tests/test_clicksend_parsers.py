@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from smstui.core import clicksend as cs
+from smstui.core.clicksend import parse as cs
 from smstui.core.errors import (
     ClickSendError,
     MalformedResponseError,

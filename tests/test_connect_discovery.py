@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from smstui.core.auth import StaticToken
-from smstui.core.connection import ConnectionCache, ConnectionResolver, NullConnectUI
 from smstui.core.errors import MembraneAuthError
-from smstui.core.membrane import MembraneClient
+from smstui.core.membrane.auth import StaticToken
+from smstui.core.membrane.client import MembraneClient
+from smstui.core.membrane.connection import ConnectionCache, ConnectionResolver, NullConnectUI
 from smstui.core.sandbox import CONNECTOR_ID, DEFAULT_CONNECTION_ID, SandboxWorld, serve
 
 API = "http://sandbox.test"

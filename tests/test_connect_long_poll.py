@@ -13,10 +13,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from smstui.core.auth import StaticToken
-from smstui.core.connection import ConnectionCache, ConnectionResolver, NullConnectUI
 from smstui.core.errors import ConnectionUnusable
-from smstui.core.membrane import LONG_POLL_MARGIN, MembraneClient
+from smstui.core.membrane.auth import StaticToken
+from smstui.core.membrane.client import LONG_POLL_MARGIN, MembraneClient
+from smstui.core.membrane.connection import ConnectionCache, ConnectionResolver, NullConnectUI
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, SandboxWorld, serve
 
 API = "http://sandbox.test"

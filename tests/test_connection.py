@@ -9,16 +9,16 @@ from typing import Any
 import httpx
 import pytest
 
-from smstui.core.auth import StaticToken
 from smstui.core.config import config_dir
-from smstui.core.connection import (
+from smstui.core.errors import ConnectionUnusable, MembraneError, NotFoundError
+from smstui.core.membrane.auth import StaticToken
+from smstui.core.membrane.client import MembraneClient
+from smstui.core.membrane.connection import (
     CachedConnection,
     ConnectionCache,
     ConnectionResolver,
     NullConnectUI,
 )
-from smstui.core.errors import ConnectionUnusable, MembraneError, NotFoundError
-from smstui.core.membrane import MembraneClient
 from smstui.core.models import Connection
 
 API = "https://membrane.test"

@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
-from smstui.core.clicksend import parse_envelope
-from smstui.core.clicksend_contacts import (
+from smstui.core.clicksend.contacts_parse import (
     parse_contact,
     parse_contacts_page,
     parse_list,
     parse_lists_page,
     parse_search_page,
 )
+from smstui.core.clicksend.parse import parse_envelope
 from smstui.core.errors import MalformedResponseError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "clicksend"

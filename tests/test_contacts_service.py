@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from beyond_helpers import START, make_client, make_sms, make_world
 
-from smstui.core.contacts import ContactsService
+from smstui.core.clicksend.contacts import ContactsService
+from smstui.core.clicksend.sms import InMemoryPrefix, SmsService
 from smstui.core.errors import ClickSendError, ValidationError
 from smstui.core.models import NewContact
 from smstui.core.sandbox import Fault, SandboxWorld
-from smstui.core.sms_service import InMemoryPrefix, SmsService
 
 
 @pytest.fixture(params=["/v3", ""], ids=["base-without-v3", "base-with-v3"])

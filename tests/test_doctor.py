@@ -13,12 +13,12 @@ import pytest
 
 from smstui.cli import main
 from smstui.core.config import load_settings
-from smstui.core.connection import ConnectionCache
 from smstui.core.doctor import CHECKS
+from smstui.core.membrane.connection import ConnectionCache
 from smstui.core.sandbox import SandboxWorld, serve
 from smstui.core.session import SANDBOX_API_URL, SANDBOX_IDENTITY
-from smstui.core.store import MessageStore
-from smstui.core.store_schema import default_db_path
+from smstui.core.store.message_store import MessageStore
+from smstui.core.store.schema import default_db_path
 
 KEY = "a-test-signing-key-of-32-bytes-at-least"  # never verified by doctor
 

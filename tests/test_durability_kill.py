@@ -19,14 +19,14 @@ from pathlib import Path
 import pytest
 
 from smstui.cli import main
-from smstui.core.auth import StaticToken
+from smstui.core.clicksend.sms import SmsService
 from smstui.core.config import load_settings
-from smstui.core.membrane import MembraneClient
-from smstui.core.outbox import Outbox
+from smstui.core.delivery.outbox import Outbox
+from smstui.core.membrane.auth import StaticToken
+from smstui.core.membrane.client import MembraneClient
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, SandboxWorld, serve
-from smstui.core.sms_service import SmsService
-from smstui.core.store import MessageStore
-from smstui.core.store_outbox import FINAL_STATES, OutboxTable
+from smstui.core.store.message_store import MessageStore
+from smstui.core.store.outbox_table import FINAL_STATES, OutboxTable
 
 pytestmark = pytest.mark.slow
 

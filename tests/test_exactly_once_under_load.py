@@ -24,18 +24,18 @@ import phonenumbers
 import pytest
 from test_outbox import NOW, Clock, FakeSender, sms
 
-from smstui.core.auth import StaticToken
+from smstui.core.clicksend.history_lookup import find_in_history
+from smstui.core.clicksend.mms_voice import MmsVoiceService
+from smstui.core.clicksend.sms import SmsService
+from smstui.core.delivery.outbox import Outbox
 from smstui.core.errors import MalformedResponseError
-from smstui.core.history_lookup import find_in_history
-from smstui.core.membrane import MembraneClient
-from smstui.core.mms_voice import MmsVoiceService
+from smstui.core.membrane.auth import StaticToken
+from smstui.core.membrane.client import MembraneClient
 from smstui.core.models import OutgoingSms
-from smstui.core.outbox import Outbox
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, Fault, SandboxWorld, serve
 from smstui.core.sandbox.chaos import ChaosPlan
-from smstui.core.sms_service import SmsService
-from smstui.core.store import MessageStore
-from smstui.core.store_outbox import OutboxTable
+from smstui.core.store.message_store import MessageStore
+from smstui.core.store.outbox_table import OutboxTable
 
 
 @pytest.fixture
@@ -239,7 +239,7 @@ def pager(records: list[Any], page: int, last: int) -> dict[str, Any]:
 
 
 async def lookup(pages: list[Any], *, limit: int = 3, max_pages: int = 5) -> list[Any]:
-    from smstui.core import clicksend as cs
+    from smstui.core.clicksend import parse as cs
 
     return await find_in_history(
         paged(pages),
@@ -292,7 +292,7 @@ async def test_a_match_is_kept_when_a_later_page_cannot_be_read() -> None:
 async def test_channel_history_with_no_list_is_not_absence(channel: str) -> None:
     class NullHistory:
         async def read(self, path: str, params: Any = None) -> Any:
-            from smstui.core.clicksend_envelope import Envelope
+            from smstui.core.clicksend.envelope import Envelope
 
             return Envelope(200, "SUCCESS", "Here are your history.", None)
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from smstui.core.export import HISTORY_COLUMNS, export_history, iso_utc, safe_cell
 from smstui.core.models import HistoryMessage
+from smstui.core.store.export import HISTORY_COLUMNS, export_history, iso_utc, safe_cell
 
 
 @pytest.mark.parametrize(

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from smstui.core.bulk import plan_bulk
+from smstui.core.delivery.bulk import plan_bulk
 from smstui.core.errors import ValidationError
 from smstui.core.models import HistoryMessage
-from smstui.core.store import MessageFilter, MessageStore
+from smstui.core.store.message_store import MessageFilter, MessageStore
 
 FUZZ = settings(
     max_examples=150,

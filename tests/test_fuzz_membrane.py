@@ -14,11 +14,11 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from smstui.core import membrane_parse as mp
-from smstui.core.auth import StaticToken
 from smstui.core.errors import SmstuiError
-from smstui.core.membrane import MembraneClient
-from smstui.core.membrane_http import error_for, membrane_error_body, retry_after_seconds
+from smstui.core.membrane import parse as mp
+from smstui.core.membrane.auth import StaticToken
+from smstui.core.membrane.client import MembraneClient
+from smstui.core.membrane.http import error_for, membrane_error_body, retry_after_seconds
 
 TOKEN = "tok_SECRET_fuzz_4f9a"
 

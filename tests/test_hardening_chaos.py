@@ -13,16 +13,16 @@ import httpx
 import pytest
 
 from smstui.cli import main
-from smstui.core.auth import StaticToken
+from smstui.core.clicksend.sms import SmsService
+from smstui.core.delivery.outbox import Outbox
 from smstui.core.errors import SmstuiError
-from smstui.core.membrane import MembraneClient
+from smstui.core.membrane.auth import StaticToken
+from smstui.core.membrane.client import MembraneClient
 from smstui.core.models import OutgoingSms
-from smstui.core.outbox import Outbox
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, SandboxServer, SandboxWorld, serve
 from smstui.core.sandbox.chaos import HANDLED, KINDS, ChaosKind, ChaosPlan
-from smstui.core.sms_service import SmsService
-from smstui.core.store import MessageStore
-from smstui.core.store_outbox import FINAL_STATES, OutboxTable
+from smstui.core.store.message_store import MessageStore
+from smstui.core.store.outbox_table import FINAL_STATES, OutboxTable
 
 PROXY = f"/connections/{DEFAULT_CONNECTION_ID}/proxy"
 AUTH = {"Authorization": "Bearer t"}

@@ -10,8 +10,8 @@ import pytest
 from smstui.cli import main
 from smstui.core.config import load_settings
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, SandboxWorld, serve
-from smstui.core.store import MessageStore
-from smstui.core.store_outbox import OutboxTable
+from smstui.core.store.message_store import MessageStore
+from smstui.core.store.outbox_table import OutboxTable
 
 
 @pytest.fixture

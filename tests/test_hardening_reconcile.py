@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from smstui.core.auth import StaticToken
-from smstui.core.membrane import MembraneClient
+from smstui.core.clicksend.sms import SmsService
+from smstui.core.delivery.outbox import Outbox
+from smstui.core.membrane.auth import StaticToken
+from smstui.core.membrane.client import MembraneClient
 from smstui.core.models import OutgoingSms
-from smstui.core.outbox import Outbox
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, Fault, SandboxWorld, serve
 from smstui.core.sandbox.chaos import ChaosKind, ChaosPlan
-from smstui.core.sms_service import SmsService
-from smstui.core.store import MessageStore
-from smstui.core.store_outbox import OutboxTable
+from smstui.core.store.message_store import MessageStore
+from smstui.core.store.outbox_table import OutboxTable
 
 GARBLED_HISTORY: list[ChaosKind] = [
     "quirk_data_empty_object_string",

@@ -11,7 +11,6 @@ from email.utils import format_datetime
 import httpx
 import pytest
 
-from smstui.core.auth import StaticToken
 from smstui.core.errors import (
     ConnectionUnusable,
     MalformedResponseError,
@@ -23,7 +22,8 @@ from smstui.core.errors import (
     RequestTimeout,
     SendOutcomeUnknown,
 )
-from smstui.core.membrane import MembraneClient
+from smstui.core.membrane.auth import StaticToken
+from smstui.core.membrane.client import MembraneClient
 
 TOKEN = "pat-supersecret-token-0042"
 BASE = "https://membrane.test"

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from beyond_helpers import make_client, make_sms, make_world
 
+from smstui.core.clicksend.mms_voice import MmsVoiceService, check_mms
+from smstui.core.delivery.outbox import Outbox
+from smstui.core.delivery.outbox_channels import ChannelOutbox
 from smstui.core.errors import ValidationError
-from smstui.core.mms_voice import MmsVoiceService, check_mms
 from smstui.core.models import OutgoingMms
-from smstui.core.outbox import Outbox
-from smstui.core.outbox_channels import ChannelOutbox
 from smstui.core.sandbox import Fault, SandboxWorld
-from smstui.core.store import MessageStore
+from smstui.core.store.message_store import MessageStore
 
 PIC = "https://example.com/pic.jpg"
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from smstui.core.clicksend import parse_envelope, parse_receipts_page, parse_send_result
-from smstui.core.clicksend_voice import parse_channel_history, parse_languages
+from smstui.core.clicksend.parse import parse_envelope, parse_receipts_page, parse_send_result
+from smstui.core.clicksend.voice_parse import parse_channel_history, parse_languages
 
 FIXTURES = Path(__file__).parent / "fixtures" / "clicksend"
 

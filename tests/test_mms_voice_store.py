@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from smstui.core.store import MessageStore
-from smstui.core.store_outbox import OutboxTable
-from smstui.core.store_schema import migrate
+from smstui.core.store.message_store import MessageStore
+from smstui.core.store.outbox_table import OutboxTable
+from smstui.core.store.schema import migrate
 
 
 def test_v2_database_upgrades_with_sms_as_the_kind_of_existing_rows(tmp_path: Path) -> None:

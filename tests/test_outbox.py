@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from smstui.core.delivery.outbox import Outbox, OutboxRow
 from smstui.core.errors import ClickSendError, NetworkError, RequestTimeout, SendOutcomeUnknown
 from smstui.core.models import HistoryMessage, OutgoingSms, SendResult, SentMessage
-from smstui.core.outbox import Outbox, OutboxRow
-from smstui.core.store import MessageStore
-from smstui.core.store_outbox import OutboxTable
+from smstui.core.store.message_store import MessageStore
+from smstui.core.store.outbox_table import OutboxTable
 
 NOW = 1_700_000_000.0
 

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from smstui.core.auth import StaticToken
-from smstui.core.membrane import MembraneClient
-from smstui.core.outbox import Outbox
+from smstui.core.clicksend.sms import SmsService
+from smstui.core.delivery.outbox import Outbox
+from smstui.core.membrane.auth import StaticToken
+from smstui.core.membrane.client import MembraneClient
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, Fault, SandboxWorld, serve
 from smstui.core.sandbox.server import SandboxServer
-from smstui.core.sms_service import SmsService
-from smstui.core.store import MessageStore
-from smstui.core.store_outbox import OutboxTable
+from smstui.core.store.message_store import MessageStore
+from smstui.core.store.outbox_table import OutboxTable
 
 pytestmark = pytest.mark.slow
 
@@ -28,12 +28,12 @@ CHILD = textwrap.dedent(
     """
     import asyncio, sys, time
     from pathlib import Path
-    from smstui.core.auth import StaticToken
-    from smstui.core.membrane import MembraneClient
+    from smstui.core.membrane.auth import StaticToken
+    from smstui.core.membrane.client import MembraneClient
     from smstui.core.models import OutgoingSms
-    from smstui.core.outbox import Outbox
-    from smstui.core.sms_service import SmsService
-    from smstui.core.store import MessageStore
+    from smstui.core.delivery.outbox import Outbox
+    from smstui.core.clicksend.sms import SmsService
+    from smstui.core.store.message_store import MessageStore
 
     url, db, mode = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
 

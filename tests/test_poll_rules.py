@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from smstui.cli import main
-from smstui.core import poll_rules
-from smstui.core.account_facts import InMemoryFacts
+from smstui.core.clicksend import poll_rules
+from smstui.core.clicksend.account_facts import InMemoryFacts
 from smstui.core.config import Settings
-from smstui.core.connection import ConnectionCache
 from smstui.core.errors import ClickSendError
+from smstui.core.membrane.connection import ConnectionCache
 from smstui.core.sandbox import SandboxWorld
 from smstui.core.session import Session, open_session
-from smstui.core.store_query import MessageFilter
+from smstui.core.store.query import MessageFilter
 
 START = 1_760_000_000.0
 

@@ -11,16 +11,16 @@ from pathlib import Path
 import pytest
 
 from smstui.cli import main
-from smstui.core.bulk import BulkJob, BulkRow
 from smstui.core.config import app_dirs, cache_dir, config_dir, data_dir, load_settings
-from smstui.core.connection import ConnectionCache
-from smstui.core.export import export_history
+from smstui.core.delivery.bulk import BulkJob, BulkRow
+from smstui.core.explorer.request_console import RequestHistory, RequestSpec
+from smstui.core.membrane.connection import ConnectionCache
 from smstui.core.models import HistoryMessage
 from smstui.core.privacy import loose_paths, make_private_dirs, open_private, tighten
-from smstui.core.request_console import RequestHistory, RequestSpec
 from smstui.core.session import build_session
-from smstui.core.store import MessageStore
-from smstui.core.store_schema import default_db_path
+from smstui.core.store.export import export_history
+from smstui.core.store.message_store import MessageStore
+from smstui.core.store.schema import default_db_path
 
 
 @pytest.fixture(params=[0o022, 0o000], ids=["umask022", "umask000"])

@@ -6,11 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from smstui.core.auth import StaticToken
 from smstui.core.errors import UsageError
-from smstui.core.membrane import MembraneClient
-from smstui.core.models import ProxyResponse
-from smstui.core.request_console import (
+from smstui.core.explorer.request_console import (
     MASK,
     RequestSpec,
     body_from_text,
@@ -19,6 +16,9 @@ from smstui.core.request_console import (
     parse_pairs,
     send,
 )
+from smstui.core.membrane.auth import StaticToken
+from smstui.core.membrane.client import MembraneClient
+from smstui.core.models import ProxyResponse
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, SandboxWorld
 
 NOW = 1_760_000_000.0

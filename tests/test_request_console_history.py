@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from smstui.core.config import data_dir
-from smstui.core.request_console import HISTORY_FILE, MASK, RequestHistory, RequestSpec
+from smstui.core.explorer.request_console import HISTORY_FILE, MASK, RequestHistory, RequestSpec
 
 AT = datetime(2025, 5, 1, 9, 30, tzinfo=UTC)
 

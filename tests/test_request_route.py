@@ -11,12 +11,12 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from smstui.core.auth import StaticToken
-from smstui.core.connection import MAX_REQUEST_ROUTES, ConnectionCache
 from smstui.core.errors import MembraneNotFound, UsageError
-from smstui.core.membrane import MembraneClient
-from smstui.core.request_console import RequestSpec, format_response, send
-from smstui.core.request_route import STRUCTURED, TRANSPARENT, send_request
+from smstui.core.explorer.request_console import RequestSpec, format_response, send
+from smstui.core.membrane.auth import StaticToken
+from smstui.core.membrane.client import MembraneClient
+from smstui.core.membrane.connection import MAX_REQUEST_ROUTES, ConnectionCache
+from smstui.core.membrane.request_route import STRUCTURED, TRANSPARENT, send_request
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID as CID
 from smstui.core.sandbox import SandboxWorld
 

@@ -10,15 +10,15 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from smstui.core import membrane_http
-from smstui.core.auth import StaticToken
+from smstui.core.clicksend.sms import SmsService
 from smstui.core.errors import MalformedResponseError, SendOutcomeUnknown
-from smstui.core.membrane import MembraneClient
-from smstui.core.membrane_http import MAX_RESPONSE_BYTES, HttpCore
+from smstui.core.membrane import http as membrane_http
+from smstui.core.membrane.auth import StaticToken
+from smstui.core.membrane.client import MembraneClient
+from smstui.core.membrane.http import MAX_RESPONSE_BYTES, HttpCore
 from smstui.core.models import OutgoingSms
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, SandboxServer, SandboxWorld, serve
 from smstui.core.sandbox.chaos import HUGE_BODY_BYTES, ChaosPlan
-from smstui.core.sms_service import SmsService
 
 
 @pytest.fixture

@@ -6,9 +6,7 @@ from typing import Any
 
 import pytest
 
-from smstui.core.sandbox.actions import ACTIONS, find_action
-from smstui.core.sandbox.actions import validate as sandbox_validate
-from smstui.core.schema_form import (
+from smstui.core.explorer.schema_form import (
     FieldError,
     build_form,
     can_express,
@@ -16,6 +14,8 @@ from smstui.core.schema_form import (
     validate,
     values_to_input,
 )
+from smstui.core.sandbox.actions import ACTIONS, find_action
+from smstui.core.sandbox.actions import validate as sandbox_validate
 
 
 def _schema(key: str) -> dict[str, Any]:

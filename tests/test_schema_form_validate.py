@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from smstui.core.explorer.schema_form import FieldError, validate
 from smstui.core.sandbox.actions import find_action
-from smstui.core.schema_form import FieldError, validate
 
 
 def _schema(key: str) -> dict[str, Any]:

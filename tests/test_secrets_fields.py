@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from smstui.core.secret_fields import MASK, mask_secret_fields
+from smstui.core.membrane.secret_fields import MASK, mask_secret_fields
 
 
 def test_the_account_api_key_nested_in_subaccount_is_masked() -> None:

@@ -8,16 +8,16 @@ from pathlib import Path
 import httpx
 import pytest
 
-from smstui.core.auth import StaticToken
 from smstui.core.config import Settings
-from smstui.core.connection import ConnectionCache, ConnectionResolver, NullConnectUI
 from smstui.core.errors import (
     ConnectionUnusable,
     MembraneNotFound,
     NetworkError,
     SendOutcomeUnknown,
 )
-from smstui.core.membrane import MembraneClient
+from smstui.core.membrane.auth import StaticToken
+from smstui.core.membrane.client import MembraneClient
+from smstui.core.membrane.connection import ConnectionCache, ConnectionResolver, NullConnectUI
 from smstui.core.models import OutgoingSms
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, Fault, SandboxWorld, serve
 from smstui.core.session import (
@@ -27,7 +27,7 @@ from smstui.core.session import (
     build_session,
     open_session,
 )
-from smstui.core.store_schema import StoreError
+from smstui.core.store.schema import StoreError
 
 RESOLUTION_PATHS = ("/connections", "/search", "/connection-requests")
 

@@ -19,9 +19,9 @@ from typing import Any
 import httpx
 import pytest
 
+from smstui.core.clicksend.sms import InMemoryPrefix, SmsService
 from smstui.core.errors import ClickSendError, SendOutcomeUnknown, SmstuiError, ValidationError
 from smstui.core.models import OutgoingSms
-from smstui.core.sms_service import InMemoryPrefix, SmsService
 
 FIXTURES = Path(__file__).parent / "fixtures" / "clicksend"
 CONN = "conn_test"

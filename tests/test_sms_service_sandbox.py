@@ -8,12 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from smstui.core.auth import StaticToken
+from smstui.core.clicksend.sms import InMemoryPrefix, SmsService
 from smstui.core.errors import ClickSendError, SendOutcomeUnknown
-from smstui.core.membrane import MembraneClient
+from smstui.core.membrane.auth import StaticToken
+from smstui.core.membrane.client import MembraneClient
 from smstui.core.models import OutgoingSms
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, Fault, SandboxWorld
-from smstui.core.sms_service import InMemoryPrefix, SmsService
 
 START = 1_760_000_000.0
 TEST_NUMBER = "+61411111111"

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from smstui.core.models import DeliveryReceipt, HistoryMessage, InboundMessage, OutgoingSms
-from smstui.core.stats import bars, daily_stats, offset_segments
-from smstui.core.store import MessageStore
-from smstui.core.store_outbox import OutboxTable
+from smstui.core.store.message_store import MessageStore
+from smstui.core.store.outbox_table import OutboxTable
+from smstui.core.store.stats import bars, daily_stats, offset_segments
 
 DAY = date(2025, 3, 10)
 NOON = datetime(2025, 3, 10, 12, tzinfo=UTC)

@@ -15,11 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smstui.cli import main
-from smstui.core import store_rollup
 from smstui.core.models import DeliveryReceipt, HistoryMessage, InboundMessage
-from smstui.core.stats import daily_stats, rebuild_rollup, slots_fit
-from smstui.core.store import MessageStore
-from smstui.core.store_schema import SCHEMA_VERSION, migrate
+from smstui.core.store import rollup as store_rollup
+from smstui.core.store.message_store import MessageStore
+from smstui.core.store.schema import SCHEMA_VERSION, migrate
+from smstui.core.store.stats import daily_stats, rebuild_rollup, slots_fit
 
 #: a month around Sydney's (April) and New York's (March) daylight-saving changes of 2025
 T0 = int(datetime(2025, 3, 1, tzinfo=UTC).timestamp())

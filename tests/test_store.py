@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smstui.core.models import DeliveryReceipt, HistoryMessage, InboundMessage, Template
-from smstui.core.store import NO_FILTER, MessageFilter, MessageStore, StoredMessage
-from smstui.core.store_query import fts_query
+from smstui.core.store.message_store import NO_FILTER, MessageFilter, MessageStore, StoredMessage
+from smstui.core.store.query import fts_query
 
 T0 = 1_700_000_000
 

@@ -23,10 +23,10 @@ from damage_helpers import (
     read_only,
 )
 
-from smstui.core import store_schema
 from smstui.core.errors import StoreError
-from smstui.core.store import MessageStore
-from smstui.core.store_errors import problem_of, store_error
+from smstui.core.store import schema as store_schema
+from smstui.core.store.errors import problem_of, store_error
+from smstui.core.store.message_store import MessageStore
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -157,7 +157,7 @@ _FILL_UNTIL_FULL = textwrap.dedent(
     import json, resource, signal, sys
     from pathlib import Path
     from smstui.core.errors import StoreError
-    from smstui.core.store import MessageStore
+    from smstui.core.store.message_store import MessageStore
     from damage_helpers import history
 
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from smstui.core.models import HistoryMessage
-from smstui.core.store import MessageStore, StoreError
-from smstui.core.store_schema import MIGRATIONS, SCHEMA_VERSION, migrate
-from smstui.core.store_schema import connect as open_db
+from smstui.core.store.message_store import MessageStore, StoreError
+from smstui.core.store.schema import MIGRATIONS, SCHEMA_VERSION, migrate
+from smstui.core.store.schema import connect as open_db
 
 
 def test_new_database_is_at_the_latest_version_in_wal_mode(tmp_path: Path) -> None:
@@ -64,7 +64,7 @@ WRITER = textwrap.dedent(
     from datetime import UTC, datetime
     from pathlib import Path
     from smstui.core.models import HistoryMessage
-    from smstui.core.store import MessageStore
+    from smstui.core.store.message_store import MessageStore
 
     store = MessageStore(Path(sys.argv[1]))
     print("ready", flush=True)

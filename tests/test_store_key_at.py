@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from smstui.core.store import MessageFilter, MessageStore
+from smstui.core.store.message_store import MessageFilter, MessageStore
 from smstui.ui.testing import fake_history
 
 

@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 from damage_helpers import CHILD_READY, filled_store, leaf_pages, overwrite_pages
 
+from smstui.core.delivery.outbox import Outbox
 from smstui.core.errors import StoreError
 from smstui.core.models import HistoryMessage
-from smstui.core.outbox import Outbox
-from smstui.core.store import MessageStore
-from smstui.core.store_health import check_store
-from smstui.core.store_outbox import OutboxTable
-from smstui.core.store_query import MessageFilter
-from smstui.core.store_repair import REPAIRED_REASON, repair_store
+from smstui.core.store.health import check_store
+from smstui.core.store.message_store import MessageStore
+from smstui.core.store.outbox_table import OutboxTable
+from smstui.core.store.query import MessageFilter
+from smstui.core.store.repair import REPAIRED_REASON, repair_store
 
 
 def test_check_of_a_whole_store_finds_nothing(tmp_path: Path) -> None:
@@ -160,7 +160,7 @@ _KEEP_OPEN = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from smstui.core.store import MessageStore
+    from smstui.core.store.message_store import MessageStore
     store = MessageStore(Path(sys.argv[1]))
     store.load_draft("compose")
     sys.stdout.write("open\\n")

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from smstui.core import store_search
 from smstui.core.models import HistoryMessage, InboundMessage
-from smstui.core.store import Cursor, MessageFilter, MessageStore
-from smstui.core.store_query import where_clause
+from smstui.core.store import search as store_search
+from smstui.core.store.message_store import Cursor, MessageFilter, MessageStore
+from smstui.core.store.query import where_clause
 
 T0 = 1_700_000_000
 VOCAB = [

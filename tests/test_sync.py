@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from smstui.core.delivery.sync import PauseGate, history_cursor_name, sync_all
 from smstui.core.errors import NetworkError, RateLimitedError
 from smstui.core.models import DeliveryReceipt, HistoryMessage, InboundMessage, Page
-from smstui.core.store import MessageFilter, MessageStore
-from smstui.core.sync import PauseGate, history_cursor_name, sync_all
+from smstui.core.store.message_store import MessageFilter, MessageStore
 
 T0 = 1_700_000_000
 

@@ -11,10 +11,11 @@ import httpx
 import pytest
 from beyond_helpers import START, make_client, make_sms, make_world
 
-from smstui.core.auth import StaticToken
+from smstui.core.clicksend.mms_voice import MmsVoiceService
+from smstui.core.delivery.sync import history_cursor_name, sync_all
 from smstui.core.errors import NetworkError
-from smstui.core.membrane import MembraneClient
-from smstui.core.mms_voice import MmsVoiceService
+from smstui.core.membrane.auth import StaticToken
+from smstui.core.membrane.client import MembraneClient
 from smstui.core.models import (
     DeliveryReceipt,
     HistoryMessage,
@@ -24,8 +25,7 @@ from smstui.core.models import (
 )
 from smstui.core.sandbox import SandboxWorld
 from smstui.core.sandbox.transport import SandboxTransport
-from smstui.core.store import MessageStore
-from smstui.core.sync import history_cursor_name, sync_all
+from smstui.core.store.message_store import MessageStore
 
 T0 = 1_700_000_000
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from smstui.core.delivery.sync import sync_all
 from smstui.core.errors import NetworkError
 from smstui.core.models import HistoryMessage
-from smstui.core.store import MessageFilter, MessageStore
-from smstui.core.sync import sync_all
+from smstui.core.store.message_store import MessageFilter, MessageStore
 from tests.test_sync import FakeClickSend
 
 

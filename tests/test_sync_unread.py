@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from test_sync import T0, FakeClickSend  # the fake ClickSend shared with test_sync.py
 
-from smstui.core.store import MessageStore
-from smstui.core.sync import SETTLE_ROUNDS, sync_all
+from smstui.core.delivery.sync import SETTLE_ROUNDS, sync_all
+from smstui.core.store.message_store import MessageStore
 
 LATE = T0 + 10_000  # newer than every reply already waiting
 

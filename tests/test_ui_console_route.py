@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from smstui.core.request_console import MASK
+from smstui.core.explorer.request_console import MASK
 from smstui.core.sandbox import SandboxWorld
 from smstui.ui.testing import sandbox_app
 

@@ -12,7 +12,7 @@ from textual.widgets import Input, Select, Static, TabbedContent, TextArea
 
 from smstui.core.config import data_dir
 from smstui.core.models import HistoryMessage
-from smstui.core.store import MessageFilter, MessageStore, StoredMessage
+from smstui.core.store.message_store import MessageFilter, MessageStore, StoredMessage
 from smstui.ui.app import SmsApp
 from smstui.ui.testing import sandbox_app
 from smstui.ui.widgets.virtual_list import VirtualList

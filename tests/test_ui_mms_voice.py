@@ -8,7 +8,7 @@ from test_ui_flows import AU_OK, settle, type_into
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from smstui.core.store import MessageFilter
+from smstui.core.store.message_store import MessageFilter
 from smstui.ui.app import SmsApp
 from smstui.ui.compose_tab import ComposeTab
 from smstui.ui.screens.confirm import ConfirmScreen

@@ -19,7 +19,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
 
 from smstui.core.config import credentials_path, load_settings
-from smstui.core.request_console import MASK
+from smstui.core.explorer.request_console import MASK
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, Fault, SandboxWorld, serve
 from smstui.ui.app import SmsApp
 from smstui.ui.backend import Backend

@@ -21,7 +21,7 @@ import pytest
 from smstui.core.config import load_settings
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, SandboxWorld, serve
 from smstui.core.sandbox.chaos import ChaosPlan
-from smstui.core.store import MessageStore
+from smstui.core.store.message_store import MessageStore
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Sparkline, Static
 
-from smstui.core.stats import daily_stats, local_day
+from smstui.core.store.stats import daily_stats, local_day
 from smstui.ui.app import SmsApp
 from smstui.ui.stats_tab import StatsTab
 from smstui.ui.testing import sandbox_app

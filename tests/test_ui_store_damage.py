@@ -16,7 +16,7 @@ from textual.widgets import Input, TextArea
 from smstui.core.crash_log import crash_log_path
 from smstui.core.errors import StoreError
 from smstui.core.models import OutgoingSms
-from smstui.core.store_schema import default_db_path
+from smstui.core.store.schema import default_db_path
 from smstui.ui.testing import sandbox_app
 from smstui.ui.widgets.store_banner import StoreBanner
 

@@ -11,7 +11,7 @@ from test_ui_flows import settle, static_text, type_into, wait_until
 from textual.widgets import Static
 
 from smstui.cli import main
-from smstui.core.bulk import plan_bulk
+from smstui.core.delivery.bulk import plan_bulk
 from smstui.core.phone import UNKNOWN_RANGE
 from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.testing import sandbox_app

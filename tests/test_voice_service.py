@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from beyond_helpers import START, make_client, make_sms, make_world
 
+from smstui.core.clicksend.mms_voice import MmsVoiceService, check_voice
+from smstui.core.delivery.outbox_channels import ChannelOutbox
 from smstui.core.errors import ValidationError
-from smstui.core.mms_voice import MmsVoiceService, check_voice
 from smstui.core.models import OutgoingVoice, VoiceLanguage
-from smstui.core.outbox_channels import ChannelOutbox
 from smstui.core.sandbox import SandboxWorld
-from smstui.core.store import MessageStore
+from smstui.core.store.message_store import MessageStore
 
 LANGS = [
     VoiceLanguage("en-au", "English, Australia", ("female", "male")),

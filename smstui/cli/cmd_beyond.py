@@ -15,13 +15,13 @@ from smstui.cli.compose import read_text, recipients
 from smstui.cli.output_beyond import confirm, emit
 from smstui.cli.runtime import Runtime
 from smstui.cli.when import parse_when
-from smstui.core.campaigns import (
+from smstui.core.clicksend.campaigns import (
     OPT_OUT_WARNING,
     CampaignService,
     needs_opt_out,
     new_campaign,
 )
-from smstui.core.contacts import ContactsService
+from smstui.core.clicksend.contacts import ContactsService
 from smstui.core.errors import ValidationError
 from smstui.core.models import (
     Campaign,

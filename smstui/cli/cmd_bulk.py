@@ -9,14 +9,14 @@ from pathlib import Path
 
 from smstui.cli import compose
 from smstui.cli.runtime import Runtime
-from smstui.core.bulk import BulkJob, list_jobs, plan_bulk, unfinished_jobs
-from smstui.core.bulk.csv_rows import RowProblem
 from smstui.core.config import data_dir
+from smstui.core.delivery.bulk import BulkJob, list_jobs, plan_bulk, unfinished_jobs
+from smstui.core.delivery.bulk.csv_rows import RowProblem
 from smstui.core.errors import NotFoundError, UsageError, ValidationError
-from smstui.core.export import write_csv
 from smstui.core.models import OutgoingSms
 from smstui.core.privacy import open_private
 from smstui.core.safe_text import printable
+from smstui.core.store.export import write_csv
 
 
 def jobs_dir() -> Path:

@@ -7,13 +7,13 @@ from typing import Any
 
 from smstui.cli.connect_setup import prepare
 from smstui.cli.runtime import Runtime
-from smstui.core.action_runs import checked_key, run_by_key
 from smstui.core.errors import ConnectionUnusable, MembraneNotFound, UsageError
+from smstui.core.explorer.request_console import body_from_text, parse_pairs
+from smstui.core.membrane.action_runs import checked_key, run_by_key
+from smstui.core.membrane.request_route import TRANSPARENT, send_request
+from smstui.core.membrane.secret_fields import mask_secret_fields
 from smstui.core.models import Connection
-from smstui.core.request_console import body_from_text, parse_pairs
-from smstui.core.request_route import TRANSPARENT, send_request
 from smstui.core.safe_text import printable
-from smstui.core.secret_fields import mask_secret_fields
 from smstui.core.session import ResolverOptions, Session
 
 

@@ -8,7 +8,8 @@ from smstui.cli.output import cell
 from smstui.cli.runtime import Runtime
 from smstui.cli.when import parse_when
 from smstui.core.errors import UsageError
-from smstui.core.stats import (
+from smstui.core.store.message_store import MessageStore
+from smstui.core.store.stats import (
     DayStats,
     StatsReport,
     bars,
@@ -16,7 +17,6 @@ from smstui.core.stats import (
     local_day,
     rebuild_rollup,
 )
-from smstui.core.store import MessageStore
 
 #: days shown when --since is not given (today and the 13 before it)
 DEFAULT_DAYS = 14
@@ -80,7 +80,7 @@ async def stats(rt: Runtime) -> int:
     first, last = _range(rt, tz, datetime.now(UTC))
     store = await rt.store()
     if rt.args.sync:
-        from smstui.core.sync import sync_all
+        from smstui.core.delivery.sync import sync_all
 
         await sync_all(await rt.service(), store)
     if rt.args.rebuild:

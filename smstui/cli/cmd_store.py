@@ -10,12 +10,12 @@ from typing import Any
 
 from smstui.cli.runtime import Runtime
 from smstui.cli.when import parse_when
-from smstui.core import poll_rules
+from smstui.core.clicksend import poll_rules
 from smstui.core.errors import StoreError, UsageError
-from smstui.core.export import HISTORY_COLUMNS, export_history, history_row, write_csv
 from smstui.core.safe_text import printable
-from smstui.core.store import MessageStore, StoredMessage
-from smstui.core.store_query import MessageFilter
+from smstui.core.store.export import HISTORY_COLUMNS, export_history, history_row, write_csv
+from smstui.core.store.message_store import MessageStore, StoredMessage
+from smstui.core.store.query import MessageFilter
 
 
 def _filters(rt: Runtime, **extra: Any) -> MessageFilter:
@@ -188,8 +188,8 @@ async def export(rt: Runtime) -> int:
 
 async def store_check(rt: Runtime) -> int:
     """Exit 0 when the store can be used (looser permissions are warned about), else 7."""
-    from smstui.core.store_health import check_store
-    from smstui.core.store_schema import default_db_path
+    from smstui.core.store.health import check_store
+    from smstui.core.store.schema import default_db_path
 
     check = check_store(default_db_path())
     usable = check.state in ("ok", "missing") and check.writable
@@ -215,8 +215,8 @@ async def store_check(rt: Runtime) -> int:
 
 
 async def store_repair(rt: Runtime) -> int:
-    from smstui.core.store_repair import repair_store
-    from smstui.core.store_schema import default_db_path
+    from smstui.core.store.repair import repair_store
+    from smstui.core.store.schema import default_db_path
 
     report = repair_store(default_db_path(), force=rt.args.force)
     out = rt.out

@@ -22,8 +22,8 @@ from smstui.core.errors import (
     UsageError,
     ValidationError,
 )
-from smstui.core.export import iso_utc
 from smstui.core.safe_text import printable
+from smstui.core.store.export import iso_utc
 
 # json.dumps(ensure_ascii=False) leaves C1 controls, bidi controls and line separators raw;
 # inside a JSON string they may be written as \uXXXX, which keeps the data and the terminal safe.

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from smstui.cli.output import Output
+from smstui.core.clicksend.sms import SmsService
 from smstui.core.config import Settings, load_settings
-from smstui.core.connection import ConnectUI
 from smstui.core.errors import NoCredentialsError
-from smstui.core.membrane import MembraneClient
+from smstui.core.membrane.client import MembraneClient
+from smstui.core.membrane.connection import ConnectUI
 from smstui.core.session import ResolverOptions, Session, open_session
-from smstui.core.sms_service import SmsService
-from smstui.core.store import MessageStore
+from smstui.core.store.message_store import MessageStore
 
 if TYPE_CHECKING:
     from smstui.core.sandbox import SandboxWorld

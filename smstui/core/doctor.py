@@ -19,18 +19,18 @@ from typing import Any
 
 import jwt
 
-from smstui.core import poll_rules
+from smstui.core.clicksend import poll_rules
+from smstui.core.clicksend.mms_voice import MmsVoiceService
+from smstui.core.clicksend.sms import SmsService
 from smstui.core.config import Settings, app_dirs
 from smstui.core.crash_log import crash_log_path, crash_summary
+from smstui.core.delivery.sync_channels import fact_name, is_refusal
 from smstui.core.errors import AuthError, MembraneNotFound, SmstuiError
-from smstui.core.membrane import CLICKSEND_CONNECTOR_QUERY
-from smstui.core.mms_voice import MmsVoiceService
+from smstui.core.membrane.client import CLICKSEND_CONNECTOR_QUERY
 from smstui.core.models import Connection
 from smstui.core.privacy import LoosePath, loose_paths
 from smstui.core.session import Session
-from smstui.core.sms_service import SmsService
-from smstui.core.store_schema import database_files, default_db_path
-from smstui.core.sync_channels import fact_name, is_refusal
+from smstui.core.store.schema import database_files, default_db_path
 
 #: a server clock further off than this makes token expiry and schedules unreliable
 MAX_SKEW = 60.0

@@ -18,7 +18,7 @@ from smstui.core.doctor import CheckResult
 from smstui.core.errors import ConfigError
 from smstui.core.privacy import ensure_private, tighten
 from smstui.core.session import Session
-from smstui.core.store_schema import database_files, default_db_path
+from smstui.core.store.schema import database_files, default_db_path
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,7 +119,7 @@ class StoreError(SmstuiError):
     """The local message store cannot be used: damaged, on a full disk, read-only, locked.
 
     ``path`` is the file concerned and ``problem`` a stable name for what is wrong (see
-    ``smstui.core.store_errors``); the message names the file, the hint says what to run.
+    ``smstui.core.store.errors``); the message names the file, the hint says what to run.
     """
 
     exit_code = 7

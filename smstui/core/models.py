@@ -1,6 +1,6 @@
 """Typed models that cross the core/UI line.
 
-Parsers in ``smstui.core.clicksend`` and ``smstui.core.membrane`` build these from lenient
+Parsers in ``smstui.core.clicksend.parse`` and ``smstui.core.membrane.client`` build these from lenient
 JSON; everything downstream (store, CLI, TUI) sees only these types. Money is ``Decimal``,
 times are timezone-aware UTC ``datetime``.
 """

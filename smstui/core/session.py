@@ -17,27 +17,27 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from smstui.core import poll_rules
-from smstui.core.account_facts import Facts, InMemoryFacts
-from smstui.core.auth import StaticToken, TokenProvider, token_provider_for
+from smstui.core.clicksend import poll_rules
+from smstui.core.clicksend.account_facts import Facts, InMemoryFacts
+from smstui.core.clicksend.poll_rules import PollRules
+from smstui.core.clicksend.sms import SmsService
 from smstui.core.config import Settings, app_dirs
-from smstui.core.connection import (
+from smstui.core.delivery.outbox import Outbox, OutboxResult, SendService
+from smstui.core.delivery.outbox_channels import ChannelKind, ChannelOutbox
+from smstui.core.delivery.sync import PauseGate, ProgressCallback, SyncReport, sync_all
+from smstui.core.errors import ConnectionUnusable, MembraneNotFound
+from smstui.core.membrane.auth import StaticToken, TokenProvider, token_provider_for
+from smstui.core.membrane.client import MembraneClient
+from smstui.core.membrane.connection import (
     LONG_POLL_WAIT,
     ConnectionCache,
     ConnectionResolver,
     ConnectUI,
     RouteMemory,
 )
-from smstui.core.errors import ConnectionUnusable, MembraneNotFound
-from smstui.core.membrane import MembraneClient
 from smstui.core.models import AutomationRule
-from smstui.core.outbox import Outbox, OutboxResult, SendService
-from smstui.core.outbox_channels import ChannelKind, ChannelOutbox
-from smstui.core.poll_rules import PollRules
 from smstui.core.privacy import tighten
-from smstui.core.sms_service import SmsService
-from smstui.core.store import MessageStore
-from smstui.core.sync import PauseGate, ProgressCallback, SyncReport, sync_all
+from smstui.core.store.message_store import MessageStore
 
 if TYPE_CHECKING:
     from smstui.core.sandbox import SandboxWorld
@@ -206,7 +206,7 @@ class Session:
     async def channel_outbox(self, kind: ChannelKind) -> ChannelOutbox:
         """The session's exactly-once outbox for MMS or voice (one per kind, like ``outbox``)."""
         if kind not in self._channel_outboxes:
-            from smstui.core.mms_voice import MmsVoiceService
+            from smstui.core.clicksend.mms_voice import MmsVoiceService
 
             service = MmsVoiceService(await self.service())
             self._channel_outboxes[kind] = ChannelOutbox(self.store(), service, kind)
@@ -229,7 +229,7 @@ class Session:
         on_progress: ProgressCallback | None = None,
         gate: PauseGate | None = None,
     ) -> SyncReport:
-        """Bring the store up to date with ClickSend (see ``smstui.core.sync.sync_all``)."""
+        """Bring the store up to date with ClickSend (see ``smstui.core.delivery.sync.sync_all``)."""
         return await sync_all(
             await self.service(),
             self.store(),

@@ -28,11 +28,11 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from smstui.core.action_runs import ActionRun, run_listed
 from smstui.core.errors import SmstuiError
+from smstui.core.explorer.request_console import mask_secrets, safe_json
+from smstui.core.explorer.schema_form import FieldError, build_form, can_express, validate
+from smstui.core.membrane.action_runs import ActionRun, run_listed
 from smstui.core.models import Action
-from smstui.core.request_console import mask_secrets, safe_json
-from smstui.core.schema_form import FieldError, build_form, can_express, validate
 from smstui.ui.membrane_link import membrane
 from smstui.ui.safe_text import one_line, plain, visible
 from smstui.ui.widgets.json_tree import JsonTree

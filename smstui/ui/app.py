@@ -40,9 +40,9 @@ from smstui.ui.widgets.store_banner import StoreBanner
 
 if TYPE_CHECKING:
     # models cost ~0.1 s of dataclass building: only annotations need them here
+    from smstui.core.clicksend.poll_rules import PollRules
     from smstui.core.models import Account, Connection
-    from smstui.core.poll_rules import PollRules
-    from smstui.core.store_query import MessageFilter
+    from smstui.core.store.query import MessageFilter
     from smstui.ui.screens.connect import ConnectScreen
     from smstui.ui.store_source import StoreSource
 

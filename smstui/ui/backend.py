@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Literal, Protocol
 if TYPE_CHECKING:
     from decimal import Decimal
 
-    from smstui.core.connection import ConnectUI
+    from smstui.core.clicksend.poll_rules import PollRules
     from smstui.core.doctor import CheckResult
+    from smstui.core.membrane.connection import ConnectUI
     from smstui.core.models import Account, AutomationRule, OutgoingSms, Template
-    from smstui.core.poll_rules import PollRules
     from smstui.core.session import Session
-    from smstui.core.store import MessageStore
+    from smstui.core.store.message_store import MessageStore
 
 ConnectionState = Literal["offline", "connecting", "ready", "error"]
 Outcome = Literal["accepted", "rejected", "unknown"]

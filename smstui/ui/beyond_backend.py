@@ -13,7 +13,7 @@ import weakref
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from smstui.core.contacts_csv import ImportPlan, plan_import
+from smstui.core.clicksend.contacts_csv import ImportPlan, plan_import
 from smstui.core.models import (
     Campaign,
     CampaignPrice,
@@ -31,11 +31,11 @@ from smstui.ui.backend import Backend, Quote, RecipientResult
 from smstui.ui.core_backend import recipient_result
 
 if TYPE_CHECKING:
-    from smstui.core.campaigns import CampaignService, NewCampaign
-    from smstui.core.contacts import ContactsService, ImportReport
-    from smstui.core.mms_voice import MmsVoiceService
-    from smstui.core.outbox_channels import ChannelKind, ChannelOutbox
-    from smstui.core.sms_service import SmsService
+    from smstui.core.clicksend.campaigns import CampaignService, NewCampaign
+    from smstui.core.clicksend.contacts import ContactsService, ImportReport
+    from smstui.core.clicksend.mms_voice import MmsVoiceService
+    from smstui.core.clicksend.sms import SmsService
+    from smstui.core.delivery.outbox_channels import ChannelKind, ChannelOutbox
 
 
 class BeyondBackend(Protocol):
@@ -87,17 +87,17 @@ class CoreBeyond:
         return await self._backend.session.service()
 
     async def _contacts(self) -> ContactsService:
-        from smstui.core.contacts import ContactsService
+        from smstui.core.clicksend.contacts import ContactsService
 
         return ContactsService(await self._service())
 
     async def _campaigns(self) -> CampaignService:
-        from smstui.core.campaigns import CampaignService
+        from smstui.core.clicksend.campaigns import CampaignService
 
         return CampaignService(await self._service())
 
     async def _channels(self) -> MmsVoiceService:
-        from smstui.core.mms_voice import MmsVoiceService
+        from smstui.core.clicksend.mms_voice import MmsVoiceService
 
         return MmsVoiceService(await self._service())
 

@@ -18,8 +18,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
+from smstui.core.clicksend.mms_voice import MAX_SUBJECT, check_mms, check_voice
 from smstui.core.errors import ValidationError
-from smstui.core.mms_voice import MAX_SUBJECT, check_mms, check_voice
 from smstui.core.models import OutgoingMms, OutgoingSms, OutgoingVoice, VoiceLanguage
 from smstui.ui.beyond_backend import beyond_of
 from smstui.ui.safe_text import plain

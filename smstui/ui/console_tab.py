@@ -18,7 +18,7 @@ from textual.widgets import Button, Checkbox, Input, OptionList, Select, Static,
 from textual.widgets.option_list import Option
 
 from smstui.core.errors import UsageError
-from smstui.core.request_console import (
+from smstui.core.explorer.request_console import (
     METHODS,
     HistoryEntry,
     RequestHistory,

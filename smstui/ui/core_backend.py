@@ -20,15 +20,15 @@ if TYPE_CHECKING:
     # smstui's import time
     import httpx
 
-    from smstui.core.connection import ConnectUI
+    from smstui.core.clicksend.poll_rules import PollRules
+    from smstui.core.delivery.outbox import OutboxResult
     from smstui.core.doctor import CheckResult
-    from smstui.core.membrane import MembraneClient
+    from smstui.core.membrane.client import MembraneClient
+    from smstui.core.membrane.connection import ConnectUI
     from smstui.core.models import Account, AutomationRule, OutgoingSms, Template
-    from smstui.core.outbox import OutboxResult
-    from smstui.core.poll_rules import PollRules
     from smstui.core.sandbox import SandboxWorld
     from smstui.core.session import ResolverOptions, Session
-    from smstui.core.store import MessageStore
+    from smstui.core.store.message_store import MessageStore
 
 DRAFT_KEY = "compose"
 
@@ -78,7 +78,7 @@ class CoreBackend:
         """On the sandbox the transport is ``world``'s (default: a fresh in-process world);
         ``resolver_options`` set how connecting polls (tests)."""
         if not settings.use_sandbox:
-            from smstui.core.auth import token_provider_for
+            from smstui.core.membrane.auth import token_provider_for
 
             token_provider_for(settings)  # fail now on unusable credentials, not mid-connect
         return cls(settings, transport=transport, world=world, resolver_options=resolver_options)

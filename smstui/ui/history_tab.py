@@ -18,11 +18,11 @@ from textual.widgets import Input, Select, Static, TabbedContent
 
 from smstui.core.config import data_dir
 from smstui.core.errors import SmstuiError
-from smstui.core.export import export_history
 from smstui.core.models import HistoryMessage
 from smstui.core.phone import normalise_number
 from smstui.core.privacy import make_private_dirs
-from smstui.core.store import MessageFilter, StoredMessage
+from smstui.core.store.export import export_history
+from smstui.core.store.message_store import MessageFilter, StoredMessage
 from smstui.ui.message_view import as_history, message_detail, message_row
 from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.store_source import StoreSource

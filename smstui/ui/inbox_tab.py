@@ -11,14 +11,14 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from smstui.core.errors import StoreError
-from smstui.core.store import MessageFilter, StoredMessage
+from smstui.core.store.message_store import MessageFilter, StoredMessage
 from smstui.ui.message_view import message_row
 from smstui.ui.screens.conversation import ConversationScreen
 from smstui.ui.widgets.poll_banner import PollRuleBanner
 from smstui.ui.widgets.virtual_list import VirtualList
 
 if TYPE_CHECKING:
-    from smstui.core.poll_rules import PollRules
+    from smstui.core.clicksend.poll_rules import PollRules
     from smstui.ui.app import SmsApp
 
 INBOUND = MessageFilter(direction="in")

@@ -16,8 +16,8 @@ from smstui.core.errors import ConfigError
 if TYPE_CHECKING:
     from textual.app import App
 
-    from smstui.core.membrane import MembraneClient
-    from smstui.core.request_route import RouteMemory
+    from smstui.core.membrane.client import MembraneClient
+    from smstui.core.membrane.request_route import RouteMemory
 
 NOT_CONNECTED = ConfigError(
     "Not connected to ClickSend yet",

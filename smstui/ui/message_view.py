@@ -7,7 +7,7 @@ from datetime import datetime
 from rich.text import Text
 
 from smstui.core.models import HistoryMessage
-from smstui.core.store import StoredMessage
+from smstui.core.store.message_store import StoredMessage
 from smstui.ui.safe_text import one_line, plain
 
 STATUS_STYLES = {

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Select, Sparkline, Static
 
-from smstui.core.stats import DayStats, StatsReport, bars, daily_stats, local_day
+from smstui.core.store.stats import DayStats, StatsReport, bars, daily_stats, local_day
 
 if TYPE_CHECKING:
     from smstui.ui.app import SmsApp

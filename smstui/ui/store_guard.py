@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from smstui.core.errors import StoreError
-from smstui.core.store import MessageStore, StoredMessage
-from smstui.core.store_query import MessageFilter
+from smstui.core.store.message_store import MessageStore, StoredMessage
+from smstui.core.store.query import MessageFilter
 from smstui.ui.store_source import StoreSource
 
 OnStoreError = Callable[[StoreError], None]

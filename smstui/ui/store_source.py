@@ -8,7 +8,7 @@ starting key with one index-only query, then pages by key again.
 
 from __future__ import annotations
 
-from smstui.core.store import Cursor, MessageFilter, MessageStore, StoredMessage
+from smstui.core.store.message_store import Cursor, MessageFilter, MessageStore, StoredMessage
 
 #: a key older than any message: ``before=`` it reads from the oldest end
 _OLDEST = Cursor(-(2**62), "")

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from smstui.core import store_rollup
 from smstui.core.config import load_settings
 from smstui.core.models import HistoryMessage
 from smstui.core.sandbox.world import SandboxWorld
-from smstui.core.store import MessageStore
+from smstui.core.store import rollup as store_rollup
+from smstui.core.store.message_store import MessageStore
 from smstui.ui.app import SmsApp
 from smstui.ui.core_backend import CoreBackend
 

@@ -17,7 +17,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static, TextArea
 
-from smstui.core.campaigns import (
+from smstui.core.clicksend.campaigns import (
     MERGE_FIELDS,
     OPT_OUT_WARNING,
     NewCampaign,

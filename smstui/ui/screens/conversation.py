@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from smstui.core.errors import StoreError
-from smstui.core.store import StoredMessage
+from smstui.core.store.message_store import StoredMessage
 from smstui.ui.message_view import local_time, status_of
 from smstui.ui.safe_text import plain
 from smstui.ui.widgets.app_footer import AppFooter

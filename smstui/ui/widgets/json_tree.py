@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from smstui.core.request_console import safe_json
+from smstui.core.explorer.request_console import safe_json
 from smstui.ui.safe_text import plain
 
 #: children shown per object or list; a huge answer must not build a million nodes

@@ -15,7 +15,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
 if TYPE_CHECKING:
-    from smstui.core.poll_rules import PollRules
+    from smstui.core.clicksend.poll_rules import PollRules
     from smstui.ui.app import SmsApp
 
 _CONFIRM = (
@@ -57,7 +57,7 @@ class PollRuleBanner(Horizontal):
 
     @work(exclusive=True, group="poll-rules", exit_on_error=False)
     async def create(self) -> None:
-        from smstui.core.poll_rules import WHAT
+        from smstui.core.clicksend.poll_rules import WHAT
         from smstui.ui.screens.confirm import ConfirmScreen
 
         app = cast("SmsApp", self.app)

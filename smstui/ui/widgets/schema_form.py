@@ -1,4 +1,4 @@
-"""An input form for an action, drawn from ``smstui.core.schema_form.Form``.
+"""An input form for an action, drawn from ``smstui.core.explorer.schema_form.Form``.
 
 The form keeps one model, ``values`` (shaped like the input: dicts, lists of row dicts, raw
 text for scalars), and updates it on every keystroke; the widgets are only its view. Adding
@@ -22,7 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from smstui.core.schema_form import (
+from smstui.core.explorer.schema_form import (
     FieldError,
     Form,
     FormField,

@@ -1,0 +1,57 @@
+"""Lenient parsers for ClickSend's SMS automation rules (inbound and delivery-receipt rules).
+
+The rule id has three spellings across ClickSend's own texts: ``inbound_rule_id`` (the SDK's
+model and the create example), ``sms_inbound_rule_id`` (the list example) and
+``receipt_rule_id``; all are read. ``enabled`` is ``0|1`` in the docs and read leniently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from smstui.core.clicksend import coerce as c
+from smstui.core.clicksend.parse import parse_page
+from smstui.core.errors import MalformedResponseError
+from smstui.core.models import AutomationRule, Page
+
+POLL = "POLL"
+
+_ID_KEYS = {
+    "inbound": ("inbound_rule_id", "sms_inbound_rule_id", "rule_id", "id"),
+    "receipt": ("receipt_rule_id", "sms_receipt_rule_id", "rule_id", "id"),
+}
+
+
+def _rule(kind: str, raw: dict[str, Any]) -> AutomationRule | None:
+    rule_id = next(
+        (t.strip() for k in _ID_KEYS[kind] if (t := c.optional_text(raw.get(k))) and t.strip()),
+        None,
+    )
+    if rule_id is None:
+        return None
+    return AutomationRule(
+        rule_id=rule_id,
+        name=c.text_or_empty(raw.get("rule_name")),
+        kind=kind,
+        action=c.text_or_empty(raw.get("action")).strip().upper(),
+        action_address=c.text_or_empty(raw.get("action_address")),
+        keyword=c.text_or_empty(raw.get("message_search_term")) if kind == "inbound" else "",
+        enabled=c.flag(raw.get("enabled")),
+    )
+
+
+def parse_rules_page(kind: str, data: Any) -> Page[AutomationRule]:
+    return parse_page(data, lambda raw: _rule(kind, raw))
+
+
+def parse_rule(kind: str, data: Any) -> AutomationRule:
+    found = _rule(kind, c.mapping(data) or {})
+    if found is None:
+        raise MalformedResponseError(f"ClickSend's {kind} automation rule has no rule id.")
+    return found
+
+
+def has_enabled_poll_rule(rules: Iterable[AutomationRule]) -> bool:
+    """True when one of ``rules`` makes ClickSend list messages for polling."""
+    return any(rule.enabled and rule.action == POLL for rule in rules)

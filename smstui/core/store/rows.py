@@ -1,0 +1,119 @@
+"""Row types of the message store and the rule for merging delivery states."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from smstui.core.models import Direction
+from smstui.core.store.query import Cursor
+
+#: gateway status codes after which a message's fate no longer changes
+FINAL_STATUS_CODES = frozenset({"201", "301"})
+
+
+def to_unix(value: datetime | None) -> int | None:
+    return None if value is None else int(value.timestamp())
+
+
+def from_unix(value: int | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    """One row of the local message table (outbound or inbound)."""
+
+    message_id: str
+    account: str
+    direction: Direction
+    to: str
+    sender: str
+    body: str
+    status: str
+    date: datetime
+    schedule: datetime | None
+    parts: int
+    price: Decimal | None
+    status_code: str | None
+    status_text: str | None
+    error_code: str | None
+    error_text: str | None
+    receipt_at: datetime | None
+    custom_string: str | None
+    reply_to: str | None  # the outbound message id an inbound message answers
+    read: bool
+    updated_at: datetime
+    channel: str = "sms"  # "sms" | "mms" | "voice"
+
+    @property
+    def cursor(self) -> Cursor:
+        return Cursor(int(self.date.timestamp()), self.message_id)
+
+
+@dataclass(frozen=True, slots=True)
+class StorePage:
+    """``next``: pass as ``after=`` for the following (older) rows; None when there are none.
+    ``prev``: pass as ``before=`` for the preceding (newer) rows; None when there are none."""
+
+    rows: list[StoredMessage]
+    next: Cursor | None
+    prev: Cursor | None = None
+
+
+COLUMNS = (
+    'm.message_id, m.account, m.direction, m."to", m."from", m.body, m.status, m.date, '
+    "m.schedule, m.parts, m.price, m.status_code, m.status_text, m.error_code, m.error_text, "
+    "m.receipt_at, m.custom_string, m.reply_to, m.read, m.updated_at, m.channel"
+)
+
+
+def _price(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def row_of(r: tuple[Any, ...]) -> StoredMessage:
+    return StoredMessage(
+        message_id=r[0],
+        account=r[1],
+        direction=r[2],
+        to=r[3],
+        sender=r[4],
+        body=r[5],
+        status=r[6],
+        date=datetime.fromtimestamp(r[7], UTC),
+        schedule=from_unix(r[8]),
+        parts=r[9],
+        price=_price(r[10]),
+        status_code=r[11],
+        status_text=r[12],
+        error_code=r[13],
+        error_text=r[14],
+        receipt_at=from_unix(r[15]),
+        custom_string=r[16],
+        reply_to=r[17],
+        read=bool(r[18]),
+        updated_at=datetime.fromtimestamp(r[19], UTC),
+        channel=r[20],
+    )
+
+
+def receipt_wins(
+    old_code: str | None, old_at: int | None, new_code: str | None, new_at: int | None
+) -> bool:
+    """Whether a receipt (new) may overwrite the delivery state a message already has (old)."""
+    if old_at is not None and new_at is not None and new_at < old_at:
+        return False  # receipts arrive out of order; an older one never overwrites a newer one
+    # a final state is only replaced by a strictly newer receipt or another final state
+    return not (
+        old_code in FINAL_STATUS_CODES
+        and new_code not in FINAL_STATUS_CODES
+        and (old_at is None or new_at is None or new_at <= old_at)
+    )
