@@ -14,7 +14,6 @@ from smstui.cli import cmd_channels
 from smstui.cli.compose import read_text, recipients
 from smstui.cli.output_beyond import confirm, emit
 from smstui.cli.runtime import Runtime
-from smstui.cli.when import parse_when
 from smstui.core.clicksend.campaigns import (
     OPT_OUT_WARNING,
     CampaignService,
@@ -29,6 +28,7 @@ from smstui.core.models import (
     ContactList,
     NewContact,
 )
+from smstui.core.when import parse_when
 
 
 async def _contacts(rt: Runtime) -> ContactsService:

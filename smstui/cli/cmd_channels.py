@@ -8,12 +8,12 @@ from smstui.cli.cmd_messages import run_cancel
 from smstui.cli.compose import read_text, recipients
 from smstui.cli.output_beyond import emit
 from smstui.cli.runtime import Runtime
-from smstui.cli.when import parse_when
 from smstui.core.clicksend.mms_voice import MmsVoiceService, check_mms, check_voice
 from smstui.core.delivery.outbox import OutboxResult
 from smstui.core.delivery.outbox_channels import ChannelOutbox
 from smstui.core.models import OutgoingMms, OutgoingVoice
 from smstui.core.phone import validate_sender_id
+from smstui.core.when import parse_when
 
 
 def _common(rt: Runtime) -> tuple[list[str], str, Any]:

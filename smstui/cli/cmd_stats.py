@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from smstui.cli.output import cell
 from smstui.cli.runtime import Runtime
-from smstui.cli.when import parse_when
 from smstui.core.errors import UsageError
 from smstui.core.store.message_store import MessageStore
 from smstui.core.store.stats import (
@@ -17,6 +16,7 @@ from smstui.core.store.stats import (
     local_day,
     rebuild_rollup,
 )
+from smstui.core.when import parse_when
 
 #: days shown when --since is not given (today and the 13 before it)
 DEFAULT_DAYS = 14

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from smstui.cli.runtime import Runtime
-from smstui.cli.when import parse_when
 from smstui.core.clicksend import poll_rules
 from smstui.core.errors import StoreError, UsageError
 from smstui.core.safe_text import printable
 from smstui.core.store.export import HISTORY_COLUMNS, export_history, history_row, write_csv
 from smstui.core.store.message_store import MessageStore, StoredMessage
 from smstui.core.store.query import MessageFilter
+from smstui.core.when import parse_when
 
 
 def _filters(rt: Runtime, **extra: Any) -> MessageFilter:

@@ -6,13 +6,13 @@ import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
-from smstui.cli.when import parse_when
 from smstui.core.clicksend.sms import SmsService
 from smstui.core.errors import NotFoundError, ValidationError
 from smstui.core.models import OutgoingSms, Template
 from smstui.core.phone import parse_recipients, validate_sender_id
 from smstui.core.safe_text import printable
 from smstui.core.sms_text import segments_for
+from smstui.core.when import parse_when
 
 #: one ``send`` takes this many numbers; more belong in ``bulk send`` (batched, resumable)
 MAX_RECIPIENTS = 1000

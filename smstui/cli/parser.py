@@ -9,8 +9,8 @@ from smstui import __version__
 from smstui.cli.parser_beyond import add_beyond
 from smstui.cli.parser_doctor import add_doctor
 from smstui.cli.parser_store import add_store
-from smstui.cli.when import WHEN_HELP
 from smstui.core.errors import UsageError
+from smstui.core.when import WHEN_HELP
 
 EXIT_CODES = """\
 exit codes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from smstui.cli.when import WHEN_HELP
+from smstui.core.when import WHEN_HELP
 
 Cmd = Callable[..., Any]
 

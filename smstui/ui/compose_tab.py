@@ -19,6 +19,7 @@ from smstui.core.errors import SmstuiError, StoreError, ValidationError
 from smstui.core.models import ContactList
 from smstui.core.phone import UNKNOWN_RANGE, parse_recipients, validate_sender_id
 from smstui.core.sms_text import normalise_newlines
+from smstui.core.when import local_tz_name, parse_schedule
 from smstui.ui.backend import Quote, RecipientResult
 from smstui.ui.beyond_backend import beyond_of
 from smstui.ui.compose_channels import MODE_TITLES, MODES, ChannelFields, Mode, Outgoing
@@ -33,7 +34,6 @@ from smstui.ui.compose_send import (
     send,
 )
 from smstui.ui.safe_text import plain
-from smstui.ui.schedule_input import local_tz_name, parse_schedule
 from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.widgets.channel_meter import ChannelMeter
 from smstui.ui.widgets.segment_meter import SegmentMeter

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -23,6 +23,7 @@ from smstui.core.phone import normalise_number
 from smstui.core.privacy import make_private_dirs
 from smstui.core.store.export import export_history
 from smstui.core.store.message_store import MessageFilter, StoredMessage
+from smstui.core.when import parse_day
 from smstui.ui.message_view import as_history, message_detail, message_row
 from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.store_source import StoreSource
@@ -40,16 +41,6 @@ DETAIL_DELAY = 0.1
 MIN_SEARCH = 2
 
 STATUSES = ("Queued", "Sent", "Completed", "Scheduled", "Failed", "Cancelled", "Received")
-
-
-def parse_day(text: str) -> datetime | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return datetime.strptime(text, "%Y-%m-%d").astimezone().astimezone(UTC)
-    except ValueError:
-        raise SmstuiError("Dates look like 2025-12-31") from None
 
 
 class MessageList(VirtualList[StoredMessage]):

@@ -27,9 +27,9 @@ from smstui.core.clicksend.campaigns import (
 from smstui.core.errors import ValidationError
 from smstui.core.models import Campaign, CampaignPrice, ContactList
 from smstui.core.sms_text import segments_for
+from smstui.core.when import parse_schedule
 from smstui.ui.beyond_backend import beyond_of
 from smstui.ui.safe_text import plain, visible
-from smstui.ui.schedule_input import parse_schedule
 from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.widgets.segment_meter import SegmentMeter
 
