@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.store_backends import pg_server, store_backend  # noqa: F401 - shared fixtures
 
 _ENV_TO_CLEAR = (
     "MEMBRANE_API_URL",
@@ -16,6 +17,8 @@ _ENV_TO_CLEAR = (
     "SMSTUI_CONNECTION_ID",
     "SMSTUI_DEFAULT_REGION",
     "SMSTUI_SANDBOX",
+    "SMSTUI_DATABASE_URL",
+    "PGPASSWORD",
 )
 
 

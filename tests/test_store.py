@@ -1,4 +1,6 @@
-"""MessageStore: upserts, keyset paging, filters, search, receipts, drafts, templates."""
+"""The store contract: upserts, keyset paging, filters, search, receipts, drafts, templates.
+
+Tests taking ``store`` or ``store_backend`` run on both backends (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,9 @@ from hypothesis import strategies as st
 
 from smstui.core.models import DeliveryReceipt, HistoryMessage, InboundMessage, Template
 from smstui.core.store.message_store import NO_FILTER, MessageFilter, MessageStore, StoredMessage
+from smstui.core.store.contract import Store
 from smstui.core.store.query import fts_query
+from support.store_backends import StoreBackend
 
 T0 = 1_700_000_000
 
@@ -39,13 +43,11 @@ def hist(i: int, *, date: int | None = None, **kw: object) -> HistoryMessage:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> MessageStore:
-    s = MessageStore(tmp_path / "s.db")
-    yield s  # type: ignore[misc]
-    s.close()
+def store(store_backend: StoreBackend) -> Store:
+    return store_backend.open()
 
 
-def all_pages(store: MessageStore, limit: int, f: MessageFilter = NO_FILTER) -> list[str]:
+def all_pages(store: Store, limit: int, f: MessageFilter = NO_FILTER) -> list[str]:
     ids: list[str] = []
     page = store.page(limit=limit, filters=f)
     ids += [r.message_id for r in page.rows]
@@ -61,7 +63,7 @@ def test_default_path_follows_xdg_data_home(isolated_dirs: Path) -> None:
         assert s.path.exists()
 
 
-def test_upsert_is_idempotent_and_ids_are_upper_cased(store: MessageStore) -> None:
+def test_upsert_is_idempotent_and_ids_are_upper_cased(store: Store) -> None:
     store.upsert_history([hist(1, message_id="abc-def")])
     store.upsert_history([hist(1, message_id="ABC-DEF", status="Completed")])
     assert store.count() == 1
@@ -73,7 +75,7 @@ def test_upsert_is_idempotent_and_ids_are_upper_cased(store: MessageStore) -> No
     assert got.date == ts(1)
 
 
-def test_keyset_paging_forward_matches_a_full_sort_with_ties(store: MessageStore) -> None:
+def test_keyset_paging_forward_matches_a_full_sort_with_ties(store: Store) -> None:
     rng = random.Random(7)
     msgs = [hist(i, date=rng.randrange(0, 40)) for i in range(237)]  # many equal dates
     store.upsert_history(msgs)
@@ -85,7 +87,7 @@ def test_keyset_paging_forward_matches_a_full_sort_with_ties(store: MessageStore
     assert all_pages(store, 1000) == expected
 
 
-def test_paging_backwards_returns_the_rows_before_a_cursor(store: MessageStore) -> None:
+def test_paging_backwards_returns_the_rows_before_a_cursor(store: Store) -> None:
     store.upsert_history(hist(i, date=i // 3) for i in range(100))
     first = store.page(limit=20)
     second = store.page(after=first.next, limit=20)
@@ -98,14 +100,14 @@ def test_paging_backwards_returns_the_rows_before_a_cursor(store: MessageStore) 
     assert first.prev is None
 
 
-def test_last_page_has_no_next(store: MessageStore) -> None:
+def test_last_page_has_no_next(store: Store) -> None:
     store.upsert_history(hist(i) for i in range(5))
     page = store.page(limit=5)
     assert len(page.rows) == 5
     assert page.next is None
 
 
-def test_filters_direction_status_number_dates_and_unread(store: MessageStore) -> None:
+def test_filters_direction_status_number_dates_and_unread(store: Store) -> None:
     store.upsert_history(
         [
             hist(1, to="+61411111111", status="Failed"),
@@ -136,7 +138,7 @@ def test_filters_direction_status_number_dates_and_unread(store: MessageStore) -
     assert store.count(MessageFilter(number="+61411111111", direction="out")) == 2
 
 
-def test_conversation_is_both_directions_oldest_first(store: MessageStore) -> None:
+def test_conversation_is_both_directions_oldest_first(store: Store) -> None:
     store.upsert_history([hist(5, to="+61411111111"), hist(1, to="+61411111111"), hist(2)])
     store.upsert_inbound(
         [InboundMessage("in-1", "+61411111111", "+61400000000", "ok", ts(3), "ID-00001")]
@@ -148,7 +150,7 @@ def test_conversation_is_both_directions_oldest_first(store: MessageStore) -> No
 
 
 def test_inbound_seen_through_history_is_read_but_polled_inbound_is_unread(
-    store: MessageStore,
+    store: Store,
 ) -> None:
     store.upsert_history([hist(1, direction="in", message_id="in-old")])
     store.upsert_inbound([InboundMessage("in-new", "+61411", "+61400", "hi", ts(2))])
@@ -159,7 +161,7 @@ def test_inbound_seen_through_history_is_read_but_polled_inbound_is_unread(
     assert store.count(MessageFilter(unread_only=True)) == 1
 
 
-def test_full_text_search_finds_words_prefixes_and_numbers(store: MessageStore) -> None:
+def test_full_text_search_finds_words_prefixes_and_numbers(store: Store) -> None:
     store.upsert_history(
         [
             hist(1, body="Your appointment is tomorrow at 10am"),
@@ -177,7 +179,7 @@ def test_full_text_search_finds_words_prefixes_and_numbers(store: MessageStore) 
     assert search("overdue invoice") == ["ID-00002"]
 
 
-def test_search_index_follows_body_changes(store: MessageStore) -> None:
+def test_search_index_follows_body_changes(store: Store) -> None:
     store.upsert_history([hist(1, body="first draft wording")])
     store.upsert_history([hist(1, body="final wording")])
     assert store.count(MessageFilter(text="draft")) == 0
@@ -206,13 +208,13 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("text", HOSTILE)
-def test_hostile_search_input_never_raises(store: MessageStore, text: str) -> None:
+def test_hostile_search_input_never_raises(store: Store, text: str) -> None:
     store.upsert_history([hist(1, body='NOT a "quoted" AND body:secret (x)')])
     store.page(filters=MessageFilter(text=text))
     store.count(MessageFilter(text=text))
 
 
-def test_operators_typed_by_users_are_searched_as_words(store: MessageStore) -> None:
+def test_operators_typed_by_users_are_searched_as_words(store: Store) -> None:
     store.upsert_history([hist(1, body="cats AND dogs"), hist(2, body="cats only")])
     assert store.count(MessageFilter(text="AND")) == 1
     assert store.count(MessageFilter(text="cats NOT")) == 0
@@ -236,7 +238,7 @@ def receipt(mid: str, code: str, at: int, **kw: object) -> DeliveryReceipt:
     return DeliveryReceipt(mid, code, f"text {code}", ts(at), **kw)  # type: ignore[arg-type]
 
 
-def test_receipt_merges_status_into_its_message(store: MessageStore) -> None:
+def test_receipt_merges_status_into_its_message(store: Store) -> None:
     store.upsert_history([hist(1)])
     assert store.apply_receipts([receipt("id-00001", "201", 10)]) == 1
     got = store.get("ID-00001")
@@ -244,7 +246,7 @@ def test_receipt_merges_status_into_its_message(store: MessageStore) -> None:
     assert (got.status_code, got.status_text, got.receipt_at) == ("201", "text 201", ts(10))
 
 
-def test_receipt_before_its_message_is_kept_and_merged_later(store: MessageStore) -> None:
+def test_receipt_before_its_message_is_kept_and_merged_later(store: Store) -> None:
     assert store.apply_receipts([receipt("id-00009", "301", 10, error_code="8")]) == 0
     assert store.pending_receipts() == 1
     store.upsert_history([hist(9)])
@@ -254,7 +256,7 @@ def test_receipt_before_its_message_is_kept_and_merged_later(store: MessageStore
     assert store.pending_receipts() == 0
 
 
-def test_older_receipt_never_regresses_a_final_state(store: MessageStore) -> None:
+def test_older_receipt_never_regresses_a_final_state(store: Store) -> None:
     store.upsert_history([hist(1)])
     store.apply_receipts([receipt("ID-00001", "201", 20)])
     store.apply_receipts([receipt("ID-00001", "200", 10)])
@@ -266,7 +268,7 @@ def test_older_receipt_never_regresses_a_final_state(store: MessageStore) -> Non
     assert got is not None and got.status_code == "201"
 
 
-def test_newer_receipt_replaces_an_older_one(store: MessageStore) -> None:
+def test_newer_receipt_replaces_an_older_one(store: Store) -> None:
     store.upsert_history([hist(1)])
     store.apply_receipts([receipt("ID-00001", "200", 10)])
     store.apply_receipts([receipt("ID-00001", "201", 20)])
@@ -274,49 +276,46 @@ def test_newer_receipt_replaces_an_older_one(store: MessageStore) -> None:
     assert got is not None and got.status_code == "201"
 
 
-def test_pending_receipts_keep_the_newest(store: MessageStore) -> None:
+def test_pending_receipts_keep_the_newest(store: Store) -> None:
     store.apply_receipts([receipt("X", "201", 20), receipt("X", "200", 5)])
     store.upsert_history([hist(1, message_id="x")])
     got = store.get("X")
     assert got is not None and got.status_code == "201"
 
 
-def test_drafts_round_trip_and_clear(store: MessageStore, tmp_path: Path) -> None:
+def test_drafts_round_trip_and_clear(store: Store, store_backend: StoreBackend) -> None:
     assert store.load_draft("compose") is None
     store.save_draft("compose", "Hi <b>[red]there[/]")
     store.save_draft("compose", "Hi again")
-    with MessageStore(tmp_path / "s.db") as other:
-        assert other.load_draft("compose") == "Hi again"
+    other = store_backend.open()
+    assert other.load_draft("compose") == "Hi again"
     store.clear_draft("compose")
     assert store.load_draft("compose") is None
 
 
-def test_templates_cache_is_replaced_whole_in_order(store: MessageStore) -> None:
+def test_templates_cache_is_replaced_whole_in_order(store: Store) -> None:
     store.replace_templates([Template("1", "a", "A"), Template("2", "b", "B")])
     store.replace_templates([Template("3", "c", "C"), Template("1", "a", "A2")])
     assert store.templates() == [Template("3", "c", "C"), Template("1", "a", "A2")]
 
 
-def test_sync_cursors_persist(store: MessageStore, tmp_path: Path) -> None:
+def test_sync_cursors_persist(store: Store, store_backend: StoreBackend) -> None:
     store.set_cursor("history:", "123")
     store.set_cursor("history:", "456")
-    with MessageStore(tmp_path / "s.db") as other:
-        assert other.get_cursor("history:") == "456"
-        assert other.get_cursor("nothing") is None
+    other = store_backend.open()
+    assert other.get_cursor("history:") == "456"
+    assert other.get_cursor("nothing") is None
 
 
-def test_accounts_do_not_see_each_other(tmp_path: Path) -> None:
-    with (
-        MessageStore(tmp_path / "s.db", account="a") as a,
-        MessageStore(tmp_path / "s.db", account="b") as b,
-    ):
-        a.upsert_history([hist(1)])
-        assert b.count() == 0
-        assert b.get("ID-00001") is None
-        assert a.count() == 1
+def test_accounts_do_not_see_each_other(store_backend: StoreBackend) -> None:
+    a, b = store_backend.open(account="a"), store_backend.open(account="b")
+    a.upsert_history([hist(1)])
+    assert b.count() == 0
+    assert b.get("ID-00001") is None
+    assert a.count() == 1
 
 
-def test_stored_message_is_frozen(store: MessageStore) -> None:
+def test_stored_message_is_frozen(store: Store) -> None:
     store.upsert_history([hist(1)])
     got = store.get("ID-00001")
     assert isinstance(got, StoredMessage)

@@ -20,6 +20,7 @@ from typing import Any
 
 import platformdirs
 
+from smstui.core.database_url import backend_of, check_url, mask_url
 from smstui.core.errors import ConfigError
 from smstui.core.privacy import ensure_private, make_private_dirs
 
@@ -43,6 +44,7 @@ SETTING_KEYS = frozenset(
         "keymap",
         "connection_id",
         "tenant_key",
+        "database_url",
     }
 )
 #: ``tenant_key`` is not secret and lives in config.toml; older credentials files may hold it
@@ -131,6 +133,9 @@ class Settings:
     theme: str = DEFAULT_THEME
     sync_interval: int = DEFAULT_SYNC_INTERVAL
     keymap: dict[str, str] = field(default_factory=dict)
+    #: None: the local SQLite store; ``postgresql://...``: the shared team store (may hold a
+    #: password: shown only through ``database_url.mask_url``)
+    database_url: str | None = field(default=None, repr=False)
 
     @property
     def has_credentials(self) -> bool:
@@ -164,6 +169,8 @@ class Settings:
             "theme": self.theme,
             "sync_interval": self.sync_interval,
             "keymap": dict(self.keymap),
+            "store": backend_of(self.database_url),
+            "database_url": None if self.database_url is None else mask_url(self.database_url),
         }
 
     def __repr__(self) -> str:
@@ -259,6 +266,7 @@ _ENV_NAMES = {
     "connection_id": "SMSTUI_CONNECTION_ID",
     "default_region": "SMSTUI_DEFAULT_REGION",
     "sandbox": "SMSTUI_SANDBOX",
+    "database_url": "SMSTUI_DATABASE_URL",
 }
 
 
@@ -289,6 +297,10 @@ def load_settings(
         merged["default_region"] = str(merged["default_region"]).upper()
     if "api_url" in merged:
         merged["api_url"] = str(merged["api_url"]).rstrip("/")
+    if merged.get("database_url"):
+        merged["database_url"] = check_url(str(merged["database_url"]))
+    else:
+        merged.pop("database_url", None)
     if merged.get("workspace_key") and not merged.get("tenant_key"):
         merged["tenant_key"] = _default_tenant_key()
     return Settings(**merged)

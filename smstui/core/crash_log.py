@@ -25,7 +25,13 @@ CRASH_LOG_NAME = "crash.log"
 #: the crash log never grows past this: a report that would push it over drops the oldest
 MAX_BYTES = 256 * 1024
 #: environment variables whose values never appear in a report
-SECRET_ENV = ("MEMBRANE_TOKEN", "MEMBRANE_WORKSPACE_SECRET", "MEMBRANE_WORKSPACE_KEY")
+SECRET_ENV = (
+    "MEMBRANE_TOKEN",
+    "MEMBRANE_WORKSPACE_SECRET",
+    "MEMBRANE_WORKSPACE_KEY",
+    "SMSTUI_DATABASE_URL",
+    "PGPASSWORD",
+)
 
 _SEPARATOR = "\n" + "=" * 72 + "\n"
 # secrets whose value we do not know: bearer tokens, JWTs (minted Membrane tokens), and
@@ -34,6 +40,8 @@ _PATTERNS = (
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"),
     re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"),
     re.compile(r"(?i)((?:token|secret|password|api_key|apikey)[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,]+"),
+    # the password of a database URL (postgresql://user:password@host/db)
+    re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^\s:/@]*:)[^\s@/]+(?=@)"),
 )
 
 

@@ -138,6 +138,12 @@ class StoreError(SmstuiError):
         self.problem = problem
 
 
+class StoreUnreachable(StoreError):
+    """The team database (``database_url``) cannot be reached or refuses the login."""
+
+    exit_code = 3
+
+
 class MalformedResponseError(SmstuiError):
     """The server answered with something we cannot read."""
 

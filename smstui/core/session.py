@@ -37,6 +37,7 @@ from smstui.core.membrane.connection import (
 )
 from smstui.core.models import AutomationRule
 from smstui.core.privacy import tighten
+from smstui.core.store.contract import Store
 from smstui.core.store.message_store import MessageStore
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ class Session:
     store_path: Path | None = None
     resolver_options: ResolverOptions = field(default_factory=ResolverOptions)
     _service: SmsService | None = field(default=None, repr=False)
-    _store: MessageStore | None = field(default=None, repr=False)
+    _store: Store | None = field(default=None, repr=False)
     _outbox: Outbox | None = field(default=None, repr=False)
     _channel_outboxes: dict[str, ChannelOutbox] = field(default_factory=dict, repr=False)
     _facts: Facts | None = field(default=None, repr=False)
@@ -183,13 +184,20 @@ class Session:
             )
         return self._service
 
-    def store(self) -> MessageStore:
-        """The local store for this account (opened on first use; no network)."""
+    def store(self) -> Store:
+        """The store for this account, opened on first use: the local SQLite file, or the
+        team's PostgreSQL database when ``database_url`` is set (``store.contract``)."""
         if self._store is None:
             # files left readable by others (an older smstui, another tool) are tightened
             # first: the store, exports, bulk jobs and caches hold customers' messages
             tighten(app_dirs())
-            self._store = MessageStore(self.store_path, account=self.account)
+            if self.settings.database_url:
+                # imported here: psycopg is the optional ``team`` extra
+                from smstui.core.store.postgres import PostgresStore
+
+                self._store = PostgresStore(self.settings.database_url, account=self.account)
+            else:
+                self._store = MessageStore(self.store_path, account=self.account)
         return self._store
 
     async def outbox(self, service: SendService | None = None) -> Outbox:

@@ -28,8 +28,8 @@ from smstui.core.errors import (
     UsageError,
 )
 from smstui.core.models import HistoryMessage, OutgoingSms, SendResult, SentMessage
-from smstui.core.store.message_store import MessageStore
-from smstui.core.store.outbox_table import OutboxRow, OutboxState, OutboxTable
+from smstui.core.store.contract import OutboxStore, Store
+from smstui.core.store.outbox_table import OutboxRow, OutboxState
 
 __all__ = ["Outbox", "OutboxResult", "OutboxRow", "OutboxState", "SendService", "new_token"]
 
@@ -114,7 +114,7 @@ def classify_error(err: Exception) -> tuple[OutboxState, str]:
 class Outbox:
     def __init__(
         self,
-        store: MessageStore,
+        store: Store,
         service: SendService,
         *,
         window: float = DEFAULT_WINDOW,
@@ -124,7 +124,7 @@ class Outbox:
         after_commit: Callable[[list[OutboxRow]], None] | None = None,
     ) -> None:
         self.store = store
-        self.table = OutboxTable(store)
+        self.table: OutboxStore = store.outbox_table()
         self.service = service
         self.window = window
         self.clock = clock

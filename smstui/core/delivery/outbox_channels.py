@@ -23,8 +23,8 @@ from smstui.core.models import (
     SendResult,
     SentMessage,
 )
-from smstui.core.store.message_store import MessageStore
-from smstui.core.store.outbox_table import OutboxRow, OutboxTable
+from smstui.core.store.contract import Store
+from smstui.core.store.outbox_table import OutboxRow
 
 ChannelKind = Literal["mms", "voice"]
 
@@ -135,7 +135,7 @@ def voice_of(row: OutboxRow) -> OutgoingVoice:
 class ChannelOutbox(Outbox):
     def __init__(
         self,
-        store: MessageStore,
+        store: Store,
         api: ChannelApi,
         kind: ChannelKind,
         **kwargs: Any,
@@ -143,7 +143,7 @@ class ChannelOutbox(Outbox):
         super().__init__(store, _ChannelLookup(api, kind), **kwargs)
         self.api = api
         self.kind: ChannelKind = kind
-        self.table = OutboxTable(store, kind=kind)
+        self.table = store.outbox_table(kind)
 
     async def send_mms(self, messages: Sequence[OutgoingMms]) -> list[OutboxResult]:
         if self.kind != "mms":

@@ -32,7 +32,8 @@ from smstui.core.clicksend.sms import SmsService
 from smstui.core.delivery.sync_channels import ChannelSyncService, sync_channels
 from smstui.core.errors import RateLimitedError
 from smstui.core.models import DeliveryReceipt, HistoryMessage, InboundMessage, Page
-from smstui.core.store.message_store import MessageStore, to_unix
+from smstui.core.store.contract import Store
+from smstui.core.store.rows import to_unix
 
 T = TypeVar("T")
 
@@ -108,7 +109,7 @@ class PauseGate:
             await self.sleep(left)
 
 
-def history_cursor_name(store: MessageStore, channel: str = "sms") -> str:
+def history_cursor_name(store: Store, channel: str = "sms") -> str:
     prefix = "history" if channel == "sms" else f"{channel}_history"
     return f"{prefix}:{store.account}"
 
@@ -117,7 +118,7 @@ class _Sync:
     def __init__(
         self,
         service: SyncService,
-        store: MessageStore,
+        store: Store,
         concurrency: int,
         on_progress: ProgressCallback | None,
         gate: PauseGate,
@@ -358,7 +359,7 @@ class _Sync:
 
 async def sync_all(
     service: SyncService,
-    store: MessageStore,
+    store: Store,
     *,
     concurrency: int = 4,
     on_progress: ProgressCallback | None = None,

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from smstui.core.service.messages import MessagesPart
     from smstui.core.service.templates import TemplatesPart
     from smstui.core.session import ResolverOptions, Session
-    from smstui.core.store.message_store import MessageStore
+    from smstui.core.store.contract import Store
 
 #: the store key of the Compose draft
 DRAFT_KEY = "compose"
@@ -85,7 +85,7 @@ class Workspace:
             )
         return self._core
 
-    def _store(self) -> MessageStore:
+    def _store(self) -> Store:
         return self._session().store()
 
     # ------------------------------------------------------------------ facts

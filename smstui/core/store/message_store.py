@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from smstui.core.errors import StoreError
 from smstui.core.models import (
@@ -25,6 +25,7 @@ from smstui.core.models import (
     InboundMessage,
     Template,
 )
+from smstui.core.store.contract import DayRow
 from smstui.core.store.errors import store_error
 from smstui.core.store.query import Cursor, MessageFilter, where_clause
 from smstui.core.store.rows import (
@@ -59,6 +60,9 @@ __all__ = [
     "receipt_wins",
     "to_unix",
 ]
+
+if TYPE_CHECKING:
+    from smstui.core.store.outbox_table import OutboxTable
 
 T = TypeVar("T")
 NO_FILTER = MessageFilter()
@@ -97,7 +101,11 @@ def _index_pending(c: sqlite3.Connection) -> None:
 
 
 class MessageStore:
-    """The local SQLite store. ``account`` scopes every row (one file may hold several)."""
+    """The local SQLite store. ``account`` scopes every row (one file may hold several).
+
+    The SQLite implementation of ``contract.Store`` (``PostgresStore`` is the team one)."""
+
+    backend = "sqlite"
 
     def __init__(self, path: Path | None = None, *, account: str = "") -> None:
         self.path = path if path is not None else default_db_path()
@@ -121,6 +129,26 @@ class MessageStore:
 
     def __repr__(self) -> str:
         return f"MessageStore({str(self.path)!r}, account={self.account!r})"
+
+    def describe(self) -> str:
+        return f"SQLite {self.path}"
+
+    def outbox_table(self, kind: str = "sms") -> OutboxTable:
+        from smstui.core.store.outbox_table import OutboxTable
+
+        return OutboxTable(self, kind)
+
+    def day_rows(
+        self, start: int, end: int, segments: list[tuple[int, int]], *, direct: bool
+    ) -> list[DayRow]:
+        from smstui.core.store.stats import sqlite_day_rows
+
+        return sqlite_day_rows(self, start, end, segments, direct=direct)
+
+    def rebuild_rollup(self) -> int:
+        from smstui.core.store.stats import sqlite_rebuild_rollup
+
+        return sqlite_rebuild_rollup(self)
 
     def run_write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``fn`` in one write transaction (committed when it returns), retrying on locks."""

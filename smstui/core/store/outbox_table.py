@@ -59,13 +59,13 @@ class OutboxRow:
         )
 
 
-_COLS = (
+COLUMNS = (
     'id, token, "to", sender, body, schedule, country, user_custom_string, state, attempts, '
     "created_at, attempted_at, message_id, status, reason, kind, extra"
 )
 
 
-def _row(r: tuple[Any, ...]) -> OutboxRow:
+def outbox_row(r: tuple[Any, ...]) -> OutboxRow:
     created = from_unix(r[10])
     assert created is not None
     return OutboxRow(
@@ -148,9 +148,9 @@ class OutboxTable:
         def read(c: sqlite3.Connection) -> list[OutboxRow]:
             out = []
             for i in ids:
-                r = c.execute(f"SELECT {_COLS} FROM outbox WHERE id = ?", (i,)).fetchone()
+                r = c.execute(f"SELECT {COLUMNS} FROM outbox WHERE id = ?", (i,)).fetchone()
                 if r is not None:
-                    out.append(_row(r))
+                    out.append(outbox_row(r))
             return out
 
         return self.store.run_read(read)
@@ -162,22 +162,22 @@ class OutboxTable:
     def in_states(self, states: Iterable[OutboxState]) -> list[OutboxRow]:
         wanted = sorted(set(states))
         sql = (
-            f"SELECT {_COLS} FROM outbox WHERE account = ? AND kind = ? "
+            f"SELECT {COLUMNS} FROM outbox WHERE account = ? AND kind = ? "
             f"AND state IN ({','.join('?' * len(wanted))}) ORDER BY id"
         )
         raw = self.store.run_read(
             lambda c: c.execute(sql, [self.store.account, self.kind, *wanted]).fetchall()
         )
-        return [_row(r) for r in raw]
+        return [outbox_row(r) for r in raw]
 
     def all(self) -> list[OutboxRow]:
         raw = self.store.run_read(
             lambda c: c.execute(
-                f"SELECT {_COLS} FROM outbox WHERE account = ? AND kind = ? ORDER BY id",
+                f"SELECT {COLUMNS} FROM outbox WHERE account = ? AND kind = ? ORDER BY id",
                 (self.store.account, self.kind),
             ).fetchall()
         )
-        return [_row(r) for r in raw]
+        return [outbox_row(r) for r in raw]
 
     def set_outcome(
         self,

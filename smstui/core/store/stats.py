@@ -27,11 +27,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smstui.core.store import rollup as store_rollup
-from smstui.core.store.message_store import MessageStore
+from smstui.core.store.contract import DayRow, Store
 from smstui.core.store.rollup import MICRO, SLOT, measures
+
+if TYPE_CHECKING:
+    from smstui.core.store.message_store import MessageStore
 
 _MICRO = MICRO
 _EPOCH = date(1970, 1, 1)
@@ -117,7 +120,7 @@ def tz_label(tz: tzinfo | None) -> str:
 # --------------------------------------------------------------------------- the query
 
 
-def _day_expr(column: str, segments: list[tuple[int, int]]) -> tuple[str, list[int]]:
+def day_expr(column: str, segments: list[tuple[int, int]]) -> tuple[str, list[int]]:
     if len(segments) == 1:
         return f"({column} + ?) / 86400", [segments[0][1]]
     cases = " ".join(f"WHEN {column} < ? THEN ?" for _ in segments[1:])
@@ -161,15 +164,30 @@ def _message_part(
     account: str, start: int, end: int, segments: list[tuple[int, int]], direct: bool
 ) -> tuple[str, list[Any]]:
     if direct:
-        day, day_params = _day_expr("m.date", segments)
+        day, day_params = day_expr("m.date", segments)
         sums = ", ".join(f"SUM({v})" for v in measures("m"))
         return _MESSAGES.format(day=day, sums=sums), [*day_params, account, start, end]
-    day, day_params = _day_expr(f"(s.slot * {SLOT})", segments)
+    day, day_params = day_expr(f"(s.slot * {SLOT})", segments)
     return _SLOTS.format(day=day), [*day_params, account, start // SLOT, end // SLOT]
 
 
+def sqlite_day_rows(
+    store: MessageStore, start: int, end: int, segments: list[tuple[int, int]], *, direct: bool
+) -> list[DayRow]:
+    """``Store.day_rows`` on SQLite: the rollup's slots (or the messages) and the outbox."""
+    messages_sql, messages_params = _message_part(store.account, start, end, segments, direct)
+    outbox_day, outbox_params = day_expr("COALESCE(o.attempted_at, o.created_at)", segments)
+    sql = messages_sql + " UNION ALL " + _OUTBOX.format(day=outbox_day)
+    params: list[Any] = [*messages_params, *outbox_params, store.account, start, end]
+
+    def read(c: sqlite3.Connection) -> list[DayRow]:
+        return c.execute(sql, params).fetchall()
+
+    return store.run_read(read)
+
+
 def daily_stats(
-    store: MessageStore,
+    store: Store,
     first: date,
     last: date,
     tz: tzinfo | None = UTC,
@@ -186,16 +204,10 @@ def daily_stats(
     start, end = _midnight(first, tz), _midnight(last + timedelta(days=1), tz)
     segments = offset_segments(start, end, tz)
     direct = direct or not slots_fit(start, end, segments)
-    messages_sql, messages_params = _message_part(store.account, start, end, segments, direct)
-    outbox_day, outbox_params = _day_expr("COALESCE(o.attempted_at, o.created_at)", segments)
-    sql = messages_sql + " UNION ALL " + _OUTBOX.format(day=outbox_day)
-    params: list[Any] = [*messages_params, *outbox_params, store.account, start, end]
-
-    def read(c: sqlite3.Connection) -> list[tuple[int, ...]]:
-        return c.execute(sql, params).fetchall()
-
     found: dict[date, DayStats] = {}
-    for number, sent, delivered, failed, inbound, micros in store.run_read(read):
+    for number, sent, delivered, failed, inbound, micros in store.day_rows(
+        start, end, segments, direct=direct
+    ):
         d = _EPOCH + timedelta(days=int(number))
         spend = Decimal(int(micros or 0)) / _MICRO
         part = DayStats(d, sent or 0, delivered or 0, failed or 0, inbound or 0, spend)
@@ -210,11 +222,14 @@ def daily_stats(
     return StatsReport(first, last, tz_label(tz), days, totals)
 
 
-def rebuild_rollup(store: MessageStore) -> int:
+def rebuild_rollup(store: Store) -> int:
     """Recompute the stats rollup from the stored messages (``smstui stats --rebuild``).
 
     Returns how many rollup rows were wrong, missing or extra before (0: it was exact)."""
+    return store.rebuild_rollup()
 
+
+def sqlite_rebuild_rollup(store: MessageStore) -> int:
     def write(c: sqlite3.Connection) -> int:
         wrong = store_rollup.differences(c)
         store_rollup.rebuild(c)

@@ -1,0 +1,165 @@
+"""The store contract: exactly what the service layer, sync, the outboxes and bulk jobs use of
+a message store and its outbox table, so that SQLite (``MessageStore``, one person) and
+PostgreSQL (``PostgresStore``, a team) are interchangeable behind ``core/session.py``.
+
+Both implementations are synchronous: list widgets read pages while they paint (no event
+loop turn to await in), sync writes on a writer thread of its own, and an SQLite call and a
+pooled PostgreSQL round trip on a LAN both take about a millisecond. An async contract would
+have forced every reader through ``to_thread`` for SQLite's sake and gained nothing.
+
+Semantics every implementation keeps (the shared tests run against both):
+
+- every message row is scoped to ``account``; drafts and sync cursors are keyed by name only
+  (the callers put the account in the name where it matters);
+- ``page`` is keyset paging in (date DESC, message_id DESC) order, never OFFSET;
+- a receipt never overwrites a newer or final delivery state (``rows.receipt_wins``), and a
+  receipt for a message not stored yet waits until the message arrives;
+- a write method has committed when it returns (the outbox and sync rely on it);
+- an outbox claim (``claim_resend``, ``start_attempt``, ``give_up``, ``set_outcome`` with
+  ``only_from``) is a compare-and-set that at most one process wins, whatever the machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from smstui.core.models import (
+    DeliveryReceipt,
+    HistoryMessage,
+    InboundMessage,
+    OutgoingSms,
+    Template,
+)
+from smstui.core.store.query import Cursor, MessageFilter
+from smstui.core.store.rows import StoredMessage, StorePage
+
+if TYPE_CHECKING:
+    from smstui.core.store.outbox_table import OutboxRow, OutboxState
+
+NO_FILTER = MessageFilter()
+
+#: one row of per-day totals: (day number since 1970-01-01, sent, delivered, failed, inbound,
+#: spend in millionths); a day may appear more than once (the halves are added up)
+DayRow = tuple[int, int, int, int, int, int]
+
+
+@runtime_checkable
+class OutboxStore(Protocol):
+    """The outbox rows of one ``kind`` of message ("sms", "mms", "voice")."""
+
+    kind: str
+
+    def add(
+        self,
+        items: Iterable[tuple[str, OutgoingSms]],
+        *,
+        now: int,
+        extras: Sequence[str | None] | None = None,
+    ) -> list[OutboxRow]: ...
+
+    def get_many(self, ids: list[int]) -> list[OutboxRow]: ...
+
+    def get(self, row_id: int) -> OutboxRow | None: ...
+
+    def in_states(self, states: Iterable[OutboxState]) -> list[OutboxRow]: ...
+
+    def all(self) -> list[OutboxRow]: ...
+
+    def set_outcome(
+        self,
+        row_id: int,
+        state: OutboxState,
+        *,
+        message_id: str | None = None,
+        status: str | None = None,
+        reason: str | None = None,
+        only_from: Sequence[OutboxState] | None = None,
+    ) -> bool: ...
+
+    def claim_resend(self, row: OutboxRow, *, now: int) -> bool: ...
+
+    def start_attempt(self, rows: Sequence[OutboxRow], *, now: int) -> set[int]: ...
+
+    def give_up(self, row: OutboxRow, *, reason: str) -> bool: ...
+
+
+@runtime_checkable
+class Store(Protocol):
+    """A message store: messages, receipts, drafts, templates, sync cursors, stats, outbox."""
+
+    account: str
+
+    #: "sqlite" or "postgresql"
+    backend: str
+
+    def describe(self) -> str:
+        """Where the data lives, safe to show (a path, or a URL without its password)."""
+        ...
+
+    def close(self) -> None: ...
+
+    # reading messages
+    def get(self, message_id: str) -> StoredMessage | None: ...
+
+    def page(
+        self,
+        after: Cursor | None = None,
+        limit: int = 50,
+        filters: MessageFilter = NO_FILTER,
+        *,
+        before: Cursor | None = None,
+    ) -> StorePage: ...
+
+    def count(self, filters: MessageFilter = NO_FILTER) -> int: ...
+
+    def key_at(self, index: int, filters: MessageFilter = NO_FILTER) -> Cursor | None: ...
+
+    def conversation(self, number: str) -> list[StoredMessage]: ...
+
+    # writing messages (committed on return)
+    def upsert_history(
+        self, messages: Iterable[HistoryMessage], *, inbound_read: bool = True
+    ) -> int: ...
+
+    def upsert_inbound(self, messages: Iterable[InboundMessage]) -> int: ...
+
+    def apply_receipts(self, receipts: Iterable[DeliveryReceipt]) -> int: ...
+
+    def mark_inbound_read(self, message_ids: Iterable[str], *, read: bool = True) -> int: ...
+
+    def pending_receipts(self) -> int: ...
+
+    # full-text upkeep during a bulk write (a sync)
+    def deferred_index(self, *, index_at_end: bool = True) -> AbstractContextManager[None]: ...
+
+    def index_pending(self) -> None: ...
+
+    # drafts, templates, sync cursors
+    def save_draft(self, key: str, text: str) -> None: ...
+
+    def load_draft(self, key: str) -> str | None: ...
+
+    def clear_draft(self, key: str) -> None: ...
+
+    def replace_templates(self, templates: list[Template]) -> None: ...
+
+    def templates(self) -> list[Template]: ...
+
+    def get_cursor(self, name: str) -> str | None: ...
+
+    def set_cursor(self, name: str, value: str) -> None: ...
+
+    # stats (``stats.daily_stats`` turns these rows into a report)
+    def day_rows(
+        self, start: int, end: int, segments: list[tuple[int, int]], *, direct: bool
+    ) -> list[DayRow]: ...
+
+    def rebuild_rollup(self) -> int: ...
+
+    # the outbox
+    def outbox_table(self, kind: str = "sms") -> OutboxStore: ...
+
+
+__all__ = ["NO_FILTER", "DayRow", "OutboxStore", "Store"]

@@ -1,0 +1,100 @@
+"""Connections to the team database: a small pool, clean errors, retries on lock conflicts.
+
+Synchronous on purpose (see ``store.contract``): psycopg's ``ConnectionPool`` hands a thread
+its own connection, so the sync writer thread, the outbox and the list widgets painting a page
+never share one, and a connection that died (the server restarted) is checked and replaced
+when it is taken from the pool (``check``) instead of failing the next query.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from smstui.core.database_url import mask_text, mask_url
+from smstui.core.errors import StoreError, StoreUnreachable
+from smstui.core.store.postgres.schema import migrate
+
+T = TypeVar("T")
+Conn = psycopg.Connection[tuple[Any, ...]]
+
+#: seconds to wait for the server when opening and when taking a pooled connection
+CONNECT_TIMEOUT = 5
+#: connections per process: the UI, the sync writer, the outbox and a spare
+POOL_MAX = 4
+#: a deadlock or serialization failure is retried this many times (the database chose a loser)
+CONFLICT_RETRIES = 5
+
+
+def unreachable(url: str, err: BaseException) -> StoreUnreachable:
+    """One clear line naming the database (password masked) and what the server said."""
+    said = mask_text(str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__)
+    return StoreUnreachable(
+        f"Cannot use the team database {mask_url(url)}: {said}",
+        hint="Check database_url (or SMSTUI_DATABASE_URL), the server, and the password "
+        "(in the URL, PGPASSWORD or ~/.pgpass).",
+        path=mask_url(url),
+        problem="unreachable",
+    )
+
+
+def failed(url: str, err: BaseException) -> StoreError:
+    """A query the database refused: the message masked, never a traceback."""
+    if isinstance(err, psycopg.OperationalError | PoolTimeout):
+        return unreachable(url, err)
+    said = mask_text(str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__)
+    return StoreError(
+        f"The team database {mask_url(url)} refused a request: {said}",
+        hint="Run 'smstui doctor'; if it persists, ask whoever runs the database server.",
+        path=mask_url(url),
+    )
+
+
+def open_pool(url: str) -> ConnectionPool[Conn]:
+    """Connect once to migrate (a clear error if the server is not there), then the pool."""
+    try:
+        with psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT, autocommit=True) as conn:
+            migrate(conn)
+    except StoreError:
+        raise
+    except (psycopg.Error, OSError) as err:
+        raise unreachable(url, err) from None
+    pool: ConnectionPool[Conn] = ConnectionPool(
+        url,
+        min_size=1,
+        max_size=POOL_MAX,
+        kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT},
+        check=ConnectionPool.check_connection,
+        timeout=CONNECT_TIMEOUT * 2,
+        open=False,
+        name="smstui",
+    )
+    try:
+        pool.open(wait=True, timeout=CONNECT_TIMEOUT * 2)
+    except (PoolTimeout, psycopg.Error) as err:
+        pool.close()
+        raise unreachable(url, err) from None
+    return pool
+
+
+def run_in_transaction(pool: ConnectionPool[Conn], url: str, fn: Callable[[Conn], T]) -> T:
+    """``fn`` in one transaction (committed when it returns), again if the database picked it
+    as the loser of a deadlock or a serialization conflict (nothing of it was committed)."""
+    for attempt in range(CONFLICT_RETRIES + 1):
+        try:
+            with pool.connection() as conn, conn.transaction():
+                return fn(conn)
+        except (pg_errors.DeadlockDetected, pg_errors.SerializationFailure) as err:
+            if attempt == CONFLICT_RETRIES:
+                raise failed(url, err) from None
+            time.sleep(0.01 * (attempt + 1))
+        except StoreError:
+            raise
+        except (psycopg.Error, PoolTimeout, OSError) as err:
+            raise failed(url, err) from None
+    raise AssertionError("unreachable: the loop returns or raises")

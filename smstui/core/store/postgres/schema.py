@@ -1,0 +1,224 @@
+"""The PostgreSQL schema of the team store, versioned like the SQLite one.
+
+``MIGRATIONS[i]`` takes a database from version ``i`` to ``i + 1``; the version lives in the
+one-row table ``smstui_schema``. Migrations only go forward and run on start, inside one
+transaction holding an advisory lock, so two operators starting at once migrate once; a
+database written by a newer smstui is refused rather than silently damaged.
+
+The tables mirror SQLite's (same columns, same meaning, Unix seconds in BIGINT) so that
+``store migrate`` copies rows as they are. What differs is how the database does the work:
+full-text search is a generated ``tsvector`` with a GIN index (no pending queue: GIN's own
+``fastupdate`` list batches index upkeep), number and reference prefixes use
+``text_pattern_ops`` indexes, and the stats rollup is kept by a PL/pgSQL trigger.
+"""
+
+from __future__ import annotations
+
+import psycopg
+
+from smstui.core.errors import StoreError
+from smstui.core.store.rollup import KNOWN, MICRO, NOT_SENT, SLOT
+
+#: any constant unique to smstui: the advisory lock taken while migrating
+MIGRATION_LOCK = 0x736D_7374_7569  # "smstui"
+
+
+def _lower_list(values: tuple[str, ...]) -> str:
+    # constants of rollup.py, never user text
+    return ", ".join(f"'{v.lower()}'" for v in values)
+
+
+def measures(m: str) -> list[str]:
+    """The five counted values of row ``m`` as rollup.measures defines them for SQLite: sent,
+    delivered, failed, inbound, spend in millionths (status compared case-insensitively)."""
+    status = f"lower({m}.status)"
+    out = f"{m}.direction = 'out'"
+    sent = f"({out} AND {status} NOT IN ({_lower_list(NOT_SENT)}))"
+    retry = f"COALESCE({m}.status_code IN ('300', '301', '302'), false)"
+    # a price is a decimal string; anything else counts 0, as SQLite's CAST makes it
+    price_ok = f"{m}.price ~ '^-?[0-9]+(\\.[0-9]+)?$'"
+    return [
+        f"({sent})::int",
+        f"({out} AND COALESCE({m}.status_code = '201', false))::int",
+        f"({out} AND {m}.status_code IS DISTINCT FROM '201' AND ({status} NOT IN "
+        f"({_lower_list(KNOWN)}) OR {status} = 'failed' OR {retry}))::int",
+        f"({m}.direction = 'in')::int",
+        f"(CASE WHEN {sent} AND {price_ok} "
+        f"THEN round({m}.price::numeric * {MICRO})::bigint ELSE 0 END)",
+    ]
+
+
+_NAMES = ("sent", "delivered", "failed", "inbound", "spend")
+
+
+def _add(row: str, sign: str) -> str:
+    values = ", ".join(f"{sign}{v}" for v in measures(row))
+    updates = ", ".join(f"{n} = stats_slots.{n} + excluded.{n}" for n in _NAMES)
+    return (
+        "INSERT INTO stats_slots (account, slot, sent, delivered, failed, inbound, spend) "
+        f"VALUES ({row}.account, {row}.date / {SLOT}, {values}) "
+        f"ON CONFLICT (account, slot) DO UPDATE SET {updates};"
+    )
+
+
+_COUNTED = ("account", "direction", "status", "status_code", "price", "date")
+
+#: rebuilds every slot from the messages (inside the caller's transaction)
+REBUILD = (
+    "DELETE FROM stats_slots",
+    "INSERT INTO stats_slots (account, slot, sent, delivered, failed, inbound, spend) "
+    f"SELECT m.account, m.date / {SLOT}, "
+    + ", ".join(f"SUM({v})" for v in measures("m"))
+    + f" FROM messages m GROUP BY m.account, m.date / {SLOT}",
+)
+
+_CHANGED = " OR ".join(f'OLD."{c}" IS DISTINCT FROM NEW."{c}"' for c in _COUNTED)
+
+_V1 = f"""
+CREATE TABLE messages (
+    message_id    TEXT PRIMARY KEY,
+    account       TEXT NOT NULL DEFAULT '',
+    direction     TEXT NOT NULL CHECK (direction IN ('out', 'in')),
+    "to"          TEXT NOT NULL DEFAULT '',
+    "from"        TEXT NOT NULL DEFAULT '',
+    body          TEXT NOT NULL DEFAULT '',
+    status        TEXT NOT NULL DEFAULT '',
+    date          BIGINT NOT NULL DEFAULT 0,
+    schedule      BIGINT,
+    parts         INTEGER NOT NULL DEFAULT 0,
+    price         TEXT,
+    status_code   TEXT,
+    status_text   TEXT,
+    error_code    TEXT,
+    error_text    TEXT,
+    receipt_at    BIGINT,
+    custom_string TEXT,
+    reply_to      TEXT,
+    read          INTEGER NOT NULL DEFAULT 1,
+    updated_at    BIGINT NOT NULL,
+    channel       TEXT NOT NULL DEFAULT 'sms',
+    -- words only (what query.fts_words splits a search into), numbers without their '+'
+    search        TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple',
+        regexp_replace(body || ' ' || "to" || ' ' || "from", '[^[:alnum:]]+', ' ', 'g')
+    )) STORED
+);
+CREATE INDEX messages_by_date ON messages (account, date, message_id);
+CREATE INDEX messages_by_to ON messages (account, "to", date);
+CREATE INDEX messages_by_from ON messages (account, "from", date);
+CREATE INDEX messages_by_status ON messages (account, lower(status), date);
+CREATE INDEX messages_unread ON messages (account, read, direction, date);
+CREATE INDEX messages_by_custom ON messages (custom_string);
+CREATE INDEX messages_search ON messages USING GIN (search);
+-- the fast path of a search for a number or a reference: a prefix walk of a b-tree
+CREATE INDEX messages_to_prefix ON messages ("to" text_pattern_ops);
+CREATE INDEX messages_from_prefix ON messages ("from" text_pattern_ops);
+CREATE INDEX messages_id_prefix ON messages (message_id text_pattern_ops);
+
+CREATE TABLE receipts_pending (
+    message_id    TEXT PRIMARY KEY,
+    status_code   TEXT,
+    status_text   TEXT,
+    error_code    TEXT,
+    error_text    TEXT,
+    receipt_at    BIGINT,
+    custom_string TEXT
+);
+CREATE TABLE templates (
+    template_id TEXT PRIMARY KEY,
+    account     TEXT NOT NULL DEFAULT '',
+    name        TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    position    INTEGER NOT NULL
+);
+CREATE TABLE drafts (
+    key        TEXT PRIMARY KEY,
+    text       TEXT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE TABLE sync_cursors (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE outbox (
+    id            BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+    token         TEXT NOT NULL UNIQUE,
+    account       TEXT NOT NULL DEFAULT '',
+    "to"          TEXT NOT NULL,
+    sender        TEXT,
+    body          TEXT NOT NULL,
+    schedule      BIGINT,
+    country       TEXT,
+    user_custom_string TEXT,
+    state         TEXT NOT NULL,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    created_at    BIGINT NOT NULL,
+    attempted_at  BIGINT,
+    message_id    TEXT,
+    status        TEXT,
+    reason        TEXT,
+    updated_at    BIGINT NOT NULL,
+    kind          TEXT NOT NULL DEFAULT 'sms',
+    extra         TEXT
+);
+CREATE INDEX outbox_by_state ON outbox (state, attempted_at);
+
+CREATE TABLE stats_slots (
+    account   TEXT NOT NULL,
+    slot      BIGINT NOT NULL,
+    sent      BIGINT NOT NULL DEFAULT 0,
+    delivered BIGINT NOT NULL DEFAULT 0,
+    failed    BIGINT NOT NULL DEFAULT 0,
+    inbound   BIGINT NOT NULL DEFAULT 0,
+    spend     BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (account, slot)
+);
+CREATE FUNCTION smstui_stats() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND NOT ({_CHANGED}) THEN
+        RETURN NULL;  -- a history page synced again changes nothing counted
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        {_add("OLD", "-")}
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+        {_add("NEW", "+")}
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER messages_stats AFTER INSERT OR UPDATE OR DELETE ON messages
+    FOR EACH ROW EXECUTE FUNCTION smstui_stats();
+"""
+
+#: MIGRATIONS[i] upgrades a database at version i to i + 1
+MIGRATIONS: tuple[str, ...] = (_V1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: psycopg.Connection[tuple[object, ...]], *, target: int = SCHEMA_VERSION) -> int:
+    """Apply pending migrations up to ``target`` in one transaction; return the version."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+        conn.execute("CREATE TABLE IF NOT EXISTS smstui_schema (version INTEGER NOT NULL)")
+        row = conn.execute("SELECT version FROM smstui_schema").fetchone()
+        if row is None:
+            conn.execute("INSERT INTO smstui_schema (version) VALUES (0)")
+            version = 0
+        else:
+            version = int(str(row[0]))
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"The team database is from a newer smstui (schema {version}, "
+                f"this version knows {SCHEMA_VERSION}).",
+                hint="Upgrade smstui on this machine to the version the team uses.",
+                problem="newer",
+            )
+        while version < target:
+            conn.execute(MIGRATIONS[version].encode())
+            version += 1
+            conn.execute("UPDATE smstui_schema SET version = %s", (version,))
+    return version
+
+
+def schema_version(conn: psycopg.Connection[tuple[object, ...]]) -> int:
+    row = conn.execute("SELECT version FROM smstui_schema").fetchone()
+    return 0 if row is None else int(str(row[0]))

@@ -1,0 +1,251 @@
+"""PostgresStore: the team's shared store, the PostgreSQL implementation of ``contract.Store``.
+
+Same rows and the same rules as ``MessageStore`` (SQLite); several operators' processes on
+several machines use one database at once. Every write is one transaction; rows a write
+touches are locked in a fixed order (sorted ids) so that two syncs storing the same page
+cannot deadlock, and the rare conflict the server still reports is retried
+(``connection.run_in_transaction``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import TypeVar
+
+from smstui.core.database_url import mask_url
+from smstui.core.models import DeliveryReceipt, HistoryMessage, InboundMessage, Template
+from smstui.core.store.contract import NO_FILTER, DayRow
+from smstui.core.store.postgres import messages_sql as sql
+from smstui.core.store.postgres.connection import Conn, open_pool, run_in_transaction
+from smstui.core.store.postgres.outbox import PostgresOutboxTable
+from smstui.core.store.postgres.query import where_clause
+from smstui.core.store.postgres.stats import day_rows, rebuild_rollup
+from smstui.core.store.query import Cursor, MessageFilter
+from smstui.core.store.rows import COLUMNS, StoredMessage, StorePage, row_of
+
+T = TypeVar("T")
+
+
+class PostgresStore:
+    """The shared store in the PostgreSQL database at ``url``; ``account`` scopes the rows."""
+
+    backend = "postgresql"
+
+    def __init__(self, url: str, *, account: str = "") -> None:
+        self.url = url
+        self.account = account
+        self._pool = open_pool(url)
+
+    # ------------------------------------------------------------------ plumbing
+
+    def describe(self) -> str:
+        return f"PostgreSQL {mask_url(self.url)}"
+
+    def __repr__(self) -> str:
+        return f"PostgresStore({mask_url(self.url)!r}, account={self.account!r})"
+
+    def close(self) -> None:
+        self._pool.close()
+
+    def __enter__(self) -> PostgresStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def run_write(self, fn: Callable[[Conn], T]) -> T:
+        """Run ``fn`` in one transaction, committed when it returns."""
+        return run_in_transaction(self._pool, self.url, fn)
+
+    run_read = run_write
+
+    @contextmanager
+    def deferred_index(self, *, index_at_end: bool = True) -> Iterator[None]:
+        """Nothing to defer: the search vector is a generated column and GIN's ``fastupdate``
+        list already batches index upkeep, so rows are searchable as soon as committed."""
+        yield
+
+    def index_pending(self) -> None:
+        """Nothing is ever pending (see ``deferred_index``)."""
+
+    def outbox_table(self, kind: str = "sms") -> PostgresOutboxTable:
+        return PostgresOutboxTable(self, kind)
+
+    # ------------------------------------------------------------------ reading
+
+    def get(self, message_id: str) -> StoredMessage | None:
+        q = f"SELECT {COLUMNS} FROM messages m WHERE m.message_id = %s AND m.account = %s"
+        r = self.run_read(lambda c: c.execute(q, (message_id.upper(), self.account)).fetchone())
+        return None if r is None else row_of(r)
+
+    def page(
+        self,
+        after: Cursor | None = None,
+        limit: int = 50,
+        filters: MessageFilter = NO_FILTER,
+        *,
+        before: Cursor | None = None,
+    ) -> StorePage:
+        """One page in (date DESC, message_id DESC) order by keyset; see ``MessageStore.page``."""
+        if after is not None and before is not None:
+            raise ValueError("page() takes after= or before=, not both")
+        limit = max(1, limit)
+        if filters.text is not None and not filters.text.strip():
+            filters = replace(filters, text=None)
+        conds, params = where_clause(self.account, filters)
+        if before is not None:
+            conds.append("(m.date, m.message_id) > (%s, %s)")
+            params.extend([before.date, before.message_id])
+            order = "ASC"
+        else:
+            if after is not None:
+                conds.append("(m.date, m.message_id) < (%s, %s)")
+                params.extend([after.date, after.message_id])
+            order = "DESC"
+        q = (
+            f"SELECT {COLUMNS} FROM messages m WHERE {' AND '.join(conds)} "
+            f"ORDER BY m.date {order}, m.message_id {order} LIMIT %s"
+        )
+        raw = self.run_read(lambda c: c.execute(q, [*params, limit + 1]).fetchall())
+        more = len(raw) > limit
+        rows = [row_of(r) for r in raw[:limit]]
+        if before is not None:
+            rows.reverse()
+            return StorePage(
+                rows=rows,
+                next=rows[-1].cursor if rows else before,
+                prev=rows[0].cursor if rows and more else None,
+            )
+        return StorePage(
+            rows=rows,
+            next=rows[-1].cursor if rows and more else None,
+            prev=rows[0].cursor if rows and after is not None else None,
+        )
+
+    def count(self, filters: MessageFilter = NO_FILTER) -> int:
+        conds, params = where_clause(self.account, filters)
+        q = f"SELECT COUNT(*) FROM messages m WHERE {' AND '.join(conds)}"
+        return int(self.run_read(lambda c: c.execute(q, params).fetchone())[0])
+
+    def key_at(self, index: int, filters: MessageFilter = NO_FILTER) -> Cursor | None:
+        conds, params = where_clause(self.account, filters)
+        q = (
+            f"SELECT m.date, m.message_id FROM messages m WHERE {' AND '.join(conds)} "
+            "ORDER BY m.date DESC, m.message_id DESC LIMIT 1 OFFSET %s"
+        )
+        row = self.run_read(lambda c: c.execute(q, [*params, max(0, index)]).fetchone())
+        return None if row is None else Cursor(int(row[0]), str(row[1]))
+
+    def conversation(self, number: str) -> list[StoredMessage]:
+        q = (
+            f"SELECT {COLUMNS} FROM messages m WHERE m.account = %s "
+            'AND (m."to" = %s OR m."from" = %s) ORDER BY m.date ASC, m.message_id ASC'
+        )
+        raw = self.run_read(lambda c: c.execute(q, (self.account, number, number)).fetchall())
+        return [row_of(r) for r in raw]
+
+    # ------------------------------------------------------------------ writing messages
+
+    def upsert_history(
+        self, messages: Iterable[HistoryMessage], *, inbound_read: bool = True
+    ) -> int:
+        """See ``MessageStore.upsert_history`` (same rows, same merge of delivery states)."""
+        items = list(messages)
+        rows = sql.history_rows(self.account, items, inbound_read=inbound_read)
+        return self.run_write(lambda c: sql.write_history(c, rows, items))
+
+    def upsert_inbound(self, messages: Iterable[InboundMessage]) -> int:
+        rows = sql.inbound_rows(self.account, messages)
+        return self.run_write(lambda c: sql.write_inbound(c, rows))
+
+    def apply_receipts(self, receipts: Iterable[DeliveryReceipt]) -> int:
+        """Merge receipts into their messages; keep the ones whose message is not here yet."""
+        items = list(receipts)
+        return self.run_write(lambda c: sql.write_receipts(c, items))
+
+    def mark_inbound_read(self, message_ids: Iterable[str], *, read: bool = True) -> int:
+        ids = sorted({i.upper() for i in message_ids})
+
+        def write(c: Conn) -> int:
+            cur = c.execute(
+                "UPDATE messages SET read = %s WHERE message_id = ANY(%s) AND account = %s "
+                "AND direction = 'in'",
+                (1 if read else 0, ids, self.account),
+            )
+            return cur.rowcount
+
+        return self.run_write(write)
+
+    def pending_receipts(self) -> int:
+        q = "SELECT COUNT(*) FROM receipts_pending"
+        return int(self.run_read(lambda c: c.execute(q).fetchone())[0])
+
+    # ------------------------------------------------------------------ drafts, templates, cursors
+
+    def save_draft(self, key: str, text: str) -> None:
+        self.run_write(
+            lambda c: c.execute(
+                "INSERT INTO drafts (key, text, updated_at) VALUES (%s, %s, "
+                "extract(epoch FROM now())::bigint) ON CONFLICT (key) DO UPDATE SET "
+                "text = excluded.text, updated_at = excluded.updated_at",
+                (key, text),
+            )
+        )
+
+    def load_draft(self, key: str) -> str | None:
+        q = "SELECT text FROM drafts WHERE key = %s"
+        r = self.run_read(lambda c: c.execute(q, (key,)).fetchone())
+        return None if r is None else str(r[0])
+
+    def clear_draft(self, key: str) -> None:
+        self.run_write(lambda c: c.execute("DELETE FROM drafts WHERE key = %s", (key,)))
+
+    def replace_templates(self, templates: list[Template]) -> None:
+        rows = [(t.template_id, self.account, t.name, t.body, i) for i, t in enumerate(templates)]
+
+        def write(c: Conn) -> None:
+            c.execute("DELETE FROM templates WHERE account = %s", (self.account,))
+            if rows:
+                c.cursor().executemany(
+                    "INSERT INTO templates (template_id, account, name, body, position) "
+                    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (template_id) DO UPDATE SET "
+                    "account = excluded.account, name = excluded.name, body = excluded.body, "
+                    "position = excluded.position",
+                    rows,
+                )
+
+        self.run_write(write)
+
+    def templates(self) -> list[Template]:
+        q = "SELECT template_id, name, body FROM templates WHERE account = %s ORDER BY position"
+        raw = self.run_read(lambda c: c.execute(q, (self.account,)).fetchall())
+        return [Template(template_id=r[0], name=r[1], body=r[2]) for r in raw]
+
+    def get_cursor(self, name: str) -> str | None:
+        q = "SELECT value FROM sync_cursors WHERE name = %s"
+        r = self.run_read(lambda c: c.execute(q, (name,)).fetchone())
+        return None if r is None else str(r[0])
+
+    def set_cursor(self, name: str, value: str) -> None:
+        self.run_write(
+            lambda c: c.execute(
+                "INSERT INTO sync_cursors (name, value) VALUES (%s, %s) "
+                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                (name, value),
+            )
+        )
+
+    # ------------------------------------------------------------------ stats
+
+    def day_rows(
+        self, start: int, end: int, segments: list[tuple[int, int]], *, direct: bool
+    ) -> list[DayRow]:
+        return self.run_read(lambda c: day_rows(c, self.account, start, end, segments, direct))
+
+    def rebuild_rollup(self) -> int:
+        return self.run_write(rebuild_rollup)
+
+
+__all__ = ["PostgresStore"]

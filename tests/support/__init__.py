@@ -1,0 +1,1 @@
+"""Shared test support (fixtures and helpers imported by conftest and test modules)."""
