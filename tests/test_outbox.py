@@ -1,19 +1,20 @@
-"""Outbox: committed before sending, typed outcomes, reconciliation and the one resend."""
+"""Outbox: committed before sending, typed outcomes, reconciliation and the one resend.
+
+Every test here runs on both store backends (``store_backend``: SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from support.store_backends import StoreBackend
 
 from smstui.core.delivery.outbox import Outbox, OutboxRow
 from smstui.core.errors import ClickSendError, NetworkError, RequestTimeout, SendOutcomeUnknown
 from smstui.core.models import HistoryMessage, OutgoingSms, SendResult, SentMessage
-from smstui.core.store.message_store import MessageStore
-from smstui.core.store.outbox_table import OutboxTable
+from smstui.core.store.contract import OutboxStore, Store
 
 NOW = 1_700_000_000.0
 
@@ -21,13 +22,13 @@ NOW = 1_700_000_000.0
 class FakeSender:
     """ClickSend's send + history lookup; ``lose_answer`` keeps the message but drops the reply."""
 
-    def __init__(self, store_path: Path | None = None) -> None:
+    def __init__(self, backend: StoreBackend | None = None) -> None:
         self.received: list[OutgoingSms] = []
         self.history: list[HistoryMessage] = []
         self.next_error: Exception | None = None
         self.lose_answer = False
         self.reject: set[str] = set()
-        self.store_path = store_path
+        self.backend = backend
         self.seen_committed: list[bool] = []
         self.lookups = 0
         self.priced: list[OutgoingSms] = []
@@ -55,10 +56,11 @@ class FakeSender:
         return SendResult(out, Decimal("0"), None)
 
     async def send(self, messages: Sequence[OutgoingSms]) -> SendResult:
-        if self.store_path is not None:
+        if self.backend is not None:
             # a second connection sees only committed data: the rows must already be there
-            with MessageStore(self.store_path) as other:
-                tokens = {r.token for r in OutboxTable(other).all()}
+            other = self.backend.open()
+            tokens = {r.token for r in other.outbox_table().all()}
+            other.close()
             self.seen_committed.append(all(m.custom_string in tokens for m in messages))
         if self.next_error is not None and not self.lose_answer:
             err, self.next_error = self.next_error, None
@@ -116,10 +118,8 @@ class Clock:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> MessageStore:
-    s = MessageStore(tmp_path / "o.db")
-    yield s  # type: ignore[misc]
-    s.close()
+def store(store_backend: StoreBackend) -> Store:
+    return store_backend.open()
 
 
 def sms(to: str = "+61411111111", body: str = "hello", **kw: object) -> OutgoingSms:
@@ -127,28 +127,28 @@ def sms(to: str = "+61411111111", body: str = "hello", **kw: object) -> Outgoing
 
 
 async def test_accepted_send_is_recorded_and_shown_in_history(
-    store: MessageStore, tmp_path: Path
+    store: Store, store_backend: StoreBackend
 ) -> None:
-    fake = FakeSender(tmp_path / "o.db")
+    fake = FakeSender(store_backend)
     outbox = Outbox(store, fake, clock=Clock())
     [res] = await outbox.send([sms(custom_string="user-ref-1")])
     assert res.outcome == "accepted" and res.message_id == "MSG-1" and res.status == "SUCCESS"
     assert fake.seen_committed == [True]
     assert res.token.startswith("smstui-") and len(res.token) == len("smstui-") + 20
     assert fake.received[0].custom_string == res.token
-    [row] = OutboxTable(store).all()
+    [row] = store.outbox_table().all()
     assert row.user_custom_string == "user-ref-1"  # kept separately, not sent
     shown = store.get("MSG-1")
     assert shown is not None and shown.body == "hello" and shown.custom_string == res.token
 
 
-async def test_each_message_gets_its_own_token(store: MessageStore) -> None:
+async def test_each_message_gets_its_own_token(store: Store) -> None:
     outbox = Outbox(store, FakeSender(), clock=Clock())
     results = await outbox.send([sms(), sms(), sms()])
     assert len({r.token for r in results}) == 3
 
 
-async def test_rejected_message_carries_its_status(store: MessageStore) -> None:
+async def test_rejected_message_carries_its_status(store: Store) -> None:
     fake = FakeSender()
     fake.reject = {"+61400000001"}
     outbox = Outbox(store, fake, clock=Clock())
@@ -171,9 +171,7 @@ async def test_rejected_message_carries_its_status(store: MessageStore) -> None:
         (ClickSendError("bad", http_status=400, response_code="BAD_REQUEST"), "rejected"),
     ],
 )
-async def test_request_errors_map_to_outcomes(
-    store: MessageStore, error: Exception, outcome: str
-) -> None:
+async def test_request_errors_map_to_outcomes(store: Store, error: Exception, outcome: str) -> None:
     fake = FakeSender()
     fake.next_error = error
     [res] = await Outbox(store, fake, clock=Clock()).send([sms()])
@@ -181,7 +179,7 @@ async def test_request_errors_map_to_outcomes(
     assert fake.received == []
 
 
-async def test_batches_are_at_most_the_batch_size(store: MessageStore) -> None:
+async def test_batches_are_at_most_the_batch_size(store: Store) -> None:
     sizes: list[int] = []
     fake = FakeSender()
     real = fake.send
@@ -199,7 +197,7 @@ async def test_batches_are_at_most_the_batch_size(store: MessageStore) -> None:
 
 
 async def test_unknown_that_reached_clicksend_is_reconciled_without_a_resend(
-    store: MessageStore,
+    store: Store,
 ) -> None:
     fake = FakeSender()
     fake.lose_answer = True  # ClickSend got it, we never heard back
@@ -215,7 +213,7 @@ async def test_unknown_that_reached_clicksend_is_reconciled_without_a_resend(
     assert await outbox.reconcile() == []  # nothing left to settle
 
 
-async def test_unknown_not_found_within_the_window_waits(store: MessageStore) -> None:
+async def test_unknown_not_found_within_the_window_waits(store: Store) -> None:
     fake = FakeSender()
     fake.next_error = RequestTimeout("lost before ClickSend")
     clock = Clock()
@@ -228,7 +226,7 @@ async def test_unknown_not_found_within_the_window_waits(store: MessageStore) ->
 
 
 async def test_unknown_not_found_after_the_window_is_resent_exactly_once(
-    store: MessageStore,
+    store: Store,
 ) -> None:
     fake = FakeSender()
     fake.next_error = RequestTimeout("lost before ClickSend")
@@ -244,7 +242,7 @@ async def test_unknown_not_found_after_the_window_is_resent_exactly_once(
     assert len(fake.received) == 1
 
 
-async def test_never_more_than_one_automatic_resend(store: MessageStore) -> None:
+async def test_never_more_than_one_automatic_resend(store: Store) -> None:
     fake = FakeSender()
     fake.next_error = RequestTimeout("lost")
     clock = Clock()
@@ -260,16 +258,16 @@ async def test_never_more_than_one_automatic_resend(store: MessageStore) -> None
     clock.now += 200
     assert await outbox.reconcile() == []
     assert fake.received == []
-    [row] = OutboxTable(store).all()
+    [row] = store.outbox_table().all()
     assert row.attempts == 2
 
 
 async def test_pending_row_left_by_a_crash_is_settled_on_resume(
-    store: MessageStore, tmp_path: Path
+    store: Store, store_backend: StoreBackend
 ) -> None:
     clock = Clock()
     # a previous run committed the row and died before (or while) sending it
-    OutboxTable(store).add([("smstui-crashedcrashedcrash", sms())], now=int(clock.now))
+    store.outbox_table().add([("smstui-crashedcrashedcrash", sms())], now=int(clock.now))
     fake = FakeSender()
     clock.now += 300
     results = await Outbox(store, fake, clock=clock).resume()
@@ -277,34 +275,37 @@ async def test_pending_row_left_by_a_crash_is_settled_on_resume(
     assert [m.custom_string for m in fake.received] == ["smstui-crashedcrashedcrash"]
 
 
-async def test_two_reconcilers_cannot_both_resend(store: MessageStore, tmp_path: Path) -> None:
+async def test_two_reconcilers_cannot_both_resend(
+    store: Store, store_backend: StoreBackend
+) -> None:
     clock = Clock()
-    table = OutboxTable(store)
+    table = store.outbox_table()
     [row] = table.add([("smstui-aaaaaaaaaaaaaaaaaaaa", sms())], now=int(clock.now))
     table.set_outcome(row.id, "unknown")
     stale: OutboxRow = table.get(row.id)  # type: ignore[assignment]
-    with MessageStore(tmp_path / "o.db") as other:
-        assert OutboxTable(other).claim_resend(stale, now=int(clock.now))
+    other = store_backend.open()
+    assert other.outbox_table().claim_resend(stale, now=int(clock.now))
     assert not table.claim_resend(stale, now=int(clock.now))
 
 
-async def test_outbox_state_survives_a_restart(tmp_path: Path) -> None:
+async def test_outbox_state_survives_a_restart(store_backend: StoreBackend) -> None:
     fake = FakeSender()
     fake.lose_answer = True
     clock = Clock()
-    with MessageStore(tmp_path / "o.db") as first:
-        await Outbox(first, fake, clock=clock).send([sms()])
+    first = store_backend.open()
+    await Outbox(first, fake, clock=clock).send([sms()])
+    first.close()
     clock.now += 30
-    with MessageStore(tmp_path / "o.db") as second:
-        [res] = await Outbox(second, fake, clock=clock).resume()
-        assert res.outcome == "accepted"
+    second = store_backend.open()
+    [res] = await Outbox(second, fake, clock=clock).resume()
+    assert res.outcome == "accepted"
     assert len(fake.received) == 1
 
 
 class _FinishesElsewhere(FakeSender):
     """While this reconciler awaits history, another process records the send as accepted."""
 
-    def __init__(self, table: OutboxTable, final: str) -> None:
+    def __init__(self, table: OutboxStore, final: str) -> None:
         super().__init__()
         self.table = table
         self.final = final
@@ -319,9 +320,9 @@ class _FinishesElsewhere(FakeSender):
 
 @pytest.mark.parametrize("final", ["accepted", "rejected"])
 async def test_reconcile_never_regresses_a_state_another_process_just_settled(
-    store: MessageStore, final: str
+    store: Store, final: str
 ) -> None:
-    table = OutboxTable(store)
+    table = store.outbox_table()
     [row] = table.add([("smstui-elsewhere-0000001", sms())], now=int(NOW))
     clock = Clock()
     for late in (0.0, 1_000.0):  # inside the window (would mark unknown), then long after it

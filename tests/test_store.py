@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.store_backends import StoreBackend
 
 from smstui.core.models import DeliveryReceipt, HistoryMessage, InboundMessage, Template
-from smstui.core.store.message_store import NO_FILTER, MessageFilter, MessageStore, StoredMessage
 from smstui.core.store.contract import Store
+from smstui.core.store.message_store import NO_FILTER, MessageFilter, MessageStore, StoredMessage
 from smstui.core.store.query import fts_query
-from support.store_backends import StoreBackend
 
 T0 = 1_700_000_000
 

@@ -8,10 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from support.store_backends import StoreBackend
 
 from smstui.core.delivery.sync import PauseGate, history_cursor_name, sync_all
 from smstui.core.errors import NetworkError, RateLimitedError
 from smstui.core.models import DeliveryReceipt, HistoryMessage, InboundMessage, Page
+from smstui.core.store.contract import Store
 from smstui.core.store.message_store import MessageFilter, MessageStore
 
 T0 = 1_700_000_000
@@ -166,19 +168,18 @@ class FakeClock:
         await asyncio.sleep(0)
 
 
-def snapshot(store: MessageStore) -> list[tuple[object, ...]]:
+def snapshot(store: Store) -> list[tuple[object, ...]]:
     rows = store.page(limit=1_000_000).rows
     return [replace(r, updated_at=datetime.fromtimestamp(0, UTC)) for r in rows]  # type: ignore[misc]
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> MessageStore:
-    s = MessageStore(tmp_path / "a.db")
-    yield s  # type: ignore[misc]
-    s.close()
+def store(store_backend: StoreBackend) -> Store:
+    """Every test taking ``store`` runs on both backends (SQLite and PostgreSQL)."""
+    return store_backend.open()
 
 
-async def test_full_sync_stores_every_history_message_once(store: MessageStore) -> None:
+async def test_full_sync_stores_every_history_message_once(store: Store) -> None:
     fake = FakeClickSend(n_history=1234)
     report = await sync_all(fake, store, inbound=False, receipts=False)
     assert store.count() == 1234
@@ -189,7 +190,7 @@ async def test_full_sync_stores_every_history_message_once(store: MessageStore) 
     assert {a["order_by"] for a in fake.history_args} == {"date:asc"}
 
 
-async def test_next_sync_starts_at_the_cursor_minus_the_overlap(store: MessageStore) -> None:
+async def test_next_sync_starts_at_the_cursor_minus_the_overlap(store: Store) -> None:
     fake = FakeClickSend(n_history=300)
     await sync_all(fake, store, inbound=False, receipts=False)
     fake.history_args.clear()
@@ -199,12 +200,15 @@ async def test_next_sync_starts_at_the_cursor_minus_the_overlap(store: MessageSt
     assert store.count() == 300
 
 
-async def test_interrupted_sync_then_restart_equals_an_uninterrupted_one(tmp_path: Path) -> None:
+async def test_interrupted_sync_then_restart_equals_an_uninterrupted_one(
+    tmp_path: Path, store_backend: StoreBackend
+) -> None:
     fake = FakeClickSend(n_history=2000)
+    # the reference run on SQLite; the broken one on the backend under test (same rows)
     with MessageStore(tmp_path / "whole.db") as whole:
         await sync_all(fake, whole, inbound=False, receipts=False)
         expected = snapshot(whole)
-    with MessageStore(tmp_path / "broken.db") as broken:
+    with store_backend.open() as broken:
         fake.fail_history_pages = {11}
         with pytest.raises(NetworkError):
             await sync_all(fake, broken, inbound=False, receipts=False, concurrency=3)
@@ -217,21 +221,21 @@ async def test_interrupted_sync_then_restart_equals_an_uninterrupted_one(tmp_pat
         assert snapshot(broken) == expected
 
 
-async def test_concurrency_bound_is_respected_and_used(store: MessageStore) -> None:
+async def test_concurrency_bound_is_respected_and_used(store: Store) -> None:
     fake = FakeClickSend(n_history=2500)
     await sync_all(fake, store, concurrency=3, inbound=False, receipts=False)
     assert fake.max_in_flight == 3
     assert store.count() == 2500
 
 
-async def test_concurrency_one_is_sequential(store: MessageStore) -> None:
+async def test_concurrency_one_is_sequential(store: Store) -> None:
     fake = FakeClickSend(n_history=600)
     await sync_all(fake, store, concurrency=1, inbound=False, receipts=False)
     assert fake.max_in_flight == 1
     assert [p for _, p in fake.calls] == [1, 2, 3, 4, 5, 6]
 
 
-async def test_rate_limit_pauses_the_whole_sync_then_completes(store: MessageStore) -> None:
+async def test_rate_limit_pauses_the_whole_sync_then_completes(store: Store) -> None:
     fake = FakeClickSend(n_history=1500)
     clock = FakeClock()
     fake.clock = clock
@@ -253,7 +257,7 @@ async def test_rate_limit_pauses_the_whole_sync_then_completes(store: MessageSto
     assert sum(clock.slept) >= 30.0
 
 
-async def test_endless_rate_limiting_fails_with_the_typed_error(store: MessageStore) -> None:
+async def test_endless_rate_limiting_fails_with_the_typed_error(store: Store) -> None:
     fake = FakeClickSend(n_history=10)
     clock = FakeClock()
 
@@ -271,7 +275,7 @@ async def test_endless_rate_limiting_fails_with_the_typed_error(store: MessageSt
         )
 
 
-async def test_inbound_is_marked_read_only_after_it_is_stored(store: MessageStore) -> None:
+async def test_inbound_is_marked_read_only_after_it_is_stored(store: Store) -> None:
     fake = FakeClickSend(n_inbound=250)
     seen_at_mark: list[int] = []
     fake.on_mark.append(
@@ -287,7 +291,7 @@ async def test_inbound_is_marked_read_only_after_it_is_stored(store: MessageStor
 
 
 async def test_crash_before_mark_read_loses_nothing_and_duplicates_nothing(
-    store: MessageStore,
+    store: Store,
 ) -> None:
     fake = FakeClickSend(n_inbound=120)
 
@@ -304,7 +308,7 @@ async def test_crash_before_mark_read_loses_nothing_and_duplicates_nothing(
     assert len(fake.inbound_read) == 119
 
 
-async def test_receipts_are_applied_and_early_ones_wait_for_history(store: MessageStore) -> None:
+async def test_receipts_are_applied_and_early_ones_wait_for_history(store: Store) -> None:
     fake = FakeClickSend(n_history=150, n_receipts=150)
     await sync_all(fake, store)  # receipts run before history: all 150 arrive early
     delivered = [m for m in store.page(limit=1000).rows if m.status_code == "201"]
@@ -313,7 +317,7 @@ async def test_receipts_are_applied_and_early_ones_wait_for_history(store: Messa
     assert len(fake.receipts_read) == 149
 
 
-async def test_progress_reports_every_page(store: MessageStore) -> None:
+async def test_progress_reports_every_page(store: Store) -> None:
     fake = FakeClickSend(n_history=450, n_inbound=20)
     progress: list[tuple[int, int]] = []
     await sync_all(fake, store, on_progress=lambda d, t: progress.append((d, t)), receipts=False)
@@ -321,7 +325,7 @@ async def test_progress_reports_every_page(store: MessageStore) -> None:
     assert [d for d, _ in progress] == list(range(1, 7))
 
 
-async def test_empty_account_syncs_cleanly(store: MessageStore) -> None:
+async def test_empty_account_syncs_cleanly(store: Store) -> None:
     fake = FakeClickSend()
     report = await sync_all(fake, store)
     assert (report.history_messages, report.inbound, report.receipts) == (0, 0, 0)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from smstui.cli.output import cell
 from smstui.cli.runtime import Runtime
 from smstui.core.errors import UsageError
-from smstui.core.store.message_store import MessageStore
+from smstui.core.store.contract import Store as MessageStore
 from smstui.core.store.stats import (
     DayStats,
     StatsReport,

@@ -12,8 +12,9 @@ from smstui.cli.runtime import Runtime
 from smstui.core.clicksend import poll_rules
 from smstui.core.errors import StoreError, UsageError
 from smstui.core.safe_text import printable
+from smstui.core.store.contract import Store as MessageStore
 from smstui.core.store.export import HISTORY_COLUMNS, export_history, history_row, write_csv
-from smstui.core.store.message_store import MessageStore, StoredMessage
+from smstui.core.store.message_store import StoredMessage
 from smstui.core.store.query import MessageFilter
 from smstui.core.when import parse_when
 

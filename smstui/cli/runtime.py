@@ -21,7 +21,7 @@ from smstui.core.errors import NoCredentialsError
 from smstui.core.membrane.client import MembraneClient
 from smstui.core.membrane.connection import ConnectUI
 from smstui.core.session import ResolverOptions, Session, open_session
-from smstui.core.store.message_store import MessageStore
+from smstui.core.store.contract import Store as MessageStore
 
 if TYPE_CHECKING:
     from smstui.core.sandbox import SandboxWorld

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from smstui.core.membrane.connection import ConnectUI
     from smstui.core.models import Account, AutomationRule, OutgoingSms, Template
     from smstui.core.session import Session
-    from smstui.core.store.message_store import MessageStore
+    from smstui.core.store.contract import Store as MessageStore
 
 ConnectionState = Literal["offline", "connecting", "ready", "error"]
 Outcome = Literal["accepted", "rejected", "unknown"]

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from smstui.core.models import Account, AutomationRule, OutgoingSms, Template
     from smstui.core.sandbox import SandboxWorld
     from smstui.core.session import ResolverOptions, Session
-    from smstui.core.store.message_store import MessageStore
+    from smstui.core.store.contract import Store as MessageStore
 
 DRAFT_KEY = "compose"
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from smstui.core.errors import StoreError
+from smstui.core.store.contract import Store
 from smstui.core.store.message_store import MessageStore, StoredMessage
 from smstui.core.store.query import MessageFilter
 from smstui.ui.store_source import StoreSource
@@ -22,9 +23,7 @@ _EMPTY = Path(":memory:")
 class GuardedStoreSource(StoreSource):
     """A ``StoreSource`` that reads as empty when the store fails, and reports why."""
 
-    def __init__(
-        self, store: MessageStore, filters: MessageFilter | None, on_error: OnStoreError
-    ) -> None:
+    def __init__(self, store: Store, filters: MessageFilter | None, on_error: OnStoreError) -> None:
         super().__init__(store, filters)
         self.on_error = on_error
 
@@ -44,10 +43,11 @@ class GuardedStoreSource(StoreSource):
 
 
 def guarded_source(
-    open_store: Callable[[], MessageStore], filters: MessageFilter | None, on_error: OnStoreError
+    open_store: Callable[[], Store], filters: MessageFilter | None, on_error: OnStoreError
 ) -> StoreSource:
     """The list source for ``filters``; when the store cannot even be opened, an empty one
     (an in-memory store nothing is ever written to) with the error reported."""
+    store: Store
     try:
         store = open_store()
     except StoreError as err:

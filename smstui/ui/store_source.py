@@ -8,6 +8,7 @@ starting key with one index-only query, then pages by key again.
 
 from __future__ import annotations
 
+from smstui.core.store.contract import Store
 from smstui.core.store.message_store import Cursor, MessageFilter, MessageStore, StoredMessage
 
 #: a key older than any message: ``before=`` it reads from the oldest end
@@ -20,7 +21,7 @@ KEYS_KEPT = 4096
 class StoreSource:
     """A ``RowSource[StoredMessage]`` over ``store`` narrowed by ``filters``, newest first."""
 
-    def __init__(self, store: MessageStore, filters: MessageFilter | None = None) -> None:
+    def __init__(self, store: Store, filters: MessageFilter | None = None) -> None:
         self.store = store
         self.filters = filters or MessageFilter()
         self._ends: dict[int, Cursor] = {}  # first index of a page -> key of the row before it
@@ -40,8 +41,10 @@ class StoreSource:
         """Count on a connection of its own: the list counts in a worker thread, and a count
         over a million rows (a common search word: a second) must not hold the store's lock
         while the UI reads the next page through it. WAL lets both read at once."""
-        if str(self.store.path) == ":memory:":
-            return self.store.count(self.filters)  # a second connection would see another DB
+        if not isinstance(self.store, MessageStore) or str(self.store.path) == ":memory:":
+            # a second connection would see another DB; the team store's pool already gives
+            # this thread a connection of its own
+            return self.store.count(self.filters)
         with MessageStore(self.store.path, account=self.store.account) as counter:
             return counter.count(self.filters)
 

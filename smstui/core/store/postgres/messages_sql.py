@@ -52,9 +52,7 @@ _SET_DELIVERY = (
 Row = tuple[Any, ...]
 
 
-def history_rows(
-    account: str, items: list[HistoryMessage], *, inbound_read: bool
-) -> list[Row]:
+def history_rows(account: str, items: list[HistoryMessage], *, inbound_read: bool) -> list[Row]:
     now = int(time.time())
     return [
         (

@@ -81,7 +81,9 @@ class PostgresOutboxTable:
 
     def all(self) -> list[OutboxRow]:
         q = f"SELECT {COLUMNS} FROM outbox WHERE account = %s AND kind = %s ORDER BY id"
-        raw = self.store.run_read(lambda c: c.execute(q, (self.store.account, self.kind)).fetchall())
+        raw = self.store.run_read(
+            lambda c: c.execute(q, (self.store.account, self.kind)).fetchall()
+        )
         return [outbox_row(r) for r in raw]
 
     def set_outcome(

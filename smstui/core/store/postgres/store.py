@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from smstui.core.database_url import mask_url
 from smstui.core.models import DeliveryReceipt, HistoryMessage, InboundMessage, Template
@@ -127,7 +127,7 @@ class PostgresStore:
     def count(self, filters: MessageFilter = NO_FILTER) -> int:
         conds, params = where_clause(self.account, filters)
         q = f"SELECT COUNT(*) FROM messages m WHERE {' AND '.join(conds)}"
-        return int(self.run_read(lambda c: c.execute(q, params).fetchone())[0])
+        return int(self.run_read(lambda c: _one(c.execute(q, params).fetchone())))
 
     def key_at(self, index: int, filters: MessageFilter = NO_FILTER) -> Cursor | None:
         conds, params = where_clause(self.account, filters)
@@ -180,7 +180,7 @@ class PostgresStore:
 
     def pending_receipts(self) -> int:
         q = "SELECT COUNT(*) FROM receipts_pending"
-        return int(self.run_read(lambda c: c.execute(q).fetchone())[0])
+        return int(self.run_read(lambda c: _one(c.execute(q).fetchone())))
 
     # ------------------------------------------------------------------ drafts, templates, cursors
 
@@ -246,6 +246,12 @@ class PostgresStore:
 
     def rebuild_rollup(self) -> int:
         return self.run_write(rebuild_rollup)
+
+
+def _one(row: tuple[Any, ...] | None) -> Any:
+    """The value of a one-value row that always exists (COUNT(*))."""
+    assert row is not None
+    return row[0]
 
 
 __all__ = ["PostgresStore"]
