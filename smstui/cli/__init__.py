@@ -89,7 +89,11 @@ def _crashed(err: Exception, out: Output, settings: Any) -> int:
         out.error(store_err)
         return store_err.exit_code
 
-    secrets = (getattr(settings, "token", None), getattr(settings, "workspace_secret", None))
+    secrets = (
+        getattr(settings, "token", None),
+        getattr(settings, "workspace_secret", None),
+        getattr(settings, "database_url", None),  # may hold the team database's password
+    )
     path = write_crash_log(err, where="a command", secrets=secrets)
     if out.json_mode:
         out.emit_json(
