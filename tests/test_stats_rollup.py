@@ -3,6 +3,7 @@ for older stores, rebuilt on demand, and equal to the per-message query in any z
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
@@ -13,13 +14,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.store_backends import StoreBackend
 
 from smstui.cli import main
 from smstui.core.models import DeliveryReceipt, HistoryMessage, InboundMessage
-from smstui.core.store import rollup as store_rollup
+from smstui.core.store.contract import Store
 from smstui.core.store.message_store import MessageStore
+from smstui.core.store.postgres import PostgresStore
 from smstui.core.store.schema import SCHEMA_VERSION, migrate
 from smstui.core.store.stats import daily_stats, rebuild_rollup, slots_fit
+
+_examples = itertools.count()
 
 #: a month around Sydney's (April) and New York's (March) daylight-saving changes of 2025
 T0 = int(datetime(2025, 3, 1, tzinfo=UTC).timestamp())
@@ -36,14 +41,14 @@ STATUSES = ["Sent", "Completed", "Failed", "Scheduled", "cancelled", "Queued", "
 CODES = [None, "200", "201", "300", "301", "302"]
 
 
-def stats_both_ways(store: MessageStore, tz: tzinfo) -> None:
+def stats_both_ways(store: Store, tz: tzinfo) -> None:
     rolled = daily_stats(store, FIRST, LAST, tz)
     direct = daily_stats(store, FIRST, LAST, tz, direct=True)
     assert rolled == direct
 
 
-def exact(store: MessageStore) -> None:
-    assert store.run_read(store_rollup.differences) == 0
+def exact(store: Store) -> None:
+    assert store.rebuild_rollup() == 0  # how many slots were wrong before rebuilding: none
     for tz in ZONES:
         stats_both_ways(store, tz)
 
@@ -86,21 +91,27 @@ receipt_st = st.tuples(
     deletes=st.lists(st.integers(0, 40), max_size=5),
 )
 def test_rollup_equals_the_per_message_query_for_random_writes(
-    tmp_path_factory: pytest.TempPathFactory,
+    store_backend: StoreBackend,
     batches: list[list[tuple[int, int, str, str | None, str | None, bool]]],
     receipts: list[tuple[int, str, int | None]],
     deletes: list[int],
 ) -> None:
-    store = MessageStore(tmp_path_factory.mktemp("r") / "s.db", account="acct")
+    # one database for every example: each writes its own account and ids
+    n = next(_examples)
+    store = store_backend.open(account=f"acct{n}")
+
+    def mid(i: int) -> str:
+        return f"E{n}-M{i}"
+
     for batch in batches:
         outs = [
-            history(f"M{i}", T0 + t, status, code, price)
+            history(mid(i), T0 + t, status, code, price)
             for i, t, status, code, price, inbound in batch
             if not inbound
         ]
         ins = [
             InboundMessage(
-                f"M{i}", "+61411111111", "+61400000000", "re", datetime.fromtimestamp(T0 + t, UTC)
+                mid(i), "+61411111111", "+61400000000", "re", datetime.fromtimestamp(T0 + t, UTC)
             )
             for i, t, _, _, _, inbound in batch
             if inbound
@@ -109,27 +120,33 @@ def test_rollup_equals_the_per_message_query_for_random_writes(
         store.upsert_inbound(ins)
     store.apply_receipts(
         DeliveryReceipt(
-            f"M{i}", code, None, None if at is None else datetime.fromtimestamp(T0 + at, UTC)
+            mid(i), code, None, None if at is None else datetime.fromtimestamp(T0 + at, UTC)
         )
         for i, code, at in receipts
     )
-    store.run_write(
-        lambda c: c.executemany(
-            "DELETE FROM messages WHERE message_id = ?", [(f"M{i}",) for i in deletes]
+    gone = [mid(i).upper() for i in deletes]
+    if isinstance(store, MessageStore):
+        store.run_write(
+            lambda c: c.executemany(
+                "DELETE FROM messages WHERE message_id = ?", [(g,) for g in gone]
+            )
         )
-    )
+    else:
+        assert isinstance(store, PostgresStore)
+        store.run_write(
+            lambda c: c.execute("DELETE FROM messages WHERE message_id = ANY(%s)", (gone,))
+        )
     exact(store)
     store.close()
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> MessageStore:
-    s = MessageStore(tmp_path / "s.db", account="acct")
-    yield s  # type: ignore[misc]
-    s.close()
+def store(store_backend: StoreBackend) -> Store:
+    """Tests taking ``store`` run on both backends (SQLite and PostgreSQL)."""
+    return store_backend.open(account="acct")
 
 
-def test_a_receipt_moves_a_message_between_buckets(store: MessageStore) -> None:
+def test_a_receipt_moves_a_message_between_buckets(store: Store) -> None:
     when = T0 + 3600
     store.upsert_history([history("A", when, "Sent", None, "0.0770")])
     day = daily_stats(store, FIRST, FIRST, UTC).totals
@@ -144,7 +161,7 @@ def test_a_receipt_moves_a_message_between_buckets(store: MessageStore) -> None:
 
 
 def test_a_history_resync_that_cancels_a_scheduled_message_moves_its_spend(
-    store: MessageStore,
+    store: Store,
 ) -> None:
     store.upsert_history([history("S", T0 + 60, "Sent", None, "0.1540")])
     store.upsert_history([history("S", T0 + 60, "Cancelled", None, "0.1540")])
@@ -153,7 +170,7 @@ def test_a_history_resync_that_cancels_a_scheduled_message_moves_its_spend(
     exact(store)
 
 
-def test_a_message_whose_date_changes_moves_to_its_new_day(store: MessageStore) -> None:
+def test_a_message_whose_date_changes_moves_to_its_new_day(store: Store) -> None:
     store.upsert_history([history("D", T0 + 60, "Sent", None, None)])
     store.upsert_history([history("D", T0 + 86400 + 60, "Sent", None, None)])
     days = daily_stats(store, FIRST, FIRST + timedelta(days=1), UTC).days
@@ -189,7 +206,7 @@ def test_an_older_store_gets_its_rollup_built_by_the_migration(tmp_path: Path) -
     store.close()
 
 
-def test_rebuild_repairs_a_rollup_that_disagrees(store: MessageStore) -> None:
+def test_rebuild_repairs_a_rollup_that_disagrees(store: Store) -> None:
     store.upsert_history(
         [history(f"R{i}", T0 + i * 999, "Sent", "201", "0.0770") for i in range(50)]
     )
@@ -215,7 +232,7 @@ def test_stats_rebuild_command_says_what_it_found(
     assert json.loads(cap.out) == before
 
 
-def test_a_zone_off_the_quarter_hour_is_counted_from_the_messages(store: MessageStore) -> None:
+def test_a_zone_off_the_quarter_hour_is_counted_from_the_messages(store: Store) -> None:
     odd = timezone(timedelta(hours=5, minutes=53, seconds=28))  # like Kolkata's 1900 mean time
     start = int(datetime(2025, 3, 1, tzinfo=odd).timestamp())
     assert not slots_fit(start, start + 86400, [(start, 21208)])

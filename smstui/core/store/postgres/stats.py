@@ -15,38 +15,39 @@ from smstui.core.store.stats import day_expr
 _NAMES = ("sent", "delivered", "failed", "inbound", "spend")
 
 
-def _pg(sql: str) -> str:
-    # stats.day_expr writes SQLite's ``?`` placeholders; it never holds a literal '?'
-    return sql.replace("?", "%s")
+def _day(column: str, segments: list[tuple[int, int]]) -> tuple[str, list[int]]:
+    # stats.day_expr writes SQLite's ``?`` placeholders and no other '?'
+    sql, params = day_expr(column, segments)
+    return sql.replace("?", "%s"), params
 
 
 def day_rows(
     c: Conn, account: str, start: int, end: int, segments: list[tuple[int, int]], direct: bool
 ) -> list[DayRow]:
     if direct:
-        day, day_params = day_expr("m.date", segments)
+        day, day_params = _day("m.date", segments)
         sums = ", ".join(f"SUM({v})::bigint" for v in measures("m"))
         part = (
             f"SELECT {day} AS day, {sums} FROM messages m "
-            "WHERE m.account = ? AND m.date >= ? AND m.date < ? GROUP BY 1"
+            "WHERE m.account = %s AND m.date >= %s AND m.date < %s GROUP BY 1"
         )
         params: list[Any] = [*day_params, account, start, end]
     else:
-        day, day_params = day_expr(f"(s.slot * {SLOT})", segments)
+        day, day_params = _day(f"(s.slot * {SLOT})", segments)
         sums = ", ".join(f"SUM(s.{n})::bigint" for n in _NAMES)
         part = (
             f"SELECT {day} AS day, {sums} FROM stats_slots s "
-            "WHERE s.account = ? AND s.slot >= ? AND s.slot < ? GROUP BY 1"
+            "WHERE s.account = %s AND s.slot >= %s AND s.slot < %s GROUP BY 1"
         )
         params = [*day_params, account, start // SLOT, end // SLOT]
-    outbox_day, outbox_params = day_expr("COALESCE(o.attempted_at, o.created_at)", segments)
+    outbox_day, outbox_params = _day("COALESCE(o.attempted_at, o.created_at)", segments)
     outbox = (
         f"SELECT {outbox_day} AS day, COUNT(*), 0, COUNT(*), 0, 0 FROM outbox o "
-        "WHERE o.account = ? AND o.state = 'rejected' "
-        "AND COALESCE(o.attempted_at, o.created_at) >= ? "
-        "AND COALESCE(o.attempted_at, o.created_at) < ? GROUP BY 1"
+        "WHERE o.account = %s AND o.state = 'rejected' "
+        "AND COALESCE(o.attempted_at, o.created_at) >= %s "
+        "AND COALESCE(o.attempted_at, o.created_at) < %s GROUP BY 1"
     )
-    q = _pg(f"{part} UNION ALL {outbox}")
+    q = f"{part} UNION ALL {outbox}"
     raw = c.execute(q, [*params, *outbox_params, account, start, end]).fetchall()
     return [tuple(int(v or 0) for v in r) for r in raw]  # type: ignore[misc]
 
