@@ -22,6 +22,7 @@ from typing import Any
 
 import phonenumbers
 import pytest
+from support.store_backends import StoreBackend
 from test_outbox import NOW, Clock, FakeSender, sms
 
 from smstui.core.clicksend.history_lookup import find_in_history
@@ -34,22 +35,21 @@ from smstui.core.membrane.client import MembraneClient
 from smstui.core.models import OutgoingSms
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, Fault, SandboxWorld, serve
 from smstui.core.sandbox.chaos import ChaosPlan
+from smstui.core.store.contract import Store
 from smstui.core.store.message_store import MessageStore
-from smstui.core.store.outbox_table import OutboxTable
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> MessageStore:
-    s = MessageStore(tmp_path / "o.db")
-    yield s  # type: ignore[misc]
-    s.close()
+def store(store_backend: StoreBackend) -> Store:
+    """Tests taking ``store`` run on both backends (SQLite and PostgreSQL)."""
+    return store_backend.open()
 
 
 # --------------------------------------------------------------- 1. a request that leaves late
 
 
 async def test_a_send_that_leaves_late_is_sent_once_when_another_reconciler_resends_it(
-    store: MessageStore,
+    store: Store,
 ) -> None:
     server = FakeSender()
     go = asyncio.Event()
@@ -74,11 +74,11 @@ async def test_a_send_that_leaves_late_is_sent_once_when_another_reconciler_rese
     [first] = await slow
     assert len(server.received) == 1, "the late first request must not go out as well"
     assert first.outcome == "accepted"
-    [row] = OutboxTable(store).all()
+    [row] = store.outbox_table().all()
     assert row.attempts == 2 and row.state == "accepted"
 
 
-async def test_the_settle_window_counts_from_when_the_request_left(store: MessageStore) -> None:
+async def test_the_settle_window_counts_from_when_the_request_left(store: Store) -> None:
     server = FakeSender()
     clock = Clock()
 
@@ -89,14 +89,14 @@ async def test_the_settle_window_counts_from_when_the_request_left(store: Messag
     server.before_write = slow_then_lose
     [sent] = await Outbox(store, server, clock=clock).send([sms()])
     assert sent.outcome == "unknown"
-    [row] = OutboxTable(store).all()
+    [row] = store.outbox_table().all()
     assert row.attempted_at is not None and row.attempted_at.timestamp() == NOW + 300
 
 
 def test_a_claim_made_on_a_stale_read_loses_to_a_request_that_just_left(
-    store: MessageStore,
+    store: Store,
 ) -> None:
-    table = OutboxTable(store)
+    table = store.outbox_table()
     [row] = table.add([("tok-1", sms())], now=int(NOW))
     assert table.start_attempt([row], now=int(NOW) + 200) == {row.id}
     # ``row`` is the reconciler's stale copy: same attempt, same state, older stamp
@@ -107,9 +107,9 @@ def test_a_claim_made_on_a_stale_read_loses_to_a_request_that_just_left(
 
 
 def test_a_request_whose_resend_was_claimed_elsewhere_does_not_leave(
-    store: MessageStore,
+    store: Store,
 ) -> None:
-    table = OutboxTable(store)
+    table = store.outbox_table()
     [row] = table.add([("tok-1", sms())], now=int(NOW))
     assert table.claim_resend(row, now=int(NOW) + 130)
     assert table.start_attempt([row], now=int(NOW) + 131) == set()
@@ -148,7 +148,7 @@ async def test_a_refused_message_whose_answer_was_lost_is_not_sent_again(
     assert settled.reason is not None and "not resent" in settled.reason
 
 
-async def test_a_message_clicksend_would_take_is_still_resent_once(store: MessageStore) -> None:
+async def test_a_message_clicksend_would_take_is_still_resent_once(store: Store) -> None:
     server = FakeSender()
     server.lose_answer = True
     clock = Clock()
@@ -161,7 +161,7 @@ async def test_a_message_clicksend_would_take_is_still_resent_once(store: Messag
     assert again.outcome == "accepted" and len(server.received) == 1
 
 
-async def test_a_failed_price_check_keeps_the_message_unknown(store: MessageStore) -> None:
+async def test_a_failed_price_check_keeps_the_message_unknown(store: Store) -> None:
     server = FakeSender()
     server.lose_answer = True
     clock = Clock()

@@ -3,25 +3,23 @@ unseen, whether ClickSend lists unread replies oldest first or newest first."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from support.store_backends import StoreBackend
 from test_sync import T0, FakeClickSend  # the fake ClickSend shared with test_sync.py
 
 from smstui.core.delivery.sync import SETTLE_ROUNDS, sync_all
-from smstui.core.store.message_store import MessageStore
+from smstui.core.store.contract import Store
 
 LATE = T0 + 10_000  # newer than every reply already waiting
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> MessageStore:
-    s = MessageStore(tmp_path / "a.db")
-    yield s  # type: ignore[misc]
-    s.close()
+def store(store_backend: StoreBackend) -> Store:
+    """Tests taking ``store`` run on both backends (SQLite and PostgreSQL)."""
+    return store_backend.open()
 
 
-def lost(fake: FakeClickSend, store: MessageStore) -> list[str]:
+def lost(fake: FakeClickSend, store: Store) -> list[str]:
     """Replies ClickSend no longer lists as unread that never reached the store."""
     return [
         m.message_id
@@ -40,7 +38,7 @@ def arrive_once(fake: FakeClickSend, on_page: int) -> None:
 
 @pytest.mark.parametrize("newest_first", [True, False], ids=["newest-first", "oldest-first"])
 async def test_a_reply_arriving_after_page_one_loses_nothing(
-    store: MessageStore, newest_first: bool
+    store: Store, newest_first: bool
 ) -> None:
     # 300 replies fill 3 pages exactly: one more pushes the oldest (newest-first) or the new
     # one (oldest-first) onto a page 4 that page 1 did not announce
@@ -56,7 +54,7 @@ async def test_a_reply_arriving_after_page_one_loses_nothing(
 
 @pytest.mark.parametrize("newest_first", [True, False], ids=["newest-first", "oldest-first"])
 async def test_a_reply_arriving_between_out_of_order_pages_loses_nothing(
-    store: MessageStore, newest_first: bool
+    store: Store, newest_first: bool
 ) -> None:
     # page 3 is answered before page 2; the reply arrives in between, so newest-first
     # shifts the last reply of page 2 onto page 3, which was already read
@@ -71,7 +69,7 @@ async def test_a_reply_arriving_between_out_of_order_pages_loses_nothing(
 
 
 async def test_replies_that_keep_arriving_defer_marking_to_the_next_sync(
-    store: MessageStore,
+    store: Store,
 ) -> None:
     fake = FakeClickSend(n_inbound=150)
     fake.inbound_newest_first = True
@@ -91,7 +89,7 @@ async def test_replies_that_keep_arriving_defer_marking_to_the_next_sync(
 
 
 async def test_a_quiet_list_costs_one_more_read_of_page_one_and_the_last_page(
-    store: MessageStore,
+    store: Store,
 ) -> None:
     fake = FakeClickSend(n_inbound=250)
     await sync_all(fake, store, history=False, receipts=False)
