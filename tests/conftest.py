@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support.store_backends import pg_server, store_backend  # noqa: F401 - shared fixtures
+from support.store_backends import pg_server, pg_url, store_backend  # noqa: F401 - fixtures
 
 _ENV_TO_CLEAR = (
     "MEMBRANE_API_URL",

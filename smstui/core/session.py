@@ -237,18 +237,27 @@ class Session:
         on_progress: ProgressCallback | None = None,
         gate: PauseGate | None = None,
     ) -> SyncReport:
-        """Bring the store up to date with ClickSend (see ``smstui.core.delivery.sync.sync_all``)."""
-        return await sync_all(
-            await self.service(),
-            self.store(),
-            history=history,
-            inbound=inbound,
-            receipts=receipts,
-            concurrency=concurrency,
-            on_progress=on_progress,
-            gate=gate,
-            facts=self.facts(),
-        )
+        """Bring the store up to date with ClickSend (see ``smstui.core.delivery.sync.sync_all``).
+
+        On the team store one process syncs an account's connection at a time; the others
+        skip the round (``SyncReport.skipped``): ClickSend lists a reply only until it is
+        marked read, and the one that syncs stores it for everyone."""
+        service = await self.service()
+        store = self.store()
+        with store.sync_lock(f"{self.account}:{await self.connection_id()}") as ours:
+            if not ours:
+                return SyncReport(skipped=True)
+            return await sync_all(
+                service,
+                store,
+                history=history,
+                inbound=inbound,
+                receipts=receipts,
+                concurrency=concurrency,
+                on_progress=on_progress,
+                gate=gate,
+                facts=self.facts(),
+            )
 
     async def aclose(self) -> None:
         if self._store is not None:

@@ -126,3 +126,15 @@ def store_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[St
     finally:
         backend.close_all()
         server.admin(f"DROP DATABASE {database} WITH (FORCE)")
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test (dropped afterwards): its URL.
+    Close every store opened on it before the test ends."""
+    database = f"t_{os.getpid()}_{next(_names)}"
+    pg_server.admin(f"CREATE DATABASE {database}")
+    try:
+        yield pg_server.url(database)
+    finally:
+        pg_server.admin(f"DROP DATABASE {database} WITH (FORCE)")

@@ -87,6 +87,9 @@ class SyncReport:
     #: channels not asked this time: they failed recently (remembered in the account facts)
     channels_skipped: tuple[str, ...] = ()
     history_cursor: int | None = None  # unix time the next sync starts from (minus overlap)
+    #: another process sharing the team store was syncing this account: this round asked
+    #: ClickSend nothing and the store holds what that process stores
+    skipped: bool = False
 
 
 class PauseGate:

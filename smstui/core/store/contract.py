@@ -140,6 +140,13 @@ class Store(Protocol):
 
     def index_pending(self) -> None: ...
 
+    # one sync at a time per ClickSend account across every process using this store
+    def sync_lock(self, key: str) -> AbstractContextManager[bool]:
+        """Within the block, whether this process holds the sync of ``key`` (an account and
+        connection); False: another process is syncing it now, so skip this round and read
+        what it stores. Released when the block ends (or the process dies)."""
+        ...
+
     # drafts, templates, sync cursors
     def save_draft(self, key: str, text: str) -> None: ...
 

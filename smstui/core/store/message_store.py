@@ -193,6 +193,12 @@ class MessageStore:
             if last and index_at_end:
                 self.index_pending()
 
+    @contextmanager
+    def sync_lock(self, key: str) -> Iterator[bool]:
+        """Always held: one person's processes on one machine may sync side by side (the
+        store de-duplicates; the team store is where syncing once for everyone matters)."""
+        yield True
+
     def index_pending(self) -> None:
         """Add every row still waiting for the full-text index to it (also rows a crashed
         process left queued)."""

@@ -8,8 +8,10 @@ when it is taken from the pool (``check``) instead of failing the next query.
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import psycopg
@@ -70,6 +72,8 @@ def open_pool(url: str) -> ConnectionPool[Conn]:
         max_size=POOL_MAX,
         kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT},
         check=ConnectionPool.check_connection,
+        # a connection goes back to the pool without any advisory lock, whatever happened
+        reset=_release_locks,
         timeout=CONNECT_TIMEOUT * 2,
         open=False,
         name="smstui",
@@ -80,6 +84,10 @@ def open_pool(url: str) -> ConnectionPool[Conn]:
         pool.close()
         raise unreachable(url, err) from None
     return pool
+
+
+def _release_locks(conn: Conn) -> None:
+    conn.execute("SELECT pg_advisory_unlock_all()")
 
 
 def run_in_transaction(pool: ConnectionPool[Conn], url: str, fn: Callable[[Conn], T]) -> T:
@@ -98,3 +106,33 @@ def run_in_transaction(pool: ConnectionPool[Conn], url: str, fn: Callable[[Conn]
         except (psycopg.Error, PoolTimeout, OSError) as err:
             raise failed(url, err) from None
     raise AssertionError("unreachable: the loop returns or raises")
+
+
+@contextmanager
+def lock_connection(pool: ConnectionPool[Conn], url: str) -> Iterator[Conn]:
+    """A pooled connection kept for a block that holds a session-level advisory lock."""
+    try:
+        cm = pool.connection()
+        conn = cm.__enter__()
+    except (psycopg.Error, PoolTimeout, OSError) as err:
+        raise failed(url, err) from None
+    try:
+        yield conn
+    finally:
+        cm.__exit__(None, None, None)
+
+
+def try_lock(conn: Conn, url: str, name: str) -> bool:
+    """Take the advisory lock ``name`` now if nobody holds it (never waits)."""
+    try:
+        row = conn.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", (name,))
+        got = row.fetchone()
+    except psycopg.Error as err:
+        raise failed(url, err) from None
+    return bool(got and got[0])
+
+
+def unlock(conn: Conn, name: str) -> None:
+    # a connection that died released its locks with it: nothing left to undo
+    with contextlib.suppress(psycopg.Error):
+        conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (name,))

@@ -18,7 +18,14 @@ from smstui.core.database_url import mask_url
 from smstui.core.models import DeliveryReceipt, HistoryMessage, InboundMessage, Template
 from smstui.core.store.contract import NO_FILTER, DayRow
 from smstui.core.store.postgres import messages_sql as sql
-from smstui.core.store.postgres.connection import Conn, open_pool, run_in_transaction
+from smstui.core.store.postgres.connection import (
+    Conn,
+    lock_connection,
+    open_pool,
+    run_in_transaction,
+    try_lock,
+    unlock,
+)
 from smstui.core.store.postgres.outbox import PostgresOutboxTable
 from smstui.core.store.postgres.query import where_clause
 from smstui.core.store.postgres.stats import day_rows, rebuild_rollup
@@ -26,6 +33,9 @@ from smstui.core.store.query import Cursor, MessageFilter
 from smstui.core.store.rows import COLUMNS, StoredMessage, StorePage, row_of
 
 T = TypeVar("T")
+
+#: advisory lock names: "smstui-sync:<account>:<connection id>"
+SYNC_LOCK_PREFIX = "smstui-sync:"
 
 
 class PostgresStore:
@@ -69,6 +79,18 @@ class PostgresStore:
 
     def index_pending(self) -> None:
         """Nothing is ever pending (see ``deferred_index``)."""
+
+    @contextmanager
+    def sync_lock(self, key: str) -> Iterator[bool]:
+        """A session-level advisory lock on a pooled connection kept for the block: the
+        server releases it if this process dies, so a crashed sync never blocks the team."""
+        with lock_connection(self._pool, self.url) as conn:
+            held = try_lock(conn, self.url, SYNC_LOCK_PREFIX + key)
+            try:
+                yield held
+            finally:
+                if held:
+                    unlock(conn, SYNC_LOCK_PREFIX + key)
 
     def outbox_table(self, kind: str = "sms") -> PostgresOutboxTable:
         return PostgresOutboxTable(self, kind)
