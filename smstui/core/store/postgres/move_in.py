@@ -1,0 +1,140 @@
+"""Move in: copy a local SQLite store into the team's PostgreSQL database (``store migrate``).
+
+Every table a person's store holds is copied (messages of every account, receipts waiting for
+their message, templates, drafts, sync cursors, outbox rows) in batches, each batch one
+transaction. A row the team database already has is left as it is (the team's copy may be
+newer: another operator synced it), so running it again copies nothing and changes nothing.
+After each batch the rows are looked up again by their keys: ``verified`` counts the source
+rows the team database holds, and must equal ``source`` for every table.
+
+Outbox rows are matched by their token (ids are the database's own); the stats rollup is
+kept by the messages' trigger as they arrive.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from smstui.core.store.message_store import MessageStore
+from smstui.core.store.postgres.connection import Conn
+from smstui.core.store.postgres.store import PostgresStore
+
+#: rows per batch (one transaction each)
+BATCH = 1000
+
+#: (table, key column, columns copied): the SQLite and PostgreSQL tables share these names
+TABLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (
+        "messages",
+        "message_id",
+        ("message_id", "account", "direction", '"to"', '"from"', "body", "status", "date",
+         "schedule", "parts", "price", "status_code", "status_text", "error_code", "error_text",
+         "receipt_at", "custom_string", "reply_to", "read", "updated_at", "channel"),
+    ),
+    (
+        "receipts_pending",
+        "message_id",
+        ("message_id", "status_code", "status_text", "error_code", "error_text", "receipt_at",
+         "custom_string"),
+    ),
+    ("templates", "template_id", ("template_id", "account", "name", "body", "position")),
+    ("drafts", "key", ("key", "text", "updated_at")),
+    ("sync_cursors", "name", ("name", "value")),
+    (
+        "outbox",
+        "token",
+        ("token", "account", '"to"', "sender", "body", "schedule", "country",
+         "user_custom_string", "state", "attempts", "created_at", "attempted_at", "message_id",
+         "status", "reason", "updated_at", "kind", "extra"),
+    ),
+)  # fmt: skip
+
+#: called after every batch: (table, rows done, rows in the table)
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class TableCopy:
+    table: str
+    source: int  # rows in the SQLite store
+    copied: int  # rows new to the team database
+    verified: int  # source rows the team database holds now
+
+    @property
+    def complete(self) -> bool:
+        return self.verified == self.source
+
+
+def _source_batches(
+    store: MessageStore, table: str, columns: tuple[str, ...], size: int
+) -> list[list[tuple[Any, ...]]]:
+    """The table's rows in rowid order, ``size`` at a time (read once: a store is small
+    enough for memory next to the copy, and the source must not change meanwhile)."""
+
+    def read(c: sqlite3.Connection) -> list[list[tuple[Any, ...]]]:
+        batches: list[list[tuple[Any, ...]]] = []
+        last = -1
+        while True:
+            rows = c.execute(
+                f"SELECT rowid, {', '.join(columns)} FROM {table} WHERE rowid > ? "
+                "ORDER BY rowid LIMIT ?",
+                (last, size),
+            ).fetchall()
+            if not rows:
+                return batches
+            last = rows[-1][0]
+            batches.append([tuple(r[1:]) for r in rows])
+
+    return store.run_read(read)
+
+
+def _copy_batch(
+    table: str, key: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]], c: Conn
+) -> tuple[int, int]:
+    """Insert the rows the target lacks; (how many were new, how many it holds now)."""
+    marks = ", ".join(["%s"] * len(columns))
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) "
+        f"ON CONFLICT ({key}) DO NOTHING"
+    )
+    at = columns.index(key)
+    keys = [r[at] for r in rows]
+    before = _present(c, table, key, keys)
+    with c.cursor() as cur:
+        cur.executemany(sql, rows)
+    after = _present(c, table, key, keys)
+    return after - before, after
+
+
+def _present(c: Conn, table: str, key: str, keys: list[Any]) -> int:
+    row = c.execute(f"SELECT COUNT(*) FROM {table} WHERE {key} = ANY(%s)", (keys,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def move_in(
+    source: Path, url: str, *, batch: int = BATCH, on_progress: Progress | None = None
+) -> list[TableCopy]:
+    """Copy the SQLite store at ``source`` into the PostgreSQL database at ``url``."""
+    batch = max(1, batch)
+    report: list[TableCopy] = []
+    with MessageStore(source) as local, PostgresStore(url) as team:
+        for table, key, columns in TABLES:
+            batches = _source_batches(local, table, columns, batch)
+            total = sum(len(b) for b in batches)
+            copied = verified = done = 0
+            for rows in batches:
+                new, held = team.run_write(partial(_copy_batch, table, key, columns, rows))
+                copied += new
+                verified += held
+                done += len(rows)
+                if on_progress is not None:
+                    on_progress(table, done, total)
+            if on_progress is not None and total == 0:
+                on_progress(table, 0, 0)
+            report.append(TableCopy(table, total, copied, verified))
+    return report
