@@ -1,0 +1,49 @@
+"""Team mode for the front-ends: move a person's local store into the team's PostgreSQL
+database (``smstui store migrate --to URL``). psycopg (the ``team`` extra) loads only here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from smstui.core.database_url import check_url
+
+
+@dataclass(frozen=True, slots=True)
+class TableMoved:
+    """One table copied: rows in the local store, rows new to the team database, and source
+    rows the team database holds now (``complete`` when that is all of them)."""
+
+    table: str
+    source: int
+    copied: int
+    verified: int
+
+    @property
+    def complete(self) -> bool:
+        return self.verified == self.source
+
+
+def move_in(
+    url: str,
+    *,
+    source: Path | None = None,
+    batch: int | None = None,
+    on_progress: Callable[[str, int, int], None] | None = None,
+) -> list[TableMoved]:
+    """Copy the local SQLite store (default: this user's) into the database at ``url``;
+    safe to run again. Raises ``ConfigError`` for a URL that is not PostgreSQL and
+    ``StoreError`` when either store cannot be used (messages never show the password)."""
+    from smstui.core.store.postgres.move_in import BATCH
+    from smstui.core.store.postgres.move_in import move_in as copy_store
+    from smstui.core.store.schema import default_db_path
+
+    url = check_url(url, source="--to")
+    report = copy_store(
+        source or default_db_path(),
+        url,
+        batch=BATCH if batch is None else batch,
+        on_progress=on_progress,
+    )
+    return [TableMoved(t.table, t.source, t.copied, t.verified) for t in report]
