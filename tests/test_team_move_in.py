@@ -3,9 +3,12 @@ verified by key, and safe to run again (nothing copied twice, nothing the team h
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+
+import pytest
 
 from smstui.core.models import (
     DeliveryReceipt,
@@ -91,3 +94,30 @@ def test_move_in_copies_everything_verifies_it_and_can_run_again(
     with PostgresStore(pg_url, account="acct") as team:
         assert team.load_draft("compose") == '{"body": "the team moved on"}'
         assert team.count() == 54
+
+
+def test_store_migrate_command_copies_and_says_so(
+    tmp_path: Path, pg_url: str, isolated_dirs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from smstui.cli import main
+
+    _fill(isolated_dirs / "xdg_data_home" / "smstui" / "smstui.db")  # this user's own store
+    assert main(["--json", "store", "migrate", "--to", pg_url, "--batch", "10"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["complete"] is True
+    assert {t["table"]: t["copied"] for t in doc["tables"]}["messages"] == 64
+    assert main(["store", "migrate", "--to", pg_url]) == 0
+    cap = capsys.readouterr()
+    assert "every row is in the team store" in cap.err and "copied messages: 64/64" in cap.err
+    assert "messages" in cap.out and "0" in cap.out
+
+
+def test_store_migrate_to_a_wrong_url_is_one_clear_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from smstui.cli import main
+
+    assert main(["store", "migrate", "--to", "mysql://ana:pw-x@h/db"]) == 2
+    assert main(["store", "migrate", "--to", "postgresql://ana:pw-x@127.0.0.1:1/db"]) == 3
+    err = capsys.readouterr().err
+    assert "pw-x" not in err and "Traceback" not in err and err.count("smstui: error") == 2

@@ -254,6 +254,50 @@ async def store_repair(rt: Runtime) -> int:
     return 0
 
 
+async def store_migrate(rt: Runtime) -> int:
+    """Move in: the local store into the team database (exit 7 unless every row is there)."""
+    from smstui.core.service.team import move_in
+
+    err = rt.out.stderr
+    tty = err.isatty() and not rt.out.json_mode
+
+    def progress(table: str, done: int, total: int) -> None:
+        # a bar per table on a terminal; otherwise one line as each table is done
+        if tty:
+            pct = 100 * done // total if total else 100
+            err.write(f"\r{table:<17}[{'#' * (pct // 4):<25}] {done}/{total} ")
+            if done >= total:
+                err.write("\n")
+            err.flush()
+        elif done >= total and not rt.out.json_mode:
+            rt.out.note(f"copied {table}: {done}/{total}")
+
+    report = move_in(rt.args.to, batch=rt.args.batch, on_progress=progress)
+    complete = all(t.complete for t in report)
+    if rt.out.json_mode:
+        rt.out.emit_json(
+            {
+                "tables": [
+                    {"table": t.table, "source": t.source, "copied": t.copied,
+                     "verified": t.verified}
+                    for t in report
+                ],
+                "complete": complete,
+            }
+        )  # fmt: skip
+    else:
+        rt.out.table(
+            ["TABLE", "LOCAL", "COPIED", "IN TEAM STORE"],
+            [[t.table, t.source, t.copied, t.verified] for t in report],
+        )
+        rt.out.note(
+            "smstui: every row is in the team store; point database_url at it to use it."
+            if complete
+            else "smstui: some rows are missing from the team store; run it again."
+        )
+    return 0 if complete else StoreError.exit_code
+
+
 HANDLERS = {
     "history": history,
     "inbox": inbox,
@@ -261,4 +305,5 @@ HANDLERS = {
     "export": export,
     "store check": store_check,
     "store repair": store_repair,
+    "store migrate": store_migrate,
 }

@@ -37,3 +37,12 @@ def add_store(sub: Any, cmd: Cmd) -> None:
     p.add_argument(
         "--force", action="store_true", help="rebuild the store even if the check finds it whole"
     )
+    p = cmd(
+        actions,
+        "migrate",
+        "copy the local store (messages, templates, drafts, outbox, sync cursors) into the "
+        "team's PostgreSQL database, in batches, verified; safe to run again",
+        "  smstui store migrate --to postgresql://ana@db.example/smstui",
+    )
+    p.add_argument("--to", required=True, metavar="URL", help="postgresql://USER@HOST/DATABASE")
+    p.add_argument("--batch", type=int, default=None, help="rows per transaction (1000)")

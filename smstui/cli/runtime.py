@@ -34,6 +34,7 @@ WITHOUT_CREDENTIALS = frozenset(
     {
         "config locate",
         "config show",
+        "store migrate",
         "sandbox serve",
         "connections forget",
         "bulk list",
