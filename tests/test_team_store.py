@@ -158,3 +158,16 @@ def test_search_finds_number_and_reference_prefixes(store_backend: StoreBackend)
 def test_sqlite_store_describes_its_file(tmp_path: Path) -> None:
     with MessageStore(tmp_path / "x.db") as store:
         assert store.backend == "sqlite" and str(tmp_path / "x.db") in store.describe()
+
+
+def test_operator_defaults_to_user_at_host_and_can_be_named(isolated_dirs: Path) -> None:
+    import getpass
+    import socket
+
+    assert load_settings(env={}).operator_name == f"{getpass.getuser()}@{socket.gethostname()}"
+    assert load_settings(env={"SMSTUI_OPERATOR": "Ana"}).operator_name == "Ana"
+    config = isolated_dirs / "xdg_config_home" / "smstui" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('operator = "Front desk"\n')
+    assert load_settings(env={}).operator_name == "Front desk"
+    assert load_settings(env={}).masked()["operator"] == "Front desk"

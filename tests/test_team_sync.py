@@ -4,6 +4,7 @@ stored. A reply ClickSend lists only until it is marked read reaches every opera
 
 from __future__ import annotations
 
+import json
 import time
 
 import psycopg
@@ -101,3 +102,30 @@ async def test_sqlite_never_skips(backend: str) -> None:
             assert not (await session.sync()).skipped  # one person's processes sync side by side
     finally:
         await session.aclose()
+
+
+def test_team_status_shows_the_store_operators_and_who_is_syncing(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from smstui.cli import main
+
+    assert main(["--json", "team", "status"]) == 0  # no database_url: team mode is off
+    assert json.loads(capsys.readouterr().out) == {"store": "sqlite", "team": False}
+    monkeypatch.setenv("SMSTUI_DATABASE_URL", pg_url)
+    with (
+        PostgresStore(pg_url, operator="Ana") as ana,
+        PostgresStore(pg_url, operator="Ben") as ben,
+        ana.sync_lock("acct:conn") as held,
+    ):
+        assert held
+        del ben  # Ben's app is open, not syncing
+        monkeypatch.setenv("SMSTUI_OPERATOR", "Cleo")
+        assert main(["--json", "team", "status"]) == 0
+        doc = json.loads(capsys.readouterr().out)
+        assert doc["team"] is True and doc["schema_version"] == doc["this_smstui_schema"]
+        assert doc["syncing"] == ["Ana"]
+        seen = {o["name"]: o["connected"] for o in doc["operators"]}
+        assert seen == {"Ana": True, "Ben": True, "Cleo": True}  # Cleo: the command asking
+        assert main(["team", "status"]) == 0
+        out = capsys.readouterr().out
+        assert "syncing now:" in out and "Ana" in out and "Cleo" in out

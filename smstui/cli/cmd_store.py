@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,13 @@ from smstui.core.clicksend import poll_rules
 from smstui.core.errors import StoreError, UsageError
 from smstui.core.safe_text import printable
 from smstui.core.store.contract import Store as MessageStore
-from smstui.core.store.export import HISTORY_COLUMNS, export_history, history_row, write_csv
+from smstui.core.store.export import (
+    HISTORY_COLUMNS,
+    export_history,
+    history_row,
+    iso_utc,
+    write_csv,
+)
 from smstui.core.store.message_store import StoredMessage
 from smstui.core.store.query import MessageFilter
 from smstui.core.when import parse_when
@@ -298,6 +305,46 @@ async def store_migrate(rt: Runtime) -> int:
     return 0 if complete else StoreError.exit_code
 
 
+async def team_status(rt: Runtime) -> int:
+    from smstui.core.service.team import team_status as read
+
+    status = read(rt.settings)
+    if status is None:
+        if rt.out.json_mode:
+            rt.out.emit_json({"store": "sqlite", "team": False})
+        else:
+            rt.out.note(
+                "smstui: team mode is off: this smstui uses its local SQLite store. Set "
+                "database_url (or SMSTUI_DATABASE_URL) to a postgresql:// URL to share one."
+            )
+        return 0
+    operators = [
+        {"name": o.name, "last_seen": iso_utc(datetime.fromtimestamp(o.last_seen, UTC)),
+         "connected": o.connected}
+        for o in status.operators
+    ]  # fmt: skip
+    if rt.out.json_mode:
+        rt.out.emit_json(
+            {
+                "store": status.store,
+                "team": True,
+                "schema_version": status.schema_version,
+                "this_smstui_schema": status.known_version,
+                "operators": operators,
+                "syncing": status.syncing,
+            }
+        )
+        return 0
+    rt.out.field("store", status.store)
+    rt.out.field("schema", f"{status.schema_version} (this smstui: {status.known_version})")
+    rt.out.field("syncing now", ", ".join(status.syncing) or "nobody")
+    rt.out.table(
+        ["OPERATOR", "LAST SEEN (UTC)", "CONNECTED"],
+        [[o["name"], o["last_seen"], "yes" if o["connected"] else ""] for o in operators],
+    )
+    return 0
+
+
 HANDLERS = {
     "history": history,
     "inbox": inbox,
@@ -306,4 +353,5 @@ HANDLERS = {
     "store check": store_check,
     "store repair": store_repair,
     "store migrate": store_migrate,
+    "team status": team_status,
 }

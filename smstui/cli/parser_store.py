@@ -1,4 +1,5 @@
-"""argparse tree for ``store check`` and ``store repair`` (handlers in cmd_store)."""
+"""argparse tree for ``store check|repair|migrate`` and ``team status`` (handlers in
+cmd_store)."""
 
 from __future__ import annotations
 
@@ -46,3 +47,19 @@ def add_store(sub: Any, cmd: Cmd) -> None:
     )
     p.add_argument("--to", required=True, metavar="URL", help="postgresql://USER@HOST/DATABASE")
     p.add_argument("--batch", type=int, default=None, help="rows per transaction (1000)")
+    team = cmd(
+        sub,
+        "team",
+        "team mode: several operators on one shared PostgreSQL store (database_url)",
+        "  smstui team status\n  smstui --json team status",
+    )
+    team_actions = team.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=Parser
+    )
+    cmd(
+        team_actions,
+        "status",
+        "the team store, its schema version, the operators seen, who is connected and "
+        "who is syncing now",
+        "  smstui team status\n  smstui --json team status",
+    )

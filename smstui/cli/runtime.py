@@ -35,6 +35,7 @@ WITHOUT_CREDENTIALS = frozenset(
         "config locate",
         "config show",
         "store migrate",
+        "team status",
         "sandbox serve",
         "connections forget",
         "bulk list",

@@ -11,6 +11,7 @@ import getpass
 import hashlib
 import os
 import re
+import socket
 import tempfile
 import tomllib
 from collections.abc import Mapping
@@ -45,6 +46,7 @@ SETTING_KEYS = frozenset(
         "connection_id",
         "tenant_key",
         "database_url",
+        "operator",
     }
 )
 #: ``tenant_key`` is not secret and lives in config.toml; older credentials files may hold it
@@ -116,6 +118,15 @@ def _default_tenant_key() -> str:
     return f"smstui-{user}"
 
 
+def default_operator() -> str:
+    """Who this operator is in team mode unless told (``operator``, ``SMSTUI_OPERATOR``)."""
+    try:
+        user = getpass.getuser()
+    except Exception:  # no passwd entry (containers)
+        user = "user"
+    return f"{user}@{socket.gethostname() or 'localhost'}"
+
+
 def _mask(value: str | None) -> str | None:
     return None if value is None else _MASK
 
@@ -136,6 +147,8 @@ class Settings:
     #: None: the local SQLite store; ``postgresql://...``: the shared team store (may hold a
     #: password: shown only through ``database_url.mask_url``)
     database_url: str | None = field(default=None, repr=False)
+    #: this operator's name in team mode (None: ``default_operator()``)
+    operator: str | None = None
 
     @property
     def has_credentials(self) -> bool:
@@ -144,6 +157,10 @@ class Settings:
     @property
     def use_sandbox(self) -> bool:
         return self.sandbox or not self.has_credentials
+
+    @property
+    def operator_name(self) -> str:
+        return self.operator or default_operator()
 
     def identity(self) -> str:
         """A one-way hash naming whose Membrane workspace this is (keys the caches)."""
@@ -171,6 +188,7 @@ class Settings:
             "keymap": dict(self.keymap),
             "store": backend_of(self.database_url),
             "database_url": None if self.database_url is None else mask_url(self.database_url),
+            "operator": self.operator_name,
         }
 
     def __repr__(self) -> str:
@@ -267,6 +285,7 @@ _ENV_NAMES = {
     "default_region": "SMSTUI_DEFAULT_REGION",
     "sandbox": "SMSTUI_SANDBOX",
     "database_url": "SMSTUI_DATABASE_URL",
+    "operator": "SMSTUI_OPERATOR",
 }
 
 

@@ -195,7 +195,11 @@ class Session:
                 # imported here: psycopg is the optional ``team`` extra
                 from smstui.core.store.postgres import PostgresStore
 
-                self._store = PostgresStore(self.settings.database_url, account=self.account)
+                self._store = PostgresStore(
+                    self.settings.database_url,
+                    account=self.account,
+                    operator=self.settings.operator_name,
+                )
             else:
                 self._store = MessageStore(self.store_path, account=self.account)
         return self._store

@@ -1,5 +1,6 @@
 """Team mode for the front-ends: move a person's local store into the team's PostgreSQL
-database (``smstui store migrate --to URL``). psycopg (the ``team`` extra) loads only here."""
+database (``smstui store migrate --to URL``), and what the team store looks like
+(``smstui team status``). psycopg (the ``team`` extra) loads only when they run."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from smstui.core.config import Settings
 from smstui.core.database_url import check_url
+from smstui.core.store.team_status import OperatorSeen, TeamStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,3 +50,17 @@ def move_in(
         on_progress=on_progress,
     )
     return [TableMoved(t.table, t.source, t.copied, t.verified) for t in report]
+
+
+def team_status(settings: Settings) -> TeamStatus | None:
+    """The team store's status (None when ``database_url`` is unset: the local SQLite store).
+    Opening it records this operator as seen."""
+    if not settings.database_url:
+        return None
+    from smstui.core.store.postgres import PostgresStore
+
+    with PostgresStore(settings.database_url, operator=settings.operator_name) as store:
+        return store.team_status()
+
+
+__all__ = ["OperatorSeen", "TableMoved", "TeamStatus", "move_in", "team_status"]

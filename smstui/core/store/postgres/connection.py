@@ -57,10 +57,18 @@ def failed(url: str, err: BaseException) -> StoreError:
     )
 
 
-def open_pool(url: str) -> ConnectionPool[Conn]:
+#: connections say whose smstui they are (``team status`` reads it in pg_stat_activity)
+APPLICATION_PREFIX = "smstui "
+
+
+def open_pool(url: str, operator: str = "") -> ConnectionPool[Conn]:
     """Connect once to migrate (a clear error if the server is not there), then the pool."""
+    # PostgreSQL keeps 63 bytes of it
+    app = (APPLICATION_PREFIX + operator).encode()[:63].decode(errors="ignore")
     try:
-        with psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT, autocommit=True) as conn:
+        with psycopg.connect(
+            url, connect_timeout=CONNECT_TIMEOUT, autocommit=True, application_name=app
+        ) as conn:
             migrate(conn)
     except StoreError:
         raise
@@ -70,7 +78,11 @@ def open_pool(url: str) -> ConnectionPool[Conn]:
         url,
         min_size=1,
         max_size=POOL_MAX,
-        kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT},
+        kwargs={
+            "autocommit": True,
+            "connect_timeout": CONNECT_TIMEOUT,
+            "application_name": app,
+        },
         check=ConnectionPool.check_connection,
         # a connection goes back to the pool without any advisory lock, whatever happened
         reset=_release_locks,

@@ -162,6 +162,13 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_by_state ON outbox (state, attempted_at);
 
+-- who works in this store (``team status``); ``name`` is the operator setting
+CREATE TABLE operators (
+    name       TEXT PRIMARY KEY,
+    first_seen BIGINT NOT NULL,
+    last_seen  BIGINT NOT NULL
+);
+
 CREATE TABLE stats_slots (
     account   TEXT NOT NULL,
     slot      BIGINT NOT NULL,

@@ -29,10 +29,18 @@ from smstui.core.store.postgres.connection import (
 from smstui.core.store.postgres.outbox import PostgresOutboxTable
 from smstui.core.store.postgres.query import where_clause
 from smstui.core.store.postgres.stats import day_rows, rebuild_rollup
+from smstui.core.store.postgres.status import read_status
 from smstui.core.store.query import Cursor, MessageFilter
 from smstui.core.store.rows import COLUMNS, StoredMessage, StorePage, row_of
+from smstui.core.store.team_status import TeamStatus
 
 T = TypeVar("T")
+
+_SEEN = (
+    "INSERT INTO operators (name, first_seen, last_seen) VALUES (%s, "
+    "extract(epoch FROM now())::bigint, extract(epoch FROM now())::bigint) "
+    "ON CONFLICT (name) DO UPDATE SET last_seen = excluded.last_seen"
+)
 
 #: advisory lock names: "smstui-sync:<account>:<connection id>"
 SYNC_LOCK_PREFIX = "smstui-sync:"
@@ -43,10 +51,13 @@ class PostgresStore:
 
     backend = "postgresql"
 
-    def __init__(self, url: str, *, account: str = "") -> None:
+    def __init__(self, url: str, *, account: str = "", operator: str = "") -> None:
         self.url = url
         self.account = account
-        self._pool = open_pool(url)
+        self.operator = operator
+        self._pool = open_pool(url, operator)
+        if operator:
+            self.run_write(lambda c: c.execute(_SEEN, (operator,)))
 
     # ------------------------------------------------------------------ plumbing
 
@@ -258,6 +269,11 @@ class PostgresStore:
                 (name, value),
             )
         )
+
+    # ------------------------------------------------------------------ the team
+
+    def team_status(self) -> TeamStatus:
+        return self.run_read(lambda c: read_status(c, self.describe()))
 
     # ------------------------------------------------------------------ stats
 
