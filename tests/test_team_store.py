@@ -17,7 +17,7 @@ from smstui.core.config import load_settings
 from smstui.core.crash_log import scrub
 from smstui.core.database_url import mask_text, mask_url
 from smstui.core.errors import ConfigError, StoreError, StoreUnreachable
-from smstui.core.models import HistoryMessage
+from smstui.core.models import HistoryMessage, OutgoingSms
 from smstui.core.session import build_session
 from smstui.core.store.message_store import MessageFilter, MessageStore
 from smstui.core.store.postgres import PostgresStore
@@ -171,3 +171,22 @@ def test_operator_defaults_to_user_at_host_and_can_be_named(isolated_dirs: Path)
     config.write_text('operator = "Front desk"\n')
     assert load_settings(env={}).operator_name == "Front desk"
     assert load_settings(env={}).masked()["operator"] == "Front desk"
+
+
+def test_connections_dropped_by_the_server_are_replaced(pg_url: str) -> None:
+    """A PostgreSQL restart (or a failover) ends every connection: the pool checks a
+    connection before lending it and opens a new one, so the next call just works."""
+    with PostgresStore(pg_url, account="a", operator="Ana") as store:
+        store.upsert_history([_msg(1)])
+        [row] = store.outbox_table().add(
+            [("smstui-restart-0001", OutgoingSms(to="+61411111111", body="x"))], now=1
+        )
+        with psycopg.connect(pg_url, autocommit=True) as admin:
+            ended = admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = 'smstui Ana'"
+            ).fetchall()
+        assert ended and all(r[0] for r in ended)
+        assert store.count() == 1  # on a new connection
+        again = store.outbox_table().get(row.id)
+        assert again is not None and again.state == "pending" and again.attempts == 1
