@@ -7,10 +7,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from smstui.core.config import Settings
 from smstui.core.database_url import check_url
 from smstui.core.store.team_status import OperatorSeen, TeamStatus
+
+if TYPE_CHECKING:
+    from smstui.core.service.workspace import Workspace
+    from smstui.core.store.contract import Watching
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,4 +68,11 @@ def team_status(settings: Settings) -> TeamStatus | None:
         return store.team_status()
 
 
-__all__ = ["OperatorSeen", "TableMoved", "TeamStatus", "move_in", "team_status"]
+def watch_store(ws: Workspace, on_change: Callable[[str], None]) -> Watching:
+    """Call ``on_change`` ("messages", "outbox" or "poll") on a thread of the store's after any
+    process commits a change to the workspace's store: another operator's send, a reply
+    another process synced. The app re-reads its visible page then; close it on exit."""
+    return ws._store().watch(on_change)
+
+
+__all__ = ["OperatorSeen", "TableMoved", "TeamStatus", "move_in", "team_status", "watch_store"]

@@ -21,7 +21,7 @@ Semantics every implementation keeps (the shared tests run against both):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -83,6 +83,12 @@ class OutboxStore(Protocol):
     def start_attempt(self, rows: Sequence[OutboxRow], *, now: int) -> set[int]: ...
 
     def give_up(self, row: OutboxRow, *, reason: str) -> bool: ...
+
+
+class Watching(Protocol):
+    """A running watch for other processes' changes (``Store.watch``)."""
+
+    def close(self) -> None: ...
 
 
 @runtime_checkable
@@ -172,5 +178,12 @@ class Store(Protocol):
     # the outbox
     def outbox_table(self, kind: str = "sms") -> OutboxStore: ...
 
+    # live: other processes' changes
+    def watch(self, on_change: Callable[[str], None]) -> Watching:
+        """Call ``on_change`` (on a thread of the watch's) after a change is committed to
+        the store by any process, this one's included: "messages", "outbox", or "poll"
+        (something may have changed: read again). Close the watch when done."""
+        ...
 
-__all__ = ["NO_FILTER", "DayRow", "OutboxStore", "Store"]
+
+__all__ = ["NO_FILTER", "DayRow", "OutboxStore", "Store", "Watching"]

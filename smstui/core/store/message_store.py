@@ -63,6 +63,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from smstui.core.store.outbox_table import OutboxTable
+    from smstui.core.store.watch import FileWatch
 
 T = TypeVar("T")
 NO_FILTER = MessageFilter()
@@ -137,6 +138,12 @@ class MessageStore:
         from smstui.core.store.outbox_table import OutboxTable
 
         return OutboxTable(self, kind)
+
+    def watch(self, on_change: Callable[[str], None]) -> FileWatch:
+        """Other processes' commits to this file (``watch.FileWatch``); close it when done."""
+        from smstui.core.store.watch import FileWatch
+
+        return FileWatch(self.path, on_change)
 
     def day_rows(
         self, start: int, end: int, segments: list[tuple[int, int]], *, direct: bool

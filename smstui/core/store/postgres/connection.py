@@ -61,10 +61,14 @@ def failed(url: str, err: BaseException) -> StoreError:
 APPLICATION_PREFIX = "smstui "
 
 
+def application_name(operator: str) -> str:
+    # PostgreSQL keeps 63 bytes of it
+    return (APPLICATION_PREFIX + operator).encode()[:63].decode(errors="ignore")
+
+
 def open_pool(url: str, operator: str = "") -> ConnectionPool[Conn]:
     """Connect once to migrate (a clear error if the server is not there), then the pool."""
-    # PostgreSQL keeps 63 bytes of it
-    app = (APPLICATION_PREFIX + operator).encode()[:63].decode(errors="ignore")
+    app = application_name(operator)
     try:
         with psycopg.connect(
             url, connect_timeout=CONNECT_TIMEOUT, autocommit=True, application_name=app

@@ -194,6 +194,18 @@ BEGIN
 END $$;
 CREATE TRIGGER messages_stats AFTER INSERT OR UPDATE OR DELETE ON messages
     FOR EACH ROW EXECUTE FUNCTION smstui_stats();
+
+-- live across operators (postgres/listen.py): one notice per changing statement, delivered
+-- at commit, repeats within a transaction folded into one by the server
+CREATE FUNCTION smstui_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('smstui_changes', TG_TABLE_NAME);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER messages_notify AFTER INSERT OR UPDATE OR DELETE ON messages
+    FOR EACH STATEMENT EXECUTE FUNCTION smstui_notify();
+CREATE TRIGGER outbox_notify AFTER INSERT OR UPDATE OR DELETE ON outbox
+    FOR EACH STATEMENT EXECUTE FUNCTION smstui_notify();
 """
 
 #: MIGRATIONS[i] upgrades a database at version i to i + 1

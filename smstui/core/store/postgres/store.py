@@ -20,12 +20,14 @@ from smstui.core.store.contract import NO_FILTER, DayRow
 from smstui.core.store.postgres import messages_sql as sql
 from smstui.core.store.postgres.connection import (
     Conn,
+    application_name,
     lock_connection,
     open_pool,
     run_in_transaction,
     try_lock,
     unlock,
 )
+from smstui.core.store.postgres.listen import Watch
 from smstui.core.store.postgres.outbox import PostgresOutboxTable
 from smstui.core.store.postgres.query import where_clause
 from smstui.core.store.postgres.stats import day_rows, rebuild_rollup
@@ -105,6 +107,10 @@ class PostgresStore:
 
     def outbox_table(self, kind: str = "sms") -> PostgresOutboxTable:
         return PostgresOutboxTable(self, kind)
+
+    def watch(self, on_change: Callable[[str], None]) -> Watch:
+        """``LISTEN`` for the team's changes (see ``listen.Watch``); close it when done."""
+        return Watch(self.url, on_change, application_name=application_name(self.operator))
 
     # ------------------------------------------------------------------ reading
 
