@@ -6,7 +6,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from smstui.core.store.postgres.schema import FOLD_FROM, FOLD_TO
 from smstui.core.store.query import MessageFilter
+
+#: diacritics off, as the search column has them (schema._fold_table)
+_FOLD = str.maketrans(FOLD_FROM, FOLD_TO)
 
 #: the words of a search as the ``search`` column holds them (runs of letters and digits)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -18,7 +22,7 @@ _REFERENCE = re.compile(r"^[0-9A-Za-z-]{8,}$")
 def ts_query(text: str) -> str | None:
     """A ``to_tsquery('simple', ...)`` text that cannot fail to parse: every word quoted and
     ANDed, the last one a prefix (search as you type). None when there is no word."""
-    words = _WORD.findall(text)
+    words = _WORD.findall(text.translate(_FOLD))
     if not words:
         return None
     terms = [f"'{w}'" for w in words]  # letters and digits only: nothing to escape

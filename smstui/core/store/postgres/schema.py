@@ -14,10 +14,30 @@ full-text search is a generated ``tsvector`` with a GIN index (no pending queue:
 
 from __future__ import annotations
 
+import unicodedata
+
 import psycopg
 
 from smstui.core.errors import StoreError
 from smstui.core.store.rollup import KNOWN, MICRO, NOT_SENT, SLOT
+
+
+def _fold_table() -> tuple[str, str]:
+    """Latin letters with diacritics (U+00C0-U+024F) and their base letters: SQLite's FTS5
+    tokenizer removes diacritics ("cafe" finds "café"), and so does the search column here,
+    with ``translate`` (immutable, no extension to install on a managed server). Unicode
+    fixed these decompositions long ago, so the migration text below does not change."""
+    src, dst = [], []
+    for code in range(0xC0, 0x250):
+        ch = chr(code)
+        nfd = unicodedata.normalize("NFD", ch)
+        if len(nfd) > 1 and nfd[0].isascii() and nfd[0].isalpha():
+            src.append(ch)
+            dst.append(nfd[0])
+    return "".join(src), "".join(dst)
+
+
+FOLD_FROM, FOLD_TO = _fold_table()
 
 #: any constant unique to smstui: the advisory lock taken while migrating
 MIGRATION_LOCK = 0x736D_7374_7569  # "smstui"
@@ -98,9 +118,10 @@ CREATE TABLE messages (
     updated_at    BIGINT NOT NULL,
     channel       TEXT NOT NULL DEFAULT 'sms',
     -- words only (what query.fts_words splits a search into), numbers without their '+'
-    search        TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple',
-        regexp_replace(body || ' ' || "to" || ' ' || "from", '[^[:alnum:]]+', ' ', 'g')
-    )) STORED
+    search        TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple', translate(
+        regexp_replace(body || ' ' || "to" || ' ' || "from", '[^[:alnum:]]+', ' ', 'g'),
+        '{FOLD_FROM}', '{FOLD_TO}'
+    ))) STORED
 );
 CREATE INDEX messages_by_date ON messages (account, date, message_id);
 CREATE INDEX messages_by_to ON messages (account, "to", date);
