@@ -1,8 +1,9 @@
 """Benchmark MessageStore at scale: keyset paging and FTS against an OFFSET baseline.
 
     .venv/bin/python bench/store.py --rows 1000000
+    .venv/bin/python bench/store.py --rows 1000000 --backend postgresql   # + the team store
 
-Prints one JSON object. Targets: first page <= 5 ms, every search's first page <= 50 ms. No
+Prints one JSON object (SQLite, and PostgreSQL beside it on the same generated rows). Targets: first page <= 5 ms, every search's first page <= 50 ms. No
 asserts: this reports, CI does not judge timings.
 """
 
@@ -75,32 +76,38 @@ def timed(fn: Callable[[], Any]) -> float:
     return time.perf_counter() - start
 
 
-def build(store: MessageStore, rows: int, seed: int) -> None:
-    """Bulk load: one transaction, executemany, FTS built in one pass at the end (the
-    per-row trigger is what the app uses; at a million rows a single rebuild is far faster)."""
+def generate(rows: int, seed: int) -> Any:
+    """The rows of the bench, the same for every backend given the same seed: (message_id,
+    direction, to, from, body, status, date, read, updated_at)."""
     rng = random.Random(seed)
     t0 = 1_700_000_000
     now = int(time.time())
+    for i in range(rows):
+        direction = "in" if rng.random() < 0.3 else "out"
+        number = f"+614110{rng.randrange(100_000):05d}"
+        # a few very common words plus rarer ones (names, references), as real SMS have
+        common = [rng.choice(WORDS) for _ in range(rng.randint(2, 8))]
+        rare = [f"ref{rng.randrange(RARE_VOCAB)}" for _ in range(rng.randint(1, 3))]
+        body = " ".join(common + rare)
+        yield (
+            f"{rng.getrandbits(64):016X}-{i:08d}",
+            direction,
+            number if direction == "out" else "+61400000000",
+            "+61400000000" if direction == "out" else number,
+            body,
+            rng.choice(("Sent", "Delivered", "Failed", "Queued", "Received")),
+            t0 + i * 10 + rng.randrange(10),
+            0 if direction == "in" and rng.random() < 0.1 else 1,
+            now,
+        )
+
+
+def build(store: MessageStore, rows: int, seed: int) -> None:
+    """Bulk load: one transaction, executemany, FTS built in one pass at the end (the
+    per-row trigger is what the app uses; at a million rows a single rebuild is far faster)."""
 
     def gen() -> Any:
-        for i in range(rows):
-            direction = "in" if rng.random() < 0.3 else "out"
-            number = f"+614110{rng.randrange(100_000):05d}"
-            # a few very common words plus rarer ones (names, references), as real SMS have
-            common = [rng.choice(WORDS) for _ in range(rng.randint(2, 8))]
-            rare = [f"ref{rng.randrange(RARE_VOCAB)}" for _ in range(rng.randint(1, 3))]
-            body = " ".join(common + rare)
-            yield (
-                f"{rng.getrandbits(64):016X}-{i:08d}",
-                direction,
-                number if direction == "out" else "+61400000000",
-                "+61400000000" if direction == "out" else number,
-                body,
-                rng.choice(("Sent", "Delivered", "Failed", "Queued", "Received")),
-                t0 + i * 10 + rng.randrange(10),
-                0 if direction == "in" and rng.random() < 0.1 else 1,
-                now,
-            )
+        return generate(rows, seed)
 
     def load(c: Any) -> None:
         c.execute("DROP TRIGGER messages_fts_ai")
@@ -129,77 +136,57 @@ def offset_page(store: MessageStore, offset: int) -> list[Any]:
     return store.run_read(lambda c: c.execute(sql, (store.account, PAGE, offset)).fetchall())
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--rows", type=int, default=100_000)
-    ap.add_argument("--pages", type=int, default=1000)
-    ap.add_argument("--seed", type=int, default=1)
-    args = ap.parse_args(argv)
+def measure(store: Any, pages: int, offset_page: Callable[[int], Any]) -> dict[str, Any]:
+    """The same reads on any store of the contract: keyset vs OFFSET paging, searches."""
+    first = statistics.median(timed(lambda: store.page(limit=PAGE)) for _ in range(20))
 
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "bench.db"
-        store = MessageStore(path)
-        build_s = timed(lambda: build(store, args.rows, args.seed))
-        store.run_read(lambda c: c.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall())
-        size = path.stat().st_size
+    def keyset_walk() -> None:
+        page = store.page(limit=PAGE)
+        for _ in range(pages - 1):
+            if page.next is None:
+                break
+            page = store.page(after=page.next, limit=PAGE)
 
-        first = statistics.median(timed(lambda: store.page(limit=PAGE)) for _ in range(20))
+    keyset_s = timed(keyset_walk)
+    first_off = statistics.median(timed(lambda: offset_page(0)) for _ in range(20))
 
-        def keyset_walk() -> None:
-            page = store.page(limit=PAGE)
-            for _ in range(args.pages - 1):
-                if page.next is None:
-                    break
-                page = store.page(after=page.next, limit=PAGE)
+    def offset_walk() -> None:
+        for n in range(pages):
+            offset_page(n * PAGE)
 
-        keyset_s = timed(keyset_walk)
-
-        first_off = statistics.median(timed(lambda: offset_page(store, 0)) for _ in range(20))
-
-        def offset_walk() -> None:
-            for n in range(args.pages):
-                offset_page(store, n * PAGE)
-
-        offset_s = timed(offset_walk)
-
-        search = {
-            term: ms(
-                statistics.median(
-                    timed(partial(store.page, limit=PAGE, filters=MessageFilter(text=term)))
-                    for _ in range(5)
-                )
-            )
-            for term in SEARCH_TERMS + RARE_TERMS
-        }
-
-        def second_page(term: str) -> float:
-            f = MessageFilter(text=term)
-            first_page = store.page(limit=PAGE, filters=f)
-            if first_page.next is None:
-                return 0.0
-            return timed(lambda: store.page(after=first_page.next, limit=PAGE, filters=f))
-
-        search_next = {
-            term: ms(statistics.median(second_page(term) for _ in range(5)))
-            for term in SEARCH_TERMS
-        }
-        filtered_first = ms(
+    offset_s = timed(offset_walk)
+    search = {
+        term: ms(
             statistics.median(
-                timed(lambda: store.page(limit=PAGE, filters=MessageFilter(direction="in")))
-                for _ in range(10)
+                timed(partial(store.page, limit=PAGE, filters=MessageFilter(text=term)))
+                for _ in range(5)
             )
         )
-        store.close()
+        for term in SEARCH_TERMS + RARE_TERMS
+    }
 
-    report = {
-        "rows": args.rows,
-        "build_s": round(build_s, 2),
-        "file_mb": round(size / 1e6, 1),
-        "keyset": {"first_page_ms": ms(first), f"{args.pages}_pages_ms": ms(keyset_s)},
-        "offset": {"first_page_ms": ms(first_off), f"{args.pages}_pages_ms": ms(offset_s)},
+    def second_page(term: str) -> float:
+        f = MessageFilter(text=term)
+        first_page = store.page(limit=PAGE, filters=f)
+        if first_page.next is None:
+            return 0.0
+        return timed(lambda: store.page(after=first_page.next, limit=PAGE, filters=f))
+
+    search_next = {
+        term: ms(statistics.median(second_page(term) for _ in range(5))) for term in SEARCH_TERMS
+    }
+    filtered_first = ms(
+        statistics.median(
+            timed(lambda: store.page(limit=PAGE, filters=MessageFilter(direction="in")))
+            for _ in range(10)
+        )
+    )
+    return {
+        "keyset": {"first_page_ms": ms(first), f"{pages}_pages_ms": ms(keyset_s)},
+        "offset": {"first_page_ms": ms(first_off), f"{pages}_pages_ms": ms(offset_s)},
         "offset_over_keyset": {
             "first_page": round(first_off / first, 2) if first else None,
-            f"{args.pages}_pages": round(offset_s / keyset_s, 2) if keyset_s else None,
+            f"{pages}_pages": round(offset_s / keyset_s, 2) if keyset_s else None,
         },
         "fts_ms": search,
         "fts_median_ms": statistics.median(search.values()),
@@ -209,11 +196,59 @@ def main(argv: list[str] | None = None) -> int:
         "fts_second_page_ms": search_next,
         "fts_rare_median_ms": statistics.median(search[t] for t in RARE_TERMS),
         "first_page_inbound_only_ms": filtered_first,
-        "targets": {"first_page_ms": 5, "fts_median_ms": 50, "fts_max_ms": 50},
+    }
+
+
+def sqlite_run(rows: int, pages: int, seed: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.db"
+        store = MessageStore(path)
+        build_s = timed(lambda: build(store, rows, seed))
+        store.run_read(lambda c: c.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall())
+        size = path.stat().st_size
+        report = measure(store, pages, partial(offset_page, store))
+        store.close()
+    return {"build_s": round(build_s, 2), "file_mb": round(size / 1e6, 1), **report}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--pages", type=int, default=1000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument(
+        "--backend",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="postgresql: also the team store, side by side with SQLite on the same rows",
+    )
+    ap.add_argument(
+        "--url",
+        help="an empty PostgreSQL database to fill (default: a throw-away pgserver)",
+    )
+    args = ap.parse_args(argv)
+
+    report: dict[str, Any] = {"rows": args.rows, "loadavg_before": loadavg()}
+    report["sqlite"] = sqlite_run(args.rows, args.pages, args.seed)
+    if args.backend == "postgresql":
+        from store_pg import postgres_run
+
+        report["postgresql"] = postgres_run(args.rows, args.pages, args.seed, args.url)
+    report["loadavg_after"] = loadavg()
+    report["targets"] = {
+        "sqlite": {"first_page_ms": 5, "fts_median_ms": 50, "fts_max_ms": 50},
+        "postgresql": {"first_page_ms": 10, "fts_median_ms": 100},
     }
     json.dump(report, sys.stdout, indent=2)
     print()
     return 0
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
 
 
 if __name__ == "__main__":
