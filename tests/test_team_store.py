@@ -190,3 +190,22 @@ def test_connections_dropped_by_the_server_are_replaced(pg_url: str) -> None:
         assert store.count() == 1  # on a new connection
         again = store.outbox_table().get(row.id)
         assert again is not None and again.state == "pending" and again.attempts == 1
+
+
+def test_drafts_are_each_operators_own(pg_url: str, tmp_path: Path) -> None:
+    from smstui.core.store.postgres.move_in import move_in
+
+    with MessageStore(tmp_path / "ana.db") as mine:
+        mine.save_draft("compose", "Ana's half-written reply")
+    move_in(tmp_path / "ana.db", pg_url, operator="Ana")
+    with (
+        PostgresStore(pg_url, operator="Ana") as ana,
+        PostgresStore(pg_url, operator="Ben") as ben,
+    ):
+        assert ana.load_draft("compose") == "Ana's half-written reply"
+        assert ben.load_draft("compose") is None  # Ben's compose box starts empty
+        ben.save_draft("compose", "Ben typing at the same time")
+        ana.save_draft("compose", "Ana, edited")
+        assert ben.load_draft("compose") == "Ben typing at the same time"
+        ben.clear_draft("compose")
+        assert ana.load_draft("compose") == "Ana, edited"

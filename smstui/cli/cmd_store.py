@@ -279,7 +279,12 @@ async def store_migrate(rt: Runtime) -> int:
         elif done >= total and not rt.out.json_mode:
             rt.out.note(f"copied {table}: {done}/{total}")
 
-    report = move_in(rt.args.to, batch=rt.args.batch, on_progress=progress)
+    report = move_in(
+        rt.args.to,
+        operator=rt.settings.operator_name,
+        batch=rt.args.batch,
+        on_progress=progress,
+    )
     complete = all(t.complete for t in report)
     if rt.out.json_mode:
         rt.out.emit_json(

@@ -37,11 +37,12 @@ def move_in(
     url: str,
     *,
     source: Path | None = None,
+    operator: str = "",
     batch: int | None = None,
     on_progress: Callable[[str, int, int], None] | None = None,
 ) -> list[TableMoved]:
     """Copy the local SQLite store (default: this user's) into the database at ``url``;
-    safe to run again. Raises ``ConfigError`` for a URL that is not PostgreSQL and
+    safe to run again. The drafts become ``operator``'s. Raises ``ConfigError`` for a URL that is not PostgreSQL and
     ``StoreError`` when either store cannot be used (messages never show the password)."""
     from smstui.core.store.postgres.move_in import BATCH
     from smstui.core.store.postgres.move_in import move_in as copy_store
@@ -51,6 +52,7 @@ def move_in(
     report = copy_store(
         source or default_db_path(),
         url,
+        operator=operator,
         batch=BATCH if batch is None else batch,
         on_progress=on_progress,
     )

@@ -54,6 +54,9 @@ TABLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ),
 )  # fmt: skip
 
+#: tables whose rows belong to one operator on the team store: the one moving in
+PER_OPERATOR = frozenset({"drafts"})
+
 #: called after every batch: (table, rows done, rows in the table)
 Progress = Callable[[str, int, int], None]
 
@@ -94,41 +97,63 @@ def _source_batches(
 
 
 def _copy_batch(
-    table: str, key: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]], c: Conn
+    table: str,
+    key: str,
+    columns: tuple[str, ...],
+    operator: str | None,
+    rows: list[tuple[Any, ...]],
+    c: Conn,
 ) -> tuple[int, int]:
-    """Insert the rows the target lacks; (how many were new, how many it holds now)."""
+    """Insert the rows the target lacks; (how many were new, how many it holds now).
+    ``operator``: the table is per operator, and these rows are that operator's."""
+    at = columns.index(key)
+    keys = [r[at] for r in rows]
+    conflict = key
+    if operator is not None:
+        columns, conflict = ("operator", *columns), f"operator, {key}"
+        rows = [(operator, *r) for r in rows]
     marks = ", ".join(["%s"] * len(columns))
     sql = (
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) "
-        f"ON CONFLICT ({key}) DO NOTHING"
+        f"ON CONFLICT ({conflict}) DO NOTHING"
     )
-    at = columns.index(key)
-    keys = [r[at] for r in rows]
-    before = _present(c, table, key, keys)
+    before = _present(c, table, key, keys, operator)
     with c.cursor() as cur:
         cur.executemany(sql, rows)
-    after = _present(c, table, key, keys)
+    after = _present(c, table, key, keys, operator)
     return after - before, after
 
 
-def _present(c: Conn, table: str, key: str, keys: list[Any]) -> int:
-    row = c.execute(f"SELECT COUNT(*) FROM {table} WHERE {key} = ANY(%s)", (keys,)).fetchone()
+def _present(c: Conn, table: str, key: str, keys: list[Any], operator: str | None) -> int:
+    sql = f"SELECT COUNT(*) FROM {table} WHERE {key} = ANY(%s)"
+    params: list[Any] = [keys]
+    if operator is not None:
+        sql += " AND operator = %s"
+        params.append(operator)
+    row = c.execute(sql, params).fetchone()
     return int(row[0]) if row else 0
 
 
 def move_in(
-    source: Path, url: str, *, batch: int = BATCH, on_progress: Progress | None = None
+    source: Path,
+    url: str,
+    *,
+    operator: str = "",
+    batch: int = BATCH,
+    on_progress: Progress | None = None,
 ) -> list[TableCopy]:
-    """Copy the SQLite store at ``source`` into the PostgreSQL database at ``url``."""
+    """Copy the SQLite store at ``source`` into the PostgreSQL database at ``url``; its
+    drafts become ``operator``'s."""
     batch = max(1, batch)
     report: list[TableCopy] = []
-    with MessageStore(source) as local, PostgresStore(url) as team:
+    with MessageStore(source) as local, PostgresStore(url, operator=operator) as team:
         for table, key, columns in TABLES:
             batches = _source_batches(local, table, columns, batch)
             total = sum(len(b) for b in batches)
             copied = verified = done = 0
             for rows in batches:
-                new, held = team.run_write(partial(_copy_batch, table, key, columns, rows))
+                scope = operator if table in PER_OPERATOR else None
+                new, held = team.run_write(partial(_copy_batch, table, key, columns, scope, rows))
                 copied += new
                 verified += held
                 done += len(rows)

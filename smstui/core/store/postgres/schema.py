@@ -151,10 +151,14 @@ CREATE TABLE templates (
     body        TEXT NOT NULL,
     position    INTEGER NOT NULL
 );
+-- what an operator was writing is theirs: two operators composing at once never overwrite
+-- each other's draft (the SQLite store is one person's, keyed by key alone)
 CREATE TABLE drafts (
-    key        TEXT PRIMARY KEY,
+    operator   TEXT NOT NULL DEFAULT '',
+    key        TEXT NOT NULL,
     text       TEXT NOT NULL,
-    updated_at BIGINT NOT NULL
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (operator, key)
 );
 CREATE TABLE sync_cursors (
     name  TEXT PRIMARY KEY,

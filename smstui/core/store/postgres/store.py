@@ -223,23 +223,26 @@ class PostgresStore:
 
     # ------------------------------------------------------------------ drafts, templates, cursors
 
+    # drafts are this operator's own (see the schema); templates and cursors are the team's
+
     def save_draft(self, key: str, text: str) -> None:
         self.run_write(
             lambda c: c.execute(
-                "INSERT INTO drafts (key, text, updated_at) VALUES (%s, %s, "
-                "extract(epoch FROM now())::bigint) ON CONFLICT (key) DO UPDATE SET "
+                "INSERT INTO drafts (operator, key, text, updated_at) VALUES (%s, %s, %s, "
+                "extract(epoch FROM now())::bigint) ON CONFLICT (operator, key) DO UPDATE SET "
                 "text = excluded.text, updated_at = excluded.updated_at",
-                (key, text),
+                (self.operator, key, text),
             )
         )
 
     def load_draft(self, key: str) -> str | None:
-        q = "SELECT text FROM drafts WHERE key = %s"
-        r = self.run_read(lambda c: c.execute(q, (key,)).fetchone())
+        q = "SELECT text FROM drafts WHERE operator = %s AND key = %s"
+        r = self.run_read(lambda c: c.execute(q, (self.operator, key)).fetchone())
         return None if r is None else str(r[0])
 
     def clear_draft(self, key: str) -> None:
-        self.run_write(lambda c: c.execute("DELETE FROM drafts WHERE key = %s", (key,)))
+        q = "DELETE FROM drafts WHERE operator = %s AND key = %s"
+        self.run_write(lambda c: c.execute(q, (self.operator, key)))
 
     def replace_templates(self, templates: list[Template]) -> None:
         rows = [(t.template_id, self.account, t.name, t.body, i) for i, t in enumerate(templates)]
