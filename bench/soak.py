@@ -4,6 +4,7 @@
     .venv/bin/python bench/soak.py --minutes 0.5 --rate 0.4 --seed 3
     .venv/bin/python bench/soak.py --minutes 10 --tui
     .venv/bin/python bench/soak.py --minutes 30 --tui --seed 2 --cpu-hog 2   # a busy machine
+    .venv/bin/python bench/soak.py --minutes 5 --rate 0.2 --postgresql   # team mode
 
 Several threads keep launching ``python -m smstui send/history/inbox/...`` at a loopback
 sandbox that fails ``--rate`` of all requests in random realistic ways (``chaos.py``), while
@@ -17,6 +18,10 @@ each traced request by request with the faults that hit it. Prints one JSON docu
 status 1 when a message was accepted twice or sent under two tokens, one was lost, or a row
 is not final. ``--cpu-hog N`` keeps N cores busy throughout: exactly-once must hold on a
 busy machine, where requests and event loops are slow, not only on a quiet one.
+
+``--postgresql`` (team mode): every process (the CLI ones and this one) shares one team store
+on PostgreSQL (``SMSTUI_DATABASE_URL``; a throw-away pgserver unless ``--database-url``):
+exactly-once must hold across processes that share nothing but the database.
 
 "memory" in the JSON: this process's RSS and live Python object count once a minute while the
 load runs (``memory_series.py``), and the growth after a warm-up. This process is the one under
@@ -57,10 +62,13 @@ from smstui.core.membrane.client import MembraneClient
 from smstui.core.models import OutgoingSms
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, SandboxWorld, serve
 from smstui.core.sandbox.chaos import ChaosPlan
+from smstui.core.store.contract import Store
 from smstui.core.store.message_store import MessageStore
-from smstui.core.store.outbox_table import FINAL_STATES, OutboxTable
+from smstui.core.store.outbox_table import FINAL_STATES
 
 TOKEN = "soak-token"
+#: the integrity check of a PostgreSQL store: SQLite's PRAGMA does not apply to it
+NOT_SQLITE = "n/a (PostgreSQL)"
 #: ClickSend lists a sent message in history a little after answering the send
 HISTORY_LAG = 3.0
 #: a CLI process that takes longer than this is killed (SIGKILL: durability is tested too)
@@ -132,7 +140,7 @@ def cli_worker(
 
 
 async def core_work(
-    url: str, store: MessageStore, deadline: float, ledger: Ledger, seed: int
+    url: str, store: Store, deadline: float, ledger: Ledger, seed: int
 ) -> dict[str, int]:
     """The app's own work in this process: outbox sends, syncs, browsing the store."""
     rng = random.Random(seed)
@@ -170,7 +178,7 @@ async def core_work(
     return dict(counts)
 
 
-async def settle(url: str, store: MessageStore, history_lag: float) -> None:
+async def settle(url: str, store: Store, history_lag: float) -> None:
     """Faults are off: settle every unknown as a later start of the app would.
 
     The outbox is told the settle window has passed, which is only true once history lists
@@ -252,11 +260,11 @@ def duplicates_by_kind(
 
 def audit(
     world: SandboxWorld,
-    store: MessageStore,
+    store: Store,
     ledger: Ledger,
     trace: dict[str, list[tuple[float, str, str, str]]],
 ) -> dict[str, Any]:
-    rows = OutboxTable(store).all()
+    rows = store.outbox_table().all()
     received = list(world.clicksend.received)
     by_token = Counter(str(m.get("custom_string") or "") for m in received)
     by_body = Counter(str(m.get("body") or "") for m in received)
@@ -274,7 +282,11 @@ def audit(
         # ClickSend sees (and records) a message it rejects, so only "failed" must be unseen
         if r.state == "failed" and got:
             lost.append(f"{r.state} but received: {r.body} ({r.status}: {r.reason})")
-    integrity = store.run_read(lambda c: c.execute("PRAGMA integrity_check").fetchone()[0])
+    integrity = (
+        store.run_read(lambda c: c.execute("PRAGMA integrity_check").fetchone()[0])
+        if isinstance(store, MessageStore)
+        else NOT_SQLITE
+    )
     dupes = duplicates_by_kind(world, rows, by_token, by_body, trace)
     return {
         "outbox_rows": len(rows),
@@ -309,7 +321,7 @@ def audit(
 
 async def app_work(
     url: str,
-    store: MessageStore,
+    store: Store,
     settings: Settings,
     deadline: float,
     ledger: Ledger,
@@ -339,6 +351,7 @@ def run(
     tui: bool = False,
     sample_seconds: float = 60.0,
     warmup: float = 5.0,
+    database_url: str | None = None,
 ) -> dict[str, Any]:
     rss_start = rss_mb()
     world = SandboxWorld(seed=seed, history_size=20)
@@ -355,8 +368,16 @@ def run(
             env[name] = os.environ[name] = str(Path(tmp) / name.lower())
         env.update(MEMBRANE_API_URL=server.url, MEMBRANE_TOKEN=TOKEN)
         env["SMSTUI_CONNECTION_ID"] = DEFAULT_CONNECTION_ID
+        if database_url is not None:
+            env["SMSTUI_DATABASE_URL"] = database_url
         settings = load_settings(env=env)
-        store = MessageStore(account=settings.identity())  # the file the CLI uses too
+        store: Any
+        if database_url is not None:
+            from smstui.core.store.postgres import PostgresStore
+
+            store = PostgresStore(database_url, account=settings.identity(), operator="soak")
+        else:
+            store = MessageStore(account=settings.identity())  # the file the CLI uses too
         ledger = Ledger()
         deadline = time.monotonic() + minutes * 60
         stop = threading.Event()
@@ -454,6 +475,29 @@ class LoadSampler:
         return {"min": s[0], "median": s[len(s) // 2], "max": s[-1], "samples": len(s)}
 
 
+@contextlib.contextmanager
+def team_database(args: argparse.Namespace) -> Iterator[str | None]:
+    """The team store's URL with --postgresql (a throw-away pgserver unless given)."""
+    if not args.postgresql:
+        yield None
+        return
+    if args.database_url:
+        yield args.database_url
+        return
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
+        import pgserver
+
+        server = pgserver.get_server(tempfile.mkdtemp(prefix="smstui-soak-pg-"), "delete")
+    try:
+        server.psql("CREATE DATABASE soak;")
+        yield server.get_uri("soak")
+    finally:
+        server.cleanup()
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--minutes", type=float, default=10.0)
@@ -468,11 +512,18 @@ def main() -> int:
         metavar="N",
         help="keep the machine busy: N extra processes spinning a core each for the whole run",
     )
+    p.add_argument(
+        "--postgresql", action="store_true", help="team mode: one shared PostgreSQL store"
+    )
+    p.add_argument("--database-url", help="with --postgresql: an empty database (else pgserver)")
     p.add_argument("--sample-seconds", type=float, default=60.0, help="memory sample period")
     p.add_argument("--warmup", type=float, default=5.0, help="minutes before RSS growth counts")
     a = p.parse_args()
-    with cpu_hogs(a.cpu_hog), LoadSampler() as load:
-        result = run(a.minutes, a.rate, a.seed, a.cli_workers, a.tui, a.sample_seconds, a.warmup)
+    with cpu_hogs(a.cpu_hog), LoadSampler() as load, team_database(a) as url:
+        result = run(
+            a.minutes, a.rate, a.seed, a.cli_workers, a.tui, a.sample_seconds, a.warmup, url
+        )
+    result["store"] = "postgresql" if url else "sqlite"
     result["cpu_hogs"] = a.cpu_hog
     result["load_average"] = load.summary()
     print(json.dumps(result, indent=2))
@@ -482,7 +533,7 @@ def main() -> int:
     bad = dupes["accepted_twice"] or dupes["body_only"] or result["lost"] or result["non_final"]
     if "tui" in result and not result["tui"]["responsive"]:
         bad = True
-    return 1 if bad or result["integrity_check"] != "ok" else 0
+    return 1 if bad or result["integrity_check"] not in ("ok", NOT_SQLITE) else 0
 
 
 if __name__ == "__main__":
