@@ -209,3 +209,17 @@ def test_drafts_are_each_operators_own(pg_url: str, tmp_path: Path) -> None:
         assert ben.load_draft("compose") == "Ben typing at the same time"
         ben.clear_draft("compose")
         assert ana.load_draft("compose") == "Ana, edited"
+
+
+def test_without_the_team_extra_a_database_url_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "smstui.core.store.postgres", None)  # psycopg missing
+    monkeypatch.setenv("SMSTUI_DATABASE_URL", f"postgresql://ana:{SECRET}@db.example/team")
+    assert main(["--sandbox", "history", "--no-sync"]) == 2
+    assert main(["team", "status"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("pip install 'smstui[team]'") == 2
+    assert SECRET not in err and "Traceback" not in err

@@ -25,7 +25,7 @@ from smstui.core.config import Settings, app_dirs
 from smstui.core.delivery.outbox import Outbox, OutboxResult, SendService
 from smstui.core.delivery.outbox_channels import ChannelKind, ChannelOutbox
 from smstui.core.delivery.sync import PauseGate, ProgressCallback, SyncReport, sync_all
-from smstui.core.errors import ConnectionUnusable, MembraneNotFound
+from smstui.core.errors import ConfigError, ConnectionUnusable, MembraneNotFound
 from smstui.core.membrane.auth import StaticToken, TokenProvider, token_provider_for
 from smstui.core.membrane.client import MembraneClient
 from smstui.core.membrane.connection import (
@@ -192,10 +192,7 @@ class Session:
             # first: the store, exports, bulk jobs and caches hold customers' messages
             tighten(app_dirs())
             if self.settings.database_url:
-                # imported here: psycopg is the optional ``team`` extra
-                from smstui.core.store.postgres import PostgresStore
-
-                self._store = PostgresStore(
+                self._store = open_team_store(
                     self.settings.database_url,
                     account=self.account,
                     operator=self.settings.operator_name,
@@ -274,6 +271,20 @@ class Session:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+
+def open_team_store(url: str, *, account: str = "", operator: str = "") -> Store:
+    """The team's PostgreSQL store; a clear ``ConfigError`` when psycopg (the ``team`` extra)
+    is not installed, instead of an ImportError."""
+    try:
+        from smstui.core.store.postgres import PostgresStore
+    except ImportError:
+        raise ConfigError(
+            "database_url is set, but this smstui cannot talk to PostgreSQL "
+            "(the psycopg package is missing).",
+            hint="Install the team extra: pip install 'smstui[team]' (or unset database_url).",
+        ) from None
+    return PostgresStore(url, account=account, operator=operator)
 
 
 def _resolver(

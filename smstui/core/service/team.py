@@ -44,11 +44,14 @@ def move_in(
     """Copy the local SQLite store (default: this user's) into the database at ``url``;
     safe to run again. The drafts become ``operator``'s. Raises ``ConfigError`` for a URL that is not PostgreSQL and
     ``StoreError`` when either store cannot be used (messages never show the password)."""
-    from smstui.core.store.postgres.move_in import BATCH
-    from smstui.core.store.postgres.move_in import move_in as copy_store
+    from smstui.core.session import open_team_store
     from smstui.core.store.schema import default_db_path
 
     url = check_url(url, source="--to")
+    open_team_store(url, operator=operator).close()  # psycopg there, server reachable, migrated
+    from smstui.core.store.postgres.move_in import BATCH
+    from smstui.core.store.postgres.move_in import move_in as copy_store
+
     report = copy_store(
         source or default_db_path(),
         url,
@@ -64,10 +67,16 @@ def team_status(settings: Settings) -> TeamStatus | None:
     Opening it records this operator as seen."""
     if not settings.database_url:
         return None
-    from smstui.core.store.postgres import PostgresStore
+    from smstui.core.session import open_team_store
 
-    with PostgresStore(settings.database_url, operator=settings.operator_name) as store:
+    store = open_team_store(settings.database_url, operator=settings.operator_name)
+    from smstui.core.store.postgres import PostgresStore  # loads: open_team_store checked
+
+    try:
+        assert isinstance(store, PostgresStore)
         return store.team_status()
+    finally:
+        store.close()
 
 
 def watch_store(ws: Workspace, on_change: Callable[[str], None]) -> Watching:
