@@ -163,7 +163,9 @@ def keep_pending(c: Conn, mid: str, rc: DeliveryReceipt, at: int | None) -> None
 
 def write_receipts(c: Conn, items: list[DeliveryReceipt]) -> int:
     applied = 0
-    for rc in items:
+    # rows locked in id order (no deadlock with another process's receipts); a stable sort
+    # keeps two receipts of one message in the order they came
+    for rc in sorted(items, key=lambda r: r.message_id.upper()):
         mid = rc.message_id.upper()
         at = to_unix(rc.date) or to_unix(rc.sent_at)
         if merge_delivery(c, mid, rc.status_code, rc.status_text, rc.error_code, rc.error_text, at):
