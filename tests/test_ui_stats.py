@@ -9,7 +9,7 @@ from textual.widgets import Input, Select, Sparkline, Static
 
 from smstui.core.store.stats import daily_stats, local_day
 from smstui.ui.app import SmsApp
-from smstui.ui.stats_tab import StatsTab
+from smstui.ui.tabs.stats import StatsTab
 from smstui.ui.testing import sandbox_app
 
 

@@ -101,14 +101,14 @@ def describe_error(err: BaseException) -> str:
 
 def _build_tool_tab(tab: str) -> Widget:
     if tab == "actions":
-        from smstui.ui.actions_tab import ActionsTab
+        from smstui.ui.tabs.actions import ActionsTab
 
         return ActionsTab()
     if tab == "console":
-        from smstui.ui.console_tab import ConsoleTab
+        from smstui.ui.tabs.console import ConsoleTab
 
         return ConsoleTab()
-    from smstui.ui.stats_tab import StatsTab
+    from smstui.ui.tabs.stats import StatsTab
 
     return StatsTab()
 
@@ -428,22 +428,22 @@ class SmsApp(CrashSafeApp):
         if tab in TOOL_TABS:
             return _build_tool_tab(tab)
         if tab == "compose":
-            from smstui.ui.compose_tab import ComposeTab
+            from smstui.ui.tabs.compose import ComposeTab
 
             return ComposeTab()
         if tab == "inbox":
-            from smstui.ui.inbox_tab import InboxTab
+            from smstui.ui.tabs.inbox import InboxTab
 
             return InboxTab()
         if tab == "history":
-            from smstui.ui.history_tab import HistoryTab
+            from smstui.ui.tabs.history import HistoryTab
 
             return HistoryTab()
         if tab == "contacts":
-            from smstui.ui.contacts_tab import ContactsTab
+            from smstui.ui.tabs.contacts import ContactsTab
 
             return ContactsTab()
-        from smstui.ui.templates_tab import TemplatesTab
+        from smstui.ui.tabs.templates import TemplatesTab
 
         return TemplatesTab()
 

@@ -41,7 +41,7 @@ async def stage(pilot: Pilot[None], tab: str) -> None:
     await app.workers.wait_for_complete()
     if tab == "stats":
         # a fixed range in UTC: "today" and the local zone differ from machine to machine
-        from smstui.ui.stats_tab import StatsTab
+        from smstui.ui.tabs.stats import StatsTab
 
         last = datetime.fromtimestamp(FIXED_NOW, UTC).date()
         app.query_one(StatsTab).show_range(last - timedelta(days=13), last, utc=True)
