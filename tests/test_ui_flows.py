@@ -9,10 +9,11 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
 
 from smstui.core.sandbox import Fault, SandboxWorld
-from smstui.ui.app import SANDBOX_BADGE, SmsApp
+from smstui.ui.app import SmsApp
 from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.screens.conversation import ConversationScreen
 from smstui.ui.testing import sandbox_app
+from smstui.ui.widgets.status_bar import SANDBOX_BADGE
 from smstui.ui.widgets.virtual_list import VirtualList
 
 AU_OK = "+61411111111"  # a ClickSend test number: accepted, free

@@ -10,9 +10,9 @@ from textual.widgets import Static
 
 from smstui.core.store.message_store import MessageFilter
 from smstui.ui.app import SmsApp
-from smstui.ui.tabs.compose import ComposeTab
 from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.screens.recipient_picker import RecipientPicker
+from smstui.ui.tabs.compose import ComposeTab
 from smstui.ui.testing import sandbox_app
 
 MEDIA = "https://example.com/promo.jpg"

@@ -54,8 +54,8 @@ async def _compose(pilot: Pilot[None], mode: str) -> None:
 
 
 async def _campaign(pilot: Pilot[None]) -> None:
-    from smstui.ui.tabs.contacts import ContactsTab
     from smstui.ui.screens.campaign import CampaignScreen
+    from smstui.ui.tabs.contacts import ContactsTab
 
     app = pilot.app
     assert isinstance(app, SmsApp)

@@ -9,7 +9,7 @@ does not retry: while one is in flight, Run does nothing, so one press is one ca
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar, cast
 
 from rich.text import Text
 from textual import on, work
@@ -35,11 +35,9 @@ from smstui.core.membrane.action_runs import ActionRun, run_listed
 from smstui.core.models import Action
 from smstui.ui.membrane_link import membrane
 from smstui.ui.safe_text import one_line, plain, visible
+from smstui.ui.tabs.base import SmsTab
 from smstui.ui.widgets.json_tree import JsonTree
 from smstui.ui.widgets.schema_form import SchemaForm, values_from_input
-
-if TYPE_CHECKING:
-    from smstui.ui.app import SmsApp
 
 #: seconds of quiet typing before the intent search asks Membrane
 SEARCH_DEBOUNCE = 0.35
@@ -69,7 +67,7 @@ def option_id(action: Action) -> str:
     return action.id or f"key:{action.key}"
 
 
-class ActionsTab(Horizontal):
+class ActionsTab(SmsTab, Horizontal):
     DEFAULT_CSS = """
     ActionsTab #actions-left { width: 26; border-right: vkey $primary 30%; }
     ActionsTab #action-list { height: 1fr; border: none; }
@@ -100,10 +98,6 @@ class ActionsTab(Horizontal):
         #: what was typed per action key, so looking at another action loses nothing; the
         #: ``KEPT_INPUTS`` actions last edited (small dicts)
         self._kept: dict[str, dict[str, Any]] = {}
-
-    @property
-    def sms_app(self) -> SmsApp:
-        return cast("SmsApp", self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="actions-left"):
@@ -167,7 +161,7 @@ class ActionsTab(Horizontal):
                     connection_id, intent=(intent or "").strip() or None
                 )
 
-            found = await self.sms_app.guarded("Listing actions", fetch())
+            found = await self.app.guarded("Listing actions", fetch())
         finally:
             options.loading = False
         if found is None:
@@ -341,7 +335,7 @@ class ActionsTab(Horizontal):
                         failed_run.append(err.action_run_id)
                     raise
 
-            run = await self.sms_app.guarded(f"Running {action.key}", call())
+            run = await self.app.guarded(f"Running {action.key}", call())
         finally:
             tree.loading = False
             self.running = False

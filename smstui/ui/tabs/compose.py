@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar, cast
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
@@ -33,13 +34,18 @@ from smstui.ui.compose_send import (
     quote_text,
     send,
 )
+from smstui.ui.messages import (
+    AccountChanged,
+    OpenInCompose,
+    SendsReconciled,
+    StoreChanged,
+    TemplatesChanged,
+)
 from smstui.ui.safe_text import plain
 from smstui.ui.screens.confirm import ConfirmScreen
+from smstui.ui.tabs.base import SmsTab
 from smstui.ui.widgets.channel_meter import ChannelMeter
 from smstui.ui.widgets.segment_meter import SegmentMeter
-
-if TYPE_CHECKING:
-    from smstui.ui.app import SmsApp
 
 DRAFT_DELAY = 0.5  # at most this long after a change the draft is saved (brief: <= 1 s)
 PRICE_DELAY = 0.8  # seconds of quiet before a price estimate is requested
@@ -68,7 +74,8 @@ def zone_label() -> str:
     return f"local time ({zone}); sent as UTC"
 
 
-class ComposeTab(Vertical):
+class ComposeTab(SmsTab, Vertical):
+    RELOADS_ON = frozenset({TemplatesChanged})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "send", "Send", id="compose.send"),
         Binding("ctrl+l", "clear", "Clear", id="compose.clear"),
@@ -84,6 +91,19 @@ class ComposeTab(Vertical):
         ),
     ]
     DEFAULT_CSS = """
+    ComposeTab VerticalScroll { padding: 0 1; }
+    ComposeTab #recipients { width: 1fr; }
+    ComposeTab #sender { width: 1fr; }
+    ComposeTab #template-picker { width: 30; }
+    ComposeTab #body { height: 6; min-height: 5; border: round $primary 60%; border-title-color: $text-muted; }
+    ComposeTab #body:focus { border: round $primary; }
+    ComposeTab #meter { padding-left: 1; }
+    ComposeTab #schedule-date { width: 16; }
+    ComposeTab #schedule-time { width: 11; }
+    ComposeTab #tz-label { width: auto; padding: 1 1 0 1; color: $text-muted; }
+    ComposeTab #send { margin-left: 10; }
+    ComposeTab #price { width: 1fr; padding: 1 2 0 2; color: $text-muted; }
+    ComposeTab #results { height: auto; padding: 0 1 0 10; }
     ComposeTab #mode { width: 14; }
     ComposeTab #pick { min-width: 8; width: 10; }
     ComposeTab #picked-lists { height: auto; padding-left: 10; color: $text-muted; }
@@ -99,10 +119,6 @@ class ComposeTab(Vertical):
         self.mode: Mode = "sms"
         self.picked_lists: dict[str, ContactList] = {}
         self.members = MemberCache()
-
-    @property
-    def sms_app(self) -> SmsApp:
-        return cast("SmsApp", self.app)
 
     def focus_default(self) -> None:
         self.query_one("#recipients", Input).focus()
@@ -147,14 +163,28 @@ class ComposeTab(Vertical):
         self._load_templates()
         self._restore_draft()
         self.query_one("#recipients", Input).focus()
+        if self.app.account is not None:  # read before this tab was built
+            self.set_part_cap(self.app.account.part_cap)
+
+    @on(AccountChanged)
+    def _account_changed(self, notice: AccountChanged) -> None:
+        self.set_part_cap(notice.account.part_cap)
+
+    @on(SendsReconciled)
+    def _sends_reconciled(self, notice: SendsReconciled) -> None:
+        self.update_results(notice.results)
+
+    def take(self, request: Message) -> None:
+        if isinstance(request, OpenInCompose):
+            self.prefill(to=request.to, body=request.body)
 
     # ------------------------------------------------------------------ draft
 
     def _restore_draft(self) -> None:
         try:
-            draft = self.sms_app.backend.load_draft()
+            draft = self.app.backend.load_draft()
         except StoreError as err:
-            self.sms_app.store_failed(err)
+            self.app.store_failed(err)
             return
         except SmstuiError:
             return
@@ -182,12 +212,12 @@ class ComposeTab(Vertical):
     def save_draft_now(self) -> None:
         self._draft_timer = None
         try:
-            self.sms_app.backend.save_draft(self.current_draft())
-            self.sms_app.store_worked()
+            self.app.backend.save_draft(self.current_draft())
+            self.app.store_worked()
         except StoreError as err:
             # the banner says it (once): a toast every half second of typing would not help;
             # the draft stays in the fields
-            self.sms_app.store_failed(err)
+            self.app.store_failed(err)
         except SmstuiError as err:
             self.notify(f"Draft not saved: {err.message}", severity="warning")
 
@@ -229,7 +259,7 @@ class ComposeTab(Vertical):
 
     def _validate_recipients(self) -> list[str]:
         text = self.query_one("#recipients", Input).value
-        parsed = parse_recipients(text, self.sms_app.backend.default_region)
+        parsed = parse_recipients(text, self.app.backend.default_region)
         error = self.query_one("#recipients-error", Static)
         if parsed.invalid:
             message = Text(end="")
@@ -258,7 +288,7 @@ class ComposeTab(Vertical):
 
     def _load_templates(self) -> None:
         try:
-            templates = self.sms_app.backend.templates()
+            templates = self.app.backend.templates()
         except SmstuiError:
             templates = []
         picker = self.query_one("#template-picker", Select)
@@ -319,7 +349,7 @@ class ComposeTab(Vertical):
     async def action_pick(self) -> None:
         from smstui.ui.screens.recipient_picker import RecipientPicker
 
-        pick = await self.sms_app.push_screen_wait(RecipientPicker())
+        pick = await self.app.push_screen_wait(RecipientPicker())
         if isinstance(pick, ContactList):
             self.picked_lists[pick.list_id] = pick
             self.members.forget(pick.list_id)
@@ -350,7 +380,7 @@ class ComposeTab(Vertical):
     def build_draft(self, *, show_errors: bool = True) -> ComposeDraft | None:
         """Validate every field; show each problem next to its field; None if any."""
         ok = True
-        region = self.sms_app.backend.default_region
+        region = self.app.backend.default_region
 
         def problem(widget_id: str, message: str) -> None:
             nonlocal ok
@@ -416,11 +446,11 @@ class ComposeTab(Vertical):
     async def _price_worker(self, draft: ComposeDraft) -> None:
         label = self.query_one("#price", Static)
         label.update("estimating…")
-        quote = await self.sms_app.guarded("Price estimate", self._quote(draft))
+        quote = await self.app.guarded("Price estimate", self._quote(draft))
         label.update(quote_text(quote, draft.mode) if quote else "")
 
     async def _quote(self, draft: ComposeDraft) -> Quote:
-        app = self.sms_app
+        app = self.app
         beyond = beyond_of(app.backend)
         numbers = await self.members.recipients(draft, beyond)
         languages = await beyond.languages() if draft.mode == "voice" else None
@@ -439,7 +469,7 @@ class ComposeTab(Vertical):
 
     async def _prepare(self, draft: ComposeDraft) -> tuple[list[Outgoing], Quote]:
         """Recipients expanded, messages checked (voice: against the language list), priced."""
-        app = self.sms_app
+        app = self.app
         beyond = beyond_of(app.backend)
         numbers = await self.members.recipients(draft, beyond)
         if not numbers:
@@ -450,7 +480,7 @@ class ComposeTab(Vertical):
 
     @work(exclusive=True, group="send", exit_on_error=False)
     async def _confirm_and_send(self, draft: ComposeDraft) -> None:
-        app = self.sms_app
+        app = self.app
         if draft.unknown_ranges and not await app.push_screen_wait(
             ConfirmScreen(
                 f"{len(draft.unknown_ranges)} number(s) in an unknown range",
@@ -494,7 +524,7 @@ class ComposeTab(Vertical):
         if accepted and not rejected:
             self.query_one("#body", TextArea).load_text("")
             self.save_draft_now()
-        app.refresh_lists()
+        self.post_message(StoreChanged())
         if accepted:
             await app.refresh_account()  # the header's balance went down: show it now
 

@@ -7,7 +7,7 @@ flight, so one press is at most one request. The history keeps requests, never a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -29,9 +29,7 @@ from smstui.core.explorer.request_console import (
 )
 from smstui.ui.membrane_link import known_secrets, membrane, request_routes
 from smstui.ui.safe_text import one_line, plain
-
-if TYPE_CHECKING:
-    from smstui.ui.app import SmsApp
+from smstui.ui.tabs.base import SmsTab
 
 NOT_SENT = "No request sent yet: type a path such as /v3/account and press F5."
 #: characters of a body drawn at once; the rest is summarised (a Static re-wraps all of it)
@@ -48,7 +46,7 @@ def entry_label(entry: HistoryEntry) -> Text:
     return text
 
 
-class ConsoleTab(Horizontal):
+class ConsoleTab(SmsTab, Horizontal):
     DEFAULT_CSS = """
     ConsoleTab #console-main { width: 1fr; padding: 0 1; }
     ConsoleTab #console-line { height: 1; margin: 0 0 1 0; }
@@ -80,10 +78,6 @@ class ConsoleTab(Horizontal):
         self.entries: list[HistoryEntry] = []  # newest first, as listed
         self.last_view: ResponseView | None = None
         self._history: RequestHistory | None = None
-
-    @property
-    def sms_app(self) -> SmsApp:
-        return cast("SmsApp", self.app)
 
     @property
     def history(self) -> RequestHistory:
@@ -199,7 +193,7 @@ class ConsoleTab(Horizontal):
                 routes = request_routes(self.app)
                 return format_response(await send(client, connection_id, spec, routes))
 
-            view = await self.sms_app.guarded("Request", call())
+            view = await self.app.guarded("Request", call())
         finally:
             response_box.loading = False
             self.sending = False

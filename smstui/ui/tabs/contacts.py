@@ -7,7 +7,7 @@ Every network call runs in a worker; failures become notifications via ``app.gua
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar, cast
 
 from rich.text import Text
 from textual import on, work
@@ -23,10 +23,8 @@ from smstui.ui.safe_text import one_line, plain, visible
 from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.screens.contact_forms import ContactForm, NamePrompt
 from smstui.ui.screens.import_csv import ImportCsvScreen
+from smstui.ui.tabs.base import SmsTab
 from smstui.ui.widgets.virtual_list import PageCache, VirtualList
-
-if TYPE_CHECKING:
-    from smstui.ui.app import SmsApp
 
 
 def list_row(item: ContactList, width: int) -> Text:
@@ -61,7 +59,7 @@ def contact_row(item: object, width: int) -> Text:
     return text
 
 
-class ContactsTab(Vertical):
+class ContactsTab(SmsTab, Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", id="contacts.search"),
         Binding("n", "new_list", "New list", id="contacts.new_list"),
@@ -94,12 +92,8 @@ class ContactsTab(Vertical):
         self._lists: list[ContactList] = []
 
     @property
-    def sms_app(self) -> SmsApp:
-        return cast("SmsApp", self.app)
-
-    @property
     def beyond(self) -> BeyondBackend:
-        return beyond_of(self.sms_app.backend)
+        return beyond_of(self.app.backend)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="contacts-main"):
@@ -145,7 +139,7 @@ class ContactsTab(Vertical):
         lists_widget = self.list_list
         lists_widget.loading = True
         try:
-            found = await self.sms_app.guarded("Loading lists", self.beyond.lists())
+            found = await self.app.guarded("Loading lists", self.beyond.lists())
         finally:
             lists_widget.loading = False
         if found is None:
@@ -214,7 +208,7 @@ class ContactsTab(Vertical):
             page_no = min(pages.pending)
             widget.loading = page_no == 1
             try:
-                page = await self.sms_app.guarded(
+                page = await self.app.guarded(
                     "Loading contacts",
                     self.beyond.contacts_page(pages.list_id, page_no, CLICKSEND_PAGE),
                 )
@@ -247,7 +241,7 @@ class ContactsTab(Vertical):
         widget = self.contact_list
         widget.loading = True
         try:
-            hits = await self.sms_app.guarded("Search", self.beyond.search(query))
+            hits = await self.app.guarded("Search", self.beyond.search(query))
         finally:
             widget.loading = False
         if hits is None:
@@ -294,7 +288,7 @@ class ContactsTab(Vertical):
 
     @work(exclusive=True, group="contacts-edit", exit_on_error=False)
     async def action_new_list(self) -> None:
-        app = self.sms_app
+        app = self.app
         name = await app.push_screen_wait(NamePrompt("New list", ok="Create"))
         if name is None:
             return
@@ -308,7 +302,7 @@ class ContactsTab(Vertical):
         item = self.current_list
         if item is None:
             return
-        app = self.sms_app
+        app = self.app
         name = await app.push_screen_wait(NamePrompt("Rename list", item.name, ok="Rename"))
         if name is None or name == item.name:
             return
@@ -323,7 +317,7 @@ class ContactsTab(Vertical):
         item = self.current_list
         if item is None:
             return
-        app = self.sms_app
+        app = self.app
         body = plain(item.name, "bold")
         body.append(f"\n{item.contacts_count:,} contact(s) will be deleted with it.")
         if not await app.push_screen_wait(ConfirmScreen("Delete this list?", body, yes="Delete")):
@@ -345,7 +339,7 @@ class ContactsTab(Vertical):
         if item is None:
             self.notify("Create a list first (n).", severity="warning")
             return
-        app = self.sms_app
+        app = self.app
         region = app.backend.default_region
         new = await app.push_screen_wait(ContactForm("Add contact", region))
         if new is None:
@@ -360,7 +354,7 @@ class ContactsTab(Vertical):
         contact = self.selected_contact
         if contact is None:
             return
-        app = self.sms_app
+        app = self.app
         region = app.backend.default_region
         changes = await app.push_screen_wait(ContactForm("Edit contact", region, contact))
         if changes is None:
@@ -377,7 +371,7 @@ class ContactsTab(Vertical):
         contact = self.selected_contact
         if contact is None:
             return
-        app = self.sms_app
+        app = self.app
         body = plain(contact_name(contact), "bold")
         body.append("  ")
         body.append_text(plain(contact.phone_number or contact.email))
@@ -399,7 +393,7 @@ class ContactsTab(Vertical):
         if item is None:
             self.notify("Choose or create a list first.", severity="warning")
             return
-        app = self.sms_app
+        app = self.app
         data = await app.push_screen_wait(ImportCsvScreen(item.name, self.beyond.plan_import))
         if data is None:
             return
@@ -427,9 +421,9 @@ class ContactsTab(Vertical):
             return
         from smstui.ui.screens.campaign import CampaignScreen
 
-        self.sms_app.push_screen(CampaignScreen(self.current_list))
+        self.app.push_screen(CampaignScreen(self.current_list))
 
     def action_campaigns(self) -> None:
         from smstui.ui.screens.campaigns import CampaignsScreen
 
-        self.sms_app.push_screen(CampaignsScreen())
+        self.app.push_screen(CampaignsScreen())

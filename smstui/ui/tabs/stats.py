@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar, cast
 
 from rich.text import Text
 from textual import on, work
@@ -18,9 +18,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Select, Sparkline, Static
 
 from smstui.core.store.stats import DayStats, StatsReport, bars, daily_stats, local_day
-
-if TYPE_CHECKING:
-    from smstui.ui.app import SmsApp
+from smstui.ui.messages import StoreChanged
+from smstui.ui.tabs.base import SmsTab
 
 RANGES: list[tuple[str, int]] = [
     ("Last 7 days", 7),
@@ -87,7 +86,8 @@ def _series(days: list[DayStats], name: str) -> list[float]:
     return [float(getattr(d, name)) for d in days]
 
 
-class StatsTab(Vertical):
+class StatsTab(SmsTab, Vertical):
+    RELOADS_ON = frozenset({StoreChanged})
     DEFAULT_CSS = """
     StatsTab { padding: 0 1; }
     StatsTab #stats-controls { height: 1; margin: 0 0 1 0; }
@@ -117,10 +117,6 @@ class StatsTab(Vertical):
         super().__init__(id="stats-tab")
         self.report: StatsReport | None = None
         self.currency: str | None = None
-
-    @property
-    def sms_app(self) -> SmsApp:
-        return cast("SmsApp", self.app)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="stats-controls"):
@@ -225,8 +221,8 @@ class StatsTab(Vertical):
         self._compute(first, last, self.tz)
 
     def _currency(self) -> str | None:
-        store = self.sms_app.backend.store
-        account = self.sms_app.account
+        store = self.app.backend.store
+        account = self.app.account
         if account is not None and account.currency is not None:
             if store.get_cursor(CURRENCY_KEY) != account.currency.code:
                 store.set_cursor(CURRENCY_KEY, account.currency.code)
@@ -238,11 +234,11 @@ class StatsTab(Vertical):
         body = self.query_one("#stats-body")
         body.loading = True
         try:
-            store = self.sms_app.backend.store
-            report = await self.sms_app.guarded(
+            store = self.app.backend.store
+            report = await self.app.guarded(
                 "Computing stats", asyncio.to_thread(daily_stats, store, first, last, tz)
             )
-            currency = await self.sms_app.guarded(
+            currency = await self.app.guarded(
                 "Reading the currency", asyncio.to_thread(self._currency)
             )
         finally:

@@ -6,17 +6,18 @@ say nothing; the banner says why and offers to create the missing rules, after c
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
+from smstui.ui.shell import SmsShell
+
 if TYPE_CHECKING:
     from smstui.core.clicksend.poll_rules import PollRules
-    from smstui.ui.app import SmsApp
 
 _CONFIRM = (
     "smstui will add an enabled automation rule with action POLL for {kinds} to your "
@@ -26,6 +27,9 @@ _CONFIRM = (
 
 
 class PollRuleBanner(Horizontal):
+    #: the app, typed (the backend, guarded calls)
+    app = getters.app(SmsShell)
+
     DEFAULT_CSS = """
     PollRuleBanner { height: auto; padding: 0 1; background: $warning-muted; display: none; }
     PollRuleBanner > Static { width: 1fr; padding: 1 0; }
@@ -60,7 +64,7 @@ class PollRuleBanner(Horizontal):
         from smstui.core.clicksend.poll_rules import WHAT
         from smstui.ui.screens.confirm import ConfirmScreen
 
-        app = cast("SmsApp", self.app)
+        app = self.app
         if self._rules is None or not self._rules.missing:
             return
         missing = self._rules.missing
