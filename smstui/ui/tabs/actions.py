@@ -67,7 +67,7 @@ def option_id(action: Action) -> str:
     return action.id or f"key:{action.key}"
 
 
-class ActionsTab(SmsTab, Horizontal):
+class ActionsTab(Horizontal, SmsTab):
     DEFAULT_CSS = """
     ActionsTab #actions-left { width: 26; border-right: vkey $primary 30%; }
     ActionsTab #action-list { height: 1fr; border: none; }

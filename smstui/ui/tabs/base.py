@@ -6,8 +6,10 @@ when one of the requests in ``RELOADS_ON`` reaches the app, and may take request
 it (``take``: "open in Compose" for Compose). Everything else between tabs is messages
 (``smstui.ui.messages``). A tab's id, titles and key are its line in ``registry.py``.
 
-Mix it in before the container that gives the tab its layout:
-``class InboxTab(SmsTab, Vertical)``.
+Mix it in after the container that gives the tab its layout:
+``class InboxTab(Vertical, SmsTab)``. After, because Textual takes a widget's default CSS
+(and CSS type names) from the first base class chain only: ``SmsTab`` first would drop
+``Vertical``/``Horizontal``'s layout rules.
 """
 
 from __future__ import annotations

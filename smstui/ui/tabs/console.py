@@ -46,7 +46,7 @@ def entry_label(entry: HistoryEntry) -> Text:
     return text
 
 
-class ConsoleTab(SmsTab, Horizontal):
+class ConsoleTab(Horizontal, SmsTab):
     DEFAULT_CSS = """
     ConsoleTab #console-main { width: 1fr; padding: 0 1; }
     ConsoleTab #console-line { height: 1; margin: 0 0 1 0; }

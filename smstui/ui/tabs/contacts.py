@@ -59,7 +59,7 @@ def contact_row(item: object, width: int) -> Text:
     return text
 
 
-class ContactsTab(SmsTab, Vertical):
+class ContactsTab(Vertical, SmsTab):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", id="contacts.search"),
         Binding("n", "new_list", "New list", id="contacts.new_list"),

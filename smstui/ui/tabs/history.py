@@ -50,7 +50,7 @@ class MessageList(VirtualList[StoredMessage]):
     ]
 
 
-class HistoryTab(SmsTab, Vertical):
+class HistoryTab(Vertical, SmsTab):
     RELOADS_ON = frozenset({StoreChanged})
     DEFAULT_CSS = """
     HistoryTab #history-filters Select { width: 24; }

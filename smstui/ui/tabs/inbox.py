@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 INBOUND = MessageFilter(direction="in")
 
 
-class InboxTab(SmsTab, Vertical):
+class InboxTab(Vertical, SmsTab):
     RELOADS_ON = frozenset({StoreChanged})
     DEFAULT_CSS = """
     InboxTab #inbox-summary { height: 1; color: $text-muted; padding: 0 1; }

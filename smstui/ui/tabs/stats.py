@@ -86,7 +86,7 @@ def _series(days: list[DayStats], name: str) -> list[float]:
     return [float(getattr(d, name)) for d in days]
 
 
-class StatsTab(SmsTab, Vertical):
+class StatsTab(Vertical, SmsTab):
     RELOADS_ON = frozenset({StoreChanged})
     DEFAULT_CSS = """
     StatsTab { padding: 0 1; }

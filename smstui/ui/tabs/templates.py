@@ -21,7 +21,7 @@ from smstui.ui.screens.template_edit import TemplateEditScreen
 from smstui.ui.tabs.base import SmsTab
 
 
-class TemplatesTab(SmsTab, Vertical):
+class TemplatesTab(Vertical, SmsTab):
     RELOADS_ON = frozenset({StoreChanged})
     DEFAULT_CSS = """
     TemplatesTab #template-list { width: 1fr; height: 1fr; }
