@@ -19,7 +19,7 @@ from smstui.ui.messages import OpenInCompose, StoreChanged
 from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.tabs.base import SmsTab
 from smstui.ui.tabs.registry import TABS, spec
-from smstui.ui.testing import sandbox_app, sandbox_backend
+from smstui.ui.testing import sandbox_app, sandbox_workspace
 from smstui.ui.widgets.virtual_list import VirtualList
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -146,7 +146,7 @@ async def test_store_changed_reloads_exactly_the_tabs_that_ask_for_it() -> None:
 
 
 async def test_sending_in_compose_refreshes_history_through_store_changed() -> None:
-    app = RecordingApp(sandbox_backend(SandboxWorld(seed=1)), sync_interval=0)
+    app = RecordingApp(sandbox_workspace(SandboxWorld(seed=1)), sync_interval=0)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         app.action_show_tab("history")

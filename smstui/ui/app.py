@@ -22,7 +22,7 @@ from textual.widget import MountError
 from textual.widgets import TabbedContent, TabPane
 
 from smstui.core.config import Settings, load_settings, save_setting
-from smstui.ui.backend import Backend
+from smstui.core.service import Workspace
 from smstui.ui.commands import SmsCommands
 from smstui.ui.messages import OpenInCompose
 from smstui.ui.screens.help import HelpScreen, active_bindings
@@ -81,7 +81,7 @@ class SmsApp(SmsShell):
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
-        yield StatusBar(self.backend.sandbox)
+        yield StatusBar(self.ws.sandbox)
         yield StoreBanner()
         with TabbedContent(initial=INITIAL.id, id="tabs"):
             # Every pane is built on first open; the first tab right after the first frame.
@@ -215,22 +215,20 @@ class SmsApp(SmsShell):
 
 def run_app(settings: Settings) -> int:
     """Entry point used by the CLI when ``smstui`` is run with no subcommand."""
-    from smstui.ui.core_backend import CoreBackend
 
-    def backend_for(sandbox: bool) -> Backend:
+    def workspace_for(sandbox: bool) -> Workspace:
         fresh = load_settings(flags={"sandbox": True} if sandbox else None)
-        return CoreBackend.from_settings(fresh)
+        return Workspace.from_settings(fresh)
 
-    backend = CoreBackend.from_settings(settings)
     app = SmsApp(
-        backend,
+        Workspace.from_settings(settings),
         theme=settings.theme,
         keymap=settings.keymap,
         sync_interval=settings.sync_interval,
         first_run=not settings.has_credentials and not settings.sandbox,
         save_theme=lambda name: save_setting("theme", name),
         handle_hangup=True,
-        backend_factory=backend_for,
+        ws_factory=workspace_for,
     )
     app.crash_secrets = (settings.token, settings.workspace_secret)
     app.run()

@@ -21,7 +21,6 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 from smstui.core.clicksend.mms_voice import MAX_SUBJECT, check_mms, check_voice
 from smstui.core.errors import ValidationError
 from smstui.core.models import OutgoingMms, OutgoingSms, OutgoingVoice, VoiceLanguage
-from smstui.ui.beyond_backend import beyond_of
 from smstui.ui.safe_text import plain
 from smstui.ui.shell import SmsShell
 
@@ -171,9 +170,7 @@ class ChannelFields(Vertical):
         select = self.query_one("#voice-lang", Select)
         select.loading = True
         try:
-            found = await self.app.guarded(
-                "Voice languages", beyond_of(self.app.backend).languages()
-            )
+            found = await self.app.guarded("Voice languages", self.app.ws.messages.languages())
         finally:
             select.loading = False
         if not found:

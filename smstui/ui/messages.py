@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from smstui.core.clicksend.poll_rules import PollRules
     from smstui.core.models import Account
-    from smstui.ui.backend import RecipientResult
+    from smstui.core.service import RecipientResult
+    from smstui.core.service.types import PollRules
 
 
 # ---------------------------------------------------------------- requests: up to the app

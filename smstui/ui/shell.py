@@ -1,4 +1,4 @@
-"""The app's working half: the backend, connecting and syncing, the store banner, toasts.
+"""The app's working half: the workspace, connecting and syncing, the store banner, toasts.
 
 ``SmsShell`` is what every tab, screen and widget may rely on (``getters.app(SmsShell)``
 gives them a typed app without importing ``ui/app.py``, which imports them). ``SmsApp`` in
@@ -25,7 +25,7 @@ from textual.notifications import SeverityLevel
 from textual.timer import Timer
 
 from smstui.core.errors import SmstuiError, StoreError
-from smstui.ui.backend import Backend
+from smstui.core.service import Workspace
 from smstui.ui.crash_report import CrashSafeApp
 from smstui.ui.messages import (
     AccountChanged,
@@ -40,11 +40,11 @@ from smstui.ui.widgets.store_banner import StoreBanner
 
 if TYPE_CHECKING:
     # models cost ~0.1 s of dataclass building: only annotations need them here
-    from smstui.core.clicksend.poll_rules import PollRules
     from smstui.core.models import Account
-    from smstui.core.store.query import MessageFilter
+    from smstui.core.service.history import MessageFilter
+    from smstui.core.service.types import PollRules
     from smstui.ui.connect_ui import AppConnectUI
-    from smstui.ui.store_source import StoreSource
+    from smstui.ui.store_guard import GuardedRows
     from smstui.ui.tabs.base import SmsTab
 
 T = TypeVar("T")
@@ -73,23 +73,24 @@ def describe_error(err: BaseException) -> str:
 class SmsShell(CrashSafeApp):
     def __init__(
         self,
-        backend: Backend,
+        ws: Workspace,
         *,
         theme: str = "textual-dark",
         keymap: dict[str, str] | None = None,
         sync_interval: float = 30.0,
         first_run: bool = False,
-        backend_factory: Callable[[bool], Backend] | None = None,
+        ws_factory: Callable[[bool], Workspace] | None = None,
         save_theme: Callable[[str], object] | None = None,
         handle_hangup: bool = False,
     ) -> None:
         super().__init__()
-        self.backend = backend
+        #: everything the app reads and writes goes through the workspace (the service layer)
+        self.ws = ws
         self._initial_theme = theme
         self._keymap = dict(keymap or {})
         self.sync_interval = sync_interval
         self._first_run = first_run
-        self._backend_factory = backend_factory
+        self._ws_factory = ws_factory
         self._save_theme = save_theme
         self._handle_hangup = handle_hangup
         self._sync_timer: Timer | None = None
@@ -121,7 +122,7 @@ class SmsShell(CrashSafeApp):
         """Open the store and connect once the first frame is drawn (connecting imports
         httpx and the client, which would delay it)."""
         self.call_after_refresh(self._open_store)
-        self.call_after_refresh(self.start_backend)
+        self.call_after_refresh(self.connect_workspace)
         if self._first_run:
             self.action_connection()
 
@@ -157,7 +158,7 @@ class SmsShell(CrashSafeApp):
         """Open the store now (after the first frame): if it cannot be used, the banner says
         so before any tab trips over it."""
         try:
-            self.backend.store  # noqa: B018 - opening is the point
+            self.ws.open_store()
         except StoreError as err:
             self.store_failed(err)
 
@@ -174,11 +175,11 @@ class SmsShell(CrashSafeApp):
         """A store write succeeded: a banner for a problem that has passed goes away."""
         self.query_one(StoreBanner).store_worked()
 
-    def store_source(self, filters: MessageFilter | None = None) -> StoreSource:
+    def store_source(self, filters: MessageFilter | None = None) -> GuardedRows:
         """A list source over the store that reads as empty (and reports) if it fails."""
-        from smstui.ui.store_guard import guarded_source
+        from smstui.ui.store_guard import GuardedRows
 
-        return guarded_source(lambda: self.backend.store, filters, self.store_failed)
+        return GuardedRows(self.ws.history.rows(filters), self.store_failed)
 
     # ------------------------------------------------------------------ the terminal
 
@@ -252,13 +253,13 @@ class SmsShell(CrashSafeApp):
         self.status_bar.show_connection(state, detail)
 
     @work(exclusive=True, group="connect", exit_on_error=False)
-    async def start_backend(self) -> None:
+    async def connect_workspace(self) -> None:
         from smstui.ui.connect_ui import AppConnectUI
 
         self.set_connection_state("connecting")
         ui = AppConnectUI(self)
         try:
-            await self.backend.connect(ui)
+            await self.ws.connect(ui)
         except asyncio.CancelledError:
             raise
         except Exception as err:
@@ -272,6 +273,16 @@ class SmsShell(CrashSafeApp):
         await self._sync()
         if self._sync_timer is None and self.sync_interval > 0:
             self._sync_timer = self.set_interval(self.sync_interval, self.action_sync_now)
+
+    async def wait_for_connect(self) -> None:
+        """Let the start-up connect worker finish (it reports its own errors): a tool tab
+        opened while the app connects waits for that connect instead of starting another."""
+        from textual.worker import WorkerCancelled, WorkerFailed
+
+        for worker in list(self.workers):
+            if worker.group == "connect" and worker.is_running:
+                with contextlib.suppress(WorkerCancelled, WorkerFailed):
+                    await worker.wait()
 
     def _connection_failed(self, ui: AppConnectUI, err: Exception) -> None:
         from smstui.core.errors import ConnectionUnusable
@@ -287,7 +298,7 @@ class SmsShell(CrashSafeApp):
             self.push_screen(ConnectScreen(err), self.after_connection_screen)
 
     async def refresh_account(self) -> None:
-        account = await self.guarded("Reading the account", self.backend.account())
+        account = await self.guarded("Reading the account", self.ws.account())
         if account is not None:
             self.account = account
             self.status_bar.show_account(account)
@@ -298,7 +309,7 @@ class SmsShell(CrashSafeApp):
         The answer is remembered with the connection, so this costs a request only now and
         then. A failure here never disturbs the app (``smstui doctor`` reports it)."""
         try:
-            rules = await self.backend.poll_rules()
+            rules = await self.ws.poll_rules()
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -310,7 +321,7 @@ class SmsShell(CrashSafeApp):
         if self.connection_state != "ready":
             return
         self.set_connection_state("ready", "syncing…")
-        result = await self.guarded("Sync", self.backend.sync())
+        result = await self.guarded("Sync", self.ws.messages.sync())
         if result is None:
             self.set_connection_state("ready")
             return
@@ -348,26 +359,26 @@ class SmsShell(CrashSafeApp):
         self.push_screen(ConnectScreen(), self.after_connection_screen)
 
     def after_connection_screen(self, choice: str | None) -> None:
-        if choice in ("sandbox", "credentials") and self._backend_factory is not None:
-            self._swap_backend(choice == "sandbox")
+        if choice in ("sandbox", "credentials") and self._ws_factory is not None:
+            self._swap_workspace(choice == "sandbox")
         elif choice == "reconnected":
-            self.start_backend()
+            self.connect_workspace()
 
     @work(exclusive=True, group="connect", exit_on_error=False)
-    async def _swap_backend(self, sandbox: bool) -> None:
-        assert self._backend_factory is not None
-        old = self.backend
+    async def _swap_workspace(self, sandbox: bool) -> None:
+        assert self._ws_factory is not None
+        old = self.ws
         try:
-            self.backend = self._backend_factory(sandbox)
+            self.ws = self._ws_factory(sandbox)
         except Exception as err:
             self.notify(describe_error(err), title="Could not switch", severity="error")
             return
         await self.guarded("Closing the old connection", old.aclose())
-        self.status_bar.set_sandbox(self.backend.sandbox)
+        self.status_bar.set_sandbox(self.ws.sandbox)
         self.refresh_lists()
-        self.start_backend()
+        self.connect_workspace()
 
     async def on_unmount(self) -> None:
         # closing must never turn a clean exit into a traceback
         with contextlib.suppress(Exception):
-            await self.backend.aclose()
+            await self.ws.aclose()

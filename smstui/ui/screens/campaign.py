@@ -17,18 +17,17 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static, TextArea
 
-from smstui.core.clicksend.campaigns import (
+from smstui.core.errors import ValidationError
+from smstui.core.models import Campaign, CampaignPrice, ContactList
+from smstui.core.service.types import (
     MERGE_FIELDS,
     OPT_OUT_WARNING,
     NewCampaign,
     needs_opt_out,
     new_campaign,
 )
-from smstui.core.errors import ValidationError
-from smstui.core.models import Campaign, CampaignPrice, ContactList
 from smstui.core.sms_text import segments_for
 from smstui.core.when import parse_schedule
-from smstui.ui.beyond_backend import beyond_of
 from smstui.ui.safe_text import plain, visible
 from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.shell import SmsShell
@@ -147,7 +146,7 @@ class CampaignScreen(ModalScreen[Campaign | None]):
                 self.query_one("#campaign-body", TextArea).text,
                 sender=self.query_one("#campaign-sender", Input).value.strip() or None,
                 schedule=schedule,
-                default_region=self.app.backend.default_region,
+                default_region=self.app.ws.default_region,
             )
         except ValidationError as err:
             where = _ERROR_FOR.get(err.field or "", "body")
@@ -158,9 +157,7 @@ class CampaignScreen(ModalScreen[Campaign | None]):
         button = self.query_one("#campaign-price", Button)
         button.loading = True
         try:
-            price = await self.app.guarded(
-                "Campaign price", beyond_of(self.app.backend).price_campaign(campaign)
-            )
+            price = await self.app.guarded("Campaign price", self.app.ws.campaigns.price(campaign))
         finally:
             button.loading = False
         self.query_one("#campaign-price-text", Static).update(price_text(price) if price else "")
@@ -207,7 +204,7 @@ class CampaignScreen(ModalScreen[Campaign | None]):
         button = self.query_one("#campaign-send", Button)
         button.loading = True
         try:
-            sent = await app.guarded("Campaign", beyond_of(app.backend).send_campaign(campaign))
+            sent = await app.guarded("Campaign", app.ws.campaigns.send(campaign))
         finally:
             button.loading = False
         if sent is None:

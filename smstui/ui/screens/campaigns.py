@@ -13,7 +13,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from smstui.core.models import Campaign
-from smstui.ui.beyond_backend import beyond_of
 from smstui.ui.contact_pages import ListSource
 from smstui.ui.message_view import STATUS_STYLES, local_time
 from smstui.ui.safe_text import one_line, plain, visible
@@ -75,9 +74,7 @@ class CampaignsScreen(ModalScreen[None]):
         widget = self.campaign_list
         widget.loading = True
         try:
-            found = await self.app.guarded(
-                "Loading campaigns", beyond_of(self.app.backend).campaigns()
-            )
+            found = await self.app.guarded("Loading campaigns", self.app.ws.campaigns.list())
         finally:
             widget.loading = False
         if found is not None:
@@ -107,7 +104,7 @@ class CampaignsScreen(ModalScreen[None]):
         ):
             return
         cancelled = await app.guarded(
-            "Cancelling the campaign", beyond_of(app.backend).cancel_campaign(campaign.campaign_id)
+            "Cancelling the campaign", app.ws.campaigns.cancel(campaign.campaign_id)
         )
         if cancelled is not None:
             self.notify(visible(f"Campaign {cancelled.name!r}: {cancelled.status}"), markup=False)

@@ -263,7 +263,7 @@ class ConnectScreen(ModalScreen[Choice | None]):
     async def _connect(self) -> None:
         self.show_status("Connecting…", busy=True)
         try:
-            await self.app.backend.connect(ScreenConnectUI(self))
+            await self.app.ws.connect(ScreenConnectUI(self))
         except Exception as err:  # shown in the dialog, never as a traceback
             self.show_error(err)
             return
@@ -275,7 +275,7 @@ class ConnectScreen(ModalScreen[Choice | None]):
     async def _reconnect(self) -> None:
         self.show_status("Reconnecting…", busy=True)
         try:
-            await self.app.backend.reconnect(ScreenConnectUI(self), self.failed_connection_id)
+            await self.app.ws.reconnect(ScreenConnectUI(self), self.failed_connection_id)
         except Exception as err:  # shown in the dialog, never as a traceback
             self.show_error(err)
             return

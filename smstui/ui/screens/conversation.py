@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from smstui.core.errors import StoreError
-from smstui.core.store.message_store import StoredMessage
+from smstui.core.service.history import StoredMessage
 from smstui.ui.message_view import local_time, status_of
 from smstui.ui.safe_text import plain
 from smstui.ui.shell import SmsShell
@@ -60,7 +60,7 @@ class ConversationScreen(Screen[str | None]):
     def compose(self) -> ComposeResult:
         app = self.app
         try:
-            messages = app.backend.store.conversation(self.number)
+            messages = app.ws.history.conversation(self.number)
         except StoreError as err:
             app.store_failed(err)
             messages = []

@@ -16,7 +16,7 @@ from smstui.ui.safe_text import plain
 from smstui.ui.shell import SmsShell
 
 if TYPE_CHECKING:
-    from smstui.core.doctor import CheckResult
+    from smstui.core.service.types import CheckResult
 
 
 def results_text(results: list[CheckResult]) -> Text:
@@ -82,7 +82,7 @@ class DoctorScreen(ModalScreen[None]):
     async def _run(self) -> None:
         app = self.app
         try:
-            results = await app.backend.doctor()
+            results = await app.ws.doctor()
         except Exception as err:  # shown on the screen, never as a traceback
             from smstui.ui.shell import describe_error
 

@@ -21,7 +21,6 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from smstui.core.models import ContactList, SearchHit
-from smstui.ui.beyond_backend import beyond_of
 from smstui.ui.safe_text import one_line
 from smstui.ui.shell import SmsShell
 
@@ -84,7 +83,7 @@ class RecipientPicker(ModalScreen[Pick | None]):
         results = self.query_one("#picker-results", OptionList)
         results.loading = True
         try:
-            found = await self.app.guarded("Loading lists", beyond_of(self.app.backend).lists())
+            found = await self.app.guarded("Loading lists", self.app.ws.contacts.lists())
         finally:
             results.loading = False
         self.lists = found or []
@@ -109,9 +108,7 @@ class RecipientPicker(ModalScreen[Pick | None]):
         if not query:
             return
         # ClickSend matches substrings: ask with the first word, rank fuzzily here
-        hits = await self.app.guarded(
-            "Search", beyond_of(self.app.backend).search(query.split()[0])
-        )
+        hits = await self.app.guarded("Search", self.app.ws.contacts.search(query.split()[0]))
         if hits is not None and query == self.query_one("#picker-query", Input).value.strip():
             self.hits = hits
             self._refresh_options()

@@ -9,7 +9,7 @@ does not retry: while one is in flight, Run does nothing, so one press is one ca
 from __future__ import annotations
 
 import json
-from typing import Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
 from textual import on, work
@@ -31,11 +31,12 @@ from textual.widgets.option_list import Option
 from smstui.core.errors import SmstuiError
 from smstui.core.explorer.request_console import mask_secrets, safe_json
 from smstui.core.explorer.schema_form import FieldError, build_form, can_express, validate
-from smstui.core.membrane.action_runs import ActionRun, run_listed
 from smstui.core.models import Action
-from smstui.ui.membrane_link import membrane
 from smstui.ui.safe_text import one_line, plain, visible
 from smstui.ui.tabs.base import SmsTab
+
+if TYPE_CHECKING:
+    from smstui.core.service.types import ActionRun
 from smstui.ui.widgets.json_tree import JsonTree
 from smstui.ui.widgets.schema_form import SchemaForm, values_from_input
 
@@ -156,10 +157,8 @@ class ActionsTab(Horizontal, SmsTab):
         try:
 
             async def fetch() -> list[Action]:
-                client, connection_id = await membrane(self.app)
-                return await client.list_actions(
-                    connection_id, intent=(intent or "").strip() or None
-                )
+                await self.app.wait_for_connect()
+                return await self.app.ws.membrane.list_actions((intent or "").strip() or None)
 
             found = await self.app.guarded("Listing actions", fetch())
         finally:
@@ -326,10 +325,10 @@ class ActionsTab(Horizontal, SmsTab):
         try:
 
             async def call() -> ActionRun:
-                client, connection_id = await membrane(self.app)
+                await self.app.wait_for_connect()
                 try:
                     # by the id the listing gave: a catalog action is not found by its key
-                    return await run_listed(client, connection_id, action, data)
+                    return await self.app.ws.membrane.run_action(action, data)
                 except SmstuiError as err:
                     if err.action_run_id:
                         failed_run.append(err.action_run_id)

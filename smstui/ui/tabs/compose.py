@@ -12,8 +12,7 @@ from textual.widgets import Button, Input, Static, TextArea
 
 from smstui.core.errors import ValidationError
 from smstui.core.phone import UNKNOWN_RANGE
-from smstui.ui.backend import Quote, RecipientResult
-from smstui.ui.beyond_backend import beyond_of
+from smstui.core.service import Quote, RecipientResult
 from smstui.ui.compose_channels import MODE_TITLES, ChannelFields, Outgoing
 from smstui.ui.compose_send import (
     ComposeDraft,
@@ -112,14 +111,13 @@ class ComposeTab(ComposeForm):
 
     async def _prepare(self, draft: ComposeDraft) -> tuple[list[Outgoing], Quote]:
         """Recipients expanded, messages checked (voice: against the language list), priced."""
-        app = self.app
-        beyond = beyond_of(app.backend)
-        numbers = await self.members.recipients(draft, beyond)
+        ws = self.app.ws
+        numbers = await self.members.recipients(draft, ws.contacts)
         if not numbers:
             raise ValidationError("The picked lists have no phone numbers.", field="to")
-        languages = await beyond.languages() if draft.mode == "voice" else None
+        languages = await ws.messages.languages() if draft.mode == "voice" else None
         messages = messages_for(draft, numbers, languages)
-        return messages, await price(draft.mode, messages, app.backend, beyond)
+        return messages, await price(draft.mode, messages, ws.messages, ws.messages)
 
     @work(exclusive=True, group="send", exit_on_error=False)
     async def _confirm_and_send(self, draft: ComposeDraft) -> None:
@@ -149,7 +147,7 @@ class ComposeTab(ComposeForm):
         button.loading = True
         try:
             results = await app.guarded(
-                "Send", send(draft.mode, messages, app.backend, beyond_of(app.backend))
+                "Send", send(draft.mode, messages, app.ws.messages, app.ws.messages)
             )
         finally:
             button.loading = False

@@ -19,10 +19,9 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 from smstui.core.errors import SmstuiError, StoreError, ValidationError
 from smstui.core.models import ContactList
 from smstui.core.phone import parse_recipients, validate_sender_id
+from smstui.core.service import DRAFT_KEY, Quote
 from smstui.core.sms_text import normalise_newlines
 from smstui.core.when import local_tz_name, parse_schedule
-from smstui.ui.backend import Quote
-from smstui.ui.beyond_backend import beyond_of
 from smstui.ui.compose_channels import MODE_TITLES, MODES, ChannelFields, Mode
 from smstui.ui.compose_send import (
     ComposeDraft,
@@ -113,7 +112,7 @@ class ComposeForm(Vertical, SmsTab):
 
     def _restore_draft(self) -> None:
         try:
-            draft = self.app.backend.load_draft()
+            draft = self.app.ws.drafts.load(DRAFT_KEY)
         except StoreError as err:
             self.app.store_failed(err)
             return
@@ -143,7 +142,7 @@ class ComposeForm(Vertical, SmsTab):
     def save_draft_now(self) -> None:
         self._draft_timer = None
         try:
-            self.app.backend.save_draft(self.current_draft())
+            self.app.ws.drafts.save(DRAFT_KEY, self.current_draft())
             self.app.store_worked()
         except StoreError as err:
             # the banner says it (once): a toast every half second of typing would not help;
@@ -190,7 +189,7 @@ class ComposeForm(Vertical, SmsTab):
 
     def _validate_recipients(self) -> list[str]:
         text = self.query_one("#recipients", Input).value
-        parsed = parse_recipients(text, self.app.backend.default_region)
+        parsed = parse_recipients(text, self.app.ws.default_region)
         error = self.query_one("#recipients-error", Static)
         if parsed.invalid:
             message = Text(end="")
@@ -219,7 +218,7 @@ class ComposeForm(Vertical, SmsTab):
 
     def _load_templates(self) -> None:
         try:
-            templates = self.app.backend.templates()
+            templates = self.app.ws.templates.cached()
         except SmstuiError:
             templates = []
         picker = self.query_one("#template-picker", Select)
@@ -311,7 +310,7 @@ class ComposeForm(Vertical, SmsTab):
     def build_draft(self, *, show_errors: bool = True) -> ComposeDraft | None:
         """Validate every field; show each problem next to its field; None if any."""
         ok = True
-        region = self.app.backend.default_region
+        region = self.app.ws.default_region
 
         def problem(widget_id: str, message: str) -> None:
             nonlocal ok
@@ -381,8 +380,9 @@ class ComposeForm(Vertical, SmsTab):
         label.update(quote_text(quote, draft.mode) if quote else "")
 
     async def _quote(self, draft: ComposeDraft) -> Quote:
-        app = self.app
-        beyond = beyond_of(app.backend)
-        numbers = await self.members.recipients(draft, beyond)
-        languages = await beyond.languages() if draft.mode == "voice" else None
-        return await price(draft.mode, messages_for(draft, numbers, languages), app.backend, beyond)
+        ws = self.app.ws
+        numbers = await self.members.recipients(draft, ws.contacts)
+        languages = await ws.messages.languages() if draft.mode == "voice" else None
+        return await price(
+            draft.mode, messages_for(draft, numbers, languages), ws.messages, ws.messages
+        )

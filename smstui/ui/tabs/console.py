@@ -27,7 +27,6 @@ from smstui.core.explorer.request_console import (
     format_response,
     send,
 )
-from smstui.ui.membrane_link import known_secrets, membrane, request_routes
 from smstui.ui.safe_text import one_line, plain
 from smstui.ui.tabs.base import SmsTab
 
@@ -82,7 +81,7 @@ class ConsoleTab(Horizontal, SmsTab):
     @property
     def history(self) -> RequestHistory:
         if self._history is None:
-            self._history = RequestHistory(secrets=known_secrets(self.app))
+            self._history = RequestHistory(secrets=self.app.ws.membrane.known_secrets())
         return self._history
 
     def compose(self) -> ComposeResult:
@@ -189,8 +188,9 @@ class ConsoleTab(Horizontal, SmsTab):
         try:
 
             async def call() -> ResponseView:
-                client, connection_id = await membrane(self.app)
-                routes = request_routes(self.app)
+                await self.app.wait_for_connect()
+                client, connection_id = await self.app.ws.membrane.client_and_connection()
+                routes = self.app.ws.membrane.request_routes()
                 return format_response(await send(client, connection_id, spec, routes))
 
             view = await self.app.guarded("Request", call())

@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
 from smstui.core.models import Contact, ContactList, SearchHit
-from smstui.ui.beyond_backend import BeyondBackend, beyond_of
+from smstui.core.service.contacts import ContactsPart
 from smstui.ui.contact_pages import CLICKSEND_PAGE, ContactPages, ListSource, Loading
 from smstui.ui.safe_text import one_line, plain, visible
 from smstui.ui.screens.confirm import ConfirmScreen
@@ -92,8 +92,8 @@ class ContactsTab(Vertical, SmsTab):
         self._lists: list[ContactList] = []
 
     @property
-    def beyond(self) -> BeyondBackend:
-        return beyond_of(self.app.backend)
+    def contacts(self) -> ContactsPart:
+        return self.app.ws.contacts
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="contacts-main"):
@@ -139,7 +139,7 @@ class ContactsTab(Vertical, SmsTab):
         lists_widget = self.list_list
         lists_widget.loading = True
         try:
-            found = await self.app.guarded("Loading lists", self.beyond.lists())
+            found = await self.app.guarded("Loading lists", self.contacts.lists())
         finally:
             lists_widget.loading = False
         if found is None:
@@ -210,7 +210,7 @@ class ContactsTab(Vertical, SmsTab):
             try:
                 page = await self.app.guarded(
                     "Loading contacts",
-                    self.beyond.contacts_page(pages.list_id, page_no, CLICKSEND_PAGE),
+                    self.contacts.contacts_page(pages.list_id, page_no, CLICKSEND_PAGE),
                 )
             finally:
                 widget.loading = False
@@ -241,7 +241,7 @@ class ContactsTab(Vertical, SmsTab):
         widget = self.contact_list
         widget.loading = True
         try:
-            hits = await self.app.guarded("Search", self.beyond.search(query))
+            hits = await self.app.guarded("Search", self.contacts.search(query))
         finally:
             widget.loading = False
         if hits is None:
@@ -292,7 +292,7 @@ class ContactsTab(Vertical, SmsTab):
         name = await app.push_screen_wait(NamePrompt("New list", ok="Create"))
         if name is None:
             return
-        created = await app.guarded("Creating the list", self.beyond.create_list(name))
+        created = await app.guarded("Creating the list", self.contacts.create_list(name))
         if created is not None:
             self.notify(visible(f"List {created.name!r} created."), markup=False)
             self.load_lists(created.list_id)
@@ -307,7 +307,7 @@ class ContactsTab(Vertical, SmsTab):
         if name is None or name == item.name:
             return
         renamed = await app.guarded(
-            "Renaming the list", self.beyond.rename_list(item.list_id, name)
+            "Renaming the list", self.contacts.rename_list(item.list_id, name)
         )
         if renamed is not None:
             self.load_lists(item.list_id)
@@ -328,7 +328,7 @@ class ContactsTab(Vertical, SmsTab):
             self.load_lists()
 
     async def _delete_list(self, list_id: str) -> bool:
-        await self.beyond.delete_list(list_id)
+        await self.contacts.delete_list(list_id)
         return True
 
     # ------------------------------------------------------------------ contact actions
@@ -340,11 +340,13 @@ class ContactsTab(Vertical, SmsTab):
             self.notify("Create a list first (n).", severity="warning")
             return
         app = self.app
-        region = app.backend.default_region
+        region = app.ws.default_region
         new = await app.push_screen_wait(ContactForm("Add contact", region))
         if new is None:
             return
-        added = await app.guarded("Adding the contact", self.beyond.add_contact(item.list_id, new))
+        added = await app.guarded(
+            "Adding the contact", self.contacts.add_contact(item.list_id, new)
+        )
         if added is not None:
             self.notify(visible(f"Added {contact_name(added)}."), markup=False)
             self.load_lists(item.list_id)
@@ -355,13 +357,13 @@ class ContactsTab(Vertical, SmsTab):
         if contact is None:
             return
         app = self.app
-        region = app.backend.default_region
+        region = app.ws.default_region
         changes = await app.push_screen_wait(ContactForm("Edit contact", region, contact))
         if changes is None:
             return
         edited = await app.guarded(
             "Saving the contact",
-            self.beyond.edit_contact(contact.list_id, contact.contact_id, changes),
+            self.contacts.edit_contact(contact.list_id, contact.contact_id, changes),
         )
         if edited is not None:
             self._show_list(self.current_list, force=True)
@@ -384,7 +386,7 @@ class ContactsTab(Vertical, SmsTab):
             self.load_lists(contact.list_id)
 
     async def _delete_contact(self, list_id: str, contact_id: str) -> bool:
-        await self.beyond.delete_contact(list_id, contact_id)
+        await self.contacts.delete_contact(list_id, contact_id)
         return True
 
     @work(exclusive=True, group="contacts-edit", exit_on_error=False)
@@ -394,13 +396,13 @@ class ContactsTab(Vertical, SmsTab):
             self.notify("Choose or create a list first.", severity="warning")
             return
         app = self.app
-        data = await app.push_screen_wait(ImportCsvScreen(item.name, self.beyond.plan_import))
+        data = await app.push_screen_wait(ImportCsvScreen(item.name, self.contacts.plan_import))
         if data is None:
             return
         self.contact_list.loading = True
         try:
             report = await app.guarded(
-                "Importing the CSV", self.beyond.import_csv(item.list_id, data)
+                "Importing the CSV", self.contacts.import_csv(item.list_id, data)
             )
         finally:
             self.contact_list.loading = False

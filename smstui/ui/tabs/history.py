@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import ClassVar, cast
@@ -18,16 +17,13 @@ from textual.widgets import Input, Select, Static, TabbedContent
 
 from smstui.core.config import data_dir
 from smstui.core.errors import SmstuiError
-from smstui.core.models import HistoryMessage
 from smstui.core.phone import normalise_number
-from smstui.core.privacy import make_private_dirs
-from smstui.core.store.export import export_history
-from smstui.core.store.message_store import MessageFilter, StoredMessage
+from smstui.core.service.history import MessageFilter, StoredMessage
 from smstui.core.when import parse_day
-from smstui.ui.message_view import as_history, message_detail, message_row
+from smstui.ui.message_view import message_detail, message_row
 from smstui.ui.messages import OpenInCompose, StoreChanged
 from smstui.ui.screens.confirm import ConfirmScreen
-from smstui.ui.store_source import StoreSource
+from smstui.ui.store_guard import GuardedRows
 from smstui.ui.tabs.base import SmsTab
 from smstui.ui.widgets.virtual_list import VirtualList
 
@@ -126,7 +122,7 @@ class HistoryTab(Vertical, SmsTab):
         if number:
             # a partial number stays as typed
             with contextlib.suppress(SmstuiError):
-                number = normalise_number(number, self.app.backend.default_region)
+                number = normalise_number(number, self.app.ws.default_region)
         day_to = parse_day(self.query_one("#to-filter", Input).value)
         text = self.query_one("#history-search", Input).value
         return MessageFilter(
@@ -165,7 +161,7 @@ class HistoryTab(Vertical, SmsTab):
     @property
     def message_list_filter(self) -> MessageFilter:
         source = self.message_list.cache.source
-        return source.filters if isinstance(source, StoreSource) else MessageFilter()
+        return source.filters if isinstance(source, GuardedRows) else MessageFilter()
 
     @on(VirtualList.Counted, "#history-list")
     def _counted(self, event: VirtualList.Counted) -> None:
@@ -244,7 +240,7 @@ class HistoryTab(Vertical, SmsTab):
             return
         self.loading = True
         try:
-            done = await app.guarded("Cancel", app.backend.cancel(m.message_id))
+            done = await app.guarded("Cancel", app.ws.messages.cancel(m.message_id))
         finally:
             self.loading = False
         if done:
@@ -260,20 +256,9 @@ class HistoryTab(Vertical, SmsTab):
 
     @work(exclusive=True, group="export", exit_on_error=False, thread=True)
     def _export(self, flt: MessageFilter) -> None:
-        store = self.app.backend.store
         path = Path(data_dir()) / f"history-{datetime.now():%Y%m%d-%H%M%S}.csv"
-
-        def rows() -> Iterator[HistoryMessage]:
-            page = store.page(limit=1000, filters=flt)
-            while True:
-                yield from (as_history(m) for m in page.rows)
-                if page.next is None:
-                    return
-                page = store.page(after=page.next, limit=1000, filters=flt)
-
         try:
-            make_private_dirs(path.parent)
-            count = export_history(path, rows())
+            count = self.app.ws.history.export_csv(path, flt)
         except (OSError, SmstuiError) as err:
             self.app.call_from_thread(self.notify, f"Export failed: {err}", severity="error")
             return

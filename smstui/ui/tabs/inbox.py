@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from smstui.core.errors import StoreError
-from smstui.core.store.message_store import MessageFilter, StoredMessage
+from smstui.core.service.history import MessageFilter, StoredMessage
 from smstui.ui.message_view import message_row
 from smstui.ui.messages import OpenInCompose, PollRulesChanged, StoreChanged
 from smstui.ui.screens.conversation import ConversationScreen
@@ -20,7 +20,7 @@ from smstui.ui.widgets.poll_banner import PollRuleBanner
 from smstui.ui.widgets.virtual_list import VirtualList
 
 if TYPE_CHECKING:
-    from smstui.core.clicksend.poll_rules import PollRules
+    from smstui.core.service.types import PollRules
 
 INBOUND = MessageFilter(direction="in")
 
@@ -72,7 +72,7 @@ class InboxTab(Vertical, SmsTab):
     def _summarise(self, total: int | None = None) -> None:
         # the total arrives from the list's background count; until then "…"
         try:
-            unread = self.app.backend.store.count(MessageFilter(direction="in", unread_only=True))
+            unread = self.app.ws.history.count(MessageFilter(direction="in", unread_only=True))
         except StoreError as err:
             self.app.store_failed(err)
             unread = 0
@@ -116,5 +116,5 @@ class InboxTab(Vertical, SmsTab):
     @work(group="mark-read", exit_on_error=False)
     async def _mark(self, ids: list[str]) -> None:
         app = self.app
-        await app.guarded("Mark read", app.backend.mark_read(ids))
+        await app.guarded("Mark read", app.ws.messages.mark_read(ids))
         self.reload()

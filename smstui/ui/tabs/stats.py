@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Select, Sparkline, Static
 
-from smstui.core.store.stats import DayStats, StatsReport, bars, daily_stats, local_day
+from smstui.core.service.history import DayStats, StatsReport, bars, local_day
 from smstui.ui.messages import StoreChanged
 from smstui.ui.tabs.base import SmsTab
 
@@ -29,8 +29,6 @@ RANGES: list[tuple[str, int]] = [
     ("Custom from/to", 0),
 ]
 DEFAULT_DAYS = 14
-#: the store cursor where the CLI keeps the account's currency (``smstui stats``) too
-CURRENCY_KEY = "stats.currency"
 SERIES = ("sent", "delivered", "failed", "inbound", "spend")
 TABLE_BAR = 20
 
@@ -221,22 +219,18 @@ class StatsTab(Vertical, SmsTab):
         self._compute(first, last, self.tz)
 
     def _currency(self) -> str | None:
-        store = self.app.backend.store
         account = self.app.account
-        if account is not None and account.currency is not None:
-            if store.get_cursor(CURRENCY_KEY) != account.currency.code:
-                store.set_cursor(CURRENCY_KEY, account.currency.code)
-            return account.currency.code
-        return store.get_cursor(CURRENCY_KEY)
+        known = account.currency.code if account and account.currency else None
+        return self.app.ws.history.currency(known)
 
     @work(exclusive=True, group="stats", exit_on_error=False)
     async def _compute(self, first: date, last: date, tz: tzinfo | None) -> None:
         body = self.query_one("#stats-body")
         body.loading = True
         try:
-            store = self.app.backend.store
             report = await self.app.guarded(
-                "Computing stats", asyncio.to_thread(daily_stats, store, first, last, tz)
+                "Computing stats",
+                asyncio.to_thread(self.app.ws.history.daily_stats, first, last, tz),
             )
             currency = await self.app.guarded(
                 "Reading the currency", asyncio.to_thread(self._currency)

@@ -59,12 +59,12 @@ class TemplatesTab(Vertical, SmsTab):
     @work(exclusive=True, group="templates", exit_on_error=False)
     async def _refresh_from_server(self) -> None:
         app = self.app
-        if await app.guarded("Loading templates", app.backend.refresh_templates()) is not None:
+        if await app.guarded("Loading templates", app.ws.templates.refresh()) is not None:
             self.reload()
 
     def reload(self) -> None:
         try:
-            self.templates = self.app.backend.templates()
+            self.templates = self.app.ws.templates.cached()
         except StoreError as err:
             self.app.store_failed(err)
             self.templates = []
@@ -138,9 +138,9 @@ class TemplatesTab(Vertical, SmsTab):
         self.loading = True
         try:
             if template is None:
-                call = app.backend.create_template(name, body)
+                call = app.ws.templates.create(name, body)
             else:
-                call = app.backend.update_template(template.template_id, name, body)
+                call = app.ws.templates.update(template.template_id, name, body)
             saved = await app.guarded("Saving the template", call)
         finally:
             self.loading = False
@@ -163,7 +163,7 @@ class TemplatesTab(Vertical, SmsTab):
         self.loading = True
         try:
             done = await app.guarded(
-                "Deleting the template", app.backend.delete_template(template.template_id)
+                "Deleting the template", app.ws.templates.delete(template.template_id)
             )
         finally:
             self.loading = False

@@ -17,7 +17,7 @@ from textual.widgets import Button, Static
 from smstui.ui.shell import SmsShell
 
 if TYPE_CHECKING:
-    from smstui.core.clicksend.poll_rules import PollRules
+    from smstui.core.service.types import PollRules
 
 _CONFIRM = (
     "smstui will add an enabled automation rule with action POLL for {kinds} to your "
@@ -61,7 +61,7 @@ class PollRuleBanner(Horizontal):
 
     @work(exclusive=True, group="poll-rules", exit_on_error=False)
     async def create(self) -> None:
-        from smstui.core.clicksend.poll_rules import WHAT
+        from smstui.core.service.types import POLL_RULE_EFFECTS
         from smstui.ui.screens.confirm import ConfirmScreen
 
         app = self.app
@@ -69,13 +69,13 @@ class PollRuleBanner(Horizontal):
             return
         missing = self._rules.missing
         body = _CONFIRM.format(
-            kinds=" and ".join(missing), what=" and ".join(WHAT[k] for k in missing)
+            kinds=" and ".join(missing), what=" and ".join(POLL_RULE_EFFECTS[k] for k in missing)
         )
         if not await app.push_screen_wait(
             ConfirmScreen("Create POLL rules in ClickSend?", body, yes="Create")
         ):
             return
-        created = await app.guarded("Creating POLL rules", app.backend.create_poll_rules())
+        created = await app.guarded("Creating POLL rules", app.ws.create_poll_rules())
         if created is None:
             return
         kinds = ", ".join(rule.kind for rule in created) or "none needed"
