@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal, cast
+from typing import Literal
 
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, Select, Static
@@ -21,11 +21,8 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 from smstui.core.clicksend.mms_voice import MAX_SUBJECT, check_mms, check_voice
 from smstui.core.errors import ValidationError
 from smstui.core.models import OutgoingMms, OutgoingSms, OutgoingVoice, VoiceLanguage
-from smstui.ui.beyond_backend import beyond_of
 from smstui.ui.safe_text import plain
-
-if TYPE_CHECKING:
-    from smstui.ui.app import SmsApp
+from smstui.ui.shell import SmsShell
 
 Mode = Literal["sms", "mms", "voice"]
 MODES: tuple[Mode, ...] = ("sms", "mms", "voice")
@@ -101,6 +98,9 @@ def build_outgoing(
 class ChannelFields(Vertical):
     """The extra fields of the MMS and voice modes (hidden in SMS mode)."""
 
+    #: the app, typed (the backend, guarded calls)
+    app = getters.app(SmsShell)
+
     DEFAULT_CSS = """
     ChannelFields { height: auto; }
     ChannelFields .row { height: auto; }
@@ -147,10 +147,6 @@ class ChannelFields(Vertical):
     def on_mount(self) -> None:
         self.set_mode("sms")
 
-    @property
-    def sms_app(self) -> SmsApp:
-        return cast("SmsApp", self.app)
-
     def set_mode(self, mode: Mode) -> None:
         self.display = mode != "sms"
         self.query_one("#mms-fields").display = mode == "mms"
@@ -174,9 +170,7 @@ class ChannelFields(Vertical):
         select = self.query_one("#voice-lang", Select)
         select.loading = True
         try:
-            found = await self.sms_app.guarded(
-                "Voice languages", beyond_of(self.sms_app.backend).languages()
-            )
+            found = await self.app.guarded("Voice languages", self.app.ws.messages.languages())
         finally:
             select.loading = False
         if not found:

@@ -17,9 +17,10 @@ from typing import cast
 from rich.text import Text
 
 from smstui.core.models import ContactList, OutgoingMms, OutgoingSms, OutgoingVoice, VoiceLanguage
+from smstui.core.service import Quote, RecipientResult
+from smstui.core.service.contacts import ContactsPart
+from smstui.core.service.messages import MessagesPart
 from smstui.core.sms_text import segments_for, voice_credits
-from smstui.ui.backend import Backend, Quote, RecipientResult
-from smstui.ui.beyond_backend import BeyondBackend
 from smstui.ui.compose_channels import (
     MODE_TITLES,
     MmsFields,
@@ -64,7 +65,7 @@ class MemberCache:
         else:
             self._numbers.pop(list_id, None)
 
-    async def recipients(self, draft: ComposeDraft, beyond: BeyondBackend) -> list[str]:
+    async def recipients(self, draft: ComposeDraft, beyond: ContactsPart) -> list[str]:
         seen: dict[str, None] = dict.fromkeys(draft.numbers)
         for stale in self._numbers.keys() - {item.list_id for item in draft.lists}:
             del self._numbers[stale]
@@ -92,7 +93,7 @@ def messages_for(
 
 
 async def price(
-    mode: Mode, messages: list[Outgoing], backend: Backend, beyond: BeyondBackend
+    mode: Mode, messages: list[Outgoing], backend: MessagesPart, beyond: MessagesPart
 ) -> Quote:
     if mode == "mms":
         return await beyond.price_mms(cast("list[OutgoingMms]", messages))
@@ -102,7 +103,7 @@ async def price(
 
 
 async def send(
-    mode: Mode, messages: list[Outgoing], backend: Backend, beyond: BeyondBackend
+    mode: Mode, messages: list[Outgoing], backend: MessagesPart, beyond: MessagesPart
 ) -> list[RecipientResult]:
     if mode == "mms":
         return await beyond.send_mms(cast("list[OutgoingMms]", messages))

@@ -6,11 +6,14 @@ connection by the session.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from smstui.core.membrane.action_runs import ActionRun
     from smstui.core.membrane.client import MembraneClient
     from smstui.core.membrane.request_route import RouteMemory
+    from smstui.core.models import Action
     from smstui.core.service.workspace import Workspace
 
 
@@ -32,3 +35,16 @@ class MembranePart:
     def request_routes(self) -> RouteMemory:
         """Where the raw-request route learnt per connection is kept."""
         return self._ws._session().request_routes()
+
+    async def list_actions(self, intent: str | None = None) -> list[Action]:
+        """The connection's actions, found by intent when one is given."""
+        client, connection_id = await self.client_and_connection()
+        return await client.list_actions(connection_id, intent=intent)
+
+    async def run_action(self, action: Action, input: Mapping[str, Any]) -> ActionRun:
+        """Run an action from a listing (by the id the listing gave: a catalog action is not
+        found by its key). A run is a write Membrane does not retry: called once per press."""
+        from smstui.core.membrane.action_runs import run_listed
+
+        client, connection_id = await self.client_and_connection()
+        return await run_listed(client, connection_id, action, input)
