@@ -53,6 +53,24 @@ def text_condition(text: str) -> tuple[str, list[Any]]:
     return "(" + " OR ".join(conds) + ")", params
 
 
+#: a search with at most this many matches is read through the GIN index and sorted
+FEW = 2000
+
+
+def few_matches(c: Any, where: str, params: list[Any]) -> bool:
+    """Whether the rows under ``where`` (a search among them) number at most ``FEW``: counted
+    up to FEW + 1 through the GIN index (a bitmap scan, forced for this probe only)."""
+    c.execute("SET LOCAL enable_indexscan = off")
+    c.execute("SET LOCAL enable_seqscan = off")
+    row = c.execute(
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM messages m WHERE {where} LIMIT %s) hits",
+        [*params, FEW + 1],
+    ).fetchone()
+    c.execute("SET LOCAL enable_indexscan = on")
+    c.execute("SET LOCAL enable_seqscan = on")
+    return row is not None and int(row[0]) <= FEW
+
+
 def where_clause(account: str, filters: MessageFilter) -> tuple[list[str], list[Any]]:
     """``store.query.where_clause`` for PostgreSQL: same filters, same meaning."""
     conds = ["m.account = %s"]

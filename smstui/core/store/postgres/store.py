@@ -29,7 +29,7 @@ from smstui.core.store.postgres.connection import (
 )
 from smstui.core.store.postgres.listen import Watch
 from smstui.core.store.postgres.outbox import PostgresOutboxTable
-from smstui.core.store.postgres.query import where_clause
+from smstui.core.store.postgres.query import few_matches, where_clause
 from smstui.core.store.postgres.stats import day_rows, rebuild_rollup
 from smstui.core.store.postgres.status import read_status
 from smstui.core.store.query import Cursor, MessageFilter
@@ -147,7 +147,18 @@ class PostgresStore:
             f"SELECT {COLUMNS} FROM messages m WHERE {' AND '.join(conds)} "
             f"ORDER BY m.date {order}, m.message_id {order} LIMIT %s"
         )
-        raw = self.run_read(lambda c: c.execute(q, [*params, limit + 1]).fetchall())
+        where = " AND ".join(conds)
+        searching = filters.text is not None
+
+        def read(c: Conn) -> list[tuple[Any, ...]]:
+            if searching and few_matches(c, where, params):
+                # a few matches: take them from the GIN index and sort them, instead of the
+                # planner's walk down the date index hoping to meet matches soon (it guesses
+                # a prefix search matches 0.5% of rows: "zzzz" would walk every row)
+                c.execute("SET LOCAL enable_indexscan = off")
+            return c.execute(q, [*params, limit + 1]).fetchall()
+
+        raw = self.run_read(read)
         more = len(raw) > limit
         rows = [row_of(r) for r in raw[:limit]]
         if before is not None:
