@@ -53,22 +53,29 @@ def text_condition(text: str) -> tuple[str, list[Any]]:
     return "(" + " OR ".join(conds) + ")", params
 
 
-#: a search with at most this many matches is read through the GIN index and sorted
-FEW = 2000
+#: how many of the newest rows (under the other filters) a search looks through for a page
+WINDOW = 5000
 
 
-def few_matches(c: Any, where: str, params: list[Any]) -> bool:
-    """Whether the rows under ``where`` (a search among them) number at most ``FEW``: counted
-    up to FEW + 1 through the GIN index (a bitmap scan, forced for this probe only)."""
-    c.execute("SET LOCAL enable_indexscan = off")
-    c.execute("SET LOCAL enable_seqscan = off")
+def matches_soon(
+    c: Any,
+    base: str,
+    base_params: list[Any],
+    text: str,
+    text_params: list[Any],
+    order: str,
+    want: int,
+) -> bool:
+    """Whether the ``WINDOW`` rows first in page order under ``base`` hold ``want`` rows
+    matching ``text``: then walking the date index finds the page soon. A bounded look (an
+    index range and at most WINDOW rows), whatever the search matches in all."""
     row = c.execute(
-        f"SELECT COUNT(*) FROM (SELECT 1 FROM messages m WHERE {where} LIMIT %s) hits",
-        [*params, FEW + 1],
+        f'SELECT COUNT(*) FROM (SELECT m.search, m."to", m."from", m.message_id '
+        f"FROM messages m WHERE {base} ORDER BY m.date {order}, m.message_id {order} "
+        f"LIMIT %s) m WHERE {text}",
+        [*base_params, WINDOW, *text_params],
     ).fetchone()
-    c.execute("SET LOCAL enable_indexscan = on")
-    c.execute("SET LOCAL enable_seqscan = on")
-    return row is not None and int(row[0]) <= FEW
+    return row is not None and int(row[0]) >= want
 
 
 def where_clause(account: str, filters: MessageFilter) -> tuple[list[str], list[Any]]:

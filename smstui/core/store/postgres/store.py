@@ -29,7 +29,7 @@ from smstui.core.store.postgres.connection import (
 )
 from smstui.core.store.postgres.listen import Watch
 from smstui.core.store.postgres.outbox import PostgresOutboxTable
-from smstui.core.store.postgres.query import few_matches, where_clause
+from smstui.core.store.postgres.query import matches_soon, text_condition, where_clause
 from smstui.core.store.postgres.stats import day_rows, rebuild_rollup
 from smstui.core.store.postgres.status import read_status
 from smstui.core.store.query import Cursor, MessageFilter
@@ -131,9 +131,9 @@ class PostgresStore:
         if after is not None and before is not None:
             raise ValueError("page() takes after= or before=, not both")
         limit = max(1, limit)
-        if filters.text is not None and not filters.text.strip():
-            filters = replace(filters, text=None)
-        conds, params = where_clause(self.account, filters)
+        text = filters.text if filters.text is not None and filters.text.strip() else None
+        # a search's condition apart from the others: the plan is chosen between them below
+        conds, params = where_clause(self.account, replace(filters, text=None))
         if before is not None:
             conds.append("(m.date, m.message_id) > (%s, %s)")
             params.extend([before.date, before.message_id])
@@ -143,19 +143,25 @@ class PostgresStore:
                 conds.append("(m.date, m.message_id) < (%s, %s)")
                 params.extend([after.date, after.message_id])
             order = "DESC"
+        base, base_params = " AND ".join(conds), list(params)
+        if text is not None:
+            cond, more_params = text_condition(text)
+            conds.append(cond)
+            params.extend(more_params)
         q = (
             f"SELECT {COLUMNS} FROM messages m WHERE {' AND '.join(conds)} "
             f"ORDER BY m.date {order}, m.message_id {order} LIMIT %s"
         )
-        where = " AND ".join(conds)
-        searching = filters.text is not None
 
         def read(c: Conn) -> list[tuple[Any, ...]]:
-            if searching and few_matches(c, where, params):
-                # a few matches: take them from the GIN index and sort them, instead of the
-                # planner's walk down the date index hoping to meet matches soon (it guesses
-                # a prefix search matches 0.5% of rows: "zzzz" would walk every row)
-                c.execute("SET LOCAL enable_indexscan = off")
+            if text is not None:
+                # PostgreSQL cannot tell how many rows a prefix search matches (its GIN cost
+                # for a partial match is a guess), so smstui looks: if the newest rows hold a
+                # page of matches, walk the date index; otherwise take the (few, or old)
+                # matches from the GIN index and sort them. Either way one plan, not a walk
+                # over every row for a word that is nowhere ("zzzz": 0.5 s at 1M rows)
+                soon = matches_soon(c, base, base_params, cond, more_params, order, limit + 1)
+                c.execute(f"SET LOCAL {'enable_bitmapscan' if soon else 'enable_indexscan'} = off")
             return c.execute(q, [*params, limit + 1]).fetchall()
 
         raw = self.run_read(read)
