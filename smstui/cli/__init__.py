@@ -4,39 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from smstui.cli.output import SANDBOX_NOTICE, Output
 from smstui.cli.parser import build_parser
-from smstui.cli.runtime import WITHOUT_CREDENTIALS, Runtime, settings_from_args
+from smstui.cli.runtime import Runtime, settings_from_args
 from smstui.core.errors import NoCredentialsError, SmstuiError
 
 if TYPE_CHECKING:
+    from smstui.cli.argtree import Handler
     from smstui.core.sandbox import SandboxWorld
 
-Handler = Callable[[Runtime], Awaitable[int]]
-
 __all__ = ["main"]
-
-
-def _handlers() -> dict[str, Handler]:
-    # imported here so that `smstui --help` stays fast and light
-    from smstui.cli import cmd_bulk, cmd_membrane, cmd_messages, cmd_misc, cmd_store, cmd_templates
-
-    table: dict[str, Handler] = {}
-    for module in (cmd_messages, cmd_store, cmd_templates, cmd_membrane, cmd_bulk, cmd_misc):
-        table.update(module.HANDLERS)
-    from smstui.cli import cmd_beyond
-
-    table.update(cmd_beyond.HANDLERS)
-    from smstui.cli import cmd_stats
-
-    table.update(cmd_stats.HANDLERS)
-    from smstui.cli import cmd_doctor
-
-    table.update(cmd_doctor.HANDLERS)
-    return table
 
 
 def main(argv: Sequence[str] | None = None, *, world: SandboxWorld | None = None) -> int:
@@ -59,11 +39,10 @@ def main(argv: Sequence[str] | None = None, *, world: SandboxWorld | None = None
             # said on every run: a sandbox result must never pass for a real one
             out.sandbox = True
             out.note(SANDBOX_NOTICE)
-        elif not settings.has_credentials and key not in WITHOUT_CREDENTIALS:
+        elif not settings.has_credentials and args.needs_credentials:
             raise NoCredentialsError()
         rt = Runtime(args, out, settings, world=world)
-        handler = _handlers()[key]
-        return asyncio.run(_run(handler, rt))
+        return asyncio.run(_run(args.handler, rt))
     except SmstuiError as err:
         out.error(err)
         return err.exit_code

@@ -12,12 +12,13 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from smstui.cli.output import Output
+from smstui.core.clicksend.mms_voice import MmsVoiceService
 from smstui.core.clicksend.sms import SmsService
 from smstui.core.config import Settings, load_settings
-from smstui.core.errors import NoCredentialsError
+from smstui.core.errors import NoCredentialsError, UsageError
 from smstui.core.membrane.client import MembraneClient
 from smstui.core.membrane.connection import ConnectUI
 from smstui.core.session import ResolverOptions, Session, open_session
@@ -25,24 +26,6 @@ from smstui.core.store.message_store import MessageStore
 
 if TYPE_CHECKING:
     from smstui.core.sandbox import SandboxWorld
-
-
-#: commands that run without Membrane credentials: they touch only local files, serve the
-#: sandbox, are how credentials get configured (``connect`` asks for them on a terminal), or
-#: tell what is missing (``doctor`` checks the local setup and says credentials are needed)
-WITHOUT_CREDENTIALS = frozenset(
-    {
-        "config locate",
-        "config show",
-        "sandbox serve",
-        "connections forget",
-        "bulk list",
-        "connect",
-        "doctor",
-        "store check",
-        "store repair",
-    }
-)
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
@@ -73,6 +56,24 @@ class Runtime:
         self.out.stderr.flush()
         return sys.stdin.readline().strip()
 
+    def confirm(self, prompt: str, *, what: str) -> bool:
+        """``--yes``, else the answer on a terminal; never a silent yes without one."""
+        if self.args.yes:
+            return True
+        if not self.stdin_is_tty:
+            raise UsageError(
+                f"refusing to {what} without confirmation: standard input is not a terminal",
+                hint="Add --yes to go ahead without asking.",
+            )
+        return self.ask(prompt).lower() in ("y", "yes")
+
+    def emit(self, doc: Any, headers: list[str], rows: list[list[Any]]) -> None:
+        """``doc`` with ``--json``, else a table."""
+        if self.out.json_mode:
+            self.out.emit_json(doc)
+        else:
+            self.out.table(headers, rows)
+
     async def session(
         self, ui: ConnectUI | None = None, options: ResolverOptions | None = None
     ) -> Session:
@@ -96,6 +97,9 @@ class Runtime:
 
     async def service(self) -> SmsService:
         return await (await self.session()).service()
+
+    async def channels(self) -> MmsVoiceService:
+        return MmsVoiceService(await self.service())
 
     async def store(self) -> MessageStore:
         return (await self.session()).store()

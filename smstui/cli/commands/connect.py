@@ -1,17 +1,13 @@
-"""connect, connections, actions, request: Membrane itself (mirrors the `membrane` CLI)."""
+"""connect and connections: which ClickSend connection smstui uses, and setting it up."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from smstui.cli.argtree import actions, command
 from smstui.cli.connect_setup import prepare
 from smstui.cli.runtime import Runtime
 from smstui.core.errors import ConnectionUnusable, MembraneNotFound, UsageError
-from smstui.core.explorer.request_console import body_from_text, parse_pairs
-from smstui.core.membrane.action_runs import checked_key, run_by_key
-from smstui.core.membrane.request_route import TRANSPARENT, send_request
-from smstui.core.membrane.secret_fields import mask_secret_fields
 from smstui.core.models import Connection
 from smstui.core.safe_text import printable
 from smstui.core.session import ResolverOptions, Session
@@ -183,116 +179,73 @@ async def connections_forget(rt: Runtime) -> int:
     return 0
 
 
-async def actions_list(rt: Runtime) -> int:
-    cid = await rt.connection_id()
-    items = await (await rt.client()).list_actions(cid, intent=rt.args.intent, limit=rt.args.limit)
-    if rt.out.json_mode:
-        rt.out.emit_json(
-            [
-                {
-                    "id": a.id,
-                    "key": a.key,
-                    "name": a.name,
-                    "description": a.description,
-                    "input_schema": a.input_schema,
-                }
-                for a in items
-            ]
-        )
-    else:
-        rt.out.table(["KEY", "NAME", "ID"], [[a.key, a.name, a.id] for a in items])
-    return 0
-
-
-def _json_arg(text: str, what: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError as err:
-        raise UsageError(f"{what} is not valid JSON: {err}") from None
-
-
-async def actions_run(rt: Runtime) -> int:
-    key = checked_key(rt.args.key)  # an empty key is refused before any request
-    payload = _json_arg(rt.args.input, "--input")
-    if not isinstance(payload, dict):
-        raise UsageError("--input must be a JSON object")
-    cid = await rt.connection_id()
-    run = await run_by_key(await rt.client(), cid, key, payload)
-    result = run.result
-    output = mask_secret_fields(result.output)
-    if rt.out.json_mode:
-        rt.out.emit_json(
-            {"output": output, "action_run_id": result.action_run_id, "action_id": run.action_id}
-        )
-        return 0
-    from smstui.cli.output import dumps
-
-    rt.out.line(dumps(output) if output is not None else "(no output)")
-    # stderr, so stdout stays the output alone; users look the run up in Membrane's console
-    rt.out.note(f"action run: {printable(result.action_run_id or 'not given by Membrane')}")
-    return 0
-
-
-async def request(rt: Runtime) -> int:
-    a = rt.args
-    data: Any = None
-    if a.json_body is not None:
-        data = _json_arg(a.json_body, "--json-body")
-    elif a.data is not None:
-        data = body_from_text(a.data, raw=a.raw_data)  # JSON text is parsed, as membrane -d
-    headers = parse_pairs(a.header, ":", "header")
-    query = parse_pairs(a.query, "=", "--query")
-    params = parse_pairs(a.path_param, "=", "--path-param")
-    session = await rt.session()
-    cid = await session.connection_id()
-    routes = session.request_routes()
-    known = routes.route_for(cid)
-    response = await send_request(
-        session.client,
-        cid,
-        a.path,
-        method=a.method,
-        query=query or None,
-        headers=headers or None,
-        data=data,
-        path_parameters=params or None,
-        memory=routes,
+def register(sub: Any) -> None:
+    p = command(
+        sub,
+        "connect",
+        "connect smstui to ClickSend through Membrane (prints a URL to open, then waits)",
+        "  smstui connect\n  MEMBRANE_TOKEN=... smstui connect --timeout 300\n"
+        "  smstui connect --reconnect      # repair a failed connection (same id)\n"
+        "  smstui connect --tenant acme    # the tenant your ClickSend connection belongs to\n"
+        "  smstui --json connect\n\n"
+        "Without credentials, connect asks for a Membrane token or a workspace key and secret\n"
+        "(on a terminal; saved to credentials.toml, mode 0600). With a workspace key and\n"
+        "secret it asks for the tenant key (default shown) and saves it in config.toml.",
+        handler=connect,
+        needs_credentials=False,
     )
-    if response.route == TRANSPARENT and known != TRANSPARENT:
-        rt.out.note(
-            "smstui: this Membrane has no structured request route: sent through the "
-            "transparent proxy (remembered for this connection)"
-        )
-    # the account answer carries ClickSend's live api_key: never print it
-    body = mask_secret_fields(response.body if response.raw is None else response.raw)
-    if rt.out.json_mode:
-        rt.out.emit_json(
-            {
-                "status": response.status,
-                "headers": response.headers,
-                "body": body,
-                "route": response.route,
-            }
-        )
-    else:
-        rt.out.line(f"status: {response.status if response.status is not None else 'unknown'}")
-        if response.raw is not None:
-            rt.out.note("(the answer had neither 'data' nor 'body': showing it whole)")
-        from smstui.cli.output import dumps
-
-        rt.out.line(
-            dumps(body) if not isinstance(body, str) else printable(body, keep_newlines=True)
-        )
-    status = response.status or 200
-    return 0 if status < 400 else (3 if status in (401, 403) else 4 if status == 404 else 1)
-
-
-HANDLERS = {
-    "connect": connect,
-    "connections list": connections_list,
-    "connections use": connections_use,
-    "connections forget": connections_forget,
-    "actions list": actions_list,
-    "actions run": actions_run,
-    "request": request,
-}
+    p.add_argument(
+        "--tenant",
+        metavar="KEY",
+        help="Membrane tenant key for tokens minted from the workspace key and secret "
+        "(saved; default: MEMBRANE_TENANT_KEY, else the saved one, else smstui-<user>)",
+    )
+    p.add_argument(
+        "--reconnect",
+        action="store_true",
+        help="if the connection failed, reconnect the same connection without asking",
+    )
+    p.add_argument(
+        "--poll",
+        type=float,
+        default=2.0,
+        metavar="SECONDS",
+        help="how often to check while waiting (default 2)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="give up waiting after this long (default 600)",
+    )
+    c = command(
+        sub,
+        "connections",
+        "list, choose or forget the ClickSend connection",
+        "  smstui connections list\n  smstui connections use conn_123\n  smstui connections forget",
+    )
+    cs = actions(c)
+    command(
+        cs,
+        "list",
+        "list ClickSend connections",
+        "  smstui --json connections list",
+        handler=connections_list,
+    )
+    p = command(
+        cs,
+        "use",
+        "remember this connection",
+        "  smstui connections use conn_123",
+        handler=connections_use,
+    )
+    p.add_argument("connection_id", metavar="ID")
+    command(
+        cs,
+        "forget",
+        "forget the remembered connection",
+        "  smstui connections forget",
+        handler=connections_forget,
+        needs_credentials=False,
+    )

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from smstui.cli.compose import read_text
+from typing import TYPE_CHECKING, Any
+
+from smstui.cli.argtree import actions, command, yes_flag
+from smstui.cli.draft_args import all_templates, read_text
 from smstui.cli.runtime import Runtime
 from smstui.core.errors import UsageError
-from smstui.core.models import Template
+
+if TYPE_CHECKING:
+    from smstui.core.models import Template
 
 
 def _doc(t: Template) -> dict[str, str]:
@@ -22,15 +27,7 @@ def _show(rt: Runtime, t: Template) -> None:
 
 
 async def list_(rt: Runtime) -> int:
-    service = await rt.service()
-    items: list[Template] = []
-    page_no = 1
-    while True:
-        page = await service.list_templates(page=page_no, limit=100)
-        items.extend(page.items)
-        if not page.has_next or not page.items:
-            break
-        page_no = page.page + 1
+    items = await all_templates(rt)
     if rt.out.json_mode:
         rt.out.emit_json([_doc(t) for t in items])
     else:
@@ -74,10 +71,45 @@ async def delete(rt: Runtime) -> int:
     return 0
 
 
-HANDLERS = {
-    "templates list": list_,
-    "templates show": show,
-    "templates create": create,
-    "templates update": update,
-    "templates delete": delete,
-}
+def register(sub: Any) -> None:
+    t = command(
+        sub,
+        "templates",
+        "manage saved message templates",
+        "  smstui templates list\n  smstui templates create --name Reminder --body 'See you {date}'\n"
+        "  smstui templates update 12 --body 'New text'\n  smstui templates delete 12 --yes",
+    )
+    ts = actions(t)
+    command(
+        ts,
+        "list",
+        "list templates",
+        "  smstui templates list\n  smstui --json templates list",
+        handler=list_,
+    )
+    p = command(ts, "show", "show one template", "  smstui templates show 12", handler=show)
+    p.add_argument("template_id", metavar="ID")
+    p = command(
+        ts,
+        "create",
+        "create a template",
+        "  smstui templates create --name Reminder --body 'Your appointment is tomorrow'",
+        handler=create,
+    )
+    p.add_argument("--name", required=True)
+    p.add_argument("--body", required=True, help="text; '-' reads standard input")
+    p = command(
+        ts,
+        "update",
+        "change a template's name or text",
+        "  smstui templates update 12 --name 'Reminder v2'\n  smstui templates update 12 --body 'New text'",
+        handler=update,
+    )
+    p.add_argument("template_id", metavar="ID")
+    p.add_argument("--name")
+    p.add_argument("--body", help="text; '-' reads standard input")
+    p = command(
+        ts, "delete", "delete a template", "  smstui templates delete 12 --yes", handler=delete
+    )
+    p.add_argument("template_id", metavar="ID")
+    yes_flag(p, "do not ask for confirmation")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from smstui.cli.argtree import command
 from smstui.cli.runtime import Runtime
 from smstui.core.doctor import CheckResult, run_checks, unconfigured_checks
 from smstui.core.doctor_fixes import repairs_for
@@ -81,4 +84,20 @@ async def _repair(rt: Runtime, results: list[CheckResult]) -> bool:
     return ran
 
 
-HANDLERS = {"doctor": doctor}
+def register(sub: Any) -> None:
+    p = command(
+        sub,
+        "doctor",
+        "check credentials, connection, account, POLL rules, channels, store and clock",
+        "  smstui doctor\n  smstui --json doctor\n  smstui doctor --fix\n"
+        "  smstui doctor --fix --yes",
+        handler=doctor,
+        needs_credentials=False,
+    )
+    p.add_argument(
+        "--fix",
+        action="store_true",
+        help="make the safe repairs (create missing POLL rules, tighten file permissions...), "
+        "asking before each",
+    )
+    p.add_argument("--yes", action="store_true", help="with --fix: repair without asking")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
 
+from smstui.cli.argtree import command, sync_flag
 from smstui.cli.output import cell
 from smstui.cli.runtime import Runtime
 from smstui.core.errors import UsageError
@@ -16,7 +18,7 @@ from smstui.core.store.stats import (
     local_day,
     rebuild_rollup,
 )
-from smstui.core.when import parse_when
+from smstui.core.when import WHEN_HELP, parse_when
 
 #: days shown when --since is not given (today and the 13 before it)
 DEFAULT_DAYS = 14
@@ -105,4 +107,24 @@ async def stats(rt: Runtime) -> int:
     return 0
 
 
-HANDLERS = {"stats": stats}
+def register(sub: Any) -> None:
+    p = command(
+        sub,
+        "stats",
+        "messages per day (sent, delivered, failed, inbound) and spend, with bars",
+        "  smstui stats\n  smstui stats --since 2024-05-01 --until 2024-06-01 --utc\n"
+        "  smstui --json stats --since 30d --no-sync\n  smstui stats --rebuild --no-sync",
+        handler=stats,
+    )
+    p.add_argument("--since", metavar="WHEN", help="first day (default: 13 days ago). " + WHEN_HELP)
+    p.add_argument(
+        "--until", metavar="WHEN", help="last day (default: today; midnight = exclusive)"
+    )
+    p.add_argument("--utc", action="store_true", help="count days in UTC (default: local time)")
+    p.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="recompute the per-day totals kept with the messages first "
+        "(if stats ever disagree with `smstui history`)",
+    )
+    sync_flag(p)

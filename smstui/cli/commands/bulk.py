@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
 import math
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from smstui.cli import compose
+from smstui.cli.argtree import actions, command, yes_flag
+from smstui.cli.draft_args import template_body
 from smstui.cli.runtime import Runtime
 from smstui.core.config import data_dir
 from smstui.core.delivery.bulk import BulkJob, list_jobs, plan_bulk, unfinished_jobs
@@ -16,7 +19,9 @@ from smstui.core.errors import NotFoundError, UsageError, ValidationError
 from smstui.core.models import OutgoingSms
 from smstui.core.privacy import open_private
 from smstui.core.safe_text import printable
+from smstui.core.service import drafts
 from smstui.core.store.export import write_csv
+from smstui.core.when import WHEN_HELP
 
 
 def jobs_dir() -> Path:
@@ -91,12 +96,12 @@ async def send(rt: Runtime) -> int:
     except OSError as err:
         raise UsageError(f"cannot read {printable(str(path))}: {err.strerror}") from None
     region = rt.settings.default_region
-    sender = compose.sender(a.sender, region)
-    when = compose.schedule(a.schedule)
+    sender = drafts.sender(a.sender, region)
+    when = drafts.schedule(a.schedule)
     if a.body is not None:
         template = a.body
     else:
-        template = (await compose.find_template(await rt.service(), a.template)).body
+        template = await template_body(rt, a.template)
     plan = plan_bulk(data, template, default_region=region)
     for d in plan.duplicates:
         rt.out.note(f"line {d.line}: {d.to} repeats line {d.first_line}: skipped")
@@ -228,4 +233,64 @@ async def list_(rt: Runtime) -> int:
     return 0
 
 
-HANDLERS = {"bulk send": send, "bulk resume": resume, "bulk list": list_}
+def _settle_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--settle",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="before checking a batch whose answer was lost, give ClickSend's history this "
+        "long to show it (default 120; 0 checks at once)",
+    )
+
+
+def register(sub: Any) -> None:
+    b = command(
+        sub,
+        "bulk",
+        "send one message to many numbers from a CSV file",
+        "  smstui bulk send customers.csv --body 'Hi {name}, your order shipped'\n"
+        "  smstui bulk send list.csv --template Reminder --yes\n  smstui bulk resume",
+    )
+    bs = actions(b)
+    p = command(
+        bs,
+        "send",
+        "validate a CSV, show the price, confirm, send in batches",
+        "  smstui bulk send customers.csv --body 'Hi {name}'\n"
+        "  smstui bulk send customers.csv --template 7 --from ACME --yes\n\n"
+        "The CSV needs a header row with a phone column (phone, mobile, number or to).\n"
+        "{column} in the message is replaced by that row's value; {{ and }} are braces.\n"
+        "Every row is checked first: with any bad row, nothing is sent.",
+        handler=send,
+    )
+    p.add_argument("file", metavar="FILE.csv")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--body", metavar="TEXT", help="message text with {column} placeholders")
+    g.add_argument("--template", metavar="ID|NAME", help="use a saved template")
+    p.add_argument("--from", dest="sender", metavar="SENDER")
+    p.add_argument("--schedule", metavar="WHEN", help=WHEN_HELP)
+    yes_flag(p, "do not ask for confirmation")
+    p.add_argument("--results", metavar="FILE", help="results CSV (default: FILE.results.csv)")
+    _settle_arg(p)
+    p = command(
+        bs,
+        "resume",
+        "continue an interrupted bulk send (nobody gets it twice)",
+        "  smstui bulk resume\n  smstui bulk resume 20240501T093000-a1b2c3\n"
+        "  smstui bulk resume --settle 300\n\n"
+        "A batch that may have reached ClickSend is looked up in its history first (after\n"
+        "--settle seconds: history can lag); only numbers not found there are sent, once.",
+        handler=resume,
+    )
+    p.add_argument("job_id", nargs="?", metavar="JOB_ID", help="default: the only unfinished job")
+    p.add_argument("--results", metavar="FILE", help="results CSV")
+    _settle_arg(p)
+    command(
+        bs,
+        "list",
+        "list bulk jobs and their progress",
+        "  smstui bulk list",
+        handler=list_,
+        needs_credentials=False,
+    )

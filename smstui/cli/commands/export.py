@@ -1,0 +1,51 @@
+"""export: messages from the local store to CSV (after a sync)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from smstui.cli import reads
+from smstui.cli.argtree import command, sync_flag
+from smstui.cli.runtime import Runtime
+from smstui.core.safe_text import printable
+from smstui.core.store.export import HISTORY_COLUMNS, export_history, history_row, write_csv
+
+
+async def export(rt: Runtime) -> int:
+    store = await reads.synced_store(rt)
+    rows = reads.rows(store, reads.filters(rt), None)
+    target = rt.args.csv
+    if target == "-":
+        cells: Iterator[list[object]] = (history_row(m) for m in rows)
+        if sys.stdout.isatty():
+            # read on a terminal, not piped: a stranger's SMS must not act on the screen
+            cells = (
+                [printable(c, keep_newlines=True) if isinstance(c, str) else c for c in r]
+                for r in cells
+            )
+        count = write_csv(sys.stdout, HISTORY_COLUMNS, cells)
+    else:
+        count = export_history(Path(target), rows)
+    if rt.out.json_mode and target != "-":
+        rt.out.emit_json({"exported": count, "path": str(Path(target).resolve())})
+    else:
+        rt.out.note(f"exported {count} message(s)" + ("" if target == "-" else f" to {target}"))
+    return 0
+
+
+def register(sub: Any) -> None:
+    p = command(
+        sub,
+        "export",
+        "export messages from the local store to CSV",
+        "  smstui export --csv all.csv\n"
+        "  smstui export --csv may.csv --since 2024-05-01 --until 2024-06-01\n"
+        "  smstui export --csv failed.csv --status Failed --no-sync",
+        handler=export,
+    )
+    p.add_argument("--csv", required=True, metavar="FILE", help="where to write (- = stdout)")
+    reads.range_args(p)
+    sync_flag(p)
