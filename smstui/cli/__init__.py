@@ -61,10 +61,9 @@ def _crashed(err: Exception, out: Output, settings: Any) -> int:
     sqlite3 = sys.modules.get("sqlite3")  # loaded if the store was touched at all
     if sqlite3 is not None and isinstance(err, sqlite3.Error):
         # a store failure that slipped past the store's own handling: still one clear line
-        from smstui.core.store.errors import store_error
-        from smstui.core.store.schema import default_db_path
+        from smstui.core.service.records import store_failure
 
-        store_err = store_error(err, default_db_path())
+        store_err = store_failure(err)
         out.error(store_err)
         return store_err.exit_code
 

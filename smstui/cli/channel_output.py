@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from smstui.cli.runtime import Runtime
     from smstui.core.models import SendResult
+    from smstui.core.service import RecipientResult
 
 
 def quote(rt: Runtime, result: SendResult) -> int:
@@ -23,17 +24,19 @@ def quote(rt: Runtime, result: SendResult) -> int:
     return 0 if result.all_accepted else 1
 
 
-def sent(rt: Runtime, results: Sequence[Any]) -> int:
+def sent(rt: Runtime, results: Sequence[RecipientResult]) -> int:
+    """Each recipient's outcome in the outbox's own words (``state``: accepted, rejected,
+    failed, unknown ...)."""
     rows = [
         {
             "to": r.to,
-            "outcome": r.outcome,
-            "status": r.status or r.outcome.upper(),
+            "outcome": r.state,
+            "status": r.status or r.state.upper(),
             "message_id": r.message_id,
-            "reason": r.reason if r.outcome != "accepted" else None,
+            "reason": (r.reason or None) if r.state != "accepted" else None,
         }
         for r in results
     ]
     table = [[m["to"], m["status"], m["message_id"]] for m in rows]
     rt.emit({"messages": rows}, ["TO", "STATUS", "MESSAGE ID"], table)
-    return 0 if all(r.outcome == "accepted" for r in results) else 1
+    return 0 if all(r.state == "accepted" for r in results) else 1

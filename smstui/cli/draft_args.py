@@ -11,12 +11,12 @@ import sys
 from typing import TYPE_CHECKING, cast
 
 from smstui.core.errors import ValidationError
-from smstui.core.service import drafts
 from smstui.core.when import parse_when
 
 if TYPE_CHECKING:
     from smstui.cli.runtime import Runtime
-    from smstui.core.models import OutgoingMms, OutgoingSms, OutgoingVoice, Template
+    from smstui.core.models import OutgoingMms, OutgoingSms, OutgoingVoice
+    from smstui.core.service.drafts import Draft, Mode
 
 
 def read_text(value: str) -> str:
@@ -29,31 +29,27 @@ def read_text(value: str) -> str:
     return text
 
 
+# ``smstui.core.service.drafts`` is imported where it is used: ``--help`` never loads it
+
+
 def numbers(rt: Runtime, raw: list[str]) -> list[str]:
+    from smstui.core.service import drafts
+
     return drafts.recipients(raw, rt.settings.default_region, warn=rt.out.note)
-
-
-async def all_templates(rt: Runtime) -> list[Template]:
-    service = await rt.service()
-    templates: list[Template] = []
-    page_no = 1
-    while True:
-        page = await service.list_templates(page=page_no, limit=100)
-        templates.extend(page.items)
-        if not page.has_next or not page.items:
-            break
-        page_no = page.page + 1
-    return templates
 
 
 async def template_body(rt: Runtime, wanted: str) -> str:
     """The text of a saved template, by id or name."""
-    return drafts.find_template(await all_templates(rt), wanted).body
+    from smstui.core.service import drafts
+
+    return drafts.find_template(await rt.ws.templates.fetch_all(), wanted).body
 
 
 async def sms_messages(rt: Runtime) -> list[OutgoingSms]:
     """``send`` and ``price``: one SMS per recipient (the template is fetched last, so a bad
     number or time is refused before any request)."""
+    from smstui.core.service import drafts
+
     a = rt.args
     region = rt.settings.default_region
     to = numbers(rt, a.to)
@@ -65,7 +61,9 @@ async def sms_messages(rt: Runtime) -> list[OutgoingSms]:
     return cast("list[OutgoingSms]", drafts.messages_for(draft, to))
 
 
-def _draft(rt: Runtime, mode: drafts.Mode) -> drafts.Draft:
+def _draft(rt: Runtime, mode: Mode) -> Draft:
+    from smstui.core.service import drafts
+
     a = rt.args
     to = numbers(rt, a.to)
     when = parse_when(a.schedule, future=True) if a.schedule else None
@@ -85,11 +83,15 @@ def _draft(rt: Runtime, mode: drafts.Mode) -> drafts.Draft:
 
 
 def mms_messages(rt: Runtime) -> list[OutgoingMms]:
+    from smstui.core.service import drafts
+
     draft = _draft(rt, "mms")
     return cast("list[OutgoingMms]", drafts.messages_for(draft, draft.numbers))
 
 
 async def voice_messages(rt: Runtime) -> list[OutgoingVoice]:
+    from smstui.core.service import drafts
+
     draft = _draft(rt, "voice")
-    languages = await (await rt.channels()).languages()
+    languages = await rt.ws.messages.languages()
     return cast("list[OutgoingVoice]", drafts.messages_for(draft, draft.numbers, languages))

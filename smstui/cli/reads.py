@@ -1,19 +1,19 @@
 """What history, inbox, export and stats share: a sync first (and what the user should know
-about it), the ``--since/--until/--search/--status`` filter, and paging through the store."""
+about it), and the ``--since/--until/--search/--status`` filter over the local records."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from smstui.core.errors import SmstuiError
 from smstui.core.safe_text import printable
 from smstui.core.when import WHEN_HELP, parse_when
 
 if TYPE_CHECKING:
     from smstui.cli.runtime import Runtime
-    from smstui.core.store.message_store import MessageStore, StoredMessage
-    from smstui.core.store.query import MessageFilter
+    from smstui.core.service.records import StoredMessage
 
 
 def range_args(p: argparse.ArgumentParser) -> None:
@@ -23,31 +23,30 @@ def range_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--status", metavar="S", help="only this status (Delivered, Failed, ...)")
 
 
-def filters(rt: Runtime, **extra: Any) -> MessageFilter:
-    from smstui.core.store.query import MessageFilter
-
+def filtered(rt: Runtime, limit: int | None) -> Iterator[StoredMessage]:
+    """The local records matching ``--since/--until/--search/--status``, newest first."""
     a = rt.args
-    return MessageFilter(
-        statuses=frozenset({a.status}) if getattr(a, "status", None) else None,
-        date_from=parse_when(a.since, future=False) if getattr(a, "since", None) else None,
-        date_to=parse_when(a.until, future=False) if getattr(a, "until", None) else None,
+    return rt.ws.records.rows(
+        status=getattr(a, "status", None) or None,
+        since=parse_when(a.since, future=False) if getattr(a, "since", None) else None,
+        until=parse_when(a.until, future=False) if getattr(a, "until", None) else None,
         text=getattr(a, "search", None) or None,
-        **extra,
+        limit=limit,
     )
 
 
-async def synced_store(
+async def sync(
     rt: Runtime, *, history: bool = True, needs: tuple[str, ...] = ("inbound", "receipt")
-) -> MessageStore:
-    """The store after a sync (unless ``--no-sync``), with one stderr line for each thing the
-    user should know: a refused MMS/voice channel, missing POLL rules among ``needs``."""
-    session = await rt.session()
+) -> None:
+    """Bring the local records up to date (unless ``--no-sync``), with one stderr line for
+    each thing the user should know: a refused MMS/voice channel, missing POLL rules among
+    ``needs``. Sends whose outcome is open are left to the app and ``send`` (a read only
+    reads)."""
     if getattr(rt.args, "sync", True):
-        report = await session.sync(history=history)
+        report = await rt.ws.messages.sync(history=history, reconcile=False)
         for channel, reason in report.channel_failures.items():
             rt.out.note(channel_warning(channel, reason))
         await warn_poll_rules(rt, needs)
-    return session.store()
 
 
 def channel_warning(channel: str, reason: str) -> str:
@@ -59,26 +58,12 @@ def channel_warning(channel: str, reason: str) -> str:
 
 
 async def warn_poll_rules(rt: Runtime, needs: tuple[str, ...]) -> None:
-    from smstui.core.clicksend import poll_rules
-
-    session = await rt.session()
-    rules = await poll_rules.quiet_read(await session.service(), session.facts())
+    """A warning when ClickSend would not list replies or receipts; never fails the command
+    it decorates."""
+    try:
+        rules = await rt.ws.poll_rules()
+    except SmstuiError:
+        return
     warning = rules.cli_warning(needs) if rules is not None else None
     if warning is not None:
         rt.out.note(warning)
-
-
-def rows(store: MessageStore, filters: MessageFilter, limit: int | None) -> Iterator[StoredMessage]:
-    """The store's messages matching ``filters``, newest first, 500 a page; at most ``limit``."""
-    after = None
-    seen = 0
-    while True:
-        page = store.page(after=after, limit=500, filters=filters)
-        for row in page.rows:
-            if limit is not None and seen >= limit:
-                return
-            seen += 1
-            yield row
-        if page.next is None:
-            return
-        after = page.next

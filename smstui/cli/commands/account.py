@@ -9,7 +9,7 @@ from smstui.cli.runtime import Runtime
 
 
 async def account(rt: Runtime) -> int:
-    acc = await (await rt.service()).account()
+    acc = await rt.ws.account()
     doc = {
         "user_id": acc.user_id,
         "username": acc.username,

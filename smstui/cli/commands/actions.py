@@ -8,16 +8,11 @@ from typing import Any
 from smstui.cli.argtree import actions, command
 from smstui.cli.runtime import Runtime
 from smstui.core.errors import UsageError
-from smstui.core.explorer.request_console import body_from_text, parse_pairs
-from smstui.core.membrane.action_runs import checked_key, run_by_key
-from smstui.core.membrane.request_route import TRANSPARENT, send_request
-from smstui.core.membrane.secret_fields import mask_secret_fields
 from smstui.core.safe_text import printable
 
 
 async def actions_list(rt: Runtime) -> int:
-    cid = await rt.connection_id()
-    items = await (await rt.client()).list_actions(cid, intent=rt.args.intent, limit=rt.args.limit)
+    items = await rt.ws.membrane.actions(intent=rt.args.intent, limit=rt.args.limit)
     if rt.out.json_mode:
         rt.out.emit_json(
             [
@@ -44,12 +39,13 @@ def _json_arg(text: str, what: str) -> Any:
 
 
 async def actions_run(rt: Runtime) -> int:
+    from smstui.core.service.membrane import checked_key, mask_secret_fields
+
     key = checked_key(rt.args.key)  # an empty key is refused before any request
     payload = _json_arg(rt.args.input, "--input")
     if not isinstance(payload, dict):
         raise UsageError("--input must be a JSON object")
-    cid = await rt.connection_id()
-    run = await run_by_key(await rt.client(), cid, key, payload)
+    run = await rt.ws.membrane.run_action(key, payload)
     result = run.result
     output = mask_secret_fields(result.output)
     if rt.out.json_mode:
@@ -66,6 +62,13 @@ async def actions_run(rt: Runtime) -> int:
 
 
 async def request(rt: Runtime) -> int:
+    from smstui.core.service.membrane import (
+        TRANSPARENT,
+        body_from_text,
+        mask_secret_fields,
+        parse_pairs,
+    )
+
     a = rt.args
     data: Any = None
     if a.json_body is not None:
@@ -75,20 +78,13 @@ async def request(rt: Runtime) -> int:
     headers = parse_pairs(a.header, ":", "header")
     query = parse_pairs(a.query, "=", "--query")
     params = parse_pairs(a.path_param, "=", "--path-param")
-    session = await rt.session()
-    cid = await session.connection_id()
-    routes = session.request_routes()
-    known = routes.route_for(cid)
-    response = await send_request(
-        session.client,
-        cid,
+    response, known = await rt.ws.membrane.request(
         a.path,
         method=a.method,
         query=query or None,
         headers=headers or None,
         data=data,
         path_parameters=params or None,
-        memory=routes,
     )
     if response.route == TRANSPARENT and known != TRANSPARENT:
         rt.out.note(

@@ -7,25 +7,18 @@ import math
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smstui.cli.argtree import actions, command, yes_flag
 from smstui.cli.draft_args import template_body
 from smstui.cli.runtime import Runtime
-from smstui.core.config import data_dir
-from smstui.core.delivery.bulk import BulkJob, list_jobs, plan_bulk, unfinished_jobs
-from smstui.core.delivery.bulk.csv_rows import RowProblem
 from smstui.core.errors import NotFoundError, UsageError, ValidationError
 from smstui.core.models import OutgoingSms
-from smstui.core.privacy import open_private
 from smstui.core.safe_text import printable
-from smstui.core.service import drafts
-from smstui.core.store.export import write_csv
 from smstui.core.when import WHEN_HELP
 
-
-def jobs_dir() -> Path:
-    return data_dir() / "bulk"
+if TYPE_CHECKING:
+    from smstui.core.service.bulk import BulkJob, RowProblem
 
 
 class Progress:
@@ -88,6 +81,8 @@ def _settle(rt: Runtime) -> float:
 
 
 async def send(rt: Runtime) -> int:
+    from smstui.core.service import bulk, drafts
+
     a = rt.args
     _settle(rt)
     path = Path(a.file)
@@ -102,7 +97,7 @@ async def send(rt: Runtime) -> int:
         template = a.body
     else:
         template = await template_body(rt, a.template)
-    plan = plan_bulk(data, template, default_region=region)
+    plan = bulk.plan(data, template, default_region=region)
     for d in plan.duplicates:
         rt.out.note(f"line {d.line}: {d.to} repeats line {d.first_line}: skipped")
     for w in plan.warnings:
@@ -117,8 +112,7 @@ async def send(rt: Runtime) -> int:
         )
     if not plan.rows:
         raise ValidationError("the CSV has no rows to send", field="file")
-    service = await rt.service()
-    quote = await service.price(
+    quote = await rt.ws.messages.price_each(
         [OutgoingSms(to=r.to, body=r.body, sender=sender, schedule=when) for r in plan.rows]
     )
     currency = quote.currency.code if quote.currency else ""
@@ -136,7 +130,7 @@ async def send(rt: Runtime) -> int:
         if rt.ask("Send now? [y/N] ").lower() not in ("y", "yes"):
             rt.out.note("nothing sent")
             return 1
-    job = BulkJob.create(jobs_dir(), plan.rows, sender=sender, schedule=when, source=str(path))
+    job = bulk.create_job(plan.rows, sender=sender, schedule=when, source=str(path))
     rt.out.note(f"bulk job {job.job_id} (resume with 'smstui bulk resume {job.job_id}')")
     results = Path(a.results) if a.results else path.with_suffix(".results.csv")
     return await _run(rt, job, results, plan.warnings)
@@ -145,20 +139,12 @@ async def send(rt: Runtime) -> int:
 async def _run(
     rt: Runtime, job: BulkJob, results_path: Path, warnings: Sequence[RowProblem] = ()
 ) -> int:
-    requests = await job.run(
-        await rt.service(), progress=Progress(rt), settle=_settle(rt), on_wait=Countdown(rt)
+    from smstui.core.service.bulk import write_results
+
+    requests = await rt.ws.bulk.run(
+        job, progress=Progress(rt), settle=_settle(rt), on_wait=Countdown(rt)
     )
-    # 0600 like every file smstui writes: the results list customers' numbers
-    with open_private(results_path, "w", encoding="utf-8-sig", newline="") as f:
-        write_csv(
-            f,
-            ["line", "to", "status", "message_id", "parts", "price"],
-            (
-                [row.line, row.to, r.status, r.message_id, r.parts, r.price]
-                for i, row in enumerate(job.rows)
-                if (r := job.results.get(i)) is not None
-            ),
-        )
+    write_results(job, results_path)  # 0600: the results list customers' numbers
     accepted = sum(1 for r in job.results.values() if r.accepted)
     unconfirmed = job.unconfirmed
     for i in unconfirmed:
@@ -191,14 +177,13 @@ async def _run(
 
 
 async def resume(rt: Runtime) -> int:
+    from smstui.core.service import bulk
+
     _settle(rt)
     if rt.args.job_id:
-        path = jobs_dir() / rt.args.job_id
-        if not (path / "job.json").is_file():
-            raise NotFoundError(f"no bulk job {printable(rt.args.job_id)}")
-        job = BulkJob.load(path)
+        job = bulk.load_job(rt.args.job_id)
     else:
-        todo = unfinished_jobs(jobs_dir())
+        todo = bulk.unfinished()
         if not todo:
             raise NotFoundError("no unfinished bulk job", hint="'smstui bulk list' shows them all.")
         if len(todo) > 1:
@@ -212,7 +197,9 @@ async def resume(rt: Runtime) -> int:
 
 
 async def list_(rt: Runtime) -> int:
-    jobs = list_jobs(jobs_dir())
+    from smstui.core.service import bulk
+
+    jobs = bulk.jobs()
     docs = [
         {
             "job_id": j.job_id,

@@ -7,18 +7,11 @@ from typing import TYPE_CHECKING, Any
 from smstui.cli.argtree import actions, command, yes_flag
 from smstui.cli.draft_args import read_text
 from smstui.cli.runtime import Runtime
-from smstui.core.clicksend.campaigns import OPT_OUT_WARNING, needs_opt_out, new_campaign
 from smstui.core.when import WHEN_HELP, parse_when
 
 if TYPE_CHECKING:
-    from smstui.core.clicksend.campaigns import CampaignService
     from smstui.core.models import Campaign
-
-
-async def _service(rt: Runtime) -> CampaignService:
-    from smstui.core.clicksend.campaigns import CampaignService
-
-    return CampaignService(await rt.service())
+    from smstui.core.service.campaigns import NewCampaign
 
 
 def _campaign_doc(c: Campaign) -> dict[str, Any]:
@@ -40,16 +33,13 @@ def _campaign_rows(items: list[Campaign]) -> list[list[Any]]:
 _CAMPAIGN_HEADERS = ["ID", "NAME", "LIST", "STATUS", "RECIPIENTS", "SCHEDULE"]
 
 
-def _campaign_from_args(rt: Runtime) -> Any:
+def _campaign_from_args(rt: Runtime) -> NewCampaign:
+    from smstui.core.service.campaigns import OPT_OUT_WARNING, needs_opt_out
+
     a = rt.args
     when = parse_when(a.schedule, future=True) if a.schedule else None
-    campaign = new_campaign(
-        a.list_id,
-        a.name,
-        read_text(a.body),
-        sender=a.sender,
-        schedule=when,
-        default_region=rt.settings.default_region,
+    campaign = rt.ws.campaigns.new(
+        a.list_id, a.name, read_text(a.body), sender=a.sender, schedule=when
     )
     if needs_opt_out(campaign.body):
         rt.out.note("smstui: warning: " + OPT_OUT_WARNING)
@@ -57,10 +47,11 @@ def _campaign_from_args(rt: Runtime) -> Any:
 
 
 async def campaign_price(rt: Runtime) -> int:
+    from smstui.core.service.campaigns import needs_opt_out
+
     campaign = _campaign_from_args(rt)
-    service = await _service(rt)
-    await service.check_size(campaign.list_id)
-    quote = await service.price(campaign)
+    await rt.ws.campaigns.check_size(campaign.list_id)
+    quote = await rt.ws.campaigns.price(campaign)
     currency = quote.currency.code if quote.currency else None
     doc = {
         "recipients": quote.total_count,
@@ -78,41 +69,32 @@ async def campaign_price(rt: Runtime) -> int:
 
 async def campaign_send(rt: Runtime) -> int:
     campaign = _campaign_from_args(rt)
-    service = await _service(rt)
-    await service.check_size(campaign.list_id)
-    quote = await service.price(campaign)
+    await rt.ws.campaigns.check_size(campaign.list_id)
+    quote = await rt.ws.campaigns.price(campaign)
     currency = quote.currency.code if quote.currency else ""
     rt.out.note(f"{quote.total_count} recipient(s), total {quote.total_price} {currency}".rstrip())
     if not rt.confirm("Send this campaign now? [y/N] ", what="send"):
         rt.out.note("nothing sent")
         return 1
-    sent = await service.send(campaign)
+    sent = await rt.ws.campaigns.send(campaign)
     rt.emit(_campaign_doc(sent), _CAMPAIGN_HEADERS, _campaign_rows([sent]))
     return 0
 
 
 async def campaign_list(rt: Runtime) -> int:
-    service = await _service(rt)
-    items: list[Campaign] = []
-    page_no = 1
-    while True:
-        page = await service.list(page=page_no)
-        items.extend(page.items)
-        if not page.has_next or not page.items:
-            break
-        page_no = page.page + 1
+    items = await rt.ws.campaigns.all()
     rt.emit([_campaign_doc(c) for c in items], _CAMPAIGN_HEADERS, _campaign_rows(items))
     return 0
 
 
 async def campaign_show(rt: Runtime) -> int:
-    found = await (await _service(rt)).get(rt.args.campaign_id)
+    found = await rt.ws.campaigns.get(rt.args.campaign_id)
     rt.emit(_campaign_doc(found), _CAMPAIGN_HEADERS, _campaign_rows([found]))
     return 0
 
 
 async def campaign_cancel(rt: Runtime) -> int:
-    found = await (await _service(rt)).cancel(rt.args.campaign_id)
+    found = await rt.ws.campaigns.cancel(rt.args.campaign_id)
     rt.emit(_campaign_doc(found), _CAMPAIGN_HEADERS, _campaign_rows([found]))
     return 0
 

@@ -39,8 +39,12 @@ def one_or_all(p: argparse.ArgumentParser, one: str, every: str) -> None:
 
 
 async def cancel(rt: Runtime) -> int:
-    service = await rt.service()
-    return await run_cancel(rt, service.cancel, service.cancel_all, "message(s)")
+    messages = rt.ws.messages
+
+    async def cancel_one(message_id: str) -> bool:
+        return await messages.cancel(message_id, sync=False)
+
+    return await run_cancel(rt, cancel_one, messages.cancel_all, "message(s)")
 
 
 def register(sub: Any) -> None:

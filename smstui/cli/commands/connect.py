@@ -7,10 +7,9 @@ from typing import Any
 from smstui.cli.argtree import actions, command
 from smstui.cli.connect_setup import prepare
 from smstui.cli.runtime import Runtime
-from smstui.core.errors import ConnectionUnusable, MembraneNotFound, UsageError
+from smstui.core.errors import ConnectionUnusable, UsageError
 from smstui.core.models import Connection
 from smstui.core.safe_text import printable
-from smstui.core.session import ResolverOptions, Session
 
 
 class TerminalConnectUI:
@@ -65,25 +64,6 @@ _REPAIRABLE = frozenset(
 )
 
 
-async def _current(rt: Runtime, session: Session) -> Connection:
-    """The connection to use, checked with Membrane; a remembered one that is gone or needs
-    attention is forgotten and found again, so the resolver walks it through its states."""
-    remembered = session.cache.get(session.api_url, session.identity)
-    connection_id = await session.resolver.resolve()
-    try:
-        connection = await session.client.get_connection(connection_id)
-    except MembraneNotFound:
-        if session.resolver.explicit or remembered is None:
-            raise
-        rt.out.note(f"the remembered connection {printable(connection_id)} no longer exists")
-        session.forget_connection()
-        connection = await session.client.get_connection(await session.resolver.resolve())
-    if connection.usable or session.resolver.explicit or remembered is None:
-        return connection
-    session.forget_connection()
-    return await session.client.get_connection(await session.resolver.resolve())
-
-
 def _unusable(connection: Connection) -> ConnectionUnusable:
     state = connection.state or ("DEFUNCT" if connection.is_defunct else "DISCONNECTED")
     detail = f": {connection.error}" if connection.error else ""
@@ -96,7 +76,7 @@ def _unusable(connection: Connection) -> ConnectionUnusable:
     )
 
 
-async def _repair(rt: Runtime, session: Session, err: ConnectionUnusable) -> Connection:
+async def _repair(rt: Runtime, err: ConnectionUnusable) -> Connection:
     """Show what is wrong; with consent, reconnect THE SAME connection (never a new one)."""
     rt.out.note(f"smstui: {printable(str(err))}")
     if err.ui_url:
@@ -110,8 +90,7 @@ async def _repair(rt: Runtime, session: Session, err: ConnectionUnusable) -> Con
         if rt.ask("Reconnect this same connection now? [Y/n] ").lower() in ("n", "no"):
             raise err
     rt.out.note(f"reconnecting {printable(err.connection_id)}")
-    connection_id = await session.resolver.reconnect(err.connection_id)
-    return await session.client.get_connection(connection_id)
+    return await rt.ws.membrane.reconnect_same(err.connection_id)
 
 
 async def connect(rt: Runtime) -> int:
@@ -119,14 +98,20 @@ async def connect(rt: Runtime) -> int:
     if a.poll <= 0 or a.timeout <= 0:
         raise UsageError("--poll and --timeout must be positive")
     prepare(rt)  # credentials (asked for on a terminal) and the tenant
-    options = ResolverOptions(poll_interval=a.poll, deadline=a.timeout)
-    session = await rt.session(TerminalConnectUI(rt), options)
+    membrane = rt.ws.membrane
+    membrane.talk_through(TerminalConnectUI(rt), poll_interval=a.poll, deadline=a.timeout)
+
+    def gone(connection_id: str) -> None:
+        rt.out.note(f"the remembered connection {printable(connection_id)} no longer exists")
+
     try:
-        connection = await _current(rt, session)
+        # a remembered connection that is gone or needs attention is forgotten and found
+        # again, so the resolver walks a new one through its states
+        connection = await membrane.current_connection(gone)
         if not connection.usable:
             raise _unusable(connection)
     except ConnectionUnusable as err:
-        connection = await _repair(rt, session, err)
+        connection = await _repair(rt, err)
     if rt.out.json_mode:
         rt.out.emit_json(_conn_doc(connection))
     else:
@@ -136,7 +121,7 @@ async def connect(rt: Runtime) -> int:
 
 
 async def connections_list(rt: Runtime) -> int:
-    items = await (await rt.client()).list_connections()
+    items = await rt.ws.membrane.connections()
     if rt.out.json_mode:
         rt.out.emit_json([_conn_doc(c) for c in items])
     else:
@@ -148,9 +133,7 @@ async def connections_list(rt: Runtime) -> int:
 
 
 async def connections_use(rt: Runtime) -> int:
-    session = await rt.session()
-    connection = await session.client.get_connection(rt.args.connection_id)
-    session.cache.put(session.api_url, session.identity, connection.id)
+    connection = await rt.ws.membrane.use_connection(rt.args.connection_id)
     if rt.out.json_mode:
         rt.out.emit_json(_conn_doc(connection))
     else:
@@ -170,8 +153,7 @@ async def connections_forget(rt: Runtime) -> int:
         else:
             rt.out.line("no Membrane credentials are configured: no connection is remembered")
         return 0
-    session = await rt.session()
-    session.resolver.drop_cached()
+    rt.ws.membrane.forget_connection()
     if rt.out.json_mode:
         rt.out.emit_json({"forgotten": True})
     else:

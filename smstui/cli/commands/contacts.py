@@ -13,14 +13,7 @@ from smstui.core.models import NewContact
 from smstui.core.when import WHEN_HELP, parse_when
 
 if TYPE_CHECKING:
-    from smstui.core.clicksend.contacts import ContactsService
     from smstui.core.models import Contact, ContactList
-
-
-async def _contacts(rt: Runtime) -> ContactsService:
-    from smstui.core.clicksend.contacts import ContactsService
-
-    return ContactsService(await rt.service())
 
 
 def _list_doc(x: ContactList) -> dict[str, Any]:
@@ -28,7 +21,7 @@ def _list_doc(x: ContactList) -> dict[str, Any]:
 
 
 async def lists_list(rt: Runtime) -> int:
-    found = await (await _contacts(rt)).all_lists()
+    found = await rt.ws.contacts.lists()
     rt.emit(
         [_list_doc(x) for x in found],
         ["ID", "NAME", "CONTACTS"],
@@ -43,19 +36,19 @@ async def _show_list(rt: Runtime, x: ContactList) -> int:
 
 
 async def lists_create(rt: Runtime) -> int:
-    return await _show_list(rt, await (await _contacts(rt)).create_list(rt.args.name))
+    return await _show_list(rt, await rt.ws.contacts.create_list(rt.args.name))
 
 
 async def lists_rename(rt: Runtime) -> int:
-    service = await _contacts(rt)
-    return await _show_list(rt, await service.rename_list(rt.args.list_id, rt.args.name))
+    renamed = await rt.ws.contacts.rename_list(rt.args.list_id, rt.args.name)
+    return await _show_list(rt, renamed)
 
 
 async def lists_delete(rt: Runtime) -> int:
     if not rt.confirm(f"Delete list {rt.args.list_id} and its contacts? [y/N] ", what="delete"):
         rt.out.note("not deleted")
         return 1
-    await (await _contacts(rt)).delete_list(rt.args.list_id)
+    await rt.ws.contacts.delete_list(rt.args.list_id)
     rt.emit({"deleted": rt.args.list_id}, ["DELETED"], [[rt.args.list_id]])
     return 0
 
@@ -82,20 +75,9 @@ _CONTACT_HEADERS = ["ID", "PHONE", "FIRST", "LAST", "EMAIL"]
 
 
 async def contacts_list(rt: Runtime) -> int:
-    service = await _contacts(rt)
     a = rt.args
-    if a.updated_after:
-        after = parse_when(a.updated_after, future=False)
-        items: list[Contact] = []
-        page_no = 1
-        while True:
-            page = await service.contacts(a.list_id, page=page_no, updated_after=after)
-            items.extend(page.items)
-            if not page.has_next or not page.items:
-                break
-            page_no = page.page + 1
-    else:
-        items = await service.members(a.list_id)
+    after = parse_when(a.updated_after, future=False) if a.updated_after else None
+    items = await rt.ws.contacts.all_contacts(a.list_id, updated_after=after)
     rt.emit([_contact_doc(c) for c in items], _CONTACT_HEADERS, _contact_rows(items))
     return 0
 
@@ -116,14 +98,14 @@ def _new_contact(rt: Runtime) -> NewContact:
 
 
 async def contacts_add(rt: Runtime) -> int:
-    added = await (await _contacts(rt)).add_contact(rt.args.list_id, _new_contact(rt))
+    added = await rt.ws.contacts.add_contact(rt.args.list_id, _new_contact(rt))
     rt.emit(_contact_doc(added), _CONTACT_HEADERS, _contact_rows([added]))
     return 0
 
 
 async def contacts_edit(rt: Runtime) -> int:
-    service = await _contacts(rt)
-    edited = await service.edit_contact(rt.args.list_id, rt.args.contact_id, _new_contact(rt))
+    a = rt.args
+    edited = await rt.ws.contacts.edit_contact(a.list_id, a.contact_id, _new_contact(rt))
     rt.emit(_contact_doc(edited), _CONTACT_HEADERS, _contact_rows([edited]))
     return 0
 
@@ -133,7 +115,7 @@ async def contacts_delete(rt: Runtime) -> int:
     if not rt.confirm(f"Delete contact {a.contact_id}? [y/N] ", what="delete"):
         rt.out.note("not deleted")
         return 1
-    await (await _contacts(rt)).delete_contact(a.list_id, a.contact_id)
+    await rt.ws.contacts.delete_contact(a.list_id, a.contact_id)
     rt.emit({"deleted": a.contact_id}, ["DELETED"], [[a.contact_id]])
     return 0
 
@@ -144,10 +126,7 @@ async def contacts_import(rt: Runtime) -> int:
         data = path.read_bytes()
     except OSError as err:
         raise ValidationError(f"cannot read {path}: {err.strerror}", field="file") from None
-    service = await _contacts(rt)
-    report = await service.import_csv(
-        rt.args.list_id, data, default_region=rt.settings.default_region
-    )
+    report = await rt.ws.contacts.import_csv(rt.args.list_id, data)
     doc = {
         "list_id": report.list_id,
         "created": report.created_count,
@@ -162,7 +141,7 @@ async def contacts_import(rt: Runtime) -> int:
 
 
 async def contacts_search(rt: Runtime) -> int:
-    hits = (await (await _contacts(rt)).search(rt.args.query)).items
+    hits = await rt.ws.contacts.search(rt.args.query)
     docs = [
         {
             "type": h.kind,

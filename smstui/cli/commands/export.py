@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,24 +10,22 @@ from smstui.cli import reads
 from smstui.cli.argtree import command, sync_flag
 from smstui.cli.runtime import Runtime
 from smstui.core.safe_text import printable
-from smstui.core.store.export import HISTORY_COLUMNS, export_history, history_row, write_csv
 
 
 async def export(rt: Runtime) -> int:
-    store = await reads.synced_store(rt)
-    rows = reads.rows(store, reads.filters(rt), None)
+    await reads.sync(rt)
+    rows = reads.filtered(rt, None)
     target = rt.args.csv
     if target == "-":
-        cells: Iterator[list[object]] = (history_row(m) for m in rows)
+        inert = None
         if sys.stdout.isatty():
             # read on a terminal, not piped: a stranger's SMS must not act on the screen
-            cells = (
-                [printable(c, keep_newlines=True) if isinstance(c, str) else c for c in r]
-                for r in cells
-            )
-        count = write_csv(sys.stdout, HISTORY_COLUMNS, cells)
+            def inert(c: object) -> object:
+                return printable(c, keep_newlines=True) if isinstance(c, str) else c
+
+        count = rt.ws.records.write_csv(sys.stdout, rows, inert)
     else:
-        count = export_history(Path(target), rows)
+        count = rt.ws.records.export_csv(Path(target), rows)
     if rt.out.json_mode and target != "-":
         rt.out.emit_json({"exported": count, "path": str(Path(target).resolve())})
     else:

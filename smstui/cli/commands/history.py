@@ -13,8 +13,8 @@ from smstui.core.errors import UsageError
 async def history(rt: Runtime) -> int:
     if rt.args.limit < 1:
         raise UsageError("--limit must be at least 1")
-    store = await reads.synced_store(rt)
-    rows = list(reads.rows(store, reads.filters(rt), rt.args.limit))
+    await reads.sync(rt)
+    rows = list(reads.filtered(rt, rt.args.limit))
     if rt.out.json_mode:
         rt.out.emit_json(
             [

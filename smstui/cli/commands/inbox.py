@@ -10,17 +10,11 @@ from smstui.cli.runtime import Runtime
 
 
 async def inbox(rt: Runtime) -> int:
-    from smstui.core.store.query import MessageFilter
-
-    store = await reads.synced_store(rt, history=False, needs=("inbound",))
-    filters = MessageFilter(direction="in", unread_only=rt.args.unread)
-    rows = list(reads.rows(store, filters, rt.args.limit))
+    await reads.sync(rt, history=False, needs=("inbound",))
+    rows = list(rt.ws.records.rows(direction="in", unread_only=rt.args.unread, limit=rt.args.limit))
     if rt.args.mark_read and rows:
-        service = await rt.service()
-        for m in rows:
-            if not m.read:
-                await service.mark_inbound_read(message_id=m.message_id)
-        store.mark_inbound_read(m.message_id for m in rows)
+        # ClickSend hears about the unread ones; the local record marks them too
+        await rt.ws.messages.mark_read([m.message_id for m in rows if not m.read])
     if rt.out.json_mode:
         rt.out.emit_json(
             [
@@ -44,8 +38,7 @@ async def inbox(rt: Runtime) -> int:
 
 
 async def receipts(rt: Runtime) -> int:
-    page = await (await rt.service()).receipts(limit=max(1, min(rt.args.limit, 100)))
-    items = page.items[: rt.args.limit]
+    items = await rt.ws.messages.receipts(rt.args.limit)
     await reads.warn_poll_rules(rt, ("receipt",))
     if rt.out.json_mode:
         rt.out.emit_json(

@@ -14,13 +14,12 @@ from smstui.core.when import WHEN_HELP
 
 async def mms_price(rt: Runtime) -> int:
     messages = mms_messages(rt)
-    return channel_output.quote(rt, await (await rt.channels()).price_mms(messages))
+    return channel_output.quote(rt, await rt.ws.messages.price_each(messages))
 
 
 async def mms_send(rt: Runtime) -> int:
     messages = mms_messages(rt)
-    outbox = await (await rt.session()).channel_outbox("mms")
-    return channel_output.sent(rt, await outbox.send_mms(messages))
+    return channel_output.sent(rt, await rt.ws.messages.send_mms(messages))
 
 
 def recipient_args(p: argparse.ArgumentParser) -> None:

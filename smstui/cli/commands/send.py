@@ -15,7 +15,7 @@ from smstui.core.when import WHEN_HELP
 
 async def send(rt: Runtime) -> int:
     messages = await sms_messages(rt)
-    results = await (await (await rt.session()).outbox()).send(messages)
+    results = await rt.ws.messages.send(messages)
     rows: list[dict[str, Any]] = []
     total = Decimal(0)
     currency: str | None = None
@@ -25,12 +25,12 @@ async def send(rt: Runtime) -> int:
         rows.append(
             {
                 "to": r.to,
-                "status": r.status or r.outcome.upper(),
-                "outcome": r.outcome,
+                "status": r.status or r.state.upper(),
+                "outcome": r.state,
                 "message_id": r.message_id,
                 "parts": r.parts,
                 "price": r.price,
-                "reason": r.reason if r.outcome != "accepted" else None,
+                "reason": (r.reason or None) if r.state != "accepted" else None,
             }
         )
     if rt.out.json_mode:
@@ -41,15 +41,15 @@ async def send(rt: Runtime) -> int:
             [[r["to"], r["status"], r["message_id"], r["parts"], r["price"]] for r in rows],
         )
         rt.out.line(f"total {total} {currency or ''}".rstrip())
-    failed = [r for r in results if r.outcome != "accepted"]
+    failed = [r for r in results if r.state != "accepted"]
     for r in failed:
-        rt.out.note(f"smstui: {r.to}: {r.outcome}: {printable(r.reason or r.status or '')}")
+        rt.out.note(f"smstui: {r.to}: {r.state}: {printable(r.reason)}")
     return 0 if not failed else 1
 
 
 async def price(rt: Runtime) -> int:
     messages = await sms_messages(rt)
-    result = await (await rt.service()).price(messages)
+    result = await rt.ws.messages.price_each(messages)
     rows = [{"to": m.to, "parts": m.parts, "price": m.price} for m in result.messages]
     currency = result.currency.code if result.currency else None
     if rt.out.json_mode:

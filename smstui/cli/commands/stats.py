@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smstui.cli.argtree import command, sync_flag
 from smstui.cli.output import cell
 from smstui.cli.runtime import Runtime
 from smstui.core.errors import UsageError
-from smstui.core.store.message_store import MessageStore
-from smstui.core.store.stats import (
-    DayStats,
-    StatsReport,
-    bars,
-    daily_stats,
-    local_day,
-    rebuild_rollup,
-)
 from smstui.core.when import WHEN_HELP, parse_when
+
+if TYPE_CHECKING:
+    from smstui.core.service.records import DayStats, StatsReport
 
 #: days shown when --since is not given (today and the 13 before it)
 DEFAULT_DAYS = 14
@@ -28,6 +22,8 @@ BAR_WIDTH = 24
 
 
 def _range(rt: Runtime, tz: tzinfo | None, now: datetime) -> tuple[date, date]:
+    from smstui.core.service.records import local_day
+
     a = rt.args
     until = parse_when(a.until, future=False, now=now) if a.until else now
     last = local_day(until, tz)
@@ -46,12 +42,13 @@ def _range(rt: Runtime, tz: tzinfo | None, now: datetime) -> tuple[date, date]:
     return first, last
 
 
-async def _currency(rt: Runtime, store: MessageStore) -> str | None:
+async def _currency(rt: Runtime) -> str | None:
+    records = rt.ws.records
     if rt.args.sync:
-        account = await (await rt.service()).account()
+        account = await rt.ws.account()
         if account.currency is not None:
-            store.set_cursor(CURRENCY_KEY, account.currency.code)
-    return store.get_cursor(CURRENCY_KEY)
+            records.remember(CURRENCY_KEY, account.currency.code)
+    return records.remembered(CURRENCY_KEY)
 
 
 def _doc(s: DayStats, *, with_date: bool) -> dict[str, object]:
@@ -63,6 +60,8 @@ def _doc(s: DayStats, *, with_date: bool) -> dict[str, object]:
 
 
 def _human(rt: Runtime, report: StatsReport, currency: str | None) -> None:
+    from smstui.core.service.records import bars
+
     sent_bars = bars([d.sent for d in report.days], BAR_WIDTH)
     money = f"SPEND ({currency})" if currency else "SPEND"
     rows = [
@@ -80,19 +79,18 @@ def _human(rt: Runtime, report: StatsReport, currency: str | None) -> None:
 async def stats(rt: Runtime) -> int:
     tz: tzinfo | None = UTC if rt.args.utc else None
     first, last = _range(rt, tz, datetime.now(UTC))
-    store = await rt.store()
+    records = rt.ws.records
+    rt.ws.open_store()  # a store that cannot be used is said before any request
     if rt.args.sync:
-        from smstui.core.delivery.sync import sync_all
-
-        await sync_all(await rt.service(), store)
+        await rt.ws.messages.sync(reconcile=False)
     if rt.args.rebuild:
-        wrong = rebuild_rollup(store)
+        wrong = records.rebuild_stats()
         rt.out.note(
             "Rebuilt the stats rollup from the stored messages: "
             + (f"{wrong} rollup rows were off." if wrong else "it was already exact.")
         )
-    currency = await _currency(rt, store)
-    report = daily_stats(store, first, last, tz)
+    currency = await _currency(rt)
+    report = records.stats(first, last, tz)
     if rt.out.json_mode:
         rt.out.emit_json(
             {

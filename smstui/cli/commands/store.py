@@ -12,10 +12,9 @@ from smstui.core.safe_text import printable
 
 async def store_check(rt: Runtime) -> int:
     """Exit 0 when the store can be used (looser permissions are warned about), else 7."""
-    from smstui.core.store.health import check_store
-    from smstui.core.store.schema import default_db_path
+    from smstui.core.service.records import check_store
 
-    check = check_store(default_db_path())
+    check = check_store()
     usable = check.state in ("ok", "missing") and check.writable
     if rt.out.json_mode:
         rt.out.emit_json({**check.as_dict(), "usable": usable})
@@ -39,10 +38,9 @@ async def store_check(rt: Runtime) -> int:
 
 
 async def store_repair(rt: Runtime) -> int:
-    from smstui.core.store.repair import repair_store
-    from smstui.core.store.schema import default_db_path
+    from smstui.core.service.records import repair_store
 
-    report = repair_store(default_db_path(), force=rt.args.force)
+    report = repair_store(force=rt.args.force)
     out = rt.out
     if rt.out.json_mode:
         out.emit_json(report.as_dict())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from smstui.cli.argtree import actions, command, yes_flag
-from smstui.cli.draft_args import all_templates, read_text
+from smstui.cli.draft_args import read_text
 from smstui.cli.runtime import Runtime
 from smstui.core.errors import UsageError
 
@@ -27,7 +27,7 @@ def _show(rt: Runtime, t: Template) -> None:
 
 
 async def list_(rt: Runtime) -> int:
-    items = await all_templates(rt)
+    items = await rt.ws.templates.fetch_all()
     if rt.out.json_mode:
         rt.out.emit_json([_doc(t) for t in items])
     else:
@@ -36,13 +36,13 @@ async def list_(rt: Runtime) -> int:
 
 
 async def show(rt: Runtime) -> int:
-    _show(rt, await (await rt.service()).get_template(rt.args.template_id))
+    _show(rt, await rt.ws.templates.get(rt.args.template_id))
     return 0
 
 
 async def create(rt: Runtime) -> int:
     body = read_text(rt.args.body)
-    _show(rt, await (await rt.service()).create_template(rt.args.name, body))
+    _show(rt, await rt.ws.templates.create(rt.args.name, body, mirror=False))
     return 0
 
 
@@ -51,7 +51,7 @@ async def update(rt: Runtime) -> int:
     if a.name is None and a.body is None:
         raise UsageError("give --name and/or --body to change")
     body = read_text(a.body) if a.body is not None else None
-    _show(rt, await (await rt.service()).update_template(a.template_id, name=a.name, body=body))
+    _show(rt, await rt.ws.templates.update(a.template_id, a.name, body, mirror=False))
     return 0
 
 
@@ -63,7 +63,7 @@ async def delete(rt: Runtime) -> int:
         if answer.strip().lower() not in ("y", "yes"):
             rt.out.note("not deleted")
             return 1
-    await (await rt.service()).delete_template(rt.args.template_id)
+    await rt.ws.templates.delete(rt.args.template_id, mirror=False)
     if rt.out.json_mode:
         rt.out.emit_json({"deleted": rt.args.template_id})
     else:

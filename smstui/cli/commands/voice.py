@@ -13,7 +13,7 @@ from smstui.cli.runtime import Runtime
 
 
 async def voice_langs(rt: Runtime) -> int:
-    langs = await (await rt.channels()).languages()
+    langs = await rt.ws.messages.languages()
     docs = [{"code": lg.code, "name": lg.name, "voices": list(lg.genders)} for lg in langs]
     rows = [[lg.code, lg.name, ", ".join(lg.genders)] for lg in langs]
     rt.emit(docs, ["CODE", "LANGUAGE", "VOICES"], rows)
@@ -22,18 +22,17 @@ async def voice_langs(rt: Runtime) -> int:
 
 async def voice_price(rt: Runtime) -> int:
     messages = await voice_messages(rt)
-    return channel_output.quote(rt, await (await rt.channels()).price_voice(messages))
+    return channel_output.quote(rt, await rt.ws.messages.price_each(messages))
 
 
 async def voice_send(rt: Runtime) -> int:
     messages = await voice_messages(rt)
-    outbox = await (await rt.session()).channel_outbox("voice")
-    return channel_output.sent(rt, await outbox.send_voice(messages))
+    return channel_output.sent(rt, await rt.ws.messages.send_voice(messages))
 
 
 async def voice_cancel(rt: Runtime) -> int:
-    service = await rt.channels()
-    return await run_cancel(rt, service.cancel_voice, service.cancel_all_voice, "voice call(s)")
+    messages = rt.ws.messages
+    return await run_cancel(rt, messages.cancel_voice, messages.cancel_all_voice, "voice call(s)")
 
 
 def register(sub: Any) -> None:

@@ -6,14 +6,19 @@ lists (counted as their members), the body, the sender, the schedule and the MMS
 core's own checks: ``check_mms``, ``check_voice``), so both front-ends refuse the same things.
 The helpers below it read typed text (recipients, sender, schedule, a template by id or name)
 with the errors a user acts on; ``MemberCache`` expands picked lists once each.
+
+``DraftsPart`` (``ws.drafts``) keeps the Compose draft in the local store so nothing typed is
+lost, and prices and sends a draft's messages through the messages part: one dispatcher by
+mode, over the session's outbox of each channel (exactly once).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from smstui.core.clicksend.mms_voice import MAX_SUBJECT, check_mms, check_voice
 from smstui.core.errors import NotFoundError, ValidationError
@@ -30,6 +35,10 @@ from smstui.core.safe_text import printable
 from smstui.core.sms_text import segments_for
 from smstui.core.when import parse_when
 
+if TYPE_CHECKING:
+    from smstui.core.service.results import Quote, RecipientResult
+    from smstui.core.service.workspace import Workspace
+
 __all__ = [
     "DEFAULT_LANG",
     "MAX_RECIPIENTS",
@@ -37,6 +46,7 @@ __all__ = [
     "MODES",
     "MODE_TITLES",
     "Draft",
+    "DraftsPart",
     "MemberCache",
     "MmsFields",
     "Mode",
@@ -289,3 +299,65 @@ def find_template(templates: Sequence[Template], wanted: str) -> Template:
     raise NotFoundError(
         f"no template {printable(wanted)!r}", hint="List them with 'smstui templates list'."
     )
+
+
+# --------------------------------------------------------------------------- the part
+
+
+class DraftsPart:
+    def __init__(self, ws: Workspace) -> None:
+        self._ws = ws
+
+    def load(self, key: str) -> dict[str, str]:
+        """The draft saved under ``key`` ({} when none, or when it cannot be read)."""
+        raw = self._ws._store().load_draft(key)
+        if not raw:
+            return {}
+        try:
+            data: Any = json.loads(raw)
+        except ValueError:
+            return {}
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+    def save(self, key: str, draft: dict[str, str]) -> None:
+        self._ws._store().save_draft(key, json.dumps(draft))
+
+    async def messages(
+        self, draft: Draft, members: MemberCache, *, need_recipients: bool = False
+    ) -> list[Outgoing]:
+        """The draft's checked messages: typed numbers and the picked lists' members (voice:
+        checked against ClickSend's language list). ``need_recipients``: none is an error."""
+        numbers = await members.recipients(draft, self._ws.contacts.member_numbers)
+        if need_recipients and not numbers:
+            raise ValidationError("The picked lists have no phone numbers.", field="to")
+        languages = await self._ws.messages.languages() if draft.mode == "voice" else None
+        return messages_for(draft, numbers, languages)
+
+    async def estimate(self, draft: Draft, members: MemberCache) -> Quote:
+        """The running price estimate while the draft is typed."""
+        return await self.price(draft.mode, await self.messages(draft, members))
+
+    async def prepare(self, draft: Draft, members: MemberCache) -> tuple[list[Outgoing], Quote]:
+        """What will be sent and what it costs, for the confirmation (refused when the picked
+        lists hold no number at all)."""
+        messages = await self.messages(draft, members, need_recipients=True)
+        return messages, await self.price(draft.mode, messages)
+
+    async def price(self, mode: Mode, messages: Sequence[Outgoing]) -> Quote:
+        """ClickSend's price for ``messages`` (sends nothing)."""
+        part = self._ws.messages
+        if mode == "mms":
+            return await part.price_mms(cast("list[OutgoingMms]", messages))
+        if mode == "voice":
+            return await part.price_voice(cast("list[OutgoingVoice]", messages))
+        return await part.price(cast("list[OutgoingSms]", messages))
+
+    async def send(self, mode: Mode, messages: Sequence[Outgoing]) -> list[RecipientResult]:
+        """Send through the session's outbox of the channel: each message exactly once, with
+        ClickSend's per-message price in its result."""
+        part = self._ws.messages
+        if mode == "mms":
+            return await part.send_mms(cast("list[OutgoingMms]", messages))
+        if mode == "voice":
+            return await part.send_voice(cast("list[OutgoingVoice]", messages))
+        return await part.send(cast("list[OutgoingSms]", messages))
