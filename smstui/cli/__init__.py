@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -42,6 +41,8 @@ def main(argv: Sequence[str] | None = None, *, world: SandboxWorld | None = None
         elif not settings.has_credentials and args.needs_credentials:
             raise NoCredentialsError()
         rt = Runtime(args, out, settings, world=world)
+        import asyncio  # here, not at the top: `smstui --help` never needs it
+
         return asyncio.run(_run(args.handler, rt))
     except SmstuiError as err:
         out.error(err)

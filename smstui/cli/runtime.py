@@ -16,15 +16,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from smstui.cli.output import Output
-from smstui.core.config import Settings, load_settings
 from smstui.core.errors import NoCredentialsError, UsageError
 
 if TYPE_CHECKING:
+    from smstui.core.config import Settings
     from smstui.core.sandbox import SandboxWorld
     from smstui.core.service import Workspace
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
+    from smstui.core.config import load_settings
+
     flags: dict[str, object] = {
         "sandbox": True if getattr(args, "sandbox", False) else None,
         "connection_id": getattr(args, "connection", None),

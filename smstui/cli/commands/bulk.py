@@ -13,7 +13,6 @@ from smstui.cli.argtree import actions, command, yes_flag
 from smstui.cli.draft_args import template_body
 from smstui.cli.runtime import Runtime
 from smstui.core.errors import NotFoundError, UsageError, ValidationError
-from smstui.core.models import OutgoingSms
 from smstui.core.safe_text import printable
 from smstui.core.when import WHEN_HELP
 
@@ -81,6 +80,7 @@ def _settle(rt: Runtime) -> float:
 
 
 async def send(rt: Runtime) -> int:
+    from smstui.core.models import OutgoingSms
     from smstui.core.service import bulk, drafts
 
     a = rt.args

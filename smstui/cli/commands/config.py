@@ -6,11 +6,12 @@ from typing import Any
 
 from smstui.cli.argtree import actions, command
 from smstui.cli.runtime import Runtime
-from smstui.core import config
-from smstui.core.crash_log import crash_log_path
 
 
 async def locate(rt: Runtime) -> int:
+    from smstui.core import config
+    from smstui.core.crash_log import crash_log_path
+
     paths = {
         "config_file": config.config_path(),
         "credentials_file": config.credentials_path(),

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smstui.cli.argtree import actions, command
-from smstui.cli.connect_setup import prepare
 from smstui.cli.runtime import Runtime
 from smstui.core.errors import ConnectionUnusable, UsageError
-from smstui.core.models import Connection
 from smstui.core.safe_text import printable
+
+if TYPE_CHECKING:
+    from smstui.core.models import Connection
 
 
 class TerminalConnectUI:
@@ -97,6 +98,8 @@ async def connect(rt: Runtime) -> int:
     a = rt.args
     if a.poll <= 0 or a.timeout <= 0:
         raise UsageError("--poll and --timeout must be positive")
+    from smstui.cli.connect_setup import prepare
+
     prepare(rt)  # credentials (asked for on a terminal) and the tenant
     membrane = rt.ws.membrane
     membrane.talk_through(TerminalConnectUI(rt), poll_interval=a.poll, deadline=a.timeout)

@@ -9,11 +9,10 @@ from smstui.cli.argtree import actions, command, yes_flag
 from smstui.cli.draft_args import numbers
 from smstui.cli.runtime import Runtime
 from smstui.core.errors import ValidationError
-from smstui.core.models import NewContact
 from smstui.core.when import WHEN_HELP, parse_when
 
 if TYPE_CHECKING:
-    from smstui.core.models import Contact, ContactList
+    from smstui.core.models import Contact, ContactList, NewContact
 
 
 def _list_doc(x: ContactList) -> dict[str, Any]:
@@ -83,6 +82,8 @@ async def contacts_list(rt: Runtime) -> int:
 
 
 def _new_contact(rt: Runtime) -> NewContact:
+    from smstui.core.models import NewContact
+
     a = rt.args
     phone = None
     if a.phone is not None:

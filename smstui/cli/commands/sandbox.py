@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import signal
 from typing import Any
@@ -78,6 +77,8 @@ async def serve(rt: Runtime) -> int:
         )
     rt.out.stdout.flush()
     # Ctrl-C and SIGTERM are the normal way to stop a server: exit 0 after closing the port
+    import asyncio
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
