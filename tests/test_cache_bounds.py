@@ -12,9 +12,9 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Input
 
 from smstui.core.models import Contact, ContactList, Page
-from smstui.core.service.drafts import Draft, MemberCache
 from smstui.core.store.message_store import MessageStore
 from smstui.ui import contact_pages, store_source
+from smstui.ui.compose_send import ComposeDraft, MemberCache
 from smstui.ui.contact_pages import CLICKSEND_PAGE, ContactPages
 from smstui.ui.store_source import StoreSource
 from smstui.ui.testing import fake_history, sandbox_app
@@ -85,8 +85,8 @@ async def test_member_numbers_are_kept_only_for_lists_in_the_draft() -> None:
     members = MemberCache()
     beyond: Any = _Beyond()
     a, b = ContactList("A", "a", 1), ContactList("B", "b", 1)
-    await members.recipients(Draft("sms", [], [a, b], "hi"), beyond.member_numbers)
-    await members.recipients(Draft("sms", [], [b], "hi"), beyond.member_numbers)
+    await members.recipients(ComposeDraft("sms", [], [a, b], "hi"), beyond)
+    await members.recipients(ComposeDraft("sms", [], [b], "hi"), beyond)
     assert sorted(members._numbers) == ["B"] and beyond.fetched == ["A", "B"]  # B not refetched
 
 

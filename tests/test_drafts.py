@@ -112,19 +112,20 @@ async def test_member_cache_merges_lists_in_order_and_fetches_each_once() -> Non
     fetched: list[str] = []
     members = {"A": ["+61400000001", "+61400000002"], "B": ["+61400000002", "+61400000003"]}
 
-    async def member_numbers(list_id: str) -> list[str]:
-        fetched.append(list_id)
-        return members[list_id]
+    class Lists:
+        async def member_numbers(self, list_id: str) -> list[str]:
+            fetched.append(list_id)
+            return members[list_id]
 
     a, b = ContactList("A", "a", 2), ContactList("B", "b", 2)
     cache = MemberCache()
     draft = Draft("sms", ["+61400000003", "+61400000009"], [a, b], "hi")
-    got = await cache.recipients(draft, member_numbers)
+    got = await cache.recipients(draft, Lists())
     assert got == ["+61400000003", "+61400000009", "+61400000001", "+61400000002"]
-    await cache.recipients(draft, member_numbers)
+    await cache.recipients(draft, Lists())
     assert fetched == ["A", "B"]
     cache.forget("A")
-    await cache.recipients(draft, member_numbers)
+    await cache.recipients(draft, Lists())
     assert fetched == ["A", "B", "A"]
 
 

@@ -15,11 +15,25 @@ from typing import cast
 from rich.text import Text
 
 from smstui.core.models import OutgoingMms, OutgoingSms, OutgoingVoice
-from smstui.core.service.drafts import MODE_TITLES, Draft, Mode, Outgoing
+from smstui.core.service.drafts import MODE_TITLES, Draft, MemberCache, Mode, Outgoing, messages_for
 from smstui.core.sms_text import segments_for, voice_credits
 from smstui.ui.backend import Backend, Quote, RecipientResult
 from smstui.ui.beyond_backend import BeyondBackend
 from smstui.ui.safe_text import plain
+
+__all__ = [
+    "ComposeDraft",
+    "MemberCache",
+    "confirm_text",
+    "describe_results",
+    "messages_for",
+    "price",
+    "quote_text",
+    "send",
+]
+
+#: what Compose's fields hold, checked: the core's draft (``ws.drafts`` turns it into messages)
+ComposeDraft = Draft
 
 #: numbers listed in the confirmation before "and N more"
 SHOWN_NUMBERS = 10

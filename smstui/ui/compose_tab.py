@@ -18,14 +18,21 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 from smstui.core.errors import SmstuiError, StoreError, ValidationError
 from smstui.core.models import ContactList
 from smstui.core.phone import UNKNOWN_RANGE, parse_recipients, validate_sender_id
-from smstui.core.service.drafts import Draft as ComposeDraft
-from smstui.core.service.drafts import MemberCache, messages_for
 from smstui.core.sms_text import normalise_newlines
 from smstui.core.when import local_tz_name, parse_schedule
 from smstui.ui.backend import Quote, RecipientResult
 from smstui.ui.beyond_backend import beyond_of
 from smstui.ui.compose_channels import MODE_TITLES, MODES, ChannelFields, Mode, Outgoing
-from smstui.ui.compose_send import confirm_text, describe_results, price, quote_text, send
+from smstui.ui.compose_send import (
+    ComposeDraft,
+    MemberCache,
+    confirm_text,
+    describe_results,
+    messages_for,
+    price,
+    quote_text,
+    send,
+)
 from smstui.ui.safe_text import plain
 from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.widgets.channel_meter import ChannelMeter
@@ -415,7 +422,7 @@ class ComposeTab(Vertical):
     async def _quote(self, draft: ComposeDraft) -> Quote:
         app = self.sms_app
         beyond = beyond_of(app.backend)
-        numbers = await self.members.recipients(draft, beyond.member_numbers)
+        numbers = await self.members.recipients(draft, beyond)
         languages = await beyond.languages() if draft.mode == "voice" else None
         return await price(draft.mode, messages_for(draft, numbers, languages), app.backend, beyond)
 
@@ -434,7 +441,7 @@ class ComposeTab(Vertical):
         """Recipients expanded, messages checked (voice: against the language list), priced."""
         app = self.sms_app
         beyond = beyond_of(app.backend)
-        numbers = await self.members.recipients(draft, beyond.member_numbers)
+        numbers = await self.members.recipients(draft, beyond)
         if not numbers:
             raise ValidationError("The picked lists have no phone numbers.", field="to")
         languages = await beyond.languages() if draft.mode == "voice" else None

@@ -15,10 +15,10 @@ mode, over the session's outbox of each channel (exactly once).
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 
 from smstui.core.clicksend.mms_voice import MAX_SUBJECT, check_mms, check_voice
 from smstui.core.errors import NotFoundError, ValidationError
@@ -48,6 +48,7 @@ __all__ = [
     "Draft",
     "DraftsPart",
     "MemberCache",
+    "MemberSource",
     "MmsFields",
     "Mode",
     "Outgoing",
@@ -197,6 +198,12 @@ def field_problem(
     return None
 
 
+class MemberSource(Protocol):
+    """Whatever can list a contact list's phone numbers (``ws.contacts``)."""
+
+    async def member_numbers(self, list_id: str) -> list[str]: ...
+
+
 class MemberCache:
     """Member numbers of the lists picked in a draft, fetched once each.
 
@@ -212,16 +219,14 @@ class MemberCache:
         else:
             self._numbers.pop(list_id, None)
 
-    async def recipients(
-        self, draft: Draft, member_numbers: Callable[[str], Awaitable[list[str]]]
-    ) -> list[str]:
+    async def recipients(self, draft: Draft, source: MemberSource) -> list[str]:
         """The typed numbers then every list's members, de-duplicated in order."""
         seen: dict[str, None] = dict.fromkeys(draft.numbers)
         for stale in self._numbers.keys() - {item.list_id for item in draft.lists}:
             del self._numbers[stale]
         for item in draft.lists:
             if item.list_id not in self._numbers:
-                self._numbers[item.list_id] = await member_numbers(item.list_id)
+                self._numbers[item.list_id] = await source.member_numbers(item.list_id)
             for number in self._numbers[item.list_id]:
                 seen.setdefault(number, None)
         return list(seen)
@@ -327,7 +332,7 @@ class DraftsPart:
     ) -> list[Outgoing]:
         """The draft's checked messages: typed numbers and the picked lists' members (voice:
         checked against ClickSend's language list). ``need_recipients``: none is an error."""
-        numbers = await members.recipients(draft, self._ws.contacts.member_numbers)
+        numbers = await members.recipients(draft, self._ws.contacts)
         if need_recipients and not numbers:
             raise ValidationError("The picked lists have no phone numbers.", field="to")
         languages = await self._ws.messages.languages() if draft.mode == "voice" else None
