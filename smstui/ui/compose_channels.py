@@ -8,9 +8,7 @@ voice adds the voice, the language (from ClickSend's language list, asked once),
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, Select, Static
@@ -28,17 +26,17 @@ from smstui.core.service.drafts import (
     VoiceFields,
     field_problem,
 )
-from smstui.ui.beyond_backend import beyond_of
 from smstui.ui.safe_text import plain
-
-if TYPE_CHECKING:
-    from smstui.ui.app import SmsApp
+from smstui.ui.shell import SmsShell
 
 __all__ = ["MODES", "MODE_TITLES", "ChannelFields", "MmsFields", "Mode", "Outgoing", "VoiceFields"]
 
 
 class ChannelFields(Vertical):
     """The extra fields of the MMS and voice modes (hidden in SMS mode)."""
+
+    #: the app, typed (the backend, guarded calls)
+    app = getters.app(SmsShell)
 
     DEFAULT_CSS = """
     ChannelFields { height: auto; }
@@ -86,10 +84,6 @@ class ChannelFields(Vertical):
     def on_mount(self) -> None:
         self.set_mode("sms")
 
-    @property
-    def sms_app(self) -> SmsApp:
-        return cast("SmsApp", self.app)
-
     def set_mode(self, mode: Mode) -> None:
         self.display = mode != "sms"
         self.query_one("#mms-fields").display = mode == "mms"
@@ -113,9 +107,7 @@ class ChannelFields(Vertical):
         select = self.query_one("#voice-lang", Select)
         select.loading = True
         try:
-            found = await self.sms_app.guarded(
-                "Voice languages", beyond_of(self.sms_app.backend).languages()
-            )
+            found = await self.app.guarded("Voice languages", self.app.ws.messages.languages())
         finally:
             select.loading = False
         if not found:

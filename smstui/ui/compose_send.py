@@ -1,62 +1,30 @@
 """What Compose shows about a send: the estimate, the confirmation, each recipient's outcome.
 
-Turning the draft into messages (lists expanded to their members, de-duplicated in order,
-checked per channel) is the core's: ``smstui.core.service.drafts``, shared with the CLI. A
-picked list counts as its members before pricing, so the estimate and the confirmation show
-what will really be billed. SMS goes through the app's ``Backend`` (its ``Outbox``); MMS and
-voice through ``BeyondBackend`` (``ChannelOutbox``), so every channel is sent exactly once.
+Turning the draft into messages and sending them is the core's (``ws.drafts``, shared with
+the CLI): picked lists count as their members (fetched once per list while Compose is open,
+merged with the typed numbers, de-duplicated in order) before pricing, so the estimate and
+the confirmation show what will really be billed; each channel goes through the session's
+outbox of that channel, exactly once, and each result carries ClickSend's price.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import cast
 
 from rich.text import Text
 
-from smstui.core.models import OutgoingMms, OutgoingSms, OutgoingVoice
-from smstui.core.service.drafts import MODE_TITLES, Draft, MemberCache, Mode, Outgoing, messages_for
+from smstui.core.service import Quote, RecipientResult
+from smstui.core.service.drafts import MODE_TITLES, Draft, MemberCache, Mode, Outgoing
 from smstui.core.sms_text import segments_for, voice_credits
-from smstui.ui.backend import Backend, Quote, RecipientResult
-from smstui.ui.beyond_backend import BeyondBackend
 from smstui.ui.safe_text import plain
 
-__all__ = [
-    "ComposeDraft",
-    "MemberCache",
-    "confirm_text",
-    "describe_results",
-    "messages_for",
-    "price",
-    "quote_text",
-    "send",
-]
+__all__ = ["ComposeDraft", "MemberCache", "confirm_text", "describe_results", "quote_text"]
 
-#: what Compose's fields hold, checked: the core's draft (``ws.drafts`` turns it into messages)
+#: what Compose's fields hold, checked: the core's draft
 ComposeDraft = Draft
 
 #: numbers listed in the confirmation before "and N more"
 SHOWN_NUMBERS = 10
-
-
-async def price(
-    mode: Mode, messages: list[Outgoing], backend: Backend, beyond: BeyondBackend
-) -> Quote:
-    if mode == "mms":
-        return await beyond.price_mms(cast("list[OutgoingMms]", messages))
-    if mode == "voice":
-        return await beyond.price_voice(cast("list[OutgoingVoice]", messages))
-    return await backend.price(cast("list[OutgoingSms]", messages))
-
-
-async def send(
-    mode: Mode, messages: list[Outgoing], backend: Backend, beyond: BeyondBackend
-) -> list[RecipientResult]:
-    if mode == "mms":
-        return await beyond.send_mms(cast("list[OutgoingMms]", messages))
-    if mode == "voice":
-        return await beyond.send_voice(cast("list[OutgoingVoice]", messages))
-    return await backend.send(cast("list[OutgoingSms]", messages))
 
 
 def quote_text(quote: Quote, mode: Mode = "sms") -> str:

@@ -12,7 +12,7 @@ from smstui.core.safe_text import printable
 
 
 async def actions_list(rt: Runtime) -> int:
-    items = await rt.ws.membrane.actions(intent=rt.args.intent, limit=rt.args.limit)
+    items = await rt.ws.membrane.list_actions(intent=rt.args.intent, limit=rt.args.limit)
     if rt.out.json_mode:
         rt.out.emit_json(
             [
@@ -45,7 +45,7 @@ async def actions_run(rt: Runtime) -> int:
     payload = _json_arg(rt.args.input, "--input")
     if not isinstance(payload, dict):
         raise UsageError("--input must be a JSON object")
-    run = await rt.ws.membrane.run_action(key, payload)
+    run = await rt.ws.membrane.run_action_by_key(key, payload)
     result = run.result
     output = mask_secret_fields(result.output)
     if rt.out.json_mode:

@@ -122,16 +122,26 @@ class MembranePart:
 
     # ------------------------------------------------------------------ actions, requests
 
-    async def actions(self, intent: str | None = None, limit: int = 50) -> list[Action]:
+    async def list_actions(self, intent: str | None = None, limit: int = 50) -> list[Action]:
+        """The connection's actions, found by intent when one is given."""
         client, connection_id = await self.client_and_connection()
         return await client.list_actions(connection_id, intent=intent, limit=limit)
 
-    async def run_action(self, key: str, payload: Mapping[str, Any]) -> ActionRun:
-        """Run the action named ``key`` (by the id the listing gives it, else by key)."""
+    async def run_action(self, action: Action, input: Mapping[str, Any]) -> ActionRun:
+        """Run an action from a listing (by the id the listing gave: a catalog action is not
+        found by its key). A run is a write Membrane does not retry: called once per press."""
+        from smstui.core.membrane.action_runs import run_listed
+
+        client, connection_id = await self.client_and_connection()
+        return await run_listed(client, connection_id, action, input)
+
+    async def run_action_by_key(self, key: str, input: Mapping[str, Any]) -> ActionRun:
+        """Run the action named ``key`` as typed (``smstui actions run``): by the id the
+        listing gives it, else by key."""
         from smstui.core.membrane.action_runs import run_by_key
 
         client, connection_id = await self.client_and_connection()
-        return await run_by_key(client, connection_id, key, payload)
+        return await run_by_key(client, connection_id, key, input)
 
     async def request(
         self,

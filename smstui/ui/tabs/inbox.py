@@ -11,20 +11,25 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from smstui.core.errors import StoreError
-from smstui.core.store.message_store import MessageFilter, StoredMessage
+from smstui.core.service.history import MessageFilter, StoredMessage
 from smstui.ui.message_view import message_row
+from smstui.ui.messages import OpenInCompose, PollRulesChanged, StoreChanged
 from smstui.ui.screens.conversation import ConversationScreen
+from smstui.ui.tabs.base import SmsTab
 from smstui.ui.widgets.poll_banner import PollRuleBanner
 from smstui.ui.widgets.virtual_list import VirtualList
 
 if TYPE_CHECKING:
-    from smstui.core.clicksend.poll_rules import PollRules
-    from smstui.ui.app import SmsApp
+    from smstui.core.service.types import PollRules
 
 INBOUND = MessageFilter(direction="in")
 
 
-class InboxTab(Vertical):
+class InboxTab(Vertical, SmsTab):
+    RELOADS_ON = frozenset({StoreChanged})
+    DEFAULT_CSS = """
+    InboxTab #inbox-summary { height: 1; color: $text-muted; padding: 0 1; }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reply", "Reply", id="inbox.reply"),
         Binding("m", "mark_read", "Mark read", id="inbox.mark_read"),
@@ -34,10 +39,6 @@ class InboxTab(Vertical):
     def __init__(self) -> None:
         super().__init__(id="inbox-tab")
 
-    @property
-    def sms_app(self) -> SmsApp:
-        return cast("SmsApp", self.app)
-
     def focus_default(self) -> None:
         self.query_one("#inbox-list").focus()
 
@@ -45,7 +46,7 @@ class InboxTab(Vertical):
         yield PollRuleBanner()
         yield Static("", id="inbox-summary")
         yield VirtualList[StoredMessage](
-            self.sms_app.store_source(INBOUND),
+            self.app.store_source(INBOUND),
             message_row,
             empty_text="No inbound messages yet. Replies appear here after a sync.",
             id="inbox-list",
@@ -54,7 +55,11 @@ class InboxTab(Vertical):
     def on_mount(self) -> None:
         self.inbox_list.focus()
         self._summarise()
-        self.show_poll_rules(self.sms_app.poll_rules)
+        self.show_poll_rules(self.app.poll_rules)
+
+    @on(PollRulesChanged)
+    def _poll_rules_changed(self, notice: PollRulesChanged) -> None:
+        self.show_poll_rules(notice.rules)
 
     def show_poll_rules(self, rules: PollRules | None) -> None:
         """No POLL rule: replies will never arrive, so say why above the list."""
@@ -67,11 +72,9 @@ class InboxTab(Vertical):
     def _summarise(self, total: int | None = None) -> None:
         # the total arrives from the list's background count; until then "…"
         try:
-            unread = self.sms_app.backend.store.count(
-                MessageFilter(direction="in", unread_only=True)
-            )
+            unread = self.app.ws.history.count(MessageFilter(direction="in", unread_only=True))
         except StoreError as err:
-            self.sms_app.store_failed(err)
+            self.app.store_failed(err)
             unread = 0
         shown = f"{total:,}" if total is not None else "…"
         self.query_one("#inbox-summary", Static).update(
@@ -92,18 +95,18 @@ class InboxTab(Vertical):
             self.open_conversation(event.row)
 
     def open_conversation(self, m: StoredMessage) -> None:
-        self.sms_app.push_screen(ConversationScreen(m.sender), self._after_conversation)
+        self.app.push_screen(ConversationScreen(m.sender), self._after_conversation)
         if not m.read:
             self._mark([m.message_id])
 
     def _after_conversation(self, reply_to: str | None) -> None:
         if reply_to:
-            self.sms_app.open_compose(to=reply_to)
+            self.post_message(OpenInCompose(to=reply_to))
 
     def action_reply(self) -> None:
         m = self.inbox_list.current
         if m is not None:
-            self.sms_app.open_compose(to=m.sender)
+            self.post_message(OpenInCompose(to=m.sender))
 
     def action_mark_read(self) -> None:
         m = self.inbox_list.current
@@ -112,6 +115,6 @@ class InboxTab(Vertical):
 
     @work(group="mark-read", exit_on_error=False)
     async def _mark(self, ids: list[str]) -> None:
-        app = self.sms_app
-        await app.guarded("Mark read", app.backend.mark_read(ids))
+        app = self.app
+        await app.guarded("Mark read", app.ws.messages.mark_read(ids))
         self.reload()

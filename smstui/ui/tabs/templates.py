@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -14,15 +14,19 @@ from textual.widgets.option_list import Option
 
 from smstui.core.errors import StoreError
 from smstui.core.models import Template
+from smstui.ui.messages import OpenInCompose, StoreChanged, TemplatesChanged
 from smstui.ui.safe_text import one_line, plain
 from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.screens.template_edit import TemplateEditScreen
-
-if TYPE_CHECKING:
-    from smstui.ui.app import SmsApp
+from smstui.ui.tabs.base import SmsTab
 
 
-class TemplatesTab(Vertical):
+class TemplatesTab(Vertical, SmsTab):
+    RELOADS_ON = frozenset({StoreChanged})
+    DEFAULT_CSS = """
+    TemplatesTab #template-list { width: 1fr; height: 1fr; }
+    TemplatesTab #template-preview-scroll { width: 1fr; border-left: solid $primary; padding: 0 1; }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new", "New", id="templates.new"),
         Binding("e", "edit", "Edit", id="templates.edit"),
@@ -37,10 +41,6 @@ class TemplatesTab(Vertical):
     def __init__(self) -> None:
         super().__init__(id="templates-tab")
         self.templates: list[Template] = []
-
-    @property
-    def sms_app(self) -> SmsApp:
-        return cast("SmsApp", self.app)
 
     def focus_default(self) -> None:
         self.query_one("#template-list").focus()
@@ -58,15 +58,15 @@ class TemplatesTab(Vertical):
 
     @work(exclusive=True, group="templates", exit_on_error=False)
     async def _refresh_from_server(self) -> None:
-        app = self.sms_app
-        if await app.guarded("Loading templates", app.backend.refresh_templates()) is not None:
+        app = self.app
+        if await app.guarded("Loading templates", app.ws.templates.refresh()) is not None:
             self.reload()
 
     def reload(self) -> None:
         try:
-            self.templates = self.sms_app.backend.templates()
+            self.templates = self.app.ws.templates.cached()
         except StoreError as err:
-            self.sms_app.store_failed(err)
+            self.app.store_failed(err)
             self.templates = []
         options = self.query_one("#template-list", OptionList)
         highlighted = options.highlighted
@@ -119,7 +119,7 @@ class TemplatesTab(Vertical):
     def action_use(self) -> None:
         t = self.current
         if t is not None:
-            self.sms_app.open_compose(body=t.body)
+            self.post_message(OpenInCompose(body=t.body))
 
     def action_new(self) -> None:
         self._edit(None)
@@ -130,7 +130,7 @@ class TemplatesTab(Vertical):
 
     @work(exclusive=True, group="template-edit", exit_on_error=False)
     async def _edit(self, template: Template | None) -> None:
-        app = self.sms_app
+        app = self.app
         result = await app.push_screen_wait(TemplateEditScreen(template))
         if result is None:
             return
@@ -138,9 +138,9 @@ class TemplatesTab(Vertical):
         self.loading = True
         try:
             if template is None:
-                call = app.backend.create_template(name, body)
+                call = app.ws.templates.create(name, body)
             else:
-                call = app.backend.update_template(template.template_id, name, body)
+                call = app.ws.templates.update(template.template_id, name, body)
             saved = await app.guarded("Saving the template", call)
         finally:
             self.loading = False
@@ -155,7 +155,7 @@ class TemplatesTab(Vertical):
 
     @work(exclusive=True, group="template-edit", exit_on_error=False)
     async def _delete(self, template: Template) -> None:
-        app = self.sms_app
+        app = self.app
         if not await app.push_screen_wait(
             ConfirmScreen("Delete this template?", plain(template.name), yes="Delete")
         ):
@@ -163,7 +163,7 @@ class TemplatesTab(Vertical):
         self.loading = True
         try:
             done = await app.guarded(
-                "Deleting the template", app.backend.delete_template(template.template_id)
+                "Deleting the template", app.ws.templates.delete(template.template_id)
             )
         finally:
             self.loading = False
@@ -172,6 +172,4 @@ class TemplatesTab(Vertical):
             self._refresh_compose()
 
     def _refresh_compose(self) -> None:
-        compose = self.sms_app.tab_widget("compose")
-        if compose is not None and hasattr(compose, "reload"):
-            compose.reload()
+        self.post_message(TemplatesChanged())  # Compose's template picker re-reads

@@ -7,7 +7,7 @@ flight, so one press is at most one request. The history keeps requests, never a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -27,11 +27,8 @@ from smstui.core.explorer.request_console import (
     format_response,
     send,
 )
-from smstui.ui.membrane_link import known_secrets, membrane, request_routes
 from smstui.ui.safe_text import one_line, plain
-
-if TYPE_CHECKING:
-    from smstui.ui.app import SmsApp
+from smstui.ui.tabs.base import SmsTab
 
 NOT_SENT = "No request sent yet: type a path such as /v3/account and press F5."
 #: characters of a body drawn at once; the rest is summarised (a Static re-wraps all of it)
@@ -48,7 +45,7 @@ def entry_label(entry: HistoryEntry) -> Text:
     return text
 
 
-class ConsoleTab(Horizontal):
+class ConsoleTab(Horizontal, SmsTab):
     DEFAULT_CSS = """
     ConsoleTab #console-main { width: 1fr; padding: 0 1; }
     ConsoleTab #console-line { height: 1; margin: 0 0 1 0; }
@@ -82,13 +79,9 @@ class ConsoleTab(Horizontal):
         self._history: RequestHistory | None = None
 
     @property
-    def sms_app(self) -> SmsApp:
-        return cast("SmsApp", self.app)
-
-    @property
     def history(self) -> RequestHistory:
         if self._history is None:
-            self._history = RequestHistory(secrets=known_secrets(self.app))
+            self._history = RequestHistory(secrets=self.app.ws.membrane.known_secrets())
         return self._history
 
     def compose(self) -> ComposeResult:
@@ -195,11 +188,12 @@ class ConsoleTab(Horizontal):
         try:
 
             async def call() -> ResponseView:
-                client, connection_id = await membrane(self.app)
-                routes = request_routes(self.app)
+                await self.app.wait_for_connect()
+                client, connection_id = await self.app.ws.membrane.client_and_connection()
+                routes = self.app.ws.membrane.request_routes()
                 return format_response(await send(client, connection_id, spec, routes))
 
-            view = await self.sms_app.guarded("Request", call())
+            view = await self.app.guarded("Request", call())
         finally:
             response_box.loading = False
             self.sending = False

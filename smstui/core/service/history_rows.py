@@ -8,6 +8,8 @@ starting key with one index-only query, then pages by key again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from smstui.core.store.message_store import Cursor, MessageFilter, MessageStore, StoredMessage
 
 #: a key older than any message: ``before=`` it reads from the oldest end
@@ -17,14 +19,23 @@ _OLDEST = Cursor(-(2**62), "")
 KEYS_KEPT = 4096
 
 
-class StoreSource:
-    """A ``RowSource[StoredMessage]`` over ``store`` narrowed by ``filters``, newest first."""
+class MessageRows:
+    """A ``RowSource[StoredMessage]`` over the store narrowed by ``filters``, newest first.
 
-    def __init__(self, store: MessageStore, filters: MessageFilter | None = None) -> None:
-        self.store = store
+    ``open_store`` is asked for the store on every read (the workspace keeps it open): a
+    store that cannot be opened raises ``StoreError`` here, for the caller to report."""
+
+    def __init__(
+        self, open_store: Callable[[], MessageStore], filters: MessageFilter | None = None
+    ) -> None:
+        self._open_store = open_store
         self.filters = filters or MessageFilter()
         self._ends: dict[int, Cursor] = {}  # first index of a page -> key of the row before it
         self._count: int | None = None
+
+    @property
+    def store(self) -> MessageStore:
+        return self._open_store()
 
     def forget(self) -> None:
         """The store changed: the total and the row indexes of known keys may be wrong now."""
@@ -40,9 +51,10 @@ class StoreSource:
         """Count on a connection of its own: the list counts in a worker thread, and a count
         over a million rows (a common search word: a second) must not hold the store's lock
         while the UI reads the next page through it. WAL lets both read at once."""
-        if str(self.store.path) == ":memory:":
-            return self.store.count(self.filters)  # a second connection would see another DB
-        with MessageStore(self.store.path, account=self.store.account) as counter:
+        store = self.store
+        if str(store.path) == ":memory:":
+            return store.count(self.filters)  # a second connection would see another DB
+        with MessageStore(store.path, account=store.account) as counter:
             return counter.count(self.filters)
 
     def rows(self, start: int, limit: int) -> list[StoredMessage]:
@@ -50,18 +62,19 @@ class StoreSource:
         total = self._count
         if total is not None and start >= total:
             return []
+        store = self.store
         if start == 0:
-            page = self.store.page(limit=limit, filters=self.filters)
+            page = store.page(limit=limit, filters=self.filters)
         elif start in self._ends:
-            page = self.store.page(after=self._ends[start], limit=limit, filters=self.filters)
+            page = store.page(after=self._ends[start], limit=limit, filters=self.filters)
         elif total is not None and start + limit >= total:
             # the last page: read it from the oldest end, no scan over everything newer
-            page = self.store.page(before=_OLDEST, limit=total - start, filters=self.filters)
+            page = store.page(before=_OLDEST, limit=total - start, filters=self.filters)
         else:
             key = self._key_before(start)
             if key is None:
                 return []  # past the last row
-            page = self.store.page(after=key, limit=limit, filters=self.filters)
+            page = store.page(after=key, limit=limit, filters=self.filters)
         if page.rows:
             self._ends[start + len(page.rows)] = page.rows[-1].cursor
             if len(self._ends) > KEYS_KEPT:

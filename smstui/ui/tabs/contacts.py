@@ -7,7 +7,7 @@ Every network call runs in a worker; failures become notifications via ``app.gua
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar, cast
 
 from rich.text import Text
 from textual import on, work
@@ -17,16 +17,14 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
 from smstui.core.models import Contact, ContactList, SearchHit
-from smstui.ui.beyond_backend import BeyondBackend, beyond_of
+from smstui.core.service.contacts import ContactsPart
 from smstui.ui.contact_pages import CLICKSEND_PAGE, ContactPages, ListSource, Loading
 from smstui.ui.safe_text import one_line, plain, visible
 from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.screens.contact_forms import ContactForm, NamePrompt
 from smstui.ui.screens.import_csv import ImportCsvScreen
+from smstui.ui.tabs.base import SmsTab
 from smstui.ui.widgets.virtual_list import PageCache, VirtualList
-
-if TYPE_CHECKING:
-    from smstui.ui.app import SmsApp
 
 
 def list_row(item: ContactList, width: int) -> Text:
@@ -61,7 +59,7 @@ def contact_row(item: object, width: int) -> Text:
     return text
 
 
-class ContactsTab(Vertical):
+class ContactsTab(Vertical, SmsTab):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", id="contacts.search"),
         Binding("n", "new_list", "New list", id="contacts.new_list"),
@@ -94,12 +92,8 @@ class ContactsTab(Vertical):
         self._lists: list[ContactList] = []
 
     @property
-    def sms_app(self) -> SmsApp:
-        return cast("SmsApp", self.app)
-
-    @property
-    def beyond(self) -> BeyondBackend:
-        return beyond_of(self.sms_app.backend)
+    def contacts(self) -> ContactsPart:
+        return self.app.ws.contacts
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="contacts-main"):
@@ -145,7 +139,7 @@ class ContactsTab(Vertical):
         lists_widget = self.list_list
         lists_widget.loading = True
         try:
-            found = await self.sms_app.guarded("Loading lists", self.beyond.lists())
+            found = await self.app.guarded("Loading lists", self.contacts.lists())
         finally:
             lists_widget.loading = False
         if found is None:
@@ -214,9 +208,9 @@ class ContactsTab(Vertical):
             page_no = min(pages.pending)
             widget.loading = page_no == 1
             try:
-                page = await self.sms_app.guarded(
+                page = await self.app.guarded(
                     "Loading contacts",
-                    self.beyond.contacts_page(pages.list_id, page_no, CLICKSEND_PAGE),
+                    self.contacts.contacts_page(pages.list_id, page_no, CLICKSEND_PAGE),
                 )
             finally:
                 widget.loading = False
@@ -247,7 +241,7 @@ class ContactsTab(Vertical):
         widget = self.contact_list
         widget.loading = True
         try:
-            hits = await self.sms_app.guarded("Search", self.beyond.search(query))
+            hits = await self.app.guarded("Search", self.contacts.search(query))
         finally:
             widget.loading = False
         if hits is None:
@@ -294,11 +288,11 @@ class ContactsTab(Vertical):
 
     @work(exclusive=True, group="contacts-edit", exit_on_error=False)
     async def action_new_list(self) -> None:
-        app = self.sms_app
+        app = self.app
         name = await app.push_screen_wait(NamePrompt("New list", ok="Create"))
         if name is None:
             return
-        created = await app.guarded("Creating the list", self.beyond.create_list(name))
+        created = await app.guarded("Creating the list", self.contacts.create_list(name))
         if created is not None:
             self.notify(visible(f"List {created.name!r} created."), markup=False)
             self.load_lists(created.list_id)
@@ -308,12 +302,12 @@ class ContactsTab(Vertical):
         item = self.current_list
         if item is None:
             return
-        app = self.sms_app
+        app = self.app
         name = await app.push_screen_wait(NamePrompt("Rename list", item.name, ok="Rename"))
         if name is None or name == item.name:
             return
         renamed = await app.guarded(
-            "Renaming the list", self.beyond.rename_list(item.list_id, name)
+            "Renaming the list", self.contacts.rename_list(item.list_id, name)
         )
         if renamed is not None:
             self.load_lists(item.list_id)
@@ -323,7 +317,7 @@ class ContactsTab(Vertical):
         item = self.current_list
         if item is None:
             return
-        app = self.sms_app
+        app = self.app
         body = plain(item.name, "bold")
         body.append(f"\n{item.contacts_count:,} contact(s) will be deleted with it.")
         if not await app.push_screen_wait(ConfirmScreen("Delete this list?", body, yes="Delete")):
@@ -334,7 +328,7 @@ class ContactsTab(Vertical):
             self.load_lists()
 
     async def _delete_list(self, list_id: str) -> bool:
-        await self.beyond.delete_list(list_id)
+        await self.contacts.delete_list(list_id)
         return True
 
     # ------------------------------------------------------------------ contact actions
@@ -345,12 +339,14 @@ class ContactsTab(Vertical):
         if item is None:
             self.notify("Create a list first (n).", severity="warning")
             return
-        app = self.sms_app
-        region = app.backend.default_region
+        app = self.app
+        region = app.ws.default_region
         new = await app.push_screen_wait(ContactForm("Add contact", region))
         if new is None:
             return
-        added = await app.guarded("Adding the contact", self.beyond.add_contact(item.list_id, new))
+        added = await app.guarded(
+            "Adding the contact", self.contacts.add_contact(item.list_id, new)
+        )
         if added is not None:
             self.notify(visible(f"Added {contact_name(added)}."), markup=False)
             self.load_lists(item.list_id)
@@ -360,14 +356,14 @@ class ContactsTab(Vertical):
         contact = self.selected_contact
         if contact is None:
             return
-        app = self.sms_app
-        region = app.backend.default_region
+        app = self.app
+        region = app.ws.default_region
         changes = await app.push_screen_wait(ContactForm("Edit contact", region, contact))
         if changes is None:
             return
         edited = await app.guarded(
             "Saving the contact",
-            self.beyond.edit_contact(contact.list_id, contact.contact_id, changes),
+            self.contacts.edit_contact(contact.list_id, contact.contact_id, changes),
         )
         if edited is not None:
             self._show_list(self.current_list, force=True)
@@ -377,7 +373,7 @@ class ContactsTab(Vertical):
         contact = self.selected_contact
         if contact is None:
             return
-        app = self.sms_app
+        app = self.app
         body = plain(contact_name(contact), "bold")
         body.append("  ")
         body.append_text(plain(contact.phone_number or contact.email))
@@ -390,7 +386,7 @@ class ContactsTab(Vertical):
             self.load_lists(contact.list_id)
 
     async def _delete_contact(self, list_id: str, contact_id: str) -> bool:
-        await self.beyond.delete_contact(list_id, contact_id)
+        await self.contacts.delete_contact(list_id, contact_id)
         return True
 
     @work(exclusive=True, group="contacts-edit", exit_on_error=False)
@@ -399,14 +395,14 @@ class ContactsTab(Vertical):
         if item is None:
             self.notify("Choose or create a list first.", severity="warning")
             return
-        app = self.sms_app
-        data = await app.push_screen_wait(ImportCsvScreen(item.name, self.beyond.plan_import))
+        app = self.app
+        data = await app.push_screen_wait(ImportCsvScreen(item.name, self.contacts.plan_import))
         if data is None:
             return
         self.contact_list.loading = True
         try:
             report = await app.guarded(
-                "Importing the CSV", self.beyond.import_csv(item.list_id, data)
+                "Importing the CSV", self.contacts.import_csv(item.list_id, data)
             )
         finally:
             self.contact_list.loading = False
@@ -427,9 +423,9 @@ class ContactsTab(Vertical):
             return
         from smstui.ui.screens.campaign import CampaignScreen
 
-        self.sms_app.push_screen(CampaignScreen(self.current_list))
+        self.app.push_screen(CampaignScreen(self.current_list))
 
     def action_campaigns(self) -> None:
         from smstui.ui.screens.campaigns import CampaignsScreen
 
-        self.sms_app.push_screen(CampaignsScreen())
+        self.app.push_screen(CampaignsScreen())

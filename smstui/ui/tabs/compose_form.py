@@ -1,61 +1,36 @@
-"""Compose: recipients (numbers, picked contacts and lists), SMS / MMS / voice, sender, body
-with a live meter, template, schedule, price, send."""
+"""Compose's form: recipients (numbers, picked contacts and lists), SMS / MMS / voice,
+sender, body with a live meter, template, schedule; the draft saved as it is typed; each
+field checked as it changes; a price estimate when typing pauses.
+
+``ComposeTab`` (``compose.py``) is this form plus sending: confirm, send, show the results."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import cast
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from smstui.core.errors import SmstuiError, StoreError, ValidationError
 from smstui.core.models import ContactList
-from smstui.core.phone import UNKNOWN_RANGE, parse_recipients, validate_sender_id
+from smstui.core.phone import parse_recipients, validate_sender_id
+from smstui.core.service import DRAFT_KEY, Quote
 from smstui.core.sms_text import normalise_newlines
 from smstui.core.when import local_tz_name, parse_schedule
-from smstui.ui.backend import Quote, RecipientResult
-from smstui.ui.beyond_backend import beyond_of
-from smstui.ui.compose_channels import MODE_TITLES, MODES, ChannelFields, Mode, Outgoing
-from smstui.ui.compose_send import (
-    ComposeDraft,
-    MemberCache,
-    confirm_text,
-    describe_results,
-    messages_for,
-    price,
-    quote_text,
-    send,
-)
+from smstui.ui.compose_channels import MODE_TITLES, MODES, ChannelFields, Mode
+from smstui.ui.compose_send import ComposeDraft, MemberCache, quote_text
 from smstui.ui.safe_text import plain
-from smstui.ui.screens.confirm import ConfirmScreen
+from smstui.ui.tabs.base import SmsTab
 from smstui.ui.widgets.channel_meter import ChannelMeter
 from smstui.ui.widgets.segment_meter import SegmentMeter
 
-if TYPE_CHECKING:
-    from smstui.ui.app import SmsApp
-
 DRAFT_DELAY = 0.5  # at most this long after a change the draft is saved (brief: <= 1 s)
 PRICE_DELAY = 0.8  # seconds of quiet before a price estimate is requested
-SHOWN_UNKNOWN_RANGES = 10  # numbers listed in the unknown-range confirmation
-
-
-def unknown_ranges_text(numbers: Sequence[str]) -> str:
-    """The confirmation for numbers libphonenumber calls possible but does not know."""
-    shown = "\n".join(f"  {n}" for n in numbers[:SHOWN_UNKNOWN_RANGES])
-    more = len(numbers) - SHOWN_UNKNOWN_RANGES
-    return (
-        "The phone library does not know these number ranges (new ranges reach it late):\n"
-        f"{shown}\n"
-        + (f"  … and {more} more\n" if more > 0 else "")
-        + f"They are {UNKNOWN_RANGE}: a number that does not exist comes back rejected."
-    )
 
 
 def zone_label() -> str:
@@ -68,26 +43,8 @@ def zone_label() -> str:
     return f"local time ({zone}); sent as UTC"
 
 
-class ComposeTab(Vertical):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "send", "Send", id="compose.send"),
-        Binding("ctrl+l", "clear", "Clear", id="compose.clear"),
-        Binding(
-            "ctrl+o", "cycle_mode", "Mode", id="compose.mode", tooltip="Switch SMS / MMS / voice"
-        ),
-        Binding(
-            "ctrl+t",
-            "pick",
-            "Pick",
-            id="compose.pick",
-            tooltip="Pick contacts or lists as recipients",
-        ),
-    ]
-    DEFAULT_CSS = """
-    ComposeTab #mode { width: 14; }
-    ComposeTab #pick { min-width: 8; width: 10; }
-    ComposeTab #picked-lists { height: auto; padding-left: 10; color: $text-muted; }
-    """
+class ComposeForm(Vertical, SmsTab):
+    """The fields and what they hold; ``build_draft`` reads them into a ``ComposeDraft``."""
 
     def __init__(self) -> None:
         super().__init__(id="compose-tab")
@@ -95,14 +52,9 @@ class ComposeTab(Vertical):
         self._price_timer: Timer | None = None
         self._restoring = False
         self.part_cap = 6
-        self.last_results: list[RecipientResult] = []
         self.mode: Mode = "sms"
         self.picked_lists: dict[str, ContactList] = {}
         self.members = MemberCache()
-
-    @property
-    def sms_app(self) -> SmsApp:
-        return cast("SmsApp", self.app)
 
     def focus_default(self) -> None:
         self.query_one("#recipients", Input).focus()
@@ -147,14 +99,16 @@ class ComposeTab(Vertical):
         self._load_templates()
         self._restore_draft()
         self.query_one("#recipients", Input).focus()
+        if self.app.account is not None:  # read before this tab was built
+            self.set_part_cap(self.app.account.part_cap)
 
     # ------------------------------------------------------------------ draft
 
     def _restore_draft(self) -> None:
         try:
-            draft = self.sms_app.backend.load_draft()
+            draft = self.app.ws.drafts.load(DRAFT_KEY)
         except StoreError as err:
-            self.sms_app.store_failed(err)
+            self.app.store_failed(err)
             return
         except SmstuiError:
             return
@@ -182,12 +136,12 @@ class ComposeTab(Vertical):
     def save_draft_now(self) -> None:
         self._draft_timer = None
         try:
-            self.sms_app.backend.save_draft(self.current_draft())
-            self.sms_app.store_worked()
+            self.app.ws.drafts.save(DRAFT_KEY, self.current_draft())
+            self.app.store_worked()
         except StoreError as err:
             # the banner says it (once): a toast every half second of typing would not help;
             # the draft stays in the fields
-            self.sms_app.store_failed(err)
+            self.app.store_failed(err)
         except SmstuiError as err:
             self.notify(f"Draft not saved: {err.message}", severity="warning")
 
@@ -229,7 +183,7 @@ class ComposeTab(Vertical):
 
     def _validate_recipients(self) -> list[str]:
         text = self.query_one("#recipients", Input).value
-        parsed = parse_recipients(text, self.sms_app.backend.default_region)
+        parsed = parse_recipients(text, self.app.ws.default_region)
         error = self.query_one("#recipients-error", Static)
         if parsed.invalid:
             message = Text(end="")
@@ -258,7 +212,7 @@ class ComposeTab(Vertical):
 
     def _load_templates(self) -> None:
         try:
-            templates = self.sms_app.backend.templates()
+            templates = self.app.ws.templates.cached()
         except SmstuiError:
             templates = []
         picker = self.query_one("#template-picker", Select)
@@ -319,7 +273,7 @@ class ComposeTab(Vertical):
     async def action_pick(self) -> None:
         from smstui.ui.screens.recipient_picker import RecipientPicker
 
-        pick = await self.sms_app.push_screen_wait(RecipientPicker())
+        pick = await self.app.push_screen_wait(RecipientPicker())
         if isinstance(pick, ContactList):
             self.picked_lists[pick.list_id] = pick
             self.members.forget(pick.list_id)
@@ -350,7 +304,7 @@ class ComposeTab(Vertical):
     def build_draft(self, *, show_errors: bool = True) -> ComposeDraft | None:
         """Validate every field; show each problem next to its field; None if any."""
         ok = True
-        region = self.sms_app.backend.default_region
+        region = self.app.ws.default_region
 
         def problem(widget_id: str, message: str) -> None:
             nonlocal ok
@@ -416,104 +370,8 @@ class ComposeTab(Vertical):
     async def _price_worker(self, draft: ComposeDraft) -> None:
         label = self.query_one("#price", Static)
         label.update("estimating…")
-        quote = await self.sms_app.guarded("Price estimate", self._quote(draft))
+        quote = await self.app.guarded("Price estimate", self._quote(draft))
         label.update(quote_text(quote, draft.mode) if quote else "")
 
     async def _quote(self, draft: ComposeDraft) -> Quote:
-        app = self.sms_app
-        beyond = beyond_of(app.backend)
-        numbers = await self.members.recipients(draft, beyond)
-        languages = await beyond.languages() if draft.mode == "voice" else None
-        return await price(draft.mode, messages_for(draft, numbers, languages), app.backend, beyond)
-
-    def action_send(self) -> None:
-        draft = self.build_draft()
-        if draft is None:
-            self.notify("Fix the highlighted fields first.", severity="error")
-            return
-        self._confirm_and_send(draft)
-
-    @on(Button.Pressed, "#send")
-    def _send_pressed(self) -> None:
-        self.action_send()
-
-    async def _prepare(self, draft: ComposeDraft) -> tuple[list[Outgoing], Quote]:
-        """Recipients expanded, messages checked (voice: against the language list), priced."""
-        app = self.sms_app
-        beyond = beyond_of(app.backend)
-        numbers = await self.members.recipients(draft, beyond)
-        if not numbers:
-            raise ValidationError("The picked lists have no phone numbers.", field="to")
-        languages = await beyond.languages() if draft.mode == "voice" else None
-        messages = messages_for(draft, numbers, languages)
-        return messages, await price(draft.mode, messages, app.backend, beyond)
-
-    @work(exclusive=True, group="send", exit_on_error=False)
-    async def _confirm_and_send(self, draft: ComposeDraft) -> None:
-        app = self.sms_app
-        if draft.unknown_ranges and not await app.push_screen_wait(
-            ConfirmScreen(
-                f"{len(draft.unknown_ranges)} number(s) in an unknown range",
-                unknown_ranges_text(draft.unknown_ranges),
-                yes="Send anyway",
-                no="Go back",
-            )
-        ):
-            return
-        button = self.query_one("#send", Button)
-        button.loading = True
-        try:
-            prepared = await app.guarded("Price estimate", self._prepare(draft))
-        finally:
-            button.loading = False
-        if prepared is None:
-            return
-        messages, quote = prepared
-        body = confirm_text(draft, messages, quote, self.part_cap)
-        title = f"Send {MODE_TITLES[draft.mode]} to {len(messages)} recipient(s)?"
-        if not await app.push_screen_wait(ConfirmScreen(title, body, yes="Send")):
-            return
-        button.loading = True
-        try:
-            results = await app.guarded(
-                "Send", send(draft.mode, messages, app.backend, beyond_of(app.backend))
-            )
-        finally:
-            button.loading = False
-        if results is None:
-            return
-        self.last_results = results
-        self.query_one("#results", Static).update(describe_results(results))
-        accepted = sum(r.outcome == "accepted" for r in results)
-        rejected = sum(r.outcome == "rejected" for r in results)
-        self.notify(
-            f"{accepted} accepted, {rejected} rejected",
-            title="Sent",
-            severity="information" if rejected == 0 else "warning",
-        )
-        if accepted and not rejected:
-            self.query_one("#body", TextArea).load_text("")
-            self.save_draft_now()
-        app.refresh_lists()
-        if accepted:
-            await app.refresh_account()  # the header's balance went down: show it now
-
-    def update_results(self, revisited: Sequence[RecipientResult]) -> None:
-        """A sync reconciled sends whose outcome was unknown: update those result lines."""
-        by_row: dict[int | None, RecipientResult] = {
-            r.outbox_id: r for r in revisited if r.outbox_id is not None
-        }
-        if not any(r.outbox_id in by_row for r in self.last_results):
-            return
-        self.last_results = [by_row.get(r.outbox_id, r) for r in self.last_results]
-        self.query_one("#results", Static).update(describe_results(self.last_results))
-
-    def action_clear(self) -> None:
-        for name in ("recipients", "sender", "schedule-date", "schedule-time"):
-            self.query_one(f"#{name}", Input).value = ""
-        self.query_one("#body", TextArea).load_text("")
-        self.query_one("#results", Static).update("")
-        self.picked_lists.clear()
-        self.members.forget()
-        self._show_picked()
-        self.query_one(ChannelFields).clear()
+        return await self.app.ws.drafts.estimate(draft, self.members)

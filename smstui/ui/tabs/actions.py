@@ -31,15 +31,14 @@ from textual.widgets.option_list import Option
 from smstui.core.errors import SmstuiError
 from smstui.core.explorer.request_console import mask_secrets, safe_json
 from smstui.core.explorer.schema_form import FieldError, build_form, can_express, validate
-from smstui.core.membrane.action_runs import ActionRun, run_listed
 from smstui.core.models import Action
-from smstui.ui.membrane_link import membrane
 from smstui.ui.safe_text import one_line, plain, visible
-from smstui.ui.widgets.json_tree import JsonTree
-from smstui.ui.widgets.schema_form import SchemaForm, values_from_input
+from smstui.ui.tabs.base import SmsTab
 
 if TYPE_CHECKING:
-    from smstui.ui.app import SmsApp
+    from smstui.core.service.types import ActionRun
+from smstui.ui.widgets.json_tree import JsonTree
+from smstui.ui.widgets.schema_form import SchemaForm, values_from_input
 
 #: seconds of quiet typing before the intent search asks Membrane
 SEARCH_DEBOUNCE = 0.35
@@ -69,7 +68,7 @@ def option_id(action: Action) -> str:
     return action.id or f"key:{action.key}"
 
 
-class ActionsTab(Horizontal):
+class ActionsTab(Horizontal, SmsTab):
     DEFAULT_CSS = """
     ActionsTab #actions-left { width: 26; border-right: vkey $primary 30%; }
     ActionsTab #action-list { height: 1fr; border: none; }
@@ -100,10 +99,6 @@ class ActionsTab(Horizontal):
         #: what was typed per action key, so looking at another action loses nothing; the
         #: ``KEPT_INPUTS`` actions last edited (small dicts)
         self._kept: dict[str, dict[str, Any]] = {}
-
-    @property
-    def sms_app(self) -> SmsApp:
-        return cast("SmsApp", self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="actions-left"):
@@ -162,12 +157,10 @@ class ActionsTab(Horizontal):
         try:
 
             async def fetch() -> list[Action]:
-                client, connection_id = await membrane(self.app)
-                return await client.list_actions(
-                    connection_id, intent=(intent or "").strip() or None
-                )
+                await self.app.wait_for_connect()
+                return await self.app.ws.membrane.list_actions((intent or "").strip() or None)
 
-            found = await self.sms_app.guarded("Listing actions", fetch())
+            found = await self.app.guarded("Listing actions", fetch())
         finally:
             options.loading = False
         if found is None:
@@ -332,16 +325,16 @@ class ActionsTab(Horizontal):
         try:
 
             async def call() -> ActionRun:
-                client, connection_id = await membrane(self.app)
+                await self.app.wait_for_connect()
                 try:
                     # by the id the listing gave: a catalog action is not found by its key
-                    return await run_listed(client, connection_id, action, data)
+                    return await self.app.ws.membrane.run_action(action, data)
                 except SmstuiError as err:
                     if err.action_run_id:
                         failed_run.append(err.action_run_id)
                     raise
 
-            run = await self.sms_app.guarded(f"Running {action.key}", call())
+            run = await self.app.guarded(f"Running {action.key}", call())
         finally:
             tree.loading = False
             self.running = False

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar, cast
 
 from rich.text import Text
 from textual import on, work
@@ -17,10 +17,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Select, Sparkline, Static
 
-from smstui.core.store.stats import DayStats, StatsReport, bars, daily_stats, local_day
-
-if TYPE_CHECKING:
-    from smstui.ui.app import SmsApp
+from smstui.core.service.history import DayStats, StatsReport, bars, local_day
+from smstui.ui.messages import StoreChanged
+from smstui.ui.tabs.base import SmsTab
 
 RANGES: list[tuple[str, int]] = [
     ("Last 7 days", 7),
@@ -30,8 +29,6 @@ RANGES: list[tuple[str, int]] = [
     ("Custom from/to", 0),
 ]
 DEFAULT_DAYS = 14
-#: the store cursor where the CLI keeps the account's currency (``smstui stats``) too
-CURRENCY_KEY = "stats.currency"
 SERIES = ("sent", "delivered", "failed", "inbound", "spend")
 TABLE_BAR = 20
 
@@ -87,7 +84,8 @@ def _series(days: list[DayStats], name: str) -> list[float]:
     return [float(getattr(d, name)) for d in days]
 
 
-class StatsTab(Vertical):
+class StatsTab(Vertical, SmsTab):
+    RELOADS_ON = frozenset({StoreChanged})
     DEFAULT_CSS = """
     StatsTab { padding: 0 1; }
     StatsTab #stats-controls { height: 1; margin: 0 0 1 0; }
@@ -117,10 +115,6 @@ class StatsTab(Vertical):
         super().__init__(id="stats-tab")
         self.report: StatsReport | None = None
         self.currency: str | None = None
-
-    @property
-    def sms_app(self) -> SmsApp:
-        return cast("SmsApp", self.app)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="stats-controls"):
@@ -225,24 +219,20 @@ class StatsTab(Vertical):
         self._compute(first, last, self.tz)
 
     def _currency(self) -> str | None:
-        store = self.sms_app.backend.store
-        account = self.sms_app.account
-        if account is not None and account.currency is not None:
-            if store.get_cursor(CURRENCY_KEY) != account.currency.code:
-                store.set_cursor(CURRENCY_KEY, account.currency.code)
-            return account.currency.code
-        return store.get_cursor(CURRENCY_KEY)
+        account = self.app.account
+        known = account.currency.code if account and account.currency else None
+        return self.app.ws.history.currency(known)
 
     @work(exclusive=True, group="stats", exit_on_error=False)
     async def _compute(self, first: date, last: date, tz: tzinfo | None) -> None:
         body = self.query_one("#stats-body")
         body.loading = True
         try:
-            store = self.sms_app.backend.store
-            report = await self.sms_app.guarded(
-                "Computing stats", asyncio.to_thread(daily_stats, store, first, last, tz)
+            report = await self.app.guarded(
+                "Computing stats",
+                asyncio.to_thread(self.app.ws.history.daily_stats, first, last, tz),
             )
-            currency = await self.sms_app.guarded(
+            currency = await self.app.guarded(
                 "Reading the currency", asyncio.to_thread(self._currency)
             )
         finally:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,19 +17,15 @@ from textual.widgets import Input, Select, Static, TabbedContent
 
 from smstui.core.config import data_dir
 from smstui.core.errors import SmstuiError
-from smstui.core.models import HistoryMessage
 from smstui.core.phone import normalise_number
-from smstui.core.privacy import make_private_dirs
-from smstui.core.store.export import export_history
-from smstui.core.store.message_store import MessageFilter, StoredMessage
+from smstui.core.service.history import MessageFilter, StoredMessage
 from smstui.core.when import parse_day
-from smstui.ui.message_view import as_history, message_detail, message_row
+from smstui.ui.message_view import message_detail, message_row
+from smstui.ui.messages import OpenInCompose, StoreChanged
 from smstui.ui.screens.confirm import ConfirmScreen
-from smstui.ui.store_source import StoreSource
+from smstui.ui.store_guard import GuardedRows
+from smstui.ui.tabs.base import SmsTab
 from smstui.ui.widgets.virtual_list import VirtualList
-
-if TYPE_CHECKING:
-    from smstui.ui.app import SmsApp
 
 #: quiet time after a keystroke in a filter or the search before the list is re-queried
 FILTER_DELAY = 0.15
@@ -51,7 +46,18 @@ class MessageList(VirtualList[StoredMessage]):
     ]
 
 
-class HistoryTab(Vertical):
+class HistoryTab(Vertical, SmsTab):
+    RELOADS_ON = frozenset({StoreChanged})
+    DEFAULT_CSS = """
+    HistoryTab #history-filters Select { width: 24; }
+    HistoryTab #history-filters Input { width: 1fr; }
+    HistoryTab #history-count { width: auto; min-width: 10; padding: 1 1 0 1; color: $text-muted; }
+    HistoryTab #history-search { display: none; }
+    HistoryTab #history-search.-visible { display: block; }
+    HistoryTab #history-main { height: 1fr; }
+    HistoryTab #history-list { width: 2fr; }
+    HistoryTab #history-detail-scroll { width: 1fr; min-width: 28; border-left: solid $primary; padding: 0 1; }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", id="history.search"),
         # the footer has room for about four keys at 80 columns: Export is in F1 and ^p
@@ -67,10 +73,6 @@ class HistoryTab(Vertical):
         self._filter_timer: Timer | None = None
         self._detail_timer: Timer | None = None
 
-    @property
-    def sms_app(self) -> SmsApp:
-        return cast("SmsApp", self.app)
-
     def focus_default(self) -> None:
         self.query_one("#history-list").focus()
 
@@ -84,7 +86,7 @@ class HistoryTab(Vertical):
         yield Input(placeholder="/ search message text (2+ characters)", id="history-search")
         with Horizontal(id="history-main"):
             yield MessageList(
-                self.sms_app.store_source(),
+                self.app.store_source(),
                 message_row,
                 empty_text="No messages match.",
                 id="history-list",
@@ -94,7 +96,7 @@ class HistoryTab(Vertical):
 
     def on_mount(self) -> None:
         # built ahead in a hidden pane (app._prebuild_tab), focus would pull the tab forward
-        if self.sms_app.query_one("#tabs", TabbedContent).active == "history":
+        if self.app.query_one("#tabs", TabbedContent).active == "history":
             self.message_list.focus()
         # the detail pane waits for the first frame so the rows paint first
         self.call_after_refresh(self._show_current)
@@ -120,7 +122,7 @@ class HistoryTab(Vertical):
         if number:
             # a partial number stays as typed
             with contextlib.suppress(SmstuiError):
-                number = normalise_number(number, self.sms_app.backend.default_region)
+                number = normalise_number(number, self.app.ws.default_region)
         day_to = parse_day(self.query_one("#to-filter", Input).value)
         text = self.query_one("#history-search", Input).value
         return MessageFilter(
@@ -153,13 +155,13 @@ class HistoryTab(Vertical):
         if flt == self.message_list_filter:
             return
         self.query_one("#history-count", Static).update("…")
-        self.message_list.set_source(self.sms_app.store_source(flt))
+        self.message_list.set_source(self.app.store_source(flt))
         self._show_detail(self.message_list.current)
 
     @property
     def message_list_filter(self) -> MessageFilter:
         source = self.message_list.cache.source
-        return source.filters if isinstance(source, StoreSource) else MessageFilter()
+        return source.filters if isinstance(source, GuardedRows) else MessageFilter()
 
     @on(VirtualList.Counted, "#history-list")
     def _counted(self, event: VirtualList.Counted) -> None:
@@ -218,7 +220,7 @@ class HistoryTab(Vertical):
         m = self.message_list.current
         if m is None:
             return
-        self.sms_app.open_compose(to=m.to if m.direction == "out" else m.sender, body=m.body)
+        self.post_message(OpenInCompose(to=m.to if m.direction == "out" else m.sender, body=m.body))
 
     def action_cancel_scheduled(self) -> None:
         m = self.message_list.current
@@ -229,7 +231,7 @@ class HistoryTab(Vertical):
 
     @work(exclusive=True, group="cancel", exit_on_error=False)
     async def _cancel(self, m: StoredMessage) -> None:
-        app = self.sms_app
+        app = self.app
         when = m.schedule.astimezone().strftime("%Y-%m-%d %H:%M") if m.schedule else "later"
         question = ConfirmScreen(
             "Cancel this scheduled message?", f"To {m.to}, scheduled for {when}"
@@ -238,7 +240,7 @@ class HistoryTab(Vertical):
             return
         self.loading = True
         try:
-            done = await app.guarded("Cancel", app.backend.cancel(m.message_id))
+            done = await app.guarded("Cancel", app.ws.messages.cancel(m.message_id))
         finally:
             self.loading = False
         if done:
@@ -254,20 +256,9 @@ class HistoryTab(Vertical):
 
     @work(exclusive=True, group="export", exit_on_error=False, thread=True)
     def _export(self, flt: MessageFilter) -> None:
-        store = self.sms_app.backend.store
         path = Path(data_dir()) / f"history-{datetime.now():%Y%m%d-%H%M%S}.csv"
-
-        def rows() -> Iterator[HistoryMessage]:
-            page = store.page(limit=1000, filters=flt)
-            while True:
-                yield from (as_history(m) for m in page.rows)
-                if page.next is None:
-                    return
-                page = store.page(after=page.next, limit=1000, filters=flt)
-
         try:
-            make_private_dirs(path.parent)
-            count = export_history(path, rows())
+            count = self.app.ws.history.export_csv(path, flt)
         except (OSError, SmstuiError) as err:
             self.app.call_from_thread(self.notify, f"Export failed: {err}", severity="error")
             return
