@@ -1,5 +1,6 @@
 """What the parts of the Workspace give the CLI: reads that only read, changes that do not
-depend on the local store, per-message prices, records and bulk jobs (against the sandbox)."""
+depend on the local store, per-message prices, history for reports, store health and bulk jobs
+(against the sandbox)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import pytest
 from smstui.core.config import load_settings
 from smstui.core.models import OutgoingMms, OutgoingSms
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, SandboxWorld
-from smstui.core.service import Workspace, bulk, records
+from smstui.core.service import Workspace, bulk, store_health
+from smstui.core.service.history import MessageFilter, local_day
 
 
 @pytest.fixture
@@ -54,21 +56,29 @@ async def test_a_read_sync_does_not_reconcile_open_sends(ws: Workspace) -> None:
     assert sent.state == "accepted" and sent.status and sent.parts == 1 and sent.currency
     report = await ws.messages.sync(history=False, reconcile=False)
     assert report.reconciled == []
-    rows = list(ws.records.rows(text="hello"))
+    rows = list(ws.history.messages(MessageFilter(text="hello")))
     assert [r.message_id for r in rows] == [sent.message_id]
-    assert list(ws.records.rows(direction="in", unread_only=True, text="hello")) == []
-    assert len(list(ws.records.rows(limit=1))) <= 1
+    unread = MessageFilter(direction="in", unread_only=True, text="hello")
+    assert list(ws.history.messages(unread)) == []
 
 
-async def test_records_stats_and_remembered_facts(ws: Workspace) -> None:
+async def test_history_stats_rebuild_and_the_stored_export(ws: Workspace, tmp_path: Path) -> None:
     await ws.messages.send([OutgoingSms(to="+61412345675", body="stats")])
-    today = records.local_day(datetime.now(UTC), UTC)
-    report = ws.records.stats(today - timedelta(days=1), today, UTC)
+    today = local_day(datetime.now(UTC), UTC)
+    report = ws.history.daily_stats(today - timedelta(days=1), today, UTC)
     assert report.totals.sent >= 1
-    assert ws.records.rebuild_stats() == 0  # the rollup was exact
-    assert ws.records.remembered("stats.currency") is None
-    ws.records.remember("stats.currency", "AUD")
-    assert ws.records.remembered("stats.currency") == "AUD"
+    assert ws.history.rebuild_stats() == 0  # the rollup was exact
+    rows = list(ws.history.messages(MessageFilter(text="stats")))
+    out = tmp_path / "stored.csv"
+    assert ws.history.export_stored(out, rows) == 1
+    assert "+61412345675" in out.read_text(encoding="utf-8-sig")
+    assert out.stat().st_mode & 0o777 == 0o600
+
+
+def test_store_health_needs_no_account(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "empty"))
+    check = store_health.check_store()
+    assert check.state == "missing" and not check.exists
 
 
 async def test_cancel_all_and_receipts(ws: Workspace) -> None:

@@ -62,7 +62,7 @@ def _crashed(err: Exception, out: Output, settings: Any) -> int:
     sqlite3 = sys.modules.get("sqlite3")  # loaded if the store was touched at all
     if sqlite3 is not None and isinstance(err, sqlite3.Error):
         # a store failure that slipped past the store's own handling: still one clear line
-        from smstui.core.service.records import store_failure
+        from smstui.core.service.store_health import store_failure
 
         store_err = store_failure(err)
         out.error(store_err)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from smstui.core.errors import SmstuiError
@@ -13,7 +14,8 @@ from smstui.core.when import WHEN_HELP, parse_when
 
 if TYPE_CHECKING:
     from smstui.cli.runtime import Runtime
-    from smstui.core.service.records import StoredMessage
+    from smstui.core.models import Direction
+    from smstui.core.service.history import StoredMessage
 
 
 def range_args(p: argparse.ArgumentParser) -> None:
@@ -23,16 +25,23 @@ def range_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--status", metavar="S", help="only this status (Delivered, Failed, ...)")
 
 
-def filtered(rt: Runtime, limit: int | None) -> Iterator[StoredMessage]:
-    """The local records matching ``--since/--until/--search/--status``, newest first."""
+def filtered(
+    rt: Runtime, limit: int | None, *, direction: Direction | None = None, unread_only: bool = False
+) -> Iterator[StoredMessage]:
+    """The local records matching ``--since/--until/--search/--status`` (the inbox: replies,
+    perhaps only unread ones), newest first; at most ``limit``."""
+    from smstui.core.service.history import MessageFilter
+
     a = rt.args
-    return rt.ws.records.rows(
-        status=getattr(a, "status", None) or None,
-        since=parse_when(a.since, future=False) if getattr(a, "since", None) else None,
-        until=parse_when(a.until, future=False) if getattr(a, "until", None) else None,
+    filters = MessageFilter(
+        statuses=frozenset({a.status}) if getattr(a, "status", None) else None,
+        date_from=parse_when(a.since, future=False) if getattr(a, "since", None) else None,
+        date_to=parse_when(a.until, future=False) if getattr(a, "until", None) else None,
         text=getattr(a, "search", None) or None,
-        limit=limit,
+        direction=direction,
+        unread_only=unread_only,
     )
+    return islice(rt.ws.history.messages(filters), limit)
 
 
 async def sync(

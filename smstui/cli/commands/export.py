@@ -23,9 +23,9 @@ async def export(rt: Runtime) -> int:
             def inert(c: object) -> object:
                 return printable(c, keep_newlines=True) if isinstance(c, str) else c
 
-        count = rt.ws.records.write_csv(sys.stdout, rows, inert)
+        count = rt.ws.history.write_stored(sys.stdout, rows, inert)
     else:
-        count = rt.ws.records.export_csv(Path(target), rows)
+        count = rt.ws.history.export_stored(Path(target), rows)
     if rt.out.json_mode and target != "-":
         rt.out.emit_json({"exported": count, "path": str(Path(target).resolve())})
     else:

@@ -11,7 +11,7 @@ from smstui.cli.runtime import Runtime
 
 async def inbox(rt: Runtime) -> int:
     await reads.sync(rt, history=False, needs=("inbound",))
-    rows = list(rt.ws.records.rows(direction="in", unread_only=rt.args.unread, limit=rt.args.limit))
+    rows = list(reads.filtered(rt, rt.args.limit, direction="in", unread_only=rt.args.unread))
     if rt.args.mark_read and rows:
         # ClickSend hears about the unread ones; the local record marks them too
         await rt.ws.messages.mark_read([m.message_id for m in rows if not m.read])

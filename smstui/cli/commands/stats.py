@@ -12,17 +12,15 @@ from smstui.core.errors import UsageError
 from smstui.core.when import WHEN_HELP, parse_when
 
 if TYPE_CHECKING:
-    from smstui.core.service.records import DayStats, StatsReport
+    from smstui.core.service.history import DayStats, StatsReport
 
 #: days shown when --since is not given (today and the 13 before it)
 DEFAULT_DAYS = 14
-#: the last currency the account reported, kept so that --no-sync can still name it
-CURRENCY_KEY = "stats.currency"
 BAR_WIDTH = 24
 
 
 def _range(rt: Runtime, tz: tzinfo | None, now: datetime) -> tuple[date, date]:
-    from smstui.core.service.records import local_day
+    from smstui.core.service.history import local_day
 
     a = rt.args
     until = parse_when(a.until, future=False, now=now) if a.until else now
@@ -43,12 +41,12 @@ def _range(rt: Runtime, tz: tzinfo | None, now: datetime) -> tuple[date, date]:
 
 
 async def _currency(rt: Runtime) -> str | None:
-    records = rt.ws.records
+    """The account's currency (read when syncing), else the one remembered from before."""
+    known = None
     if rt.args.sync:
         account = await rt.ws.account()
-        if account.currency is not None:
-            records.remember(CURRENCY_KEY, account.currency.code)
-    return records.remembered(CURRENCY_KEY)
+        known = account.currency.code if account.currency is not None else None
+    return rt.ws.history.currency(known)
 
 
 def _doc(s: DayStats, *, with_date: bool) -> dict[str, object]:
@@ -60,7 +58,7 @@ def _doc(s: DayStats, *, with_date: bool) -> dict[str, object]:
 
 
 def _human(rt: Runtime, report: StatsReport, currency: str | None) -> None:
-    from smstui.core.service.records import bars
+    from smstui.core.service.history import bars
 
     sent_bars = bars([d.sent for d in report.days], BAR_WIDTH)
     money = f"SPEND ({currency})" if currency else "SPEND"
@@ -79,18 +77,18 @@ def _human(rt: Runtime, report: StatsReport, currency: str | None) -> None:
 async def stats(rt: Runtime) -> int:
     tz: tzinfo | None = UTC if rt.args.utc else None
     first, last = _range(rt, tz, datetime.now(UTC))
-    records = rt.ws.records
+    history = rt.ws.history
     rt.ws.open_store()  # a store that cannot be used is said before any request
     if rt.args.sync:
         await rt.ws.messages.sync(reconcile=False)
     if rt.args.rebuild:
-        wrong = records.rebuild_stats()
+        wrong = history.rebuild_stats()
         rt.out.note(
             "Rebuilt the stats rollup from the stored messages: "
             + (f"{wrong} rollup rows were off." if wrong else "it was already exact.")
         )
     currency = await _currency(rt)
-    report = records.stats(first, last, tz)
+    report = history.daily_stats(first, last, tz)
     if rt.out.json_mode:
         rt.out.emit_json(
             {

@@ -12,7 +12,7 @@ from smstui.core.safe_text import printable
 
 async def store_check(rt: Runtime) -> int:
     """Exit 0 when the store can be used (looser permissions are warned about), else 7."""
-    from smstui.core.service.records import check_store
+    from smstui.core.service.store_health import check_store
 
     check = check_store()
     usable = check.state in ("ok", "missing") and check.writable
@@ -38,7 +38,7 @@ async def store_check(rt: Runtime) -> int:
 
 
 async def store_repair(rt: Runtime) -> int:
-    from smstui.core.service.records import repair_store
+    from smstui.core.service.store_health import repair_store
 
     report = repair_store(force=rt.args.force)
     out = rt.out

@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from smstui.core.service.history import HistoryPart
     from smstui.core.service.membrane import MembranePart
     from smstui.core.service.messages import MessagesPart
-    from smstui.core.service.records import RecordsPart
     from smstui.core.service.templates import TemplatesPart
     from smstui.core.session import ResolverOptions, Session
     from smstui.core.store.message_store import MessageStore
@@ -162,12 +161,6 @@ class Workspace:
         from smstui.core.service.membrane import MembranePart
 
         return MembranePart(self)
-
-    @cached_property
-    def records(self) -> RecordsPart:
-        from smstui.core.service.records import RecordsPart
-
-        return RecordsPart(self)
 
     @cached_property
     def bulk(self) -> BulkPart:
