@@ -8,10 +8,10 @@ never import the store for them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from smstui.core.models import HistoryMessage
 
@@ -113,6 +113,34 @@ class HistoryPart:
 
         make_private_dirs(path.parent)
         return export_history(path, (as_history(m) for m in self.messages(filters)))
+
+    def export_stored(self, path: Path, messages: Iterable[StoredMessage]) -> int:
+        """``messages`` as CSV at ``path`` (0600) with each status as stored (``smstui
+        export``'s file, unchanged); how many rows."""
+        from smstui.core.store.export import export_history
+
+        return export_history(path, messages)
+
+    def write_stored(
+        self,
+        out: TextIO,
+        messages: Iterable[StoredMessage],
+        cell: Callable[[object], object] | None = None,
+    ) -> int:
+        """``messages`` as that CSV on ``out``; ``cell`` may rewrite each cell first (a
+        terminal gets inert text); how many rows."""
+        from smstui.core.store.export import HISTORY_COLUMNS, history_row, write_csv
+
+        rows: Iterable[list[object]] = (history_row(m) for m in messages)
+        if cell is not None:
+            rows = ([cell(c) for c in r] for r in rows)
+        return write_csv(out, HISTORY_COLUMNS, rows)
+
+    def rebuild_stats(self) -> int:
+        """Recompute the per-day totals kept with the messages; how many rows were off."""
+        from smstui.core.store.stats import rebuild_rollup
+
+        return rebuild_rollup(self._ws._store())
 
     def daily_stats(self, first: date, last: date, tz: tzinfo | None = UTC) -> StatsReport:
         """Messages per day from ``first`` to ``last`` in ``tz`` (None: the local zone)."""

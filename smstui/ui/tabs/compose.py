@@ -10,18 +10,10 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Button, Input, Static, TextArea
 
-from smstui.core.errors import ValidationError
 from smstui.core.phone import UNKNOWN_RANGE
 from smstui.core.service import Quote, RecipientResult
 from smstui.ui.compose_channels import MODE_TITLES, ChannelFields, Outgoing
-from smstui.ui.compose_send import (
-    ComposeDraft,
-    confirm_text,
-    describe_results,
-    messages_for,
-    price,
-    send,
-)
+from smstui.ui.compose_send import ComposeDraft, confirm_text, describe_results
 from smstui.ui.messages import (
     AccountChanged,
     OpenInCompose,
@@ -111,13 +103,7 @@ class ComposeTab(ComposeForm):
 
     async def _prepare(self, draft: ComposeDraft) -> tuple[list[Outgoing], Quote]:
         """Recipients expanded, messages checked (voice: against the language list), priced."""
-        ws = self.app.ws
-        numbers = await self.members.recipients(draft, ws.contacts)
-        if not numbers:
-            raise ValidationError("The picked lists have no phone numbers.", field="to")
-        languages = await ws.messages.languages() if draft.mode == "voice" else None
-        messages = messages_for(draft, numbers, languages)
-        return messages, await price(draft.mode, messages, ws.messages, ws.messages)
+        return await self.app.ws.drafts.prepare(draft, self.members)
 
     @work(exclusive=True, group="send", exit_on_error=False)
     async def _confirm_and_send(self, draft: ComposeDraft) -> None:
@@ -146,9 +132,7 @@ class ComposeTab(ComposeForm):
             return
         button.loading = True
         try:
-            results = await app.guarded(
-                "Send", send(draft.mode, messages, app.ws.messages, app.ws.messages)
-            )
+            results = await app.guarded("Send", app.ws.drafts.send(draft.mode, messages))
         finally:
             button.loading = False
         if results is None:

@@ -23,13 +23,7 @@ from smstui.core.service import DRAFT_KEY, Quote
 from smstui.core.sms_text import normalise_newlines
 from smstui.core.when import local_tz_name, parse_schedule
 from smstui.ui.compose_channels import MODE_TITLES, MODES, ChannelFields, Mode
-from smstui.ui.compose_send import (
-    ComposeDraft,
-    MemberCache,
-    messages_for,
-    price,
-    quote_text,
-)
+from smstui.ui.compose_send import ComposeDraft, MemberCache, quote_text
 from smstui.ui.safe_text import plain
 from smstui.ui.tabs.base import SmsTab
 from smstui.ui.widgets.channel_meter import ChannelMeter
@@ -380,9 +374,4 @@ class ComposeForm(Vertical, SmsTab):
         label.update(quote_text(quote, draft.mode) if quote else "")
 
     async def _quote(self, draft: ComposeDraft) -> Quote:
-        ws = self.app.ws
-        numbers = await self.members.recipients(draft, ws.contacts)
-        languages = await ws.messages.languages() if draft.mode == "voice" else None
-        return await price(
-            draft.mode, messages_for(draft, numbers, languages), ws.messages, ws.messages
-        )
+        return await self.app.ws.drafts.estimate(draft, self.members)

@@ -1,43 +1,15 @@
-"""config locate | show, sandbox serve."""
+"""sandbox serve: the simulated Membrane + ClickSend server on a loopback port."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import signal
+from typing import Any
 
+from smstui.cli.argtree import actions, command
 from smstui.cli.runtime import Runtime
-from smstui.core import config
-from smstui.core.crash_log import crash_log_path
 from smstui.core.errors import UsageError
 from smstui.core.safe_text import printable
-
-
-async def locate(rt: Runtime) -> int:
-    paths = {
-        "config_file": config.config_path(),
-        "credentials_file": config.credentials_path(),
-        "config_dir": config.config_dir(),
-        "data_dir": config.data_dir(),
-        "cache_dir": config.cache_dir(),
-        "crash_log": crash_log_path(),
-    }
-    if rt.out.json_mode:
-        rt.out.emit_json({k: str(v) for k, v in paths.items()})
-    else:
-        for k, v in paths.items():
-            rt.out.field(k.replace("_", " "), str(v))
-    return 0
-
-
-async def show(rt: Runtime) -> int:
-    masked = rt.settings.masked()  # secrets are masked by config itself
-    if rt.out.json_mode:
-        rt.out.emit_json(masked)
-    else:
-        for k, v in masked.items():
-            rt.out.field(k, v)
-    return 0
 
 
 async def serve(rt: Runtime) -> int:
@@ -105,6 +77,8 @@ async def serve(rt: Runtime) -> int:
         )
     rt.out.stdout.flush()
     # Ctrl-C and SIGTERM are the normal way to stop a server: exit 0 after closing the port
+    import asyncio
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -118,4 +92,71 @@ async def serve(rt: Runtime) -> int:
     return 0
 
 
-HANDLERS = {"config locate": locate, "config show": show, "sandbox serve": serve}
+def register(sub: Any) -> None:
+    s = command(
+        sub,
+        "sandbox",
+        "run the simulated Membrane + ClickSend server",
+        "  smstui sandbox serve --port 8765\n"
+        "  MEMBRANE_API_URL=http://127.0.0.1:8765 MEMBRANE_TOKEN=test smstui account",
+    )
+    ss = actions(s)
+    p = command(
+        ss,
+        "serve",
+        "serve the sandbox on 127.0.0.1",
+        "  smstui sandbox serve --port 8765 --latency 200 --seed 3\n"
+        "  smstui sandbox serve --faults 0.3 --fault-seed 7\n"
+        "  smstui sandbox serve --fresh-account\n"
+        "  smstui sandbox serve --poll-rules 2 --refuse mms=403 --refuse voice=not_enabled",
+        handler=serve,
+        needs_credentials=False,
+    )
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--latency", type=int, default=0, metavar="MS", help="delay every answer")
+    p.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the simulated data")
+    p.add_argument(
+        "--faults",
+        type=float,
+        default=0.0,
+        metavar="RATE",
+        help="fail this share of requests (0..1) in random realistic ways (resets, 5xx, 429, "
+        "timeouts, bad JSON, ClickSend quirks)",
+    )
+    p.add_argument("--fault-seed", type=int, default=0, metavar="N", help="seed of the faults")
+    p.add_argument(
+        "--fresh-account",
+        action="store_true",
+        help="a brand-new ClickSend account: no POLL rules (the Inbox stays empty), voice not "
+        "enabled",
+    )
+    p.add_argument(
+        "--poll-rules",
+        type=int,
+        default=1,
+        metavar="N",
+        help="enabled POLL rules of each kind (2+: ClickSend lists each reply N times)",
+    )
+    p.add_argument(
+        "--refuse",
+        action="append",
+        default=[],
+        metavar="CHANNEL=HOW",
+        help="the account refuses a channel: mms|voice = 403|404|not_enabled (repeatable)",
+    )
+    p.add_argument(
+        "--history-lag",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="list a sent message in history only this long after it was accepted",
+    )
+    p.add_argument(
+        "--building",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="the ClickSend connection stays BUILDING this long; a long poll "
+        "(?wait=true) holds until then",
+    )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from smstui.cli.argtree import command
 from smstui.cli.runtime import Runtime
-from smstui.core.doctor import CheckResult, run_checks, unconfigured_checks
-from smstui.core.doctor_fixes import repairs_for
 from smstui.core.errors import SmstuiError
 from smstui.core.safe_text import printable
+
+if TYPE_CHECKING:
+    from smstui.core.doctor import CheckResult
 
 
 def _show(rt: Runtime, results: list[CheckResult]) -> None:
@@ -26,8 +30,10 @@ async def _checks(rt: Runtime) -> list[CheckResult]:
     s = rt.settings
     if not s.sandbox and not s.has_credentials:
         # nothing configured: say so, without building a session (it would be the sandbox's)
+        from smstui.core.doctor import unconfigured_checks
+
         return unconfigured_checks(s)
-    return await run_checks(await rt.session())
+    return await rt.ws.doctor()
 
 
 async def doctor(rt: Runtime) -> int:
@@ -54,6 +60,8 @@ async def doctor(rt: Runtime) -> int:
 
 async def _repair(rt: Runtime, results: list[CheckResult]) -> bool:
     """Make the safe repairs the failures call for, asking before each; True if any ran."""
+    from smstui.core.doctor_fixes import repairs_for
+
     repairs = repairs_for(results)
     if not repairs:
         rt.out.note("doctor: nothing here can be repaired automatically")
@@ -64,8 +72,7 @@ async def _repair(rt: Runtime, results: list[CheckResult]) -> bool:
             "(add --yes to repair without asking)"
         )
         return False
-    configured = rt.settings.sandbox or rt.settings.has_credentials
-    session = await rt.session() if configured else None
+    configured = rt.configured
     ran = False
     for repair in repairs:
         if not rt.args.yes and rt.ask(f"{repair.question} [y/N] ").lower() not in ("y", "yes"):
@@ -73,7 +80,11 @@ async def _repair(rt: Runtime, results: list[CheckResult]) -> bool:
             continue
         ran = True
         try:
-            done = await repair.run(session, results)
+            # nothing configured: the repair runs without an account (it says what it needs)
+            if configured:
+                done = await rt.ws.repair(repair, results)
+            else:
+                done = await repair.run(None, results)
         except SmstuiError as err:
             rt.out.note(f"doctor: {repair.name} failed: {printable(str(err))}")
             continue
@@ -81,4 +92,20 @@ async def _repair(rt: Runtime, results: list[CheckResult]) -> bool:
     return ran
 
 
-HANDLERS = {"doctor": doctor}
+def register(sub: Any) -> None:
+    p = command(
+        sub,
+        "doctor",
+        "check credentials, connection, account, POLL rules, channels, store and clock",
+        "  smstui doctor\n  smstui --json doctor\n  smstui doctor --fix\n"
+        "  smstui doctor --fix --yes",
+        handler=doctor,
+        needs_credentials=False,
+    )
+    p.add_argument(
+        "--fix",
+        action="store_true",
+        help="make the safe repairs (create missing POLL rules, tighten file permissions...), "
+        "asking before each",
+    )
+    p.add_argument("--yes", action="store_true", help="with --fix: repair without asking")

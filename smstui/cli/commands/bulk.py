@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
+import argparse
 import math
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from smstui.cli import compose
+from smstui.cli.argtree import actions, command, yes_flag
+from smstui.cli.draft_args import template_body
 from smstui.cli.runtime import Runtime
-from smstui.core.config import data_dir
-from smstui.core.delivery.bulk import BulkJob, list_jobs, plan_bulk, unfinished_jobs
-from smstui.core.delivery.bulk.csv_rows import RowProblem
 from smstui.core.errors import NotFoundError, UsageError, ValidationError
-from smstui.core.models import OutgoingSms
-from smstui.core.privacy import open_private
 from smstui.core.safe_text import printable
-from smstui.core.store.export import write_csv
+from smstui.core.when import WHEN_HELP
 
-
-def jobs_dir() -> Path:
-    return data_dir() / "bulk"
+if TYPE_CHECKING:
+    from smstui.core.service.bulk import BulkJob, RowProblem
 
 
 class Progress:
@@ -83,6 +80,9 @@ def _settle(rt: Runtime) -> float:
 
 
 async def send(rt: Runtime) -> int:
+    from smstui.core.models import OutgoingSms
+    from smstui.core.service import bulk, drafts
+
     a = rt.args
     _settle(rt)
     path = Path(a.file)
@@ -91,13 +91,13 @@ async def send(rt: Runtime) -> int:
     except OSError as err:
         raise UsageError(f"cannot read {printable(str(path))}: {err.strerror}") from None
     region = rt.settings.default_region
-    sender = compose.sender(a.sender, region)
-    when = compose.schedule(a.schedule)
+    sender = drafts.sender(a.sender, region)
+    when = drafts.schedule(a.schedule)
     if a.body is not None:
         template = a.body
     else:
-        template = (await compose.find_template(await rt.service(), a.template)).body
-    plan = plan_bulk(data, template, default_region=region)
+        template = await template_body(rt, a.template)
+    plan = bulk.plan(data, template, default_region=region)
     for d in plan.duplicates:
         rt.out.note(f"line {d.line}: {d.to} repeats line {d.first_line}: skipped")
     for w in plan.warnings:
@@ -112,8 +112,7 @@ async def send(rt: Runtime) -> int:
         )
     if not plan.rows:
         raise ValidationError("the CSV has no rows to send", field="file")
-    service = await rt.service()
-    quote = await service.price(
+    quote = await rt.ws.messages.price_each(
         [OutgoingSms(to=r.to, body=r.body, sender=sender, schedule=when) for r in plan.rows]
     )
     currency = quote.currency.code if quote.currency else ""
@@ -131,7 +130,7 @@ async def send(rt: Runtime) -> int:
         if rt.ask("Send now? [y/N] ").lower() not in ("y", "yes"):
             rt.out.note("nothing sent")
             return 1
-    job = BulkJob.create(jobs_dir(), plan.rows, sender=sender, schedule=when, source=str(path))
+    job = bulk.create_job(plan.rows, sender=sender, schedule=when, source=str(path))
     rt.out.note(f"bulk job {job.job_id} (resume with 'smstui bulk resume {job.job_id}')")
     results = Path(a.results) if a.results else path.with_suffix(".results.csv")
     return await _run(rt, job, results, plan.warnings)
@@ -140,20 +139,12 @@ async def send(rt: Runtime) -> int:
 async def _run(
     rt: Runtime, job: BulkJob, results_path: Path, warnings: Sequence[RowProblem] = ()
 ) -> int:
-    requests = await job.run(
-        await rt.service(), progress=Progress(rt), settle=_settle(rt), on_wait=Countdown(rt)
+    from smstui.core.service.bulk import write_results
+
+    requests = await rt.ws.bulk.run(
+        job, progress=Progress(rt), settle=_settle(rt), on_wait=Countdown(rt)
     )
-    # 0600 like every file smstui writes: the results list customers' numbers
-    with open_private(results_path, "w", encoding="utf-8-sig", newline="") as f:
-        write_csv(
-            f,
-            ["line", "to", "status", "message_id", "parts", "price"],
-            (
-                [row.line, row.to, r.status, r.message_id, r.parts, r.price]
-                for i, row in enumerate(job.rows)
-                if (r := job.results.get(i)) is not None
-            ),
-        )
+    write_results(job, results_path)  # 0600: the results list customers' numbers
     accepted = sum(1 for r in job.results.values() if r.accepted)
     unconfirmed = job.unconfirmed
     for i in unconfirmed:
@@ -186,14 +177,13 @@ async def _run(
 
 
 async def resume(rt: Runtime) -> int:
+    from smstui.core.service import bulk
+
     _settle(rt)
     if rt.args.job_id:
-        path = jobs_dir() / rt.args.job_id
-        if not (path / "job.json").is_file():
-            raise NotFoundError(f"no bulk job {printable(rt.args.job_id)}")
-        job = BulkJob.load(path)
+        job = bulk.load_job(rt.args.job_id)
     else:
-        todo = unfinished_jobs(jobs_dir())
+        todo = bulk.unfinished()
         if not todo:
             raise NotFoundError("no unfinished bulk job", hint="'smstui bulk list' shows them all.")
         if len(todo) > 1:
@@ -207,7 +197,9 @@ async def resume(rt: Runtime) -> int:
 
 
 async def list_(rt: Runtime) -> int:
-    jobs = list_jobs(jobs_dir())
+    from smstui.core.service import bulk
+
+    jobs = bulk.jobs()
     docs = [
         {
             "job_id": j.job_id,
@@ -228,4 +220,64 @@ async def list_(rt: Runtime) -> int:
     return 0
 
 
-HANDLERS = {"bulk send": send, "bulk resume": resume, "bulk list": list_}
+def _settle_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--settle",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="before checking a batch whose answer was lost, give ClickSend's history this "
+        "long to show it (default 120; 0 checks at once)",
+    )
+
+
+def register(sub: Any) -> None:
+    b = command(
+        sub,
+        "bulk",
+        "send one message to many numbers from a CSV file",
+        "  smstui bulk send customers.csv --body 'Hi {name}, your order shipped'\n"
+        "  smstui bulk send list.csv --template Reminder --yes\n  smstui bulk resume",
+    )
+    bs = actions(b)
+    p = command(
+        bs,
+        "send",
+        "validate a CSV, show the price, confirm, send in batches",
+        "  smstui bulk send customers.csv --body 'Hi {name}'\n"
+        "  smstui bulk send customers.csv --template 7 --from ACME --yes\n\n"
+        "The CSV needs a header row with a phone column (phone, mobile, number or to).\n"
+        "{column} in the message is replaced by that row's value; {{ and }} are braces.\n"
+        "Every row is checked first: with any bad row, nothing is sent.",
+        handler=send,
+    )
+    p.add_argument("file", metavar="FILE.csv")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--body", metavar="TEXT", help="message text with {column} placeholders")
+    g.add_argument("--template", metavar="ID|NAME", help="use a saved template")
+    p.add_argument("--from", dest="sender", metavar="SENDER")
+    p.add_argument("--schedule", metavar="WHEN", help=WHEN_HELP)
+    yes_flag(p, "do not ask for confirmation")
+    p.add_argument("--results", metavar="FILE", help="results CSV (default: FILE.results.csv)")
+    _settle_arg(p)
+    p = command(
+        bs,
+        "resume",
+        "continue an interrupted bulk send (nobody gets it twice)",
+        "  smstui bulk resume\n  smstui bulk resume 20240501T093000-a1b2c3\n"
+        "  smstui bulk resume --settle 300\n\n"
+        "A batch that may have reached ClickSend is looked up in its history first (after\n"
+        "--settle seconds: history can lag); only numbers not found there are sent, once.",
+        handler=resume,
+    )
+    p.add_argument("job_id", nargs="?", metavar="JOB_ID", help="default: the only unfinished job")
+    p.add_argument("--results", metavar="FILE", help="results CSV")
+    _settle_arg(p)
+    command(
+        bs,
+        "list",
+        "list bulk jobs and their progress",
+        "  smstui bulk list",
+        handler=list_,
+        needs_credentials=False,
+    )

@@ -3,29 +3,25 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any
 
+from smstui.cli.argtree import command, sync_flag
 from smstui.cli.output import cell
 from smstui.cli.runtime import Runtime
 from smstui.core.errors import UsageError
-from smstui.core.store.contract import Store as MessageStore
-from smstui.core.store.stats import (
-    DayStats,
-    StatsReport,
-    bars,
-    daily_stats,
-    local_day,
-    rebuild_rollup,
-)
-from smstui.core.when import parse_when
+from smstui.core.when import WHEN_HELP, parse_when
+
+if TYPE_CHECKING:
+    from smstui.core.service.history import DayStats, StatsReport
 
 #: days shown when --since is not given (today and the 13 before it)
 DEFAULT_DAYS = 14
-#: the last currency the account reported, kept so that --no-sync can still name it
-CURRENCY_KEY = "stats.currency"
 BAR_WIDTH = 24
 
 
 def _range(rt: Runtime, tz: tzinfo | None, now: datetime) -> tuple[date, date]:
+    from smstui.core.service.history import local_day
+
     a = rt.args
     until = parse_when(a.until, future=False, now=now) if a.until else now
     last = local_day(until, tz)
@@ -44,12 +40,13 @@ def _range(rt: Runtime, tz: tzinfo | None, now: datetime) -> tuple[date, date]:
     return first, last
 
 
-async def _currency(rt: Runtime, store: MessageStore) -> str | None:
+async def _currency(rt: Runtime) -> str | None:
+    """The account's currency (read when syncing), else the one remembered from before."""
+    known = None
     if rt.args.sync:
-        account = await (await rt.service()).account()
-        if account.currency is not None:
-            store.set_cursor(CURRENCY_KEY, account.currency.code)
-    return store.get_cursor(CURRENCY_KEY)
+        account = await rt.ws.account()
+        known = account.currency.code if account.currency is not None else None
+    return rt.ws.history.currency(known)
 
 
 def _doc(s: DayStats, *, with_date: bool) -> dict[str, object]:
@@ -61,6 +58,8 @@ def _doc(s: DayStats, *, with_date: bool) -> dict[str, object]:
 
 
 def _human(rt: Runtime, report: StatsReport, currency: str | None) -> None:
+    from smstui.core.service.history import bars
+
     sent_bars = bars([d.sent for d in report.days], BAR_WIDTH)
     money = f"SPEND ({currency})" if currency else "SPEND"
     rows = [
@@ -78,19 +77,18 @@ def _human(rt: Runtime, report: StatsReport, currency: str | None) -> None:
 async def stats(rt: Runtime) -> int:
     tz: tzinfo | None = UTC if rt.args.utc else None
     first, last = _range(rt, tz, datetime.now(UTC))
-    store = await rt.store()
+    history = rt.ws.history
+    rt.ws.open_store()  # a store that cannot be used is said before any request
     if rt.args.sync:
-        from smstui.core.delivery.sync import sync_all
-
-        await sync_all(await rt.service(), store)
+        await rt.ws.messages.sync(reconcile=False)
     if rt.args.rebuild:
-        wrong = rebuild_rollup(store)
+        wrong = history.rebuild_stats()
         rt.out.note(
             "Rebuilt the stats rollup from the stored messages: "
             + (f"{wrong} rollup rows were off." if wrong else "it was already exact.")
         )
-    currency = await _currency(rt, store)
-    report = daily_stats(store, first, last, tz)
+    currency = await _currency(rt)
+    report = history.daily_stats(first, last, tz)
     if rt.out.json_mode:
         rt.out.emit_json(
             {
@@ -105,4 +103,24 @@ async def stats(rt: Runtime) -> int:
     return 0
 
 
-HANDLERS = {"stats": stats}
+def register(sub: Any) -> None:
+    p = command(
+        sub,
+        "stats",
+        "messages per day (sent, delivered, failed, inbound) and spend, with bars",
+        "  smstui stats\n  smstui stats --since 2024-05-01 --until 2024-06-01 --utc\n"
+        "  smstui --json stats --since 30d --no-sync\n  smstui stats --rebuild --no-sync",
+        handler=stats,
+    )
+    p.add_argument("--since", metavar="WHEN", help="first day (default: 13 days ago). " + WHEN_HELP)
+    p.add_argument(
+        "--until", metavar="WHEN", help="last day (default: today; midnight = exclusive)"
+    )
+    p.add_argument("--utc", action="store_true", help="count days in UTC (default: local time)")
+    p.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="recompute the per-day totals kept with the messages first "
+        "(if stats ever disagree with `smstui history`)",
+    )
+    sync_flag(p)
