@@ -9,8 +9,9 @@ have forced every reader through ``to_thread`` for SQLite's sake and gained noth
 
 Semantics every implementation keeps (the shared tests run against both):
 
-- every message row is scoped to ``account``; drafts and sync cursors are keyed by name only
-  (the callers put the account in the name where it matters);
+- every message row is scoped to ``account``; sync cursors are keyed by name only (the
+  callers put the account in the name where it matters); drafts by name, and on the team
+  store by operator too (two operators never overwrite each other's draft);
 - ``page`` is keyset paging in (date DESC, message_id DESC) order, never OFFSET;
 - a receipt never overwrites a newer or final delivery state (``rows.receipt_wins``), and a
   receipt for a message not stored yet waits until the message arrives;
