@@ -30,7 +30,7 @@ pytest: $(STAMP)
 test: lint typecheck pytest
 
 screenshots: $(STAMP)
-	$(BIN)/python -m smstui.ui.screenshots screenshots
+	$(BIN)/python -m tests.support.screenshots screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

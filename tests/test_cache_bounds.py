@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from support.sandbox_app import fake_history, sandbox_app
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Input
@@ -17,7 +18,6 @@ from smstui.ui import contact_pages, store_source
 from smstui.ui.compose_send import ComposeDraft, MemberCache
 from smstui.ui.contact_pages import CLICKSEND_PAGE, ContactPages
 from smstui.ui.store_source import StoreSource
-from smstui.ui.testing import fake_history, sandbox_app
 from smstui.ui.widgets.app_footer import AppFooter
 from smstui.ui.widgets.virtual_list import PageCache
 

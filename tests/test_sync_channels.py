@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from beyond_helpers import START, make_client, make_sms, make_world
+from support.sandbox_client import START, make_client, make_sms, make_world
 
 from smstui.core.clicksend.mms_voice import MmsVoiceService
 from smstui.core.delivery.sync import history_cursor_name, sync_all

@@ -17,11 +17,11 @@ import time
 from pathlib import Path
 
 import pytest
+from support.sandbox_app import sandbox_app
 from textual.widgets import Input, TextArea
 
 from smstui.core.config import load_settings
 from smstui.ui.core_backend import CoreBackend
-from smstui.ui.testing import sandbox_app
 
 pytestmark = pytest.mark.slow
 
@@ -32,7 +32,7 @@ READY_TIMEOUT = 60.0
 
 CHILD = """
 import asyncio, os, sys
-from smstui.ui.testing import sandbox_app
+from support.sandbox_app import sandbox_app
 
 async def main(keep_typing: bool) -> None:
     app, _ = sandbox_app()

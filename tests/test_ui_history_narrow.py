@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from support.sandbox_app import sandbox_app
 from textual.pilot import Pilot
 from textual.widgets import Static, Tab
 from textual.widgets._footer import FooterKey
 
 from smstui.ui.app import SANDBOX_BADGE, SANDBOX_BADGE_SHORT, SmsApp
-from smstui.ui.testing import sandbox_app
 
 NARROW = (80, 24)
 

@@ -7,9 +7,9 @@ from functools import partial
 from typing import Any
 
 import pytest
+from support.screenshots import SIZES, stage, staged_app
 
 from smstui.ui.app import TABS
-from smstui.ui.screenshots import SIZES, stage, staged_app
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
