@@ -1,4 +1,5 @@
-"""Test isolation: every test gets its own config, data and cache directories."""
+"""Test isolation: the suite pins its own environment, every test gets its own HOME and config,
+data and cache directories; slow tests are scheduled first."""
 
 from __future__ import annotations
 
@@ -86,3 +87,10 @@ def _pin_the_environment() -> None:
 
 
 _pin_the_environment()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow tests first (stable otherwise): with parallel workers each starts on a long test
+    while the others work through the short ones, instead of one long test running alone at
+    the end of the run."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

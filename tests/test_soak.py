@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-pytestmark = pytest.mark.slow
+#: one worker runs the whole module: its tests audit one shared (module-scoped) run
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("soak")]
 
 ROOT = Path(__file__).resolve().parents[1]
 

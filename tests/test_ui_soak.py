@@ -28,7 +28,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 import soak  # noqa: E402  (bench/soak.py: ledger, CLI worker, settle, audit)
 import soak_tui  # noqa: E402  (bench/soak_tui.py: the Pilot loop)
 
-pytestmark = pytest.mark.slow
+#: one worker runs the whole module: its tests audit one shared (module-scoped) run
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("ui-soak")]
 
 SEED = 11
 SECONDS = 30.0

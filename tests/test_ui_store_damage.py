@@ -92,7 +92,7 @@ async def test_an_escaping_crash_is_logged_without_locals() -> None:
 
 _CRASHING_APP = textwrap.dedent(
     """
-    from support.sandbox_app import sandbox_app
+    from tests.support.sandbox_app import sandbox_app
 
     app, _ = sandbox_app()
     SECRET = {secret!r}
