@@ -72,6 +72,8 @@ def _pin_the_environment() -> None:
 
     for name in list(os.environ):
         upper = name.upper()
+        if upper.startswith("TEXTUAL_SNAPSHOT_"):
+            continue  # pytest-textual-snapshot's own, set by the controller for its workers
         if upper in _FOREIGN or upper.startswith(_FOREIGN_PREFIXES) or upper.startswith("LC_"):
             del os.environ[name]
     os.environ["TERM"] = "xterm-256color"

@@ -40,7 +40,8 @@ import soak_tui  # noqa: E402  (bench/soak_tui.py: send and settle with keys)
 #: a round takes ~6 s of CPU (~10 s on an idle machine, 11-18 s at load 7-8, and once in a while
 #: a minute when chaos stalls a step): a bound on memory, never on time, so the run may take as
 #: long as it needs
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]
+#: one chaos run at a time (with the soaks): side by side they starve each other of CPU
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500), pytest.mark.xdist_group("chaos")]
 
 SEED = 5
 #: share of requests the sandbox fails (every kind of fault; low enough that retries and

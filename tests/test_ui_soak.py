@@ -28,8 +28,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 import soak  # noqa: E402  (bench/soak.py: ledger, CLI worker, settle, audit)
 import soak_tui  # noqa: E402  (bench/soak_tui.py: the Pilot loop)
 
-#: one worker runs the whole module: its tests audit one shared (module-scoped) run
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("ui-soak")]
+#: one worker runs the whole module (its tests audit one shared, module-scoped run), and the
+#: chaos runs (the soaks and the memory test) one after another: side by side on two cores,
+#: each starved the other of the steps its audit counts
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("chaos")]
 
 SEED = 11
 SECONDS = 30.0
