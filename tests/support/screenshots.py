@@ -63,6 +63,8 @@ async def shoot(directory: Path) -> list[Path]:
             app = staged_app()
             async with app.run_test(size=(width, height)) as pilot:
                 await stage(pilot, tab)
+                # as the snapshot tests do: a tab underline still sliding differs per run
+                await pilot.wait_for_scheduled_animations()
                 path = directory / f"{tab}-{width}x{height}.svg"
                 path.write_text(app.export_screenshot(title=f"smstui — {tab}"), encoding="utf-8")
                 written.append(path)
@@ -72,6 +74,7 @@ async def shoot(directory: Path) -> list[Path]:
             app = staged_app()
             async with app.run_test(size=(width, height)) as pilot:
                 await stage_contacts(pilot, shot)
+                await pilot.wait_for_scheduled_animations()
                 path = directory / f"{shot}-{width}x{height}.svg"
                 path.write_text(app.export_screenshot(title=f"smstui — {shot}"), encoding="utf-8")
                 written.append(path)
