@@ -11,7 +11,7 @@ from textual.widgets import Checkbox, Input, OptionList, Select, Static, TextAre
 
 from smstui.core.models import Action
 from smstui.core.sandbox import SandboxWorld
-from smstui.ui.actions_tab import ActionsTab
+from smstui.ui.tabs.actions import ActionsTab
 from smstui.ui.widgets.json_tree import JsonTree
 from smstui.ui.widgets.schema_form import SchemaForm
 

@@ -12,10 +12,10 @@ from textual.widgets import Static
 
 from smstui.core.sandbox import SandboxWorld
 from smstui.ui.app import SmsApp
-from smstui.ui.contacts_tab import ContactsTab
 from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.screens.contact_forms import ContactForm, NamePrompt
 from smstui.ui.screens.import_csv import ImportCsvScreen
+from smstui.ui.tabs.contacts import ContactsTab
 
 
 async def open_contacts(pilot: Pilot[None]) -> ContactsTab:

@@ -3,7 +3,7 @@ that offers to create them) and a refused voice channel (replies still shown, a 
 
 from __future__ import annotations
 
-from support.sandbox_app import sandbox_app
+from support.sandbox_app import sandbox_app, store_of
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -70,7 +70,7 @@ async def test_creating_the_rules_asks_first_then_replies_arrive() -> None:
         assert world.clicksend.automations.poll_copies("inbound") == 1
         assert world.clicksend.automations.poll_copies("receipt") == 1
         assert not banner.display
-        assert app.backend.store.get(reply) is not None
+        assert store_of(app).get(reply) is not None
 
 
 async def test_declining_creates_nothing() -> None:
@@ -93,7 +93,7 @@ async def test_refused_voice_still_shows_replies_and_notes_it_once() -> None:
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await _open_inbox(pilot)
         listed = app.query_one("#inbox-list", VirtualList)
-        assert listed.row_count > 0 and app.backend.store.get(reply) is not None
+        assert listed.row_count > 0 and store_of(app).get(reply) is not None
         assert "voice unavailable" in str(app.query_one("#connection", Static).render())
         warned = [n for n in app._notifications if "voice not synced" in n.message]
         assert len(warned) == 1
