@@ -22,8 +22,8 @@ from typing import Any
 
 import phonenumbers
 import pytest
+from support.fake_sender import NOW, Clock, FakeSender, sms
 from support.store_backends import StoreBackend
-from test_outbox import NOW, Clock, FakeSender, sms
 
 from smstui.core.clicksend.history_lookup import find_in_history
 from smstui.core.clicksend.mms_voice import MmsVoiceService

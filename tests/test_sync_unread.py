@@ -4,8 +4,8 @@ unseen, whether ClickSend lists unread replies oldest first or newest first."""
 from __future__ import annotations
 
 import pytest
+from support.fake_clicksend import T0, FakeClickSend
 from support.store_backends import StoreBackend
-from test_sync import T0, FakeClickSend  # the fake ClickSend shared with test_sync.py
 
 from smstui.core.delivery.sync import SETTLE_ROUNDS, sync_all
 from smstui.core.store.contract import Store
