@@ -30,6 +30,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 
 from smstui.core.config import Settings, load_settings, save_setting
 from smstui.core.errors import SmstuiError, StoreError
+from smstui.core.native_heap import limit_arenas
 from smstui.ui.backend import Backend, ConnectionState
 from smstui.ui.commands import SmsCommands
 from smstui.ui.crash_report import CrashSafeApp
@@ -301,6 +302,8 @@ class SmsApp(CrashSafeApp):
             )
         self.theme_changed_signal.subscribe(self, self._on_theme_changed)
         self._app_thread = threading.get_ident()
+        # before the workers start their threads: few arenas, so freed memory is reused
+        self.call_after_refresh(limit_arenas)
         self.call_after_refresh(self._build_compose)
         self.call_after_refresh(self._open_store)
         # after the first frame: connecting imports httpx and the client, which would delay it
