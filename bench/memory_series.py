@@ -1,11 +1,13 @@
 """Memory of the process under test, sampled once a minute from a thread (``soak.py`` uses it).
 
 Each sample: minutes since the start, RSS (``/proc/self/status``), the live Python object
-count (``len(gc.get_objects())``: containers the collector tracks) and, when given, the deep
-size of state that grows by design but is not the app's (a ``SandboxWorld`` keeps every
-request and message it received; the soak's ledger and fault trace grow with each send), which
-lives in this process too. ``summary()`` says how much RSS grew after the warm-up, in MB and percent,
-with and without the sandbox's growth.
+count (``len(gc.get_objects())``: containers the collector tracks), pymalloc's allocated
+blocks and, outside Python objects (``native_mb``): anonymous and file-backed RSS, the C
+heap in use and kept free by glibc (``mallinfo2``), its arena count (``malloc_info``),
+SQLite's own allocations and the thread count; and, when given, the deep size of state that
+grows by design but is not the app's (the soak's ledger grows with each send; with the
+sandbox in this process, its records too). ``summary()`` says how much RSS grew after the
+warm-up, in MB and percent, with and without that state's growth.
 """
 
 from __future__ import annotations

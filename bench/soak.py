@@ -19,11 +19,13 @@ is not final. ``--cpu-hog N`` keeps N cores busy throughout: exactly-once must h
 busy machine, where requests and event loops are slow, not only on a quiet one.
 
 "memory" in the JSON: this process's RSS and live Python object count once a minute while the
-load runs (``memory_series.py``), and the growth after a warm-up. This process is the one under
-test: with ``--tui`` it runs the app (Pilot), the core workers and the sandbox server (a
-thread); the CLI processes are separate. What grows there by design is measured apart
-("sandbox_mb": the sandbox's records of every request and message, the chaos plan's wire trace,
-the soak's ledger) so that its growth is not counted as the app's.
+load runs (``memory_series.py``, with where RSS sits outside Python objects: the C heap in use
+and kept free, its arenas, SQLite's own memory, threads), and the growth after a warm-up. This
+process is the one under test: with ``--tui`` it runs the app (Pilot) and the core workers;
+the CLI processes are separate, and so is the chaos sandbox (``soak_sandbox.py``; ``--sandbox
+thread`` puts it back in this process, where its records, its wire trace and its thread per
+request were counted as the app's memory). What still grows here by design, the soak's ledger,
+is measured apart ("sandbox_mb") so that its growth is not counted as the app's.
 """
 
 from __future__ import annotations
