@@ -16,8 +16,9 @@ Two remedies, both set by smstui itself:
   is reused by the next instead of sitting in an arena nobody allocates from any more.
 - ``release_free_memory``: ``malloc_trim(0)`` hands every whole free page of every arena back
   to the system (``MADV_DONTNEED``). A sync calls it when it ends, on its writer thread (the
-  call releases the GIL and takes a few milliseconds on a heap of tens of MB), so a
-  long-running app gives back what each sync's burst of parsing and writing left behind.
+  call releases the GIL; measured 0.3 ms when little is free, 50-65 ms right after ~30 MB was
+  freed on a loaded machine), so a long-running app gives back what each sync's burst of
+  parsing and writing left behind without holding up the event loop.
 """
 
 from __future__ import annotations
