@@ -204,7 +204,7 @@ class AutomationRule:
     enabled: bool
 
 
-# --------------------------------------------------------------------------- beyond SMS
+# ------------------------------------------------------- MMS, voice, contacts and campaigns
 
 Channel = Literal["sms", "mms", "voice"]
 
