@@ -9,12 +9,12 @@ import threading
 from pathlib import Path
 
 import pytest
+from support.fake_clicksend import FakeClickSend
 
 from smstui.core import native_heap
 from smstui.core.delivery import sync as sync_module
 from smstui.core.delivery.sync import sync_all
 from smstui.core.store.message_store import MessageStore
-from tests.test_sync import FakeClickSend
 
 
 def _is_glibc() -> bool:
