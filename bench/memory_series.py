@@ -1,23 +1,27 @@
 """Memory of the process under test, sampled once a minute from a thread (``soak.py`` uses it).
 
 Each sample: minutes since the start, RSS (``/proc/self/status``), the live Python object
-count (``len(gc.get_objects())``: containers the collector tracks) and, when given, the deep
-size of state that grows by design but is not the app's (a ``SandboxWorld`` keeps every
-request and message it received; the soak's ledger and fault trace grow with each send), which
-lives in this process too. ``summary()`` says how much RSS grew after the warm-up, in MB and percent,
-with and without the sandbox's growth.
+count (``len(gc.get_objects())``: containers the collector tracks), pymalloc's allocated
+blocks and, outside Python objects (``native_mb``): anonymous and file-backed RSS, the C
+heap in use and kept free by glibc (``mallinfo2``), its arena count (``malloc_info``),
+SQLite's own allocations and the thread count; and, when given, the deep size of state that
+grows by design but is not the app's (the soak's ledger grows with each send; with the
+sandbox in this process, its records too). ``summary()`` says how much RSS grew after the
+warm-up, in MB and percent, with and without that state's growth.
 """
 
 from __future__ import annotations
 
+import ctypes
 import gc
+import re
 import sys
 import threading
 import time
 import types
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 #: objects a deep size never walks into: shared code and classes, not state
 _NOT_STATE = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType, types.CodeType)
@@ -28,6 +32,75 @@ def rss_mb() -> float:
         if line.startswith("VmRSS:"):
             return round(int(line.split()[1]) / 1024, 1)
     return 0.0
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_: ClassVar = [
+        (name, ctypes.c_size_t)
+        for name in (
+            [
+                "arena",
+                "ordblks",
+                "smblks",
+                "hblks",
+                "hblkhd",
+                "usmblks",
+                "fsmblks",
+                "uordblks",
+                "fordblks",
+                "keepcost",
+            ]
+        )
+    ]
+
+
+def _native_libs() -> tuple[Any, Any]:
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallinfo2.restype = _MallInfo2
+        libc.open_memstream.restype = ctypes.c_void_p
+    except (OSError, AttributeError):
+        libc = None  # not glibc: the native figures are left out
+    try:
+        sqlite = ctypes.CDLL("libsqlite3.so.0")  # the one Python's _sqlite3 links to
+        sqlite.sqlite3_memory_used.restype = ctypes.c_int64
+    except (OSError, AttributeError):
+        sqlite = None
+    return libc, sqlite
+
+
+_LIBC, _SQLITE = _native_libs()
+
+
+def _mb(n: float) -> float:
+    return round(n / 2**20, 1)
+
+
+def native_mb() -> dict[str, float]:
+    """Where RSS sits outside Python objects: anonymous vs file-backed pages, the C heap
+    (in use / free but kept by glibc, its arena count), SQLite's own allocations, threads."""
+    out: dict[str, float] = {"pymalloc_blocks": sys.getallocatedblocks()}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("RssAnon", "RssFile", "RssShmem"):
+            out[key.lower()] = _mb(int(value.split()[0]) * 1024)
+        elif key == "Threads":
+            out["threads"] = int(value)
+    if _LIBC is not None:
+        info = _LIBC.mallinfo2()
+        out["heap_in_use"] = _mb(info.uordblks + info.hblkhd)
+        out["heap_free"] = _mb(info.fordblks)
+        out["heap_mmapped"] = _mb(info.hblkhd)
+        buf, size = ctypes.c_char_p(), ctypes.c_size_t()
+        stream = ctypes.c_void_p(_LIBC.open_memstream(ctypes.byref(buf), ctypes.byref(size)))
+        _LIBC.malloc_info(0, stream)
+        _LIBC.fclose(stream)
+        xml = ctypes.string_at(buf, size.value).decode()
+        _LIBC.free(buf)
+        out["arenas"] = len(re.findall(r"<heap nr=", xml))
+    if _SQLITE is not None:
+        out["sqlite"] = _mb(_SQLITE.sqlite3_memory_used())
+    return out
 
 
 def deep_size_mb(root: object) -> float:
@@ -79,6 +152,7 @@ class MemorySeries:
             "minute": round((time.monotonic() - self._started) / 60, 2),
             "rss_mb": rss_mb(),
             "objects": len(gc.get_objects()),
+            **native_mb(),
         }
         if self._sandbox_state is not None:
             sample["sandbox_mb"] = deep_size_mb(self._sandbox_state())

@@ -24,11 +24,13 @@ on PostgreSQL (``SMSTUI_DATABASE_URL``; a throw-away pgserver unless ``--databas
 exactly-once must hold across processes that share nothing but the database.
 
 "memory" in the JSON: this process's RSS and live Python object count once a minute while the
-load runs (``memory_series.py``), and the growth after a warm-up. This process is the one under
-test: with ``--tui`` it runs the app (Pilot), the core workers and the sandbox server (a
-thread); the CLI processes are separate. What grows there by design is measured apart
-("sandbox_mb": the sandbox's records of every request and message, the chaos plan's wire trace,
-the soak's ledger) so that its growth is not counted as the app's.
+load runs (``memory_series.py``, with where RSS sits outside Python objects: the C heap in use
+and kept free, its arenas, SQLite's own memory, threads), and the growth after a warm-up. This
+process is the one under test: with ``--tui`` it runs the app (Pilot) and the core workers;
+the CLI processes are separate, and so is the chaos sandbox (``soak_sandbox.py``; ``--sandbox
+thread`` puts it back in this process, where its records, its wire trace and its thread per
+request were counted as the app's memory). What still grows here by design, the soak's ledger,
+is measured apart ("sandbox_mb") so that its growth is not counted as the app's.
 """
 
 from __future__ import annotations
@@ -46,10 +48,10 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import soak_sandbox
 from memory_series import MemorySeries
 
 from smstui.core.clicksend.sms import SmsService
@@ -60,8 +62,7 @@ from smstui.core.errors import SmstuiError
 from smstui.core.membrane.auth import StaticToken
 from smstui.core.membrane.client import MembraneClient
 from smstui.core.models import OutgoingSms
-from smstui.core.sandbox import DEFAULT_CONNECTION_ID, SandboxWorld, serve
-from smstui.core.sandbox.chaos import ChaosPlan
+from smstui.core.sandbox import DEFAULT_CONNECTION_ID, SandboxWorld
 from smstui.core.store.contract import Store
 from smstui.core.store.message_store import MessageStore
 from smstui.core.store.outbox_table import FINAL_STATES
@@ -69,8 +70,6 @@ from smstui.core.store.outbox_table import FINAL_STATES
 TOKEN = "soak-token"
 #: the integrity check of a PostgreSQL store: SQLite's PRAGMA does not apply to it
 NOT_SQLITE = "n/a (PostgreSQL)"
-#: ClickSend lists a sent message in history a little after answering the send
-HISTORY_LAG = 3.0
 #: a CLI process that takes longer than this is killed (SIGKILL: durability is tested too)
 CLI_TIMEOUT = 90.0
 READ_COMMANDS = (
@@ -193,7 +192,7 @@ async def settle(url: str, store: Store, history_lag: float) -> None:
 
 
 def duplicates_by_kind(
-    world: SandboxWorld,
+    world: SandboxWorld | soak_sandbox.WorldView,
     rows: list[Any],
     by_token: Counter[str],
     by_body: Counter[str],
@@ -259,7 +258,7 @@ def duplicates_by_kind(
 
 
 def audit(
-    world: SandboxWorld,
+    world: SandboxWorld | soak_sandbox.WorldView,
     store: Store,
     ledger: Ledger,
     trace: dict[str, list[tuple[float, str, str, str]]],
@@ -351,81 +350,108 @@ def run(
     tui: bool = False,
     sample_seconds: float = 60.0,
     warmup: float = 5.0,
+    sandbox_in_process: bool = False,
     database_url: str | None = None,
 ) -> dict[str, Any]:
     rss_start = rss_mb()
-    world = SandboxWorld(seed=seed, history_size=20)
-    world.balance = Decimal("1000000")  # a soak must not run out of simulated credit
-    world.history_lag = HISTORY_LAG
-    chaos = ChaosPlan(rate=rate, seed=seed, hang=3.0, drip_seconds=0.5, trace={})
     started = time.monotonic()
-    with (
-        tempfile.TemporaryDirectory(prefix="smstui-soak-") as tmp,
-        serve(world, chaos=chaos) as server,
-    ):
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("MEMBRANE_", "SMSTUI_"))}
-        for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
-            env[name] = os.environ[name] = str(Path(tmp) / name.lower())
-        env.update(MEMBRANE_API_URL=server.url, MEMBRANE_TOKEN=TOKEN)
-        env["SMSTUI_CONNECTION_ID"] = DEFAULT_CONNECTION_ID
-        if database_url is not None:
-            env["SMSTUI_DATABASE_URL"] = database_url
-        settings = load_settings(env=env)
-        store: Any
-        if database_url is not None:
-            from smstui.core.store.postgres import PostgresStore
+    sandbox = soak_sandbox.start(seed, rate, in_process=sandbox_in_process)
+    try:
+        with tempfile.TemporaryDirectory(prefix="smstui-soak-") as tmp:
+            return _run(
+                sandbox,
+                tmp,
+                minutes,
+                rate,
+                seed,
+                cli_workers,
+                tui,
+                sample_seconds,
+                warmup,
+                database_url,
+            ) | {"rss_mb_start": rss_start, "minutes": round((time.monotonic() - started) / 60, 2)}
+    finally:
+        sandbox.close()
 
-            store = PostgresStore(database_url, account=settings.identity(), operator="soak")
-        else:
-            store = MessageStore(account=settings.identity())  # the file the CLI uses too
-        ledger = Ledger()
-        deadline = time.monotonic() + minutes * 60
-        stop = threading.Event()
-        threads = [
-            threading.Thread(target=cli_worker, args=(n, env, deadline, ledger, seed, stop))
-            for n in range(cli_workers)
-        ]
-        # the simulated server's records, its wire trace and the ledger grow by design: apart
-        memory = MemorySeries(sample_seconds, sandbox_state=lambda: (world, chaos, ledger))
-        memory.start()
+
+def _run(
+    sandbox: soak_sandbox.ChildSandbox | soak_sandbox.ThreadSandbox,
+    tmp: str,
+    minutes: float,
+    rate: float,
+    seed: int,
+    cli_workers: int,
+    tui: bool,
+    sample_seconds: float,
+    warmup: float,
+    database_url: str | None = None,
+) -> dict[str, Any]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MEMBRANE_", "SMSTUI_"))}
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        env[name] = os.environ[name] = str(Path(tmp) / name.lower())
+    env.update(MEMBRANE_API_URL=sandbox.url, MEMBRANE_TOKEN=TOKEN)
+    env["SMSTUI_CONNECTION_ID"] = DEFAULT_CONNECTION_ID
+    if database_url is not None:
+        env["SMSTUI_DATABASE_URL"] = database_url
+    settings = load_settings(env=env)
+    store: Any
+    if database_url is not None:
+        from smstui.core.store.postgres import PostgresStore
+
+        store = PostgresStore(database_url, account=settings.identity(), operator="soak")
+    else:
+        store = MessageStore(account=settings.identity())  # the file the CLI uses too
+    ledger = Ledger()
+    deadline = time.monotonic() + minutes * 60
+    stop = threading.Event()
+    threads = [
+        threading.Thread(target=cli_worker, args=(n, env, deadline, ledger, seed, stop))
+        for n in range(cli_workers)
+    ]
+    # what grows here by design (the ledger; in-process, the sandbox's records and trace too)
+    # is measured apart, so that its growth is not counted as the app's
+    grows: tuple[object, ...] = (ledger,)
+    if isinstance(sandbox, soak_sandbox.ThreadSandbox):
+        grows = (ledger, sandbox.world, sandbox.chaos)
+    memory = MemorySeries(sample_seconds, sandbox_state=lambda: grows)
+    memory.start()
+    for t in threads:
+        t.start()
+    try:
+        core, app = asyncio.run(app_work(sandbox.url, store, settings, deadline, ledger, seed, tui))
+    finally:
+        stop.set()
         for t in threads:
-            t.start()
-        try:
-            core, app = asyncio.run(
-                app_work(server.url, store, settings, deadline, ledger, seed, tui)
-            )
-        finally:
-            stop.set()
-            for t in threads:
-                t.join()
-        memory.stop()
-        rss_loaded = rss_mb()
-        faults = chaos.counts()
-        chaos.rate = 0.0
-        asyncio.run(settle(server.url, store, world.history_lag))
-        result = {
-            "minutes": round((time.monotonic() - started) / 60, 2),
-            "fault_rate": rate,
-            "history_lag_s": world.history_lag,
-            "seed": seed,
-            "requests": faults["requests"],
-            "faults_injected": faults["faults"],
-            "faults_by_kind": faults["by_kind"],
-            "cli_runs": dict(ledger.commands),
-            "cli_exit_codes": {str(k): v for k, v in sorted(ledger.exit_codes.items())},
-            "cli_killed": ledger.killed,
-            "cli_tracebacks": len(ledger.unexpected_stderr),
-            "core": core,
-            **({"tui": app} if app is not None else {}),
-            **audit(world, store, ledger, chaos.trace or {}),
-            "rss_mb_start": rss_start,
-            "rss_mb_end_of_load": rss_loaded,
-            "rss_mb_end": rss_mb(),
-            "memory": memory.summary(warmup),
-        }
-        if ledger.unexpected_stderr:
-            result["traceback_example"] = ledger.unexpected_stderr[0]
-        store.close()
+            t.join()
+    memory.stop()
+    rss_loaded = rss_mb()
+    faults = sandbox.counts()
+    sandbox.calm()
+    asyncio.run(settle(sandbox.url, store, sandbox.history_lag))
+    world, trace = sandbox.records()
+    result = {
+        "fault_rate": rate,
+        "history_lag_s": sandbox.history_lag,
+        "seed": seed,
+        "sandbox": "thread" if isinstance(sandbox, soak_sandbox.ThreadSandbox) else "process",
+        "requests": faults["requests"],
+        "faults_injected": faults["faults"],
+        "faults_by_kind": faults["by_kind"],
+        "cli_runs": dict(ledger.commands),
+        "cli_exit_codes": {str(k): v for k, v in sorted(ledger.exit_codes.items())},
+        "cli_killed": ledger.killed,
+        "cli_tracebacks": len(ledger.unexpected_stderr),
+        "core": core,
+        **({"tui": app} if app is not None else {}),
+        **audit(world, store, ledger, trace),
+        "rss_mb_end_of_load": rss_loaded,
+        "rss_mb_end": rss_mb(),
+        "sandbox_process_rss_mb": sandbox.rss_mb() or None,
+        "memory": memory.summary(warmup),
+    }
+    if ledger.unexpected_stderr:
+        result["traceback_example"] = ledger.unexpected_stderr[0]
+    store.close()
     return result
 
 
@@ -518,10 +544,25 @@ def main() -> int:
     p.add_argument("--database-url", help="with --postgresql: an empty database (else pgserver)")
     p.add_argument("--sample-seconds", type=float, default=60.0, help="memory sample period")
     p.add_argument("--warmup", type=float, default=5.0, help="minutes before RSS growth counts")
+    p.add_argument(
+        "--sandbox",
+        choices=("process", "thread"),
+        default="process",
+        help="the chaos sandbox in its own process (default: only the app is measured) or a "
+        "thread of this one (its records and request threads counted too)",
+    )
     a = p.parse_args()
     with cpu_hogs(a.cpu_hog), LoadSampler() as load, team_database(a) as url:
         result = run(
-            a.minutes, a.rate, a.seed, a.cli_workers, a.tui, a.sample_seconds, a.warmup, url
+            a.minutes,
+            a.rate,
+            a.seed,
+            a.cli_workers,
+            a.tui,
+            a.sample_seconds,
+            a.warmup,
+            sandbox_in_process=a.sandbox == "thread",
+            database_url=url,
         )
     result["store"] = "postgresql" if url else "sqlite"
     result["cpu_hogs"] = a.cpu_hog

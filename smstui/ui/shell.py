@@ -25,6 +25,7 @@ from textual.notifications import SeverityLevel
 from textual.timer import Timer
 
 from smstui.core.errors import SmstuiError, StoreError
+from smstui.core.native_heap import limit_arenas
 from smstui.core.service import Workspace
 from smstui.ui.crash_report import CrashSafeApp
 from smstui.ui.messages import (
@@ -121,6 +122,9 @@ class SmsShell(CrashSafeApp):
     def start_after_first_frame(self) -> None:
         """Open the store and connect once the first frame is drawn (connecting imports
         httpx and the client, which would delay it)."""
+        # before the workers start their threads: few malloc arenas, so memory one thread
+        # frees is reused by the next instead of kept (smstui.core.native_heap)
+        self.call_after_refresh(limit_arenas)
         self.call_after_refresh(self._open_store)
         self.call_after_refresh(self.connect_workspace)
         if self._first_run:

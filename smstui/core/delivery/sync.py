@@ -32,6 +32,7 @@ from smstui.core.clicksend.sms import SmsService
 from smstui.core.delivery.sync_channels import ChannelSyncService, sync_channels
 from smstui.core.errors import RateLimitedError
 from smstui.core.models import DeliveryReceipt, HistoryMessage, InboundMessage, Page
+from smstui.core.native_heap import release_free_memory
 from smstui.core.store.contract import Store
 from smstui.core.store.rows import to_unix
 
@@ -407,6 +408,9 @@ async def sync_all(
             # synced rows become searchable here (also after a failed sync, for the pages it
             # stored), on the writer thread: not the event loop
             await run.write(store.index_pending)
+            # what the sync's parsing and writing freed goes back to the system, off the
+            # event loop (smstui.core.native_heap: free memory glibc kept was what grew)
+            await run.write(release_free_memory)
         finally:
             # a failed or cancelled sync still lets a page being written finish (it is
             # durable and consistent on its own), and nothing writes after sync_all returns
