@@ -1,8 +1,18 @@
-"""SMS campaigns: one message to every contact of a list, priced before it is sent."""
+"""SMS campaigns: one message to every contact of a list, priced before it is sent.
+
+Opt-outs: ClickSend sends a campaign to every contact of the list, on its side; smstui cannot
+leave a member out of it. So a list holding opted-out numbers is refused
+(``OptedOutError``, naming them) unless the caller overrides: the honest choices are to
+remove them from the list first, or to send to them knowingly. ``opted_out_members`` gives
+the count the price and confirmation show.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from smstui.core.errors import OptedOutError, ValidationError
+from smstui.core.phone import check_number
 
 if TYPE_CHECKING:
     from smstui.core.clicksend.campaigns import CampaignService, NewCampaign
@@ -22,8 +32,36 @@ class CampaignsPart:
     async def price(self, campaign: NewCampaign) -> CampaignPrice:
         return await (await self._service()).price(campaign)
 
-    async def send(self, campaign: NewCampaign) -> Campaign:
+    async def opted_out_members(self, list_id: str) -> list[str]:
+        """The list's members who opted out (E.164). Reads the list's members only when the
+        opt-out list is not empty (a big list is many pages)."""
+        optouts = self._ws.optouts
+        if not optouts.count():
+            return []
+        members = await self._ws.contacts.member_numbers(list_id)
+        return optouts.among([self._e164(n) for n in members])
+
+    async def send(self, campaign: NewCampaign, *, include_opted_out: bool = False) -> Campaign:
+        """Send (or schedule) the campaign. Raises ``OptedOutError`` when the list holds
+        opted-out members, unless ``include_opted_out`` (ClickSend would message them)."""
+        if not include_opted_out:
+            refused = await self.opted_out_members(campaign.list_id)
+            if refused:
+                raise OptedOutError(
+                    refused,
+                    hint=(
+                        "ClickSend sends a campaign to every contact of the list, so smstui "
+                        "cannot skip them: remove them from the list first, or send anyway "
+                        "with the include-opted-out override."
+                    ),
+                )
         return await (await self._service()).send(campaign)
+
+    def _e164(self, number: str) -> str:
+        try:
+            return check_number(number, self._ws.default_region).e164
+        except ValidationError:
+            return number
 
     async def list(self) -> list[Campaign]:
         page: Page[Campaign] = await (await self._service()).list()
