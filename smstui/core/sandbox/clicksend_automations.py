@@ -84,19 +84,20 @@ class RuleBook:
         default_factory=lambda: {"inbound": {}, "receipt": {}}
     )
     next_id: int = 10
-    #: inbound rule id -> when it was last enabled (it answers messages from then on)
-    enabled_since: dict[int, float] = field(default_factory=dict)
-    #: (rule id, inbound message id) already answered
+    #: (rule id, inbound message id) a rule has dealt with: answered, or arrived before the
+    #: rule was (last) enabled
     answered: set[tuple[int, str]] = field(default_factory=set)
 
-    def add(self, kind: str, fields: dict[str, Any], *, now: float = 0.0) -> dict[str, Any]:
+    def add(self, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
         rule_id = self.next_id
         self.next_id += 1
         record = {_ID_KEY[kind]: rule_id, **_defaults(kind), **fields}
         self.rules[kind][rule_id] = record
-        if kind == "inbound":
-            self.enabled_since[rule_id] = now
         return record
+
+    def enabled_now(self, rule_id: int, arrived: list[InboundRecord]) -> None:
+        """A rule answers only what arrives from now on: ``arrived`` is not its to answer."""
+        self.answered.update((rule_id, m.message_id) for m in arrived)
 
     def add_poll_rule(self, kind: str, name: str = "Poll") -> dict[str, Any]:
         return self.add(kind, {"rule_name": name, "action": "POLL", "enabled": 1})
@@ -195,7 +196,9 @@ def create_rule(
 ) -> SandboxResponse:
     kind = _kind(match)
     answer_arrivals(cs)  # messages that came before the rule are not its to answer
-    record = cs.automations.add(kind, _clean(kind, payload, partial=False), now=cs.now())
+    record = cs.automations.add(kind, _clean(kind, payload, partial=False))
+    if kind == "inbound":
+        cs.automations.enabled_now(record[_ID_KEY[kind]], cs.visible_inbound())
     return envelope(200, "Your record has been added.", dict(record))
 
 
@@ -207,7 +210,7 @@ def update_rule(
     was_enabled = bool(record.get("enabled"))
     record.update(_clean(kind, payload, partial=True))
     if kind == "inbound" and record.get("enabled") and not was_enabled:
-        cs.automations.enabled_since[record[_ID_KEY[kind]]] = cs.now()
+        cs.automations.enabled_now(record[_ID_KEY[kind]], cs.visible_inbound())
     return envelope(200, "Your record has been updated.", dict(record))
 
 
@@ -252,7 +255,7 @@ def answer_arrivals(cs: SimClickSend) -> None:
     for message in sorted(cs.visible_inbound(), key=lambda m: m.timestamp):
         for rule_id, rule in rules:
             key = (rule_id, message.message_id)
-            if key in book.answered or message.timestamp < book.enabled_since.get(rule_id, 0):
+            if key in book.answered:
                 continue
             book.answered.add(key)
             if _matches(rule, message):

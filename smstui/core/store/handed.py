@@ -7,8 +7,12 @@ therefore at most once: a follower killed while its command runs does not run it
 for that reply (the issue's rule: "a reply is not handed to the command again after a restart").
 
 What counts as new: an inbound row stored after the consumer first started (a rowid cursor
-in ``sync_cursors``), that is either unread (it came through ClickSend's inbound list) or sent
-after that first start. An old reply a first history sync brings in (stored read) is not new.
+in ``sync_cursors``) and sent at or after that first start. Replies that came while the
+follower was stopped are new (their date is after the first start); the backlog of older
+replies (unread ones included, and whatever a first history sync brings in) is not: a
+script started for the first time must not answer last month's messages. The dates are
+ClickSend's; a reply sent within the clock difference between ClickSend and this machine
+of the very first start may fall on either side.
 """
 
 from __future__ import annotations
@@ -59,7 +63,7 @@ class HandedReplies:
             after, since = self._position(c)
             raw = c.execute(
                 f"SELECT {COLUMNS} FROM messages m WHERE m.rowid > ? AND m.account = ? "
-                "AND m.direction = 'in' AND (m.read = 0 OR m.date >= ?) "
+                "AND m.direction = 'in' AND m.date >= ? "
                 "AND NOT EXISTS (SELECT 1 FROM replies_handed h WHERE h.account = m.account "
                 "AND h.consumer = ? AND h.message_id = m.message_id) "
                 "ORDER BY m.date, m.rowid",
@@ -101,7 +105,7 @@ class HandedReplies:
             after, since = self._position(c)
             oldest_waiting = c.execute(
                 "SELECT MIN(m.rowid) FROM messages m WHERE m.rowid > ? AND m.account = ? "
-                "AND m.direction = 'in' AND (m.read = 0 OR m.date >= ?) "
+                "AND m.direction = 'in' AND m.date >= ? "
                 "AND NOT EXISTS (SELECT 1 FROM replies_handed h WHERE h.account = m.account "
                 "AND h.consumer = ? AND h.message_id = m.message_id)",
                 (after, self.store.account, since, self.consumer),
