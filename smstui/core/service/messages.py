@@ -3,6 +3,7 @@ outboxes (exactly once), cancel a scheduled one, mark replies read, and sync."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -66,7 +67,8 @@ class MessagesPart:
         replies.watch()  # the first sync reports the replies it brings in
         report = await session.sync()
         # replies saying STOP opt their sender out before anything else can be sent to them
-        keywords = self._ws.optouts.scan()
+        # (off the event loop: the first scan of an existing store reads every reply once)
+        keywords = await asyncio.to_thread(self._ws.optouts.scan)
         reconciled = [recipient_result(r) for r in await session.reconcile_all()]
         changed = report.history_messages + report.inbound + report.receipts
         return SyncResult(

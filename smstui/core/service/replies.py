@@ -3,6 +3,7 @@ follower that hands each new one once (``smstui inbox --follow``)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -48,7 +49,7 @@ class RepliesPart:
         nothing is new), then the stop and start words of what arrived."""
         session = self._ws._session()
         await session.sync(history=False, receipts=False, mms=False, voice=False)
-        return self._ws.optouts.scan()
+        return await asyncio.to_thread(self._ws.optouts.scan)
 
     def follower(
         self,
