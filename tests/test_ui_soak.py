@@ -64,12 +64,13 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         finally:
             stop.set()
             cli.join()
-        faults = chaos.counts()["faults"]
+        counts = chaos.counts()
         chaos.rate = 0.0
         asyncio.run(soak.settle(server.url, store, world.history_lag))
         yield {
             "tui": tui,
-            "faults": faults,
+            "faults": counts["faults"],
+            "requests": counts["requests"],
             "cli_sends": ledger.commands["send"],
             "tui_bodies": sum(1 for b in ledger.requested if b.startswith("soak tui")),
             "received_tui": sum(
@@ -81,7 +82,10 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 
 
 def test_faults_were_really_injected(run: dict[str, Any]) -> None:
-    assert run["faults"] >= 10
+    # a busy machine makes fewer requests in the same 30 s, so the figure that must hold is
+    # the share of requests that failed (the plan's rate is 0.3), not a count
+    assert run["faults"] >= 3
+    assert run["faults"] >= 0.15 * run["requests"], (run["faults"], run["requests"])
 
 
 def test_the_app_sent_synced_and_browsed_with_keys(run: dict[str, Any]) -> None:

@@ -10,14 +10,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from smstui.core.clicksend.envelope import Envelope
-from smstui.core.clicksend.sms import _clamp_limit, _segment, _unix
 from smstui.core.models import SendResult
 
-__all__ = ["ClickSendApi", "clamp_limit", "segment", "unix"]
-
-segment = _segment
-clamp_limit = _clamp_limit
-unix = _unix
+__all__ = ["ClickSendApi"]
 
 
 class ClickSendApi(Protocol):

@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from smstui.core.clicksend import automations_parse as parse
-from smstui.core.clicksend.api import ClickSendApi, segment
+from smstui.core.clicksend.api import ClickSendApi
 from smstui.core.clicksend.automations_parse import POLL, has_enabled_poll_rule
+from smstui.core.clicksend.wire import segment
 from smstui.core.errors import ValidationError
 from smstui.core.models import AutomationRule, Page
 

@@ -13,8 +13,9 @@ from datetime import datetime
 from typing import Any
 
 from smstui.core.clicksend import campaigns_parse as parse
-from smstui.core.clicksend.api import ClickSendApi, clamp_limit, segment, unix
+from smstui.core.clicksend.api import ClickSendApi
 from smstui.core.clicksend.contacts_parse import parse_list
+from smstui.core.clicksend.wire import clamp_limit, segment, unix
 from smstui.core.errors import ValidationError
 from smstui.core.models import Campaign, CampaignPrice, ContactList, Page
 from smstui.core.phone import validate_sender_id

@@ -13,8 +13,9 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from smstui.core.clicksend import contacts_parse as parse
-from smstui.core.clicksend.api import ClickSendApi, clamp_limit, segment, unix
+from smstui.core.clicksend.api import ClickSendApi
 from smstui.core.clicksend.contacts_csv import MAX_CONTACTS, ImportPlan, plan_import
+from smstui.core.clicksend.wire import clamp_limit, segment, unix
 from smstui.core.errors import SmstuiError, ValidationError
 from smstui.core.models import Contact, ContactList, NewContact, Page, SearchHit
 

@@ -13,10 +13,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from smstui.core.clicksend import parse as cs
-from smstui.core.clicksend.api import ClickSendApi, clamp_limit, segment, unix
+from smstui.core.clicksend.api import ClickSendApi
 from smstui.core.clicksend.history_lookup import find_in_history
 from smstui.core.clicksend.sms import MAX_PER_REQUEST, SOURCE
 from smstui.core.clicksend.voice_parse import parse_channel_history, parse_languages
+from smstui.core.clicksend.wire import clamp_limit, segment, unix
 from smstui.core.errors import ValidationError
 from smstui.core.models import (
     DeliveryReceipt,

@@ -17,16 +17,16 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import quote
 
 import httpx
 
 from smstui.core.clicksend import parse as cs
 from smstui.core.clicksend.automations_parse import has_enabled_poll_rule as has_enabled_poll_rule
 from smstui.core.clicksend.history_lookup import find_in_history
+from smstui.core.clicksend.wire import MAX_LIMIT, clamp_limit, segment, unix
 from smstui.core.errors import (
     ClickSendError,
     MalformedResponseError,
@@ -52,7 +52,6 @@ if TYPE_CHECKING:
 V3 = "/v3"
 #: ClickSend's documented maximum number of messages in one ``/sms/send`` request
 MAX_PER_REQUEST = 1000
-MIN_LIMIT, MAX_LIMIT = 15, 100
 #: safety stop for ``find_by_custom_string`` (100 per page -> 5,000 records)
 MAX_SEARCH_PAGES = 50
 SOURCE = "smstui"
@@ -97,31 +96,12 @@ class InMemoryPrefix:
         self.prefix = prefix
 
 
-def _unix(value: datetime | int | float | None) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        # A naive datetime is taken as UTC: ClickSend times are Unix seconds (UTC).
-        aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-        return int(aware.timestamp())
-    return int(value)
-
-
-def _segment(value: str) -> str:
-    """Ids go into the path: quote them so untrusted text cannot change the route."""
-    return quote(str(value), safe="")
-
-
-def _clamp_limit(limit: int) -> int:
-    return max(MIN_LIMIT, min(MAX_LIMIT, int(limit)))
-
-
 def _message_json(sms: OutgoingSms) -> dict[str, Any]:
     item: dict[str, Any] = {"to": sms.to, "body": sms.body}
     if sms.sender:
         item["from"] = sms.sender
     if sms.schedule is not None:
-        item["schedule"] = _unix(sms.schedule)
+        item["schedule"] = unix(sms.schedule)
     if sms.custom_string is not None:
         item["custom_string"] = sms.custom_string
     if sms.country:
@@ -308,11 +288,11 @@ class SmsService:
         q: str | None = None,
         order_by: str | None = None,
     ) -> Page[HistoryMessage]:
-        params: dict[str, Any] = {"page": max(1, page), "limit": _clamp_limit(limit)}
+        params: dict[str, Any] = {"page": max(1, page), "limit": clamp_limit(limit)}
         if date_from is not None:
-            params["date_from"] = _unix(date_from)
+            params["date_from"] = unix(date_from)
         if date_to is not None:
-            params["date_to"] = _unix(date_to)
+            params["date_to"] = unix(date_to)
         if q:
             params["q"] = q
         if order_by:
@@ -336,7 +316,7 @@ class SmsService:
         async def fetch(page_no: int) -> Any:
             params: dict[str, Any] = {"page": page_no, "limit": MAX_LIMIT, "q": q}
             if since is not None:
-                params["date_from"] = _unix(since)
+                params["date_from"] = unix(since)
             return (await self._read("/sms/history", {k: v for k, v in params.items() if v})).data
 
         return await find_in_history(
@@ -350,29 +330,29 @@ class SmsService:
     # ------------------------------------------------------------------ inbound / receipts
 
     async def inbound(self, page: int = 1, limit: int = 100) -> Page[InboundMessage]:
-        params = {"page": max(1, page), "limit": _clamp_limit(limit)}
+        params = {"page": max(1, page), "limit": clamp_limit(limit)}
         return cs.parse_inbound_page((await self._read("/sms/inbound", params)).data)
 
     async def get_inbound(self, original_message_id: str) -> InboundMessage:
         """The first reply to one of our outbound messages (read or unread)."""
-        path = f"/sms/inbound/{_segment(original_message_id)}"
+        path = f"/sms/inbound/{segment(original_message_id)}"
         return cs.parse_inbound((await self._read(path)).data)
 
     async def mark_inbound_read(
         self, message_id: str | None = None, date_before: datetime | int | None = None
     ) -> int:
         if message_id is not None:
-            envelope = await self._write("PUT", f"/sms/inbound-read/{_segment(message_id)}")
+            envelope = await self._write("PUT", f"/sms/inbound-read/{segment(message_id)}")
         else:
             envelope = await self._write("PUT", "/sms/inbound-read", self._before(date_before))
         return cs.parse_count(envelope)
 
     async def receipts(self, page: int = 1, limit: int = 100) -> Page[DeliveryReceipt]:
-        params = {"page": max(1, page), "limit": _clamp_limit(limit)}
+        params = {"page": max(1, page), "limit": clamp_limit(limit)}
         return cs.parse_receipts_page((await self._read("/sms/receipts", params)).data)
 
     async def get_receipt(self, message_id: str) -> DeliveryReceipt:
-        path = f"/sms/receipts/{_segment(message_id)}"
+        path = f"/sms/receipts/{segment(message_id)}"
         return cs.parse_receipt((await self._read(path)).data)
 
     async def mark_receipts_read(self, date_before: datetime | int | None = None) -> int:
@@ -382,13 +362,13 @@ class SmsService:
     def _before(self, date_before: datetime | int | None) -> dict[str, int]:
         # The legacy docs required date_before and an empty body was never tested live:
         # "everything until now" is always sent explicitly.
-        ts = _unix(date_before)
+        ts = unix(date_before)
         return {"date_before": ts if ts is not None else int(self._clock())}
 
     # ------------------------------------------------------------------ cancel
 
     async def cancel(self, message_id: str) -> None:
-        await self._write("PUT", f"/sms/{_segment(message_id)}/cancel")
+        await self._write("PUT", f"/sms/{segment(message_id)}/cancel")
 
     async def cancel_all(self, custom_string: str | None = None) -> int:
         body = {"custom_string": custom_string} if custom_string is not None else {}
@@ -397,11 +377,11 @@ class SmsService:
     # ------------------------------------------------------------------ templates
 
     async def list_templates(self, page: int = 1, limit: int = 100) -> Page[Template]:
-        params = {"page": max(1, page), "limit": _clamp_limit(limit)}
+        params = {"page": max(1, page), "limit": clamp_limit(limit)}
         return cs.parse_templates_page((await self._read("/sms/templates", params)).data)
 
     async def get_template(self, template_id: str | int) -> Template:
-        path = f"/sms/templates/{_segment(str(template_id))}"
+        path = f"/sms/templates/{segment(str(template_id))}"
         return cs.parse_template((await self._read(path)).data)
 
     async def create_template(self, name: str, body: str) -> Template:
@@ -418,12 +398,12 @@ class SmsService:
             current = await self.get_template(template_id)
             name = current.name if name is None else name
             body = current.body if body is None else body
-        path = f"/sms/templates/{_segment(str(template_id))}"
+        path = f"/sms/templates/{segment(str(template_id))}"
         envelope = await self._write("PUT", path, {"template_name": name, "body": body})
         return cs.parse_template(envelope.data)
 
     async def delete_template(self, template_id: str | int) -> None:
-        await self._write("DELETE", f"/sms/templates/{_segment(str(template_id))}")
+        await self._write("DELETE", f"/sms/templates/{segment(str(template_id))}")
 
     # ------------------------------------------------------------------ automation rules
     # (POLL rules decide whether replies and receipts are listed at all; see automations.py)
