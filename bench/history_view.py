@@ -106,16 +106,16 @@ def cached_store(app: Any, rows: int, cache: Path) -> float | None:
     from smstui.core.store.schema import SCHEMA_VERSION, default_db_path
     from smstui.ui.testing import fill_store
 
-    path = app.backend.session.store_path or default_db_path()
+    path = app.ws._session().store_path or default_db_path()
     cached = cache / f"history-{rows}-schema{SCHEMA_VERSION}.db"
     if cached.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(cached, path)
         return None
     t0 = time.perf_counter()
-    fill_store(app.backend.store, rows)
+    fill_store(app.ws._store(), rows)
     fill_s = time.perf_counter() - t0
-    app.backend.store.run_read(lambda c: c.execute("PRAGMA wal_checkpoint(TRUNCATE)"))
+    app.ws._store().run_read(lambda c: c.execute("PRAGMA wal_checkpoint(TRUNCATE)"))
     cache.mkdir(parents=True, exist_ok=True)
     partial = cached.with_suffix(".part")
     shutil.copyfile(path, partial)

@@ -21,8 +21,8 @@ from textual.widgets import Input, TabbedContent, TextArea
 from textual.worker import WorkerCancelled
 
 from smstui.core.config import Settings
+from smstui.core.service import Workspace
 from smstui.ui.app import SmsApp
-from smstui.ui.core_backend import CoreBackend
 from smstui.ui.screens.confirm import ConfirmScreen
 
 #: the longest one step may wait on the app's workers (a chaos "no answer" holds 3 s, and a
@@ -122,7 +122,7 @@ async def tui_work(
     """Drive the app until ``deadline``; ``request(body)`` records each confirmed send."""
     rng = random.Random(seed * 7919)
     counts: Counter[str] = Counter()
-    app = SmsApp(CoreBackend.from_settings(settings), sync_interval=0)
+    app = SmsApp(Workspace.from_settings(settings), sync_interval=0)
     responsive = False
     async with app.run_test(size=(120, 40)) as pilot:
         await _settle(pilot, counts)
@@ -131,7 +131,7 @@ async def tui_work(
             i += 1
             if app.connection_state != "ready":
                 counts["reconnects"] += 1  # chaos broke the start-up: connect again
-                app.start_backend()
+                app.connect_workspace()
                 await _settle(pilot, counts)
                 continue
             roll = rng.random()

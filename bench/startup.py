@@ -44,8 +44,8 @@ def child_bare() -> None:
 
 def child_smstui(warm: bool) -> None:
     from smstui.core.config import load_settings
+    from smstui.core.service import Workspace
     from smstui.ui.app import SmsApp
-    from smstui.ui.core_backend import CoreBackend
 
     class Probe(SmsApp):
         def on_mount(self) -> None:
@@ -65,8 +65,8 @@ def child_smstui(warm: bool) -> None:
             if warm:  # the warm-up run caches the connection and fills the store, then leaves
                 self.exit()
 
-    backend = CoreBackend.from_settings(load_settings(flags={"sandbox": True}))
-    Probe(backend, sync_interval=0).run(headless=True)
+    ws = Workspace.from_settings(load_settings(flags={"sandbox": True}))
+    Probe(ws, sync_interval=0).run(headless=True)
 
 
 def timed(kind: str, env: dict[str, str]) -> float:

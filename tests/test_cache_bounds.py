@@ -12,11 +12,12 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Input
 
 from smstui.core.models import Contact, ContactList, Page
+from smstui.core.service import history_rows
+from smstui.core.service.history_rows import MessageRows
 from smstui.core.store.message_store import MessageStore
-from smstui.ui import contact_pages, store_source
+from smstui.ui import contact_pages
 from smstui.ui.compose_send import ComposeDraft, MemberCache
 from smstui.ui.contact_pages import CLICKSEND_PAGE, ContactPages
-from smstui.ui.store_source import StoreSource
 from smstui.ui.testing import fake_history, sandbox_app
 from smstui.ui.widgets.app_footer import AppFooter
 from smstui.ui.widgets.virtual_list import PageCache
@@ -30,7 +31,7 @@ def _store(tmp_path: Path, count: int) -> MessageStore:
 
 def test_a_reloaded_list_counts_the_rows_a_sync_added(tmp_path: Path) -> None:
     store = _store(tmp_path, 450)
-    cache = PageCache(StoreSource(store))
+    cache = PageCache(MessageRows(lambda: store))
     assert cache.count() == 450
     newer = fake_history(10, start=1_800_000_000)  # newer than all the others
     store.upsert_history(dataclasses.replace(m, message_id=f"NEW{m.message_id}") for m in newer)
@@ -44,9 +45,9 @@ def test_a_reloaded_list_counts_the_rows_a_sync_added(tmp_path: Path) -> None:
 def test_page_keys_are_bounded_and_a_forgotten_one_is_found_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store_source, "KEYS_KEPT", 3)
+    monkeypatch.setattr(history_rows, "KEYS_KEPT", 3)
     store = _store(tmp_path, 1000)
-    source = StoreSource(store)
+    source = MessageRows(lambda: store)
     first = [row.message_id for start in range(0, 1000, 100) for row in source.rows(start, 100)]
     assert len(source._ends) <= 3
     again = [row.message_id for row in source.rows(100, 100)]  # its key was forgotten

@@ -137,9 +137,9 @@ def test_an_unexpected_error_is_one_line_and_a_private_crash_log(
         token = secret  # a local holding a secret, as a real frame might
         raise RuntimeError(f"bug while using {token[:4]}")
 
-    from smstui.cli import cmd_misc
+    from smstui.cli.commands import config
 
-    monkeypatch.setitem(cmd_misc.HANDLERS, "config locate", broken)
+    monkeypatch.setattr(config, "locate", broken)
     assert main(["config", "locate"]) == 1
     err = capsys.readouterr().err
     log = crash_log.crash_log_path()

@@ -30,8 +30,8 @@ from textual.pilot import Pilot
 
 from smstui.core.config import load_settings
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID
+from smstui.core.service import Workspace
 from smstui.ui.app import SmsApp
-from smstui.ui.core_backend import CoreBackend
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -97,7 +97,7 @@ async def _round(pilot: Pilot[None], rng: random.Random, n: int) -> Counter[str]
     app = cast(SmsApp, pilot.app)
     counts: Counter[str] = Counter()
     if app.connection_state != "ready":
-        app.start_backend()  # chaos broke the start-up: connect again, as the soak does
+        app.connect_workspace()  # chaos broke the start-up: connect again, as the soak does
         await soak_tui._settle(pilot, counts)
     counts.update(await soak_tui._send(pilot, rng, n, lambda body: None))
     await pilot.press("ctrl+r")
@@ -129,7 +129,7 @@ async def test_memory_stays_flat_over_a_long_session(sandbox_url: str) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MEMBRANE_", "SMSTUI_"))}
     env.update(MEMBRANE_API_URL=sandbox_url, MEMBRANE_TOKEN="memory-token")
     env["SMSTUI_CONNECTION_ID"] = DEFAULT_CONNECTION_ID
-    app = SmsApp(CoreBackend.from_settings(load_settings(env=env)), sync_interval=0)
+    app = SmsApp(Workspace.from_settings(load_settings(env=env)), sync_interval=0)
     rng = random.Random(SEED)
     done: Counter[str] = Counter()
     tracemalloc.start()

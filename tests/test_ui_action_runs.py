@@ -7,7 +7,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from smstui.core.sandbox import SandboxWorld
-from smstui.ui.actions_tab import ActionsTab
+from smstui.ui.tabs.actions import ActionsTab
 from smstui.ui.testing import sandbox_app
 from smstui.ui.widgets.json_tree import JsonTree
 from smstui.ui.widgets.schema_form import SchemaForm

@@ -10,7 +10,7 @@ from textual.widgets import Checkbox, Input, OptionList, Select, Static, TextAre
 
 from smstui.core.models import Action
 from smstui.core.sandbox import SandboxWorld
-from smstui.ui.actions_tab import ActionsTab
+from smstui.ui.tabs.actions import ActionsTab
 from smstui.ui.testing import sandbox_app
 from smstui.ui.widgets.json_tree import JsonTree
 from smstui.ui.widgets.schema_form import SchemaForm

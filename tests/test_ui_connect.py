@@ -14,10 +14,9 @@ from textual.widgets import OptionList, Static
 from smstui.core.config import credentials_path, load_settings
 from smstui.core.membrane.connection import ConnectionCache
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, SandboxWorld
+from smstui.core.service import Workspace
 from smstui.core.session import SANDBOX_API_URL, SANDBOX_IDENTITY, ResolverOptions
 from smstui.ui.app import SmsApp
-from smstui.ui.backend import Backend
-from smstui.ui.core_backend import CoreBackend
 from smstui.ui.screens.connect import ConnectScreen
 
 
@@ -58,7 +57,7 @@ def app_on(
     **options: object,
 ) -> SmsApp:
     options.setdefault("sync_interval", 0)
-    backend = CoreBackend.from_settings(
+    ws = Workspace.from_settings(
         load_settings(flags={"sandbox": True}, env={}),
         world=world,
         transport=transport,
@@ -66,7 +65,7 @@ def app_on(
             poll_interval=0.0, sleep=sleep.sleep if sleep else asyncio.sleep
         ),
     )
-    return SmsApp(backend, **options)  # type: ignore[arg-type]
+    return SmsApp(ws, **options)  # type: ignore[arg-type]
 
 
 def cached_id() -> str | None:
@@ -205,12 +204,12 @@ async def test_several_ready_connections_let_the_user_pick_one() -> None:
     assert cached_id() == second
 
 
-def factory_on(world: SandboxWorld, calls: list[bool]) -> Callable[[bool], Backend]:
-    def make(sandbox: bool) -> Backend:
+def factory_on(world: SandboxWorld, calls: list[bool]) -> Callable[[bool], Workspace]:
+    def make(sandbox: bool) -> Workspace:
         calls.append(sandbox)
         settings = load_settings(flags={"sandbox": True} if sandbox else None, env={})
         # real credentials still reach only the in-process sandbox in tests
-        return CoreBackend.from_settings(settings, world=world, transport=world.transport())
+        return Workspace.from_settings(settings, world=world, transport=world.transport())
 
     return make
 
@@ -218,20 +217,20 @@ def factory_on(world: SandboxWorld, calls: list[bool]) -> Callable[[bool], Backe
 async def test_first_run_offers_the_sandbox_and_uses_it() -> None:
     world = SandboxWorld(seed=1)
     calls: list[bool] = []
-    app = app_on(world, first_run=True, backend_factory=factory_on(world, calls))
+    app = app_on(world, first_run=True, ws_factory=factory_on(world, calls))
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ConnectScreen))
         await pilot.click("#use-sandbox")
         await settle(pilot)
         assert calls == [True]
-        assert app.backend.sandbox and app.query_one("#sandbox-badge").display
+        assert app.ws.sandbox and app.query_one("#sandbox-badge").display
         assert app.connection_state == "ready"
 
 
 async def test_first_run_pasted_token_is_saved_private_and_used() -> None:
     world = SandboxWorld(seed=1)
     calls: list[bool] = []
-    app = app_on(world, first_run=True, backend_factory=factory_on(world, calls))
+    app = app_on(world, first_run=True, ws_factory=factory_on(world, calls))
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ConnectScreen))
         await pilot.click("#token")
@@ -242,7 +241,7 @@ async def test_first_run_pasted_token_is_saved_private_and_used() -> None:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         assert "pat-pasted-token-42" in path.read_text()
         assert calls == [False]
-        assert not app.backend.sandbox and not app.query_one("#sandbox-badge").display
+        assert not app.ws.sandbox and not app.query_one("#sandbox-badge").display
         assert app.connection_state == "ready"
 
 
@@ -253,7 +252,7 @@ async def test_first_run_workspace_key_asks_for_the_tenant_with_the_default_show
 
     world = SandboxWorld(seed=1)
     calls: list[bool] = []
-    app = app_on(world, first_run=True, backend_factory=factory_on(world, calls))
+    app = app_on(world, first_run=True, ws_factory=factory_on(world, calls))
     async with app.run_test(size=(110, 50)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ConnectScreen))
         tenant = app.screen.query_one("#tenant-key", Input)

@@ -7,7 +7,7 @@ from textual.widgets import Input, OptionList, Select, Static, TextArea
 
 from smstui.core.explorer.request_console import MASK, RequestHistory
 from smstui.core.sandbox import SandboxWorld
-from smstui.ui.console_tab import NOT_SENT, ConsoleTab
+from smstui.ui.tabs.console import NOT_SENT, ConsoleTab
 from smstui.ui.testing import sandbox_app
 
 

@@ -11,10 +11,10 @@ from textual.widgets import Static
 
 from smstui.core.sandbox import SandboxWorld
 from smstui.ui.app import SmsApp
-from smstui.ui.contacts_tab import ContactsTab
 from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.screens.contact_forms import ContactForm, NamePrompt
 from smstui.ui.screens.import_csv import ImportCsvScreen
+from smstui.ui.tabs.contacts import ContactsTab
 from smstui.ui.testing import sandbox_app
 
 

@@ -20,7 +20,7 @@ import pytest
 from textual.widgets import Input, TextArea
 
 from smstui.core.config import load_settings
-from smstui.ui.core_backend import CoreBackend
+from smstui.core.service import DRAFT_KEY, Workspace
 from smstui.ui.testing import sandbox_app
 
 pytestmark = pytest.mark.slow
@@ -82,10 +82,10 @@ def run_and_kill(tmp_path: Path, *, keep_typing: bool, delay: float) -> None:
 
 
 def saved_draft() -> tuple[dict[str, str], str]:
-    backend = CoreBackend.from_settings(load_settings(flags={"sandbox": True}, env={}))
-    store = backend.store
+    ws = Workspace.from_settings(load_settings(flags={"sandbox": True}, env={}))
+    store = ws._store()  # below the facade on purpose: the file's integrity is the point
     integrity = store.run_read(lambda c: c.execute("PRAGMA integrity_check").fetchone()[0])
-    draft = backend.load_draft()
+    draft = ws.drafts.load(DRAFT_KEY)
     store.close()
     return draft, integrity
 

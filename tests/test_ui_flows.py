@@ -9,10 +9,11 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
 
 from smstui.core.sandbox import Fault, SandboxWorld
-from smstui.ui.app import SANDBOX_BADGE, SmsApp
+from smstui.ui.app import SmsApp
 from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.screens.conversation import ConversationScreen
-from smstui.ui.testing import sandbox_app
+from smstui.ui.testing import sandbox_app, store_of
+from smstui.ui.widgets.status_bar import SANDBOX_BADGE
 from smstui.ui.widgets.virtual_list import VirtualList
 
 AU_OK = "+61411111111"  # a ClickSend test number: accepted, free
@@ -144,7 +145,7 @@ async def test_schedule_then_cancel_from_history() -> None:
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         await settle(pilot)
-        stored = app.backend.store.get(message_id)
+        stored = store_of(app).get(message_id)
         assert stored is not None and stored.status.lower() == "cancelled"
 
 
@@ -154,14 +155,14 @@ async def test_template_create_use_and_delete() -> None:
         await settle(pilot)
         app.action_show_tab("templates")
         await settle(pilot)
-        before = len(app.backend.templates())
+        before = len(app.ws.templates.cached())
         await pilot.press("n")
         await pilot.pause(0.2)
         await type_into(pilot, "#template-name", "Pickup")
         await type_into(pilot, "#template-body", "Your order is ready")
         await pilot.click("#save")
         await settle(pilot)
-        names = [t.name for t in app.backend.templates()]
+        names = [t.name for t in app.ws.templates.cached()]
         assert "Pickup" in names and len(names) == before + 1
         tab = app.query_one("#templates-tab")
         tab.query_one("#template-list").highlighted = names.index("Pickup")  # type: ignore[attr-defined]
@@ -177,7 +178,7 @@ async def test_template_create_use_and_delete() -> None:
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.click("#yes")
         await settle(pilot)
-        assert "Pickup" not in [t.name for t in app.backend.templates()]
+        assert "Pickup" not in [t.name for t in app.ws.templates.cached()]
 
 
 async def test_reply_from_a_conversation_prefills_compose() -> None:
@@ -202,7 +203,7 @@ async def test_reply_from_a_conversation_prefills_compose() -> None:
         await pilot.press("r")
         await pilot.pause()
         assert app.query_one("#recipients", Input).value == "+61422222222"
-        stored = [m for m in app.backend.store.conversation("+61422222222") if m.direction == "in"]
+        stored = [m for m in store_of(app).conversation("+61422222222") if m.direction == "in"]
         assert stored and all(m.read for m in stored)
 
 

@@ -14,7 +14,7 @@ from smstui.core.config import data_dir
 from smstui.core.models import HistoryMessage
 from smstui.core.store.message_store import MessageFilter, MessageStore, StoredMessage
 from smstui.ui.app import SmsApp
-from smstui.ui.testing import sandbox_app
+from smstui.ui.testing import sandbox_app, store_of
 from smstui.ui.widgets.virtual_list import VirtualList
 
 #: ACMA's fictional mobile range, and none of the sandbox's seeded contacts
@@ -104,7 +104,7 @@ def detail_text(app: SmsApp) -> str:
 
 async def test_status_filter_chosen_with_keys_shows_only_that_status() -> None:
     app, _ = sandbox_app()
-    seed(app.backend.store)
+    seed(store_of(app))
     async with app.run_test(size=(120, 40)) as pilot:
         history = await open_history(pilot)
         await pilot.click("#status-filter")
@@ -118,12 +118,12 @@ async def test_status_filter_chosen_with_keys_shows_only_that_status() -> None:
         assert statuses == {"Failed"}
         assert "HIST-A2" in shown_ids(history)
         failed = MessageFilter(statuses=frozenset({"Failed"}))
-        assert history.row_count == app.backend.store.count(failed)
+        assert history.row_count == store_of(app).count(failed)
 
 
 async def test_number_filter_typed_in_local_format_shows_that_number_only() -> None:
     app, _ = sandbox_app()
-    seed(app.backend.store)
+    seed(store_of(app))
     async with app.run_test(size=(120, 40)) as pilot:
         history = await open_history(pilot)
         await type_filter(pilot, "#number-filter", "0491 570 998")
@@ -132,7 +132,7 @@ async def test_number_filter_typed_in_local_format_shows_that_number_only() -> N
 
 async def test_date_range_keeps_only_the_days_inside_it() -> None:
     app, _ = sandbox_app()
-    seed(app.backend.store)
+    seed(store_of(app))
     async with app.run_test(size=(120, 40)) as pilot:
         history = await open_history(pilot)
         await type_filter(pilot, "#from-filter", "2021-03-02")
@@ -142,7 +142,7 @@ async def test_date_range_keeps_only_the_days_inside_it() -> None:
 
 async def test_half_typed_date_leaves_the_list_as_it_was() -> None:
     app, _ = sandbox_app()
-    seed(app.backend.store)
+    seed(store_of(app))
     async with app.run_test(size=(120, 40)) as pilot:
         history = await open_history(pilot)
         before = history.row_count
@@ -152,7 +152,7 @@ async def test_half_typed_date_leaves_the_list_as_it_was() -> None:
 
 async def test_count_beside_the_filters_shows_how_many_messages_match() -> None:
     app, _ = sandbox_app()
-    seed(app.backend.store)
+    seed(store_of(app))
     async with app.run_test(size=(120, 40)) as pilot:
         await open_history(pilot)
         await type_filter(pilot, "#number-filter", BOB)
@@ -161,7 +161,7 @@ async def test_count_beside_the_filters_shows_how_many_messages_match() -> None:
 
 async def test_export_writes_the_filtered_rows_with_formulas_neutralised() -> None:
     app, _ = sandbox_app()
-    seed(app.backend.store)
+    seed(store_of(app))
     async with app.run_test(size=(120, 40)) as pilot:
         history = await open_history(pilot)
         await type_filter(pilot, "#number-filter", ALICE)
@@ -178,7 +178,7 @@ async def test_export_writes_the_filtered_rows_with_formulas_neutralised() -> No
 
 async def test_y_copies_the_highlighted_message_id_to_the_clipboard() -> None:
     app, _ = sandbox_app()
-    seed(app.backend.store)
+    seed(store_of(app))
     async with app.run_test(size=(120, 40)) as pilot:
         history = await open_history(pilot)
         await type_filter(pilot, "#number-filter", ALICE)
@@ -190,7 +190,7 @@ async def test_y_copies_the_highlighted_message_id_to_the_clipboard() -> None:
 
 async def test_r_resends_through_compose_prefilled_with_number_and_body() -> None:
     app, world = sandbox_app()
-    seed(app.backend.store)
+    seed(store_of(app))
     async with app.run_test(size=(120, 40)) as pilot:
         history = await open_history(pilot)
         await type_filter(pilot, "#number-filter", BOB)
@@ -205,7 +205,7 @@ async def test_r_resends_through_compose_prefilled_with_number_and_body() -> Non
 
 async def test_clicking_a_row_selects_it_and_shows_its_detail() -> None:
     app, _ = sandbox_app()
-    seed(app.backend.store)
+    seed(store_of(app))
     async with app.run_test(size=(120, 40)) as pilot:
         history = await open_history(pilot)
         await type_filter(pilot, "#number-filter", ALICE)
@@ -219,7 +219,7 @@ async def test_clicking_a_row_selects_it_and_shows_its_detail() -> None:
 
 async def test_detail_pane_follows_the_cursor_once_it_rests() -> None:
     app, _ = sandbox_app()
-    seed(app.backend.store)
+    seed(store_of(app))
     async with app.run_test(size=(120, 40)) as pilot:
         history = await open_history(pilot)
         await type_filter(pilot, "#number-filter", ALICE)
@@ -231,7 +231,7 @@ async def test_detail_pane_follows_the_cursor_once_it_rests() -> None:
 
 async def test_j_k_g_and_G_move_through_history() -> None:
     app, _ = sandbox_app()
-    seed(app.backend.store)
+    seed(store_of(app))
     async with app.run_test(size=(120, 40)) as pilot:
         history = await open_history(pilot)
         total = history.row_count
@@ -257,7 +257,7 @@ async def test_j_k_g_and_G_move_through_the_inbox() -> None:
         await settle(pilot)
         inbox = app.query_one("#inbox-list", VirtualList)
         assert app.focused is inbox
-        expected = app.backend.store.page(limit=1000, filters=MessageFilter(direction="in")).rows
+        expected = store_of(app).page(limit=1000, filters=MessageFilter(direction="in")).rows
         assert inbox.row_count == len(expected) >= 3
         await pilot.press("j", "j")
         assert inbox.current == expected[2]

@@ -10,10 +10,10 @@ from textual.widgets import Static
 
 from smstui.core.store.message_store import MessageFilter
 from smstui.ui.app import SmsApp
-from smstui.ui.compose_tab import ComposeTab
 from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.screens.recipient_picker import RecipientPicker
-from smstui.ui.testing import sandbox_app
+from smstui.ui.tabs.compose import ComposeTab
+from smstui.ui.testing import sandbox_app, store_of
 
 MEDIA = "https://example.com/promo.jpg"
 
@@ -115,7 +115,7 @@ async def test_mms_is_sent_once_through_the_outbox_and_shows_in_history_as_mms()
         assert [r.outcome for r in compose.last_results] == ["accepted"]
         assert len(world.clicksend.channels.mms_received) == 1
         assert world.clicksend.received == []  # not also sent as an SMS
-        rows = app.backend.store.page(limit=50, filters=MessageFilter()).rows
+        rows = store_of(app).page(limit=50, filters=MessageFilter()).rows
         assert [m.channel for m in rows if m.message_id == compose.last_results[0].message_id] == [
             "mms"
         ]
@@ -135,7 +135,7 @@ async def test_voice_is_sent_once_with_the_chosen_options_and_shows_in_history()
         assert len(world.clicksend.channels.voice_received) == 1
         sent = world.clicksend.channels.voice_received[0]
         assert sent["machine_detection"] == 1 and sent["voice"] == "female"
-        rows = app.backend.store.page(limit=50, filters=MessageFilter()).rows
+        rows = store_of(app).page(limit=50, filters=MessageFilter()).rows
         assert [m.channel for m in rows if m.message_id == compose.last_results[0].message_id] == [
             "voice"
         ]

@@ -9,7 +9,7 @@ from textual.widgets import Static
 from smstui.core.sandbox import SandboxWorld
 from smstui.ui.app import SmsApp
 from smstui.ui.screens.confirm import ConfirmScreen
-from smstui.ui.testing import sandbox_app
+from smstui.ui.testing import sandbox_app, store_of
 from smstui.ui.widgets.poll_banner import PollRuleBanner
 from smstui.ui.widgets.virtual_list import VirtualList
 
@@ -70,7 +70,7 @@ async def test_creating_the_rules_asks_first_then_replies_arrive() -> None:
         assert world.clicksend.automations.poll_copies("inbound") == 1
         assert world.clicksend.automations.poll_copies("receipt") == 1
         assert not banner.display
-        assert app.backend.store.get(reply) is not None
+        assert store_of(app).get(reply) is not None
 
 
 async def test_declining_creates_nothing() -> None:
@@ -93,7 +93,7 @@ async def test_refused_voice_still_shows_replies_and_notes_it_once() -> None:
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await _open_inbox(pilot)
         listed = app.query_one("#inbox-list", VirtualList)
-        assert listed.row_count > 0 and app.backend.store.get(reply) is not None
+        assert listed.row_count > 0 and store_of(app).get(reply) is not None
         assert "voice unavailable" in str(app.query_one("#connection", Static).render())
         warned = [n for n in app._notifications if "voice not synced" in n.message]
         assert len(warned) == 1

@@ -21,9 +21,8 @@ from textual.widgets import Input, Static, TextArea
 from smstui.core.config import credentials_path, load_settings
 from smstui.core.explorer.request_console import MASK
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, Fault, SandboxWorld, serve
+from smstui.core.service import Workspace
 from smstui.ui.app import SmsApp
-from smstui.ui.backend import Backend
-from smstui.ui.core_backend import CoreBackend
 from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.screens.connect import ConnectScreen
 from smstui.ui.screens.template_edit import TemplateEditScreen
@@ -54,9 +53,9 @@ class RecordingApp(SmsApp):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
 
-def backend_for(sandbox: bool) -> Backend:
+def workspace_for(sandbox: bool) -> Workspace:
     """What ``run_app`` builds: settings re-read from env and the config dir."""
-    return CoreBackend.from_settings(load_settings(flags={"sandbox": True} if sandbox else None))
+    return Workspace.from_settings(load_settings(flags={"sandbox": True} if sandbox else None))
 
 
 @pytest.fixture
@@ -131,7 +130,7 @@ async def main_flows(pilot: Pilot[None], app: RecordingApp, world: SandboxWorld)
     app.screen.query_one("#template-body", TextArea).load_text("audit body")
     await pilot.click("#save")
     await settle(pilot)
-    assert "audit template" in [t.name for t in app.backend.templates()]
+    assert "audit template" in [t.name for t in app.ws.templates.cached()]
     seen.snap()
     app.action_show_tab("console")
     await settle(pilot)
@@ -185,7 +184,7 @@ async def test_a_pasted_token_is_only_in_the_0600_credentials_file(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     app = RecordingApp(
-        backend_for(False), first_run=True, backend_factory=backend_for, sync_interval=0
+        workspace_for(False), first_run=True, ws_factory=workspace_for, sync_interval=0
     )
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ConnectScreen))
@@ -196,7 +195,7 @@ async def test_a_pasted_token_is_only_in_the_0600_credentials_file(
         await pilot.click("#save-token")
         await settle(pilot)
         await until(pilot, lambda: app.connection_state == "ready")
-        assert not app.backend.sandbox
+        assert not app.ws.sandbox
         seen = await main_flows(pilot, app, world)
         seen.parts += pasted.parts
         text = seen.text(caplog)
@@ -218,10 +217,10 @@ async def test_a_workspace_secret_appears_nowhere_the_app_shows_logs_or_writes(
     monkeypatch.setenv("MEMBRANE_WORKSPACE_SECRET", WS_SECRET)
     monkeypatch.setenv("MEMBRANE_TENANT_KEY", "tenant-1")
     caplog.set_level(logging.DEBUG)
-    app = RecordingApp(backend_for(False), sync_interval=0)
+    app = RecordingApp(workspace_for(False), sync_interval=0)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
-        assert app.connection_state == "ready" and not app.backend.sandbox
+        assert app.connection_state == "ready" and not app.ws.sandbox
         text = (await main_flows(pilot, app, world)).text(caplog)
     assert WS_SECRET not in text
     assert files_holding(WS_SECRET, tmp_path) == []
@@ -236,7 +235,7 @@ async def test_the_clicksend_api_key_never_reaches_the_screen_logs_or_files(
 ) -> None:
     monkeypatch.setenv("MEMBRANE_TOKEN", TOKEN)
     caplog.set_level(logging.DEBUG)
-    app = RecordingApp(backend_for(False), sync_interval=0)
+    app = RecordingApp(workspace_for(False), sync_interval=0)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         assert app.connection_state == "ready"

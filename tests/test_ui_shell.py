@@ -10,7 +10,7 @@ from textual.widgets import Input, TextArea
 from smstui.core.config import config_path, save_setting
 from smstui.ui.safe_text import plain, visible
 from smstui.ui.screens.help import HelpScreen
-from smstui.ui.testing import fill_store, sandbox_app, sandbox_backend
+from smstui.ui.testing import fill_store, sandbox_app, sandbox_workspace, store_of
 from smstui.ui.widgets.virtual_list import PAGE_SIZE, VirtualList
 
 
@@ -31,7 +31,7 @@ def test_visible_replaces_control_characters_and_keeps_markup_literal() -> None:
 
 async def test_history_list_with_many_rows_reads_only_the_pages_it_shows() -> None:
     app, _ = sandbox_app()
-    fill_store(app.backend.store, 30_000)
+    fill_store(store_of(app), 30_000)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         app.action_show_tab("history")
@@ -59,7 +59,7 @@ async def test_history_list_with_many_rows_reads_only_the_pages_it_shows() -> No
 
 async def test_history_middle_row_matches_store_order() -> None:
     app, _ = sandbox_app()
-    fill_store(app.backend.store, 5_000)
+    fill_store(store_of(app), 5_000)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         app.action_show_tab("history")
@@ -67,12 +67,10 @@ async def test_history_middle_row_matches_store_order() -> None:
         history = app.query_one("#history-list", VirtualList)
         history.cursor = 2_345  # a far jump, as a scrollbar drag does
         await pilot.pause()
-        page = app.backend.store.page(limit=2_346)
+        page = store_of(app).page(limit=2_346)
         assert history.current == page.rows[2_345]
         history.cursor = 2_346  # the next row continues by key from the jump
-        assert (
-            history.current == app.backend.store.page(after=page.rows[-1].cursor, limit=1).rows[0]
-        )
+        assert history.current == store_of(app).page(after=page.rows[-1].cursor, limit=1).rows[0]
 
 
 async def test_f1_lists_the_bindings_of_the_focused_tab_with_their_ids() -> None:
@@ -122,9 +120,9 @@ async def test_draft_is_saved_and_restored_on_the_next_start() -> None:
         await pilot.click("#body")
         await pilot.press(*"half written")
         await pilot.pause(1.2)  # the draft is saved after a short quiet period
-    store_path = app.backend.store.path
+    store_path = store_of(app).path
     again, _ = sandbox_app(world)
-    assert again.backend.store.path == store_path
+    assert store_of(again).path == store_path
     async with again.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert again.query_one("#recipients", Input).value == "+61411111111"
@@ -155,10 +153,10 @@ async def test_command_palette_runs_sync_now() -> None:
         assert len(world.request_log) > before
 
 
-def test_backend_construction_makes_no_network_request() -> None:
+def test_workspace_construction_makes_no_network_request() -> None:
     from smstui.core.sandbox import SandboxWorld
 
     world = SandboxWorld(seed=3)
-    backend = sandbox_backend(world)
-    assert backend.client.request_count == 0
+    ws = sandbox_workspace(world)
+    assert ws._session().client.request_count == 0
     assert world.request_log == []

@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
-from smstui.ui.app import TOOL_TABS
 from smstui.ui.screenshots import SIZES, stage, staged_app
+
+#: the Membrane tools and Stats (their own snapshot file; Contacts: test_ui_snapshots_contacts.py)
+TOOL_TABS = ("actions", "console", "stats")
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -9,8 +9,8 @@ from textual.widgets import Input, Select, Sparkline, Static
 
 from smstui.core.store.stats import daily_stats, local_day
 from smstui.ui.app import SmsApp
-from smstui.ui.stats_tab import StatsTab
-from smstui.ui.testing import sandbox_app
+from smstui.ui.tabs.stats import StatsTab
+from smstui.ui.testing import sandbox_app, store_of
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -37,7 +37,7 @@ async def test_stats_after_a_sync_show_the_same_totals_as_daily_stats() -> None:
         assert tab.report is not None
         first, last = tab.report.first, tab.report.last
         assert (last - first).days == 13  # the default: the last 14 days
-        direct = daily_stats(app.backend.store, first, last, None)
+        direct = daily_stats(store_of(app), first, last, None)
         assert tab.report == direct
         assert direct.totals.sent > 0 and direct.totals.inbound > 0  # the seed has both
         totals = shown(app, "#stats-totals")
@@ -87,7 +87,7 @@ async def test_a_custom_range_in_utc_matches_daily_stats_in_utc() -> None:
             await pilot.press(*day.isoformat())
         await pilot.click("#stats-show")
         await settle(pilot)
-        assert tab.report == daily_stats(app.backend.store, first, last, UTC)
+        assert tab.report == daily_stats(store_of(app), first, last, UTC)
         assert "(30 days, UTC)" in shown(app, "#stats-totals")
 
 

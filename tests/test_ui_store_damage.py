@@ -66,7 +66,7 @@ async def test_the_app_opens_on_a_banner_and_keeps_the_draft() -> None:
 
         # a send that cannot be recorded in the outbox first never leaves
         with pytest.raises(StoreError):
-            await app.backend.send([OutgoingSms(to="+61411111111", body="Running late")])
+            await app.ws.messages.send([OutgoingSms(to="+61411111111", body="Running late")])
         assert not [r for r in world.request_log if "/sms/send" in r[1]]
     assert path.read_bytes() == b"not a database " * 4096  # never touched without repair
 

@@ -2,41 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from smstui.cli.output import SANDBOX_NOTICE, Output
 from smstui.cli.parser import build_parser
-from smstui.cli.runtime import WITHOUT_CREDENTIALS, Runtime, settings_from_args
+from smstui.cli.runtime import Runtime, settings_from_args
 from smstui.core.errors import NoCredentialsError, SmstuiError
 
 if TYPE_CHECKING:
+    from smstui.cli.argtree import Handler
     from smstui.core.sandbox import SandboxWorld
 
-Handler = Callable[[Runtime], Awaitable[int]]
-
 __all__ = ["main"]
-
-
-def _handlers() -> dict[str, Handler]:
-    # imported here so that `smstui --help` stays fast and light
-    from smstui.cli import cmd_bulk, cmd_membrane, cmd_messages, cmd_misc, cmd_store, cmd_templates
-
-    table: dict[str, Handler] = {}
-    for module in (cmd_messages, cmd_store, cmd_templates, cmd_membrane, cmd_bulk, cmd_misc):
-        table.update(module.HANDLERS)
-    from smstui.cli import cmd_beyond
-
-    table.update(cmd_beyond.HANDLERS)
-    from smstui.cli import cmd_stats
-
-    table.update(cmd_stats.HANDLERS)
-    from smstui.cli import cmd_doctor
-
-    table.update(cmd_doctor.HANDLERS)
-    return table
 
 
 def main(argv: Sequence[str] | None = None, *, world: SandboxWorld | None = None) -> int:
@@ -59,11 +38,12 @@ def main(argv: Sequence[str] | None = None, *, world: SandboxWorld | None = None
             # said on every run: a sandbox result must never pass for a real one
             out.sandbox = True
             out.note(SANDBOX_NOTICE)
-        elif not settings.has_credentials and key not in WITHOUT_CREDENTIALS:
+        elif not settings.has_credentials and args.needs_credentials:
             raise NoCredentialsError()
         rt = Runtime(args, out, settings, world=world)
-        handler = _handlers()[key]
-        return asyncio.run(_run(handler, rt))
+        import asyncio  # here, not at the top: `smstui --help` never needs it
+
+        return asyncio.run(_run(args.handler, rt))
     except SmstuiError as err:
         out.error(err)
         return err.exit_code
@@ -82,10 +62,9 @@ def _crashed(err: Exception, out: Output, settings: Any) -> int:
     sqlite3 = sys.modules.get("sqlite3")  # loaded if the store was touched at all
     if sqlite3 is not None and isinstance(err, sqlite3.Error):
         # a store failure that slipped past the store's own handling: still one clear line
-        from smstui.core.store.errors import store_error
-        from smstui.core.store.schema import default_db_path
+        from smstui.core.service.store_health import store_failure
 
-        store_err = store_error(err, default_db_path())
+        store_err = store_failure(err)
         out.error(store_err)
         return store_err.exit_code
 

@@ -23,7 +23,7 @@ from smstui.core.errors import (
     ValidationError,
 )
 from smstui.core.safe_text import printable
-from smstui.core.store.export import iso_utc
+from smstui.core.when import iso_utc
 
 # json.dumps(ensure_ascii=False) leaves C1 controls, bidi controls and line separators raw;
 # inside a JSON string they may be written as \uXXXX, which keeps the data and the terminal safe.

@@ -1,8 +1,9 @@
-"""What a command needs at run time: settings, output, and the core stack, built lazily.
+"""What a command needs at run time: settings, output, and the workspace, built lazily.
 
-The stack comes from ``smstui.core.session.open_session`` (the one way the CLI and the TUI
-build it). A command that only prints paths never opens the database or sends a request.
-With ``--sandbox`` (or ``SMSTUI_SANDBOX=1``) the client talks to an in-process sandbox world: a
+Every command reaches ClickSend, Membrane and the local store through one
+``smstui.core.service.Workspace`` (the facade the TUI uses too). Constructing it does
+nothing: a command that only prints paths never opens the database or sends a request.
+With ``--sandbox`` (or ``SMSTUI_SANDBOX=1``) it talks to an in-process sandbox world: a
 fresh one for each CLI process unless a caller hands one in (tests). Without credentials and
 without the sandbox, a command that needs ClickSend refuses (never a silent sandbox).
 """
@@ -12,40 +13,20 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from smstui.cli.output import Output
-from smstui.core.clicksend.sms import SmsService
-from smstui.core.config import Settings, load_settings
-from smstui.core.errors import NoCredentialsError
-from smstui.core.membrane.client import MembraneClient
-from smstui.core.membrane.connection import ConnectUI
-from smstui.core.session import ResolverOptions, Session, open_session
-from smstui.core.store.message_store import MessageStore
+from smstui.core.errors import NoCredentialsError, UsageError
 
 if TYPE_CHECKING:
+    from smstui.core.config import Settings
     from smstui.core.sandbox import SandboxWorld
-
-
-#: commands that run without Membrane credentials: they touch only local files, serve the
-#: sandbox, are how credentials get configured (``connect`` asks for them on a terminal), or
-#: tell what is missing (``doctor`` checks the local setup and says credentials are needed)
-WITHOUT_CREDENTIALS = frozenset(
-    {
-        "config locate",
-        "config show",
-        "sandbox serve",
-        "connections forget",
-        "bulk list",
-        "connect",
-        "doctor",
-        "store check",
-        "store repair",
-    }
-)
+    from smstui.core.service import Workspace
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
+    from smstui.core.config import load_settings
+
     flags: dict[str, object] = {
         "sandbox": True if getattr(args, "sandbox", False) else None,
         "connection_id": getattr(args, "connection", None),
@@ -61,7 +42,7 @@ class Runtime:
     settings: Settings
     #: the sandbox to use when on the sandbox (default: a fresh world per process)
     world: SandboxWorld | None = field(default=None, repr=False)
-    _session: Session | None = field(default=None, repr=False)
+    _ws: Workspace | None = field(default=None, repr=False)
 
     @property
     def stdin_is_tty(self) -> bool:
@@ -73,33 +54,40 @@ class Runtime:
         self.out.stderr.flush()
         return sys.stdin.readline().strip()
 
-    async def session(
-        self, ui: ConnectUI | None = None, options: ResolverOptions | None = None
-    ) -> Session:
-        """The session (built on first use); ``ui`` makes connecting talk to the user."""
-        if self._session is None:
-            if not self.settings.sandbox and not self.settings.has_credentials:
-                raise NoCredentialsError()  # never the sandbox by accident
-            self._session = await open_session(
-                self.settings, world=self.world, ui=ui, resolver_options=options
+    def confirm(self, prompt: str, *, what: str) -> bool:
+        """``--yes``, else the answer on a terminal; never a silent yes without one."""
+        if self.args.yes:
+            return True
+        if not self.stdin_is_tty:
+            raise UsageError(
+                f"refusing to {what} without confirmation: standard input is not a terminal",
+                hint="Add --yes to go ahead without asking.",
             )
-            self.world = self._session.world
-        elif ui is not None:
-            self._session.use_ui(ui, options)
-        return self._session
+        return self.ask(prompt).lower() in ("y", "yes")
 
-    async def client(self) -> MembraneClient:
-        return (await self.session()).client
+    def emit(self, doc: Any, headers: list[str], rows: list[list[Any]]) -> None:
+        """``doc`` with ``--json``, else a table."""
+        if self.out.json_mode:
+            self.out.emit_json(doc)
+        else:
+            self.out.table(headers, rows)
 
-    async def connection_id(self) -> str:
-        return await (await self.session()).connection_id()
+    @property
+    def configured(self) -> bool:
+        """On the sandbox, or with Membrane credentials: a workspace can be opened."""
+        return self.settings.sandbox or self.settings.has_credentials
 
-    async def service(self) -> SmsService:
-        return await (await self.session()).service()
+    @property
+    def ws(self) -> Workspace:
+        """The workspace (built on first use; building it requests nothing)."""
+        if self._ws is None:
+            if not self.configured:
+                raise NoCredentialsError()  # never the sandbox by accident
+            from smstui.core.service import Workspace
 
-    async def store(self) -> MessageStore:
-        return (await self.session()).store()
+            self._ws = Workspace.from_settings(self.settings, world=self.world)
+        return self._ws
 
     async def aclose(self) -> None:
-        if self._session is not None:
-            await self._session.aclose()
+        if self._ws is not None:
+            await self._ws.aclose()

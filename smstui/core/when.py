@@ -76,3 +76,12 @@ def parse_day(text: str) -> datetime | None:
         return datetime.strptime(text, "%Y-%m-%d").astimezone().astimezone(UTC)
     except ValueError:
         raise ValidationError("Dates look like 2025-12-31", field="date") from None
+
+
+def iso_utc(when: datetime | None) -> str:
+    """ISO 8601 in UTC with a ``Z`` (naive datetimes are taken as UTC)."""
+    if when is None:
+        return ""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).isoformat().replace("+00:00", "Z")

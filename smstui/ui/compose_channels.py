@@ -1,105 +1,42 @@
-"""Compose's MMS and voice fields, and the messages each mode sends.
+"""Compose's MMS and voice fields (the widget; the messages each mode sends are the core's).
 
 SMS keeps Compose's own fields; MMS adds a subject (at most 20 characters) and a media URL;
 voice adds the voice, the language (from ClickSend's language list, asked once), and the
 ``require_input`` / ``machine_detection`` switches. The checks are the core's
-(``check_mms``/``check_voice``), so the TUI and the CLI refuse the same things.
+(``smstui.core.service.drafts``), so the TUI and the CLI refuse the same things.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING, Literal, cast
-
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from smstui.core.clicksend.mms_voice import MAX_SUBJECT, check_mms, check_voice
 from smstui.core.errors import ValidationError
-from smstui.core.models import OutgoingMms, OutgoingSms, OutgoingVoice, VoiceLanguage
-from smstui.ui.beyond_backend import beyond_of
+from smstui.core.models import VoiceLanguage
+from smstui.core.service.drafts import (
+    DEFAULT_LANG,
+    MAX_SUBJECT,
+    MODE_TITLES,
+    MODES,
+    MmsFields,
+    Mode,
+    Outgoing,
+    VoiceFields,
+    field_problem,
+)
 from smstui.ui.safe_text import plain
+from smstui.ui.shell import SmsShell
 
-if TYPE_CHECKING:
-    from smstui.ui.app import SmsApp
-
-Mode = Literal["sms", "mms", "voice"]
-MODES: tuple[Mode, ...] = ("sms", "mms", "voice")
-MODE_TITLES = {"sms": "SMS", "mms": "MMS", "voice": "Voice"}
-DEFAULT_LANG = "en-au"
-#: a placeholder recipient while checking fields before the recipients are known
-_ANY_NUMBER = "+61411111111"
-
-Outgoing = OutgoingSms | OutgoingMms | OutgoingVoice
-
-
-@dataclass(frozen=True, slots=True)
-class MmsFields:
-    subject: str
-    media_url: str
-
-
-@dataclass(frozen=True, slots=True)
-class VoiceFields:
-    voice: Literal["female", "male"]
-    lang: str
-    require_input: bool
-    machine_detection: bool
-
-
-def build_outgoing(
-    mode: Mode,
-    numbers: Sequence[str],
-    body: str,
-    *,
-    sender: str | None,
-    schedule: datetime | None,
-    mms: MmsFields | None = None,
-    voice: VoiceFields | None = None,
-    languages: Sequence[VoiceLanguage] | None = None,
-) -> list[Outgoing]:
-    """One message per number, checked by the core (``ValidationError`` names the field)."""
-    if mode == "mms":
-        assert mms is not None
-        return [
-            check_mms(
-                OutgoingMms(
-                    to=n,
-                    body=body,
-                    subject=mms.subject,
-                    media_url=mms.media_url,
-                    sender=sender,
-                    schedule=schedule,
-                )
-            )
-            for n in numbers
-        ]
-    if mode == "voice":
-        assert voice is not None
-        return [
-            check_voice(
-                OutgoingVoice(
-                    to=n,
-                    body=body,
-                    voice=voice.voice,
-                    lang=voice.lang,
-                    require_input=voice.require_input,
-                    machine_detection=voice.machine_detection,
-                    schedule=schedule,
-                ),
-                languages,
-            )
-            for n in numbers
-        ]
-    return [OutgoingSms(to=n, body=body, sender=sender, schedule=schedule) for n in numbers]
+__all__ = ["MODES", "MODE_TITLES", "ChannelFields", "MmsFields", "Mode", "Outgoing", "VoiceFields"]
 
 
 class ChannelFields(Vertical):
     """The extra fields of the MMS and voice modes (hidden in SMS mode)."""
+
+    #: the app, typed (the backend, guarded calls)
+    app = getters.app(SmsShell)
 
     DEFAULT_CSS = """
     ChannelFields { height: auto; }
@@ -147,10 +84,6 @@ class ChannelFields(Vertical):
     def on_mount(self) -> None:
         self.set_mode("sms")
 
-    @property
-    def sms_app(self) -> SmsApp:
-        return cast("SmsApp", self.app)
-
     def set_mode(self, mode: Mode) -> None:
         self.display = mode != "sms"
         self.query_one("#mms-fields").display = mode == "mms"
@@ -174,9 +107,7 @@ class ChannelFields(Vertical):
         select = self.query_one("#voice-lang", Select)
         select.loading = True
         try:
-            found = await self.sms_app.guarded(
-                "Voice languages", beyond_of(self.sms_app.backend).languages()
-            )
+            found = await self.app.guarded("Voice languages", self.app.ws.messages.languages())
         finally:
             select.loading = False
         if not found:
@@ -212,20 +143,7 @@ class ChannelFields(Vertical):
 
     def check(self, mode: Mode, body: str) -> ValidationError | None:
         """The first problem of ``mode``'s fields and ``body``, before recipients are known."""
-        try:
-            build_outgoing(
-                mode,
-                [_ANY_NUMBER],
-                body,
-                sender=None,
-                schedule=None,
-                mms=self.mms(),
-                voice=self.voice(),
-                languages=self.languages,
-            )
-        except ValidationError as err:
-            return err
-        return None
+        return field_problem(mode, body, self.mms(), self.voice(), self.languages)
 
     def prefill(self, mms: MmsFields | None = None) -> None:
         if mms is not None:

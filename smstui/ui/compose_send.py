@@ -1,114 +1,30 @@
-"""What Compose sends: a checked draft -> recipients (lists expanded) -> messages -> price/send.
+"""What Compose shows about a send: the estimate, the confirmation, each recipient's outcome.
 
-A picked list counts as its members: their numbers are fetched (once per list while Compose
-is open) and merged with the typed numbers, de-duplicated in order, before pricing, so the
-estimate and the confirmation show what will really be billed. SMS goes through the app's
-``Backend`` (its ``Outbox``); MMS and voice through ``BeyondBackend`` (``ChannelOutbox``), so
-every channel is sent exactly once.
+Turning the draft into messages and sending them is the core's (``ws.drafts``, shared with
+the CLI): picked lists count as their members (fetched once per list while Compose is open,
+merged with the typed numbers, de-duplicated in order) before pricing, so the estimate and
+the confirmation show what will really be billed; each channel goes through the session's
+outbox of that channel, exactly once, and each result carries ClickSend's price.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import cast
 
 from rich.text import Text
 
-from smstui.core.models import ContactList, OutgoingMms, OutgoingSms, OutgoingVoice, VoiceLanguage
+from smstui.core.service import Quote, RecipientResult
+from smstui.core.service.drafts import MODE_TITLES, Draft, MemberCache, Mode, Outgoing
 from smstui.core.sms_text import segments_for, voice_credits
-from smstui.ui.backend import Backend, Quote, RecipientResult
-from smstui.ui.beyond_backend import BeyondBackend
-from smstui.ui.compose_channels import (
-    MODE_TITLES,
-    MmsFields,
-    Mode,
-    Outgoing,
-    VoiceFields,
-    build_outgoing,
-)
 from smstui.ui.safe_text import plain
+
+__all__ = ["ComposeDraft", "MemberCache", "confirm_text", "describe_results", "quote_text"]
+
+#: what Compose's fields hold, checked: the core's draft
+ComposeDraft = Draft
 
 #: numbers listed in the confirmation before "and N more"
 SHOWN_NUMBERS = 10
-
-
-@dataclass(frozen=True, slots=True)
-class ComposeDraft:
-    mode: Mode
-    numbers: list[str]  # typed, already E.164
-    lists: list[ContactList]
-    body: str
-    sender: str | None = None
-    schedule: datetime | None = None
-    mms: MmsFields = field(default_factory=lambda: MmsFields("", ""))
-    voice: VoiceFields = field(default_factory=lambda: VoiceFields("female", "en-au", False, False))
-    #: typed numbers (E.164, also in ``numbers``) in ranges the phone library does not know:
-    #: sent only after the user confirmed them (ClickSend decides)
-    unknown_ranges: list[str] = field(default_factory=list)
-
-
-class MemberCache:
-    """Member numbers of the lists picked in Compose, fetched once each.
-
-    Bounded by the draft: only lists picked in the draft being sent are kept (a list unpicked
-    is dropped at the next price or send)."""
-
-    def __init__(self) -> None:
-        self._numbers: dict[str, list[str]] = {}
-
-    def forget(self, list_id: str | None = None) -> None:
-        if list_id is None:
-            self._numbers.clear()
-        else:
-            self._numbers.pop(list_id, None)
-
-    async def recipients(self, draft: ComposeDraft, beyond: BeyondBackend) -> list[str]:
-        seen: dict[str, None] = dict.fromkeys(draft.numbers)
-        for stale in self._numbers.keys() - {item.list_id for item in draft.lists}:
-            del self._numbers[stale]
-        for item in draft.lists:
-            if item.list_id not in self._numbers:
-                self._numbers[item.list_id] = await beyond.member_numbers(item.list_id)
-            for number in self._numbers[item.list_id]:
-                seen.setdefault(number, None)
-        return list(seen)
-
-
-def messages_for(
-    draft: ComposeDraft, numbers: Sequence[str], languages: Sequence[VoiceLanguage] | None
-) -> list[Outgoing]:
-    return build_outgoing(
-        draft.mode,
-        numbers,
-        draft.body,
-        sender=draft.sender,
-        schedule=draft.schedule,
-        mms=draft.mms,
-        voice=draft.voice,
-        languages=languages,
-    )
-
-
-async def price(
-    mode: Mode, messages: list[Outgoing], backend: Backend, beyond: BeyondBackend
-) -> Quote:
-    if mode == "mms":
-        return await beyond.price_mms(cast("list[OutgoingMms]", messages))
-    if mode == "voice":
-        return await beyond.price_voice(cast("list[OutgoingVoice]", messages))
-    return await backend.price(cast("list[OutgoingSms]", messages))
-
-
-async def send(
-    mode: Mode, messages: list[Outgoing], backend: Backend, beyond: BeyondBackend
-) -> list[RecipientResult]:
-    if mode == "mms":
-        return await beyond.send_mms(cast("list[OutgoingMms]", messages))
-    if mode == "voice":
-        return await beyond.send_voice(cast("list[OutgoingVoice]", messages))
-    return await backend.send(cast("list[OutgoingSms]", messages))
 
 
 def quote_text(quote: Quote, mode: Mode = "sms") -> str:
@@ -116,7 +32,7 @@ def quote_text(quote: Quote, mode: Mode = "sms") -> str:
     return f"Estimate: {quote.total:.4f} {quote.currency} for {quote.parts} {unit}"
 
 
-def confirm_text(draft: ComposeDraft, messages: Sequence[Outgoing], quote: Quote, cap: int) -> Text:
+def confirm_text(draft: Draft, messages: Sequence[Outgoing], quote: Quote, cap: int) -> Text:
     body = Text(end="")
     body.append(f"{MODE_TITLES[draft.mode]} to: ", style="bold")
     numbers = [m.to for m in messages]
@@ -159,6 +75,8 @@ def describe_results(results: Sequence[RecipientResult]) -> Text:
         text.append_text(plain(r.to))
         if r.outcome == "accepted":
             text.append(f"  accepted  {r.message_id or ''}")
+            if r.price is not None:  # ClickSend's own price for this message
+                text.append(f"  {r.price}")
         elif r.outcome == "rejected":
             text.append("  rejected: ")
             text.append_text(plain(r.reason))

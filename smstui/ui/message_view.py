@@ -6,8 +6,7 @@ from datetime import datetime
 
 from rich.text import Text
 
-from smstui.core.models import HistoryMessage
-from smstui.core.store.message_store import StoredMessage
+from smstui.core.service.history import StoredMessage, shown_status
 from smstui.ui.safe_text import one_line, plain
 
 STATUS_STYLES = {
@@ -19,13 +18,8 @@ STATUS_STYLES = {
 }
 
 
-def status_of(m: StoredMessage) -> str:
-    """The status a user cares about: the receipt's verdict when there is one."""
-    if m.direction == "out" and m.status_code == "201":
-        return "Delivered"
-    if m.direction == "out" and m.status_code in {"300", "301", "302"}:
-        return "Failed"
-    return m.status
+#: the status a user cares about: the receipt's verdict when there is one
+status_of = shown_status
 
 
 def local_time(when: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -82,24 +76,3 @@ def message_detail(m: StoredMessage) -> Text:
     text.append("\n")
     text.append_text(plain(m.body, keep_newlines=True))
     return text
-
-
-def as_history(m: StoredMessage) -> HistoryMessage:
-    """The core's export model for a stored row."""
-    return HistoryMessage(
-        message_id=m.message_id,
-        direction=m.direction,
-        to=m.to,
-        sender=m.sender,
-        body=m.body,
-        status=status_of(m),
-        date=m.date,
-        schedule=m.schedule,
-        parts=m.parts,
-        price=m.price,
-        status_code=m.status_code,
-        status_text=m.status_text,
-        error_code=m.error_code,
-        error_text=m.error_text,
-        custom_string=m.custom_string,
-    )

@@ -29,7 +29,7 @@ def _still(app: SmsApp) -> None:
 
 
 async def _compose(pilot: Pilot[None], mode: str) -> None:
-    from smstui.ui.compose_tab import ComposeTab
+    from smstui.ui.tabs.compose import ComposeTab
 
     app = pilot.app
     assert isinstance(app, SmsApp)
@@ -54,8 +54,8 @@ async def _compose(pilot: Pilot[None], mode: str) -> None:
 
 
 async def _campaign(pilot: Pilot[None]) -> None:
-    from smstui.ui.contacts_tab import ContactsTab
     from smstui.ui.screens.campaign import CampaignScreen
+    from smstui.ui.tabs.contacts import ContactsTab
 
     app = pilot.app
     assert isinstance(app, SmsApp)

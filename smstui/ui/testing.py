@@ -11,22 +11,27 @@ from typing import Any
 from smstui.core.config import load_settings
 from smstui.core.models import HistoryMessage
 from smstui.core.sandbox.world import SandboxWorld
+from smstui.core.service import Workspace
 from smstui.core.store import rollup as store_rollup
 from smstui.core.store.message_store import MessageStore
 from smstui.ui.app import SmsApp
-from smstui.ui.core_backend import CoreBackend
 
 
-def sandbox_backend(world: SandboxWorld) -> CoreBackend:
+def sandbox_workspace(world: SandboxWorld) -> Workspace:
     settings = load_settings(flags={"sandbox": True}, env={})
-    return CoreBackend.from_settings(settings, world=world)
+    return Workspace.from_settings(settings, world=world)
+
+
+def store_of(app: SmsApp) -> MessageStore:
+    """The store under ``app``'s workspace: tests seed and inspect it below the facade."""
+    return app.ws._store()
 
 
 def sandbox_app(world: SandboxWorld | None = None, **options: Any) -> tuple[SmsApp, SandboxWorld]:
     """An ``SmsApp`` on ``world`` (a fresh seeded one by default); options go to ``SmsApp``."""
     world = world or SandboxWorld(seed=1)
     options.setdefault("sync_interval", 0)  # tests sync explicitly
-    return SmsApp(sandbox_backend(world), **options), world
+    return SmsApp(sandbox_workspace(world), **options), world
 
 
 def fake_history(count: int, *, start: int = 1_700_000_000) -> Iterator[HistoryMessage]:

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Protocol
 
 from smstui.core.errors import (
@@ -88,10 +89,29 @@ class OutboxResult:
     message_id: str | None = None
     status: str | None = None
     reason: str | None = None
+    #: what ClickSend's answer to this very send said the message costs (none when the
+    #: outcome came from a later history lookup, or the answer was lost)
+    parts: int = 0
+    price: Decimal | None = None
+    currency: str | None = None
 
     @classmethod
-    def of(cls, row: OutboxRow) -> OutboxResult:
-        return cls(row.id, row.token, row.to, row.state, row.message_id, row.status, row.reason)
+    def of(
+        cls, row: OutboxRow, answer: tuple[SentMessage, str | None] | None = None
+    ) -> OutboxResult:
+        sent, currency = answer if answer is not None else (None, None)
+        return cls(
+            row.id,
+            row.token,
+            row.to,
+            row.state,
+            row.message_id,
+            row.status,
+            row.reason,
+            parts=sent.parts if sent is not None else 0,
+            price=sent.price if sent is not None else None,
+            currency=currency,
+        )
 
 
 def classify_error(err: Exception) -> tuple[OutboxState, str]:
@@ -134,6 +154,9 @@ class Outbox:
         self.after_commit = after_commit
         # rows this process is sending right now: reconcile must not treat them as crashed
         self._in_flight: set[int] = set()
+        # ClickSend's per-message answer (parts, price) and the currency, by row, from the
+        # moment it is recorded until the row's result is handed back (never longer)
+        self._answers: dict[int, tuple[SentMessage, str | None]] = {}
 
     async def send(self, messages: list[OutgoingSms]) -> list[OutboxResult]:
         """Record, then send; one result per message, in order."""
@@ -238,9 +261,11 @@ class Outbox:
                 if self.after_commit is not None:
                     self.after_commit(batch)
                 await self._send_own(batch)
+                results.extend(self._result(r.id, self._answers.get(r.id)) for r in batch)
             finally:
                 self._in_flight -= ids
-            results.extend(self._result(r.id) for r in batch)
+                for i in ids:
+                    self._answers.pop(i, None)
         return results
 
     async def _send_own(self, batch: list[OutboxRow]) -> None:
@@ -273,9 +298,12 @@ class Outbox:
     def _record(self, batch: list[OutboxRow], result: SendResult) -> None:
         by_token = {m.custom_string: m for m in result.messages if m.custom_string}
         positional = len(result.messages) == len(batch)
+        currency = result.currency.code if result.currency else None
         accepted: list[HistoryMessage] = []
         for i, row in enumerate(batch):
             sent = by_token.get(row.token) or (result.messages[i] if positional else None)
+            if sent is not None:
+                self._answers[row.id] = (sent, currency)
             if sent is None:
                 self.table.set_outcome(row.id, "unknown", reason="missing from ClickSend's answer")
             elif sent.accepted and sent.message_id:
@@ -325,7 +353,9 @@ class Outbox:
             self.table.set_outcome(row.id, "unknown", reason=reason, only_from=UNSETTLED)
         return self._result(row.id)
 
-    def _result(self, row_id: int) -> OutboxResult:
+    def _result(
+        self, row_id: int, answer: tuple[SentMessage, str | None] | None = None
+    ) -> OutboxResult:
         row = self.table.get(row_id)
         assert row is not None
-        return OutboxResult.of(row)
+        return OutboxResult.of(row, answer)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from smstui.core.clicksend.contacts import ContactsService, ImportReport
     from smstui.core.clicksend.contacts_csv import ImportPlan
     from smstui.core.models import Contact, ContactList, NewContact, Page, SearchHit
@@ -35,6 +37,22 @@ class ContactsPart:
 
     async def contacts_page(self, list_id: str, page: int, limit: int) -> Page[Contact]:
         return await (await self._service()).contacts(list_id, page, limit)
+
+    async def all_contacts(
+        self, list_id: str, updated_after: datetime | None = None
+    ) -> list[Contact]:
+        """Every contact of a list (``updated_after``: only those changed since), all pages."""
+        service = await self._service()
+        if updated_after is None:
+            return await service.members(list_id)
+        items: list[Contact] = []
+        page_no = 1
+        while True:
+            page = await service.contacts(list_id, page=page_no, updated_after=updated_after)
+            items.extend(page.items)
+            if not page.has_next or not page.items:
+                return items
+            page_no = page.page + 1
 
     async def add_contact(self, list_id: str, contact: NewContact) -> Contact:
         return await (await self._service()).add_contact(list_id, contact)

@@ -27,6 +27,14 @@ class RecipientResult:
     reason: str = ""  # rejection status or why the outcome is unknown
     price: Decimal | None = None
     outbox_id: int | None = None  # the outbox row, so a later reconcile can update this line
+    #: ClickSend's own status word for the message (QUEUED, INVALID_RECIPIENT ...), if known
+    status: str | None = None
+    #: the outbox's exact state (accepted, rejected, failed, unknown, failed_unknown, pending);
+    #: ``outcome`` folds it into three
+    state: str = ""
+    #: parts and currency from ClickSend's answer to this send (0 / None when not known)
+    parts: int = 0
+    currency: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +115,12 @@ def recipient_result(r: OutboxResult) -> RecipientResult:
         outcome=_outcome(r.outcome),
         message_id=r.message_id,
         reason=r.reason or r.status or "",
+        price=r.price,
         outbox_id=r.outbox_id,
+        status=r.status,
+        state=r.outcome,
+        parts=r.parts,
+        currency=r.currency,
     )
 
 

@@ -19,30 +19,48 @@ class TemplatesPart:
 
     async def refresh(self) -> list[Template]:
         """Fetch every page from ClickSend and replace the local copy."""
+        templates = await self.fetch_all()
+        self._ws._store().replace_templates(templates)
+        return templates
+
+    async def fetch_all(self) -> list[Template]:
+        """Every template, page by page, from ClickSend (the local copy is not touched: the
+        CLI keeps none, and a damaged store must not stop it listing templates)."""
         service = await self._ws._session().service()
         templates: list[Template] = []
         page_no = 1
         while True:
             page = await service.list_templates(page=page_no, limit=100)
             templates.extend(page.items)
-            if not page.has_next:
+            if not page.has_next or not page.items:
                 break
-            page_no += 1
-        self._ws._store().replace_templates(templates)
+            page_no = page.page + 1
         return templates
 
-    async def create(self, name: str, body: str) -> Template:
+    async def get(self, template_id: str) -> Template:
+        return await (await self._ws._session().service()).get_template(template_id)
+
+    # ``mirror=False``: change ClickSend only, without refreshing the local copy (the CLI: a
+    # change that reached ClickSend must not be reported as failed by a damaged store)
+
+    async def create(self, name: str, body: str, *, mirror: bool = True) -> Template:
         template = await (await self._ws._session().service()).create_template(name, body)
-        await self.refresh()
+        if mirror:
+            await self.refresh()
         return template
 
-    async def update(self, template_id: str, name: str, body: str) -> Template:
+    async def update(
+        self, template_id: str, name: str | None, body: str | None, *, mirror: bool = True
+    ) -> Template:
+        """``None`` keeps that field as ClickSend has it."""
         service = await self._ws._session().service()
         template = await service.update_template(template_id, name=name, body=body)
-        await self.refresh()
+        if mirror:
+            await self.refresh()
         return template
 
-    async def delete(self, template_id: str) -> bool:
+    async def delete(self, template_id: str, *, mirror: bool = True) -> bool:
         await (await self._ws._session().service()).delete_template(template_id)
-        await self.refresh()
+        if mirror:
+            await self.refresh()
         return True

@@ -20,9 +20,11 @@ if TYPE_CHECKING:
 
     from smstui.core.clicksend.poll_rules import PollRules
     from smstui.core.doctor import CheckResult
+    from smstui.core.doctor_fixes import Repair
     from smstui.core.membrane.connection import ConnectUI
     from smstui.core.models import Account, AutomationRule
     from smstui.core.sandbox import SandboxWorld
+    from smstui.core.service.bulk import BulkPart
     from smstui.core.service.campaigns import CampaignsPart
     from smstui.core.service.contacts import ContactsPart
     from smstui.core.service.drafts import DraftsPart
@@ -182,6 +184,12 @@ class Workspace:
 
         return MembranePart(self)
 
+    @cached_property
+    def bulk(self) -> BulkPart:
+        from smstui.core.service.bulk import BulkPart
+
+        return BulkPart(self)
+
     # ------------------------------------------------------------------ connection and account
 
     async def connect(self, ui: ConnectUI | None = None) -> None:
@@ -218,6 +226,10 @@ class Workspace:
         from smstui.core.doctor import run_checks
 
         return await run_checks(self._session())
+
+    async def repair(self, repair: Repair, results: list[CheckResult]) -> str:
+        """Run one of ``smstui doctor --fix``'s safe repairs; what it did."""
+        return await repair.run(self._session(), results)
 
     async def aclose(self) -> None:
         if self._core is not None:

@@ -17,12 +17,13 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Protocol, TextIO
 
 from smstui.core.privacy import open_private
+from smstui.core.when import iso_utc
 
 
 class MessageLike(Protocol):
@@ -81,15 +82,6 @@ def safe_cell(value: object) -> str:
     if stripped and stripped[0] in _DANGEROUS_FIRST:
         return "'" + text
     return text
-
-
-def iso_utc(when: datetime | None) -> str:
-    """ISO 8601 in UTC with a ``Z`` (naive datetimes are taken as UTC)."""
-    if when is None:
-        return ""
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def write_csv(out: TextIO, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:

@@ -7,34 +7,31 @@ itself is one request that is never repeated (ClickSend has no idempotency key).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static, TextArea
 
-from smstui.core.clicksend.campaigns import (
+from smstui.core.errors import ValidationError
+from smstui.core.models import Campaign, CampaignPrice, ContactList
+from smstui.core.service.types import (
     MERGE_FIELDS,
     OPT_OUT_WARNING,
     NewCampaign,
     needs_opt_out,
     new_campaign,
 )
-from smstui.core.errors import ValidationError
-from smstui.core.models import Campaign, CampaignPrice, ContactList
 from smstui.core.sms_text import segments_for
 from smstui.core.when import parse_schedule
-from smstui.ui.beyond_backend import beyond_of
 from smstui.ui.safe_text import plain, visible
 from smstui.ui.screens.confirm import ConfirmScreen
+from smstui.ui.shell import SmsShell
 from smstui.ui.widgets.segment_meter import SegmentMeter
-
-if TYPE_CHECKING:
-    from smstui.ui.app import SmsApp
 
 #: which inline error line each ``ValidationError.field`` goes to
 _ERROR_FOR = {"name": "name", "body": "body", "sender": "sender", "from": "sender"}
@@ -46,6 +43,9 @@ def price_text(price: CampaignPrice) -> str:
 
 
 class CampaignScreen(ModalScreen[Campaign | None]):
+    #: the app, typed (the backend, guarded calls)
+    app = getters.app(SmsShell)
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
         Binding("ctrl+s", "send", "Send campaign", id="campaign.send"),
@@ -74,10 +74,6 @@ class CampaignScreen(ModalScreen[Campaign | None]):
         super().__init__()
         self.target = target
         self.sent: Campaign | None = None
-
-    @property
-    def sms_app(self) -> SmsApp:
-        return cast("SmsApp", self.app)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -150,7 +146,7 @@ class CampaignScreen(ModalScreen[Campaign | None]):
                 self.query_one("#campaign-body", TextArea).text,
                 sender=self.query_one("#campaign-sender", Input).value.strip() or None,
                 schedule=schedule,
-                default_region=self.sms_app.backend.default_region,
+                default_region=self.app.ws.default_region,
             )
         except ValidationError as err:
             where = _ERROR_FOR.get(err.field or "", "body")
@@ -161,9 +157,7 @@ class CampaignScreen(ModalScreen[Campaign | None]):
         button = self.query_one("#campaign-price", Button)
         button.loading = True
         try:
-            price = await self.sms_app.guarded(
-                "Campaign price", beyond_of(self.sms_app.backend).price_campaign(campaign)
-            )
+            price = await self.app.guarded("Campaign price", self.app.ws.campaigns.price(campaign))
         finally:
             button.loading = False
         self.query_one("#campaign-price-text", Static).update(price_text(price) if price else "")
@@ -202,7 +196,7 @@ class CampaignScreen(ModalScreen[Campaign | None]):
         body.append(f"\n{price_text(price).replace('Estimate', 'Total cost')}")
         if needs_opt_out(campaign.body):
             body.append(f"\n⚠ {OPT_OUT_WARNING}", style="bold")
-        app = self.sms_app
+        app = self.app
         if not await app.push_screen_wait(
             ConfirmScreen("Send this campaign?", body, yes="Send campaign")
         ):
@@ -210,7 +204,7 @@ class CampaignScreen(ModalScreen[Campaign | None]):
         button = self.query_one("#campaign-send", Button)
         button.loading = True
         try:
-            sent = await app.guarded("Campaign", beyond_of(app.backend).send_campaign(campaign))
+            sent = await app.guarded("Campaign", app.ws.campaigns.send(campaign))
         finally:
             button.loading = False
         if sent is None:

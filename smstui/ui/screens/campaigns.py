@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar, cast
 
 from rich.text import Text
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -13,15 +13,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from smstui.core.models import Campaign
-from smstui.ui.beyond_backend import beyond_of
 from smstui.ui.contact_pages import ListSource
 from smstui.ui.message_view import STATUS_STYLES, local_time
 from smstui.ui.safe_text import one_line, plain, visible
 from smstui.ui.screens.confirm import ConfirmScreen
+from smstui.ui.shell import SmsShell
 from smstui.ui.widgets.virtual_list import VirtualList
-
-if TYPE_CHECKING:
-    from smstui.ui.app import SmsApp
 
 
 def campaign_row(c: Campaign, width: int) -> Text:
@@ -36,6 +33,9 @@ def campaign_row(c: Campaign, width: int) -> Text:
 
 
 class CampaignsScreen(ModalScreen[None]):
+    #: the app, typed (the backend, guarded calls)
+    app = getters.app(SmsShell)
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Close", id="dialog.close"),
         Binding("x", "cancel_campaign", "Cancel scheduled", id="campaigns.cancel"),
@@ -50,10 +50,6 @@ class CampaignsScreen(ModalScreen[None]):
     CampaignsScreen .title { text-style: bold; height: 1; }
     CampaignsScreen #campaigns-help { color: $text-muted; height: 1; }
     """
-
-    @property
-    def sms_app(self) -> SmsApp:
-        return cast("SmsApp", self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -78,9 +74,7 @@ class CampaignsScreen(ModalScreen[None]):
         widget = self.campaign_list
         widget.loading = True
         try:
-            found = await self.sms_app.guarded(
-                "Loading campaigns", beyond_of(self.sms_app.backend).campaigns()
-            )
+            found = await self.app.guarded("Loading campaigns", self.app.ws.campaigns.list())
         finally:
             widget.loading = False
         if found is not None:
@@ -102,7 +96,7 @@ class CampaignsScreen(ModalScreen[None]):
                 markup=False,
             )
             return
-        app = self.sms_app
+        app = self.app
         body = plain(campaign.name, "bold")
         body.append(f"\nScheduled for {local_time(campaign.schedule)}")
         if not await app.push_screen_wait(
@@ -110,7 +104,7 @@ class CampaignsScreen(ModalScreen[None]):
         ):
             return
         cancelled = await app.guarded(
-            "Cancelling the campaign", beyond_of(app.backend).cancel_campaign(campaign.campaign_id)
+            "Cancelling the campaign", app.ws.campaigns.cancel(campaign.campaign_id)
         )
         if cancelled is not None:
             self.notify(visible(f"Campaign {cancelled.name!r}: {cancelled.status}"), markup=False)

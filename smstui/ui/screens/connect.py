@@ -7,10 +7,10 @@ over SSH), with a spinner while the resolver polls.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, ClassVar, Literal, cast
+from typing import ClassVar, Literal
 
 from rich.text import Text
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -22,9 +22,7 @@ from smstui.core.config import default_tenant_key, load_settings, save_credentia
 from smstui.core.errors import ConnectionUnusable, SmstuiError
 from smstui.core.models import Connection
 from smstui.ui.safe_text import plain
-
-if TYPE_CHECKING:
-    from smstui.ui.app import SmsApp
+from smstui.ui.shell import SmsShell
 
 Choice = Literal["sandbox", "credentials", "reconnected", "connected"]
 
@@ -67,6 +65,9 @@ class ScreenConnectUI:
 
 
 class ConnectScreen(ModalScreen[Choice | None]):
+    #: the app, typed (the backend, guarded calls)
+    app = getters.app(SmsShell)
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="connect.close"),
         Binding("ctrl+y", "copy_url", "Copy URL", id="connect.copy_url"),
@@ -100,10 +101,6 @@ class ConnectScreen(ModalScreen[Choice | None]):
     def on_mount(self) -> None:
         if self._error is not None:
             self.show_error(self._error)
-
-    @property
-    def sms_app(self) -> SmsApp:
-        return cast("SmsApp", self.app)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -199,7 +196,7 @@ class ConnectScreen(ModalScreen[Choice | None]):
             self._choice.set_result(self._choices[event.option_index])
 
     def show_error(self, err: BaseException) -> None:
-        from smstui.ui.app import describe_error
+        from smstui.ui.shell import describe_error
 
         if isinstance(err, ConnectionUnusable):
             self.failed_connection_id = err.connection_id or self.failed_connection_id
@@ -226,7 +223,7 @@ class ConnectScreen(ModalScreen[Choice | None]):
 
     @on(Button.Pressed, "#doctor")
     def _doctor(self) -> None:
-        self.sms_app.action_doctor()
+        self.app.action_doctor()
 
     @on(Button.Pressed, "#use-sandbox")
     def _sandbox(self) -> None:
@@ -266,7 +263,7 @@ class ConnectScreen(ModalScreen[Choice | None]):
     async def _connect(self) -> None:
         self.show_status("Connecting…", busy=True)
         try:
-            await self.sms_app.backend.connect(ScreenConnectUI(self))
+            await self.app.ws.connect(ScreenConnectUI(self))
         except Exception as err:  # shown in the dialog, never as a traceback
             self.show_error(err)
             return
@@ -278,7 +275,7 @@ class ConnectScreen(ModalScreen[Choice | None]):
     async def _reconnect(self) -> None:
         self.show_status("Reconnecting…", busy=True)
         try:
-            await self.sms_app.backend.reconnect(ScreenConnectUI(self), self.failed_connection_id)
+            await self.app.ws.reconnect(ScreenConnectUI(self), self.failed_connection_id)
         except Exception as err:  # shown in the dialog, never as a traceback
             self.show_error(err)
             return

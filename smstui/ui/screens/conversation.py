@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -12,9 +13,10 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from smstui.core.errors import StoreError
-from smstui.core.store.message_store import StoredMessage
+from smstui.core.service.history import StoredMessage
 from smstui.ui.message_view import local_time, status_of
 from smstui.ui.safe_text import plain
+from smstui.ui.shell import SmsShell
 from smstui.ui.widgets.app_footer import AppFooter
 
 
@@ -32,6 +34,9 @@ def bubble(m: StoredMessage) -> Text:
 
 class ConversationScreen(Screen[str | None]):
     """Dismisses with the number to reply to (``r``), or None (Esc)."""
+
+    #: the app, typed (the backend, guarded calls)
+    app = getters.app(SmsShell)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Back", id="conversation.back"),
@@ -53,12 +58,9 @@ class ConversationScreen(Screen[str | None]):
         self.number = number
 
     def compose(self) -> ComposeResult:
-        from smstui.ui.app import SmsApp
-
         app = self.app
-        assert isinstance(app, SmsApp)
         try:
-            messages = app.backend.store.conversation(self.number)
+            messages = app.ws.history.conversation(self.number)
         except StoreError as err:
             app.store_failed(err)
             messages = []

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -13,10 +13,10 @@ from textual.screen import ModalScreen
 from textual.widgets import LoadingIndicator, Static
 
 from smstui.ui.safe_text import plain
+from smstui.ui.shell import SmsShell
 
 if TYPE_CHECKING:
-    from smstui.core.doctor import CheckResult
-    from smstui.ui.app import SmsApp
+    from smstui.core.service.types import CheckResult
 
 
 def results_text(results: list[CheckResult]) -> Text:
@@ -42,6 +42,9 @@ def results_text(results: list[CheckResult]) -> Text:
 
 
 class DoctorScreen(ModalScreen[None]):
+    #: the app, typed (the backend, guarded calls)
+    app = getters.app(SmsShell)
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "app.pop_screen", "Close", id="doctor.close"),
         Binding("r", "run", "Check again", id="doctor.run"),
@@ -77,11 +80,11 @@ class DoctorScreen(ModalScreen[None]):
 
     @work(exclusive=True, group="doctor", exit_on_error=False)
     async def _run(self) -> None:
-        app = cast("SmsApp", self.app)
+        app = self.app
         try:
-            results = await app.backend.doctor()
+            results = await app.ws.doctor()
         except Exception as err:  # shown on the screen, never as a traceback
-            from smstui.ui.app import describe_error
+            from smstui.ui.shell import describe_error
 
             self.query_one("#doctor-results", Static).update(
                 plain(f"The checks stopped: {describe_error(err)}")

@@ -18,8 +18,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from smstui.core.clicksend.contacts_csv import ImportPlan
 from smstui.core.errors import SmstuiError
+from smstui.core.service.types import ImportPlan
 from smstui.ui.safe_text import plain
 from smstui.ui.screens.contact_forms import FORM_CSS
 

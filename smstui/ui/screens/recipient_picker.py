@@ -7,10 +7,10 @@ Lists are loaded once and matched fuzzily here; contacts are found by ClickSend'
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -21,11 +21,8 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from smstui.core.models import ContactList, SearchHit
-from smstui.ui.beyond_backend import beyond_of
 from smstui.ui.safe_text import one_line
-
-if TYPE_CHECKING:
-    from smstui.ui.app import SmsApp
+from smstui.ui.shell import SmsShell
 
 SEARCH_DELAY = 0.25  # seconds of quiet before ClickSend's search is asked
 MAX_SHOWN = 100
@@ -46,6 +43,9 @@ def _label(pick: Pick) -> Text:
 
 
 class RecipientPicker(ModalScreen[Pick | None]):
+    #: the app, typed (the backend, guarded calls)
+    app = getters.app(SmsShell)
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
         Binding("down", "move(1)", "Down", show=False, id="picker.down"),
@@ -68,10 +68,6 @@ class RecipientPicker(ModalScreen[Pick | None]):
         self.picks: list[Pick] = []
         self._timer: Timer | None = None
 
-    @property
-    def sms_app(self) -> SmsApp:
-        return cast("SmsApp", self.app)
-
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static("Add recipients: a list or a contact (Enter picks)", classes="title")
@@ -87,9 +83,7 @@ class RecipientPicker(ModalScreen[Pick | None]):
         results = self.query_one("#picker-results", OptionList)
         results.loading = True
         try:
-            found = await self.sms_app.guarded(
-                "Loading lists", beyond_of(self.sms_app.backend).lists()
-            )
+            found = await self.app.guarded("Loading lists", self.app.ws.contacts.lists())
         finally:
             results.loading = False
         self.lists = found or []
@@ -114,9 +108,7 @@ class RecipientPicker(ModalScreen[Pick | None]):
         if not query:
             return
         # ClickSend matches substrings: ask with the first word, rank fuzzily here
-        hits = await self.sms_app.guarded(
-            "Search", beyond_of(self.sms_app.backend).search(query.split()[0])
-        )
+        hits = await self.app.guarded("Search", self.app.ws.contacts.search(query.split()[0]))
         if hits is not None and query == self.query_one("#picker-query", Input).value.strip():
             self.hits = hits
             self._refresh_options()

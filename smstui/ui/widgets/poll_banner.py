@@ -6,17 +6,18 @@ say nothing; the banner says why and offers to create the missing rules, after c
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
+from smstui.ui.shell import SmsShell
+
 if TYPE_CHECKING:
-    from smstui.core.clicksend.poll_rules import PollRules
-    from smstui.ui.app import SmsApp
+    from smstui.core.service.types import PollRules
 
 _CONFIRM = (
     "smstui will add an enabled automation rule with action POLL for {kinds} to your "
@@ -26,6 +27,9 @@ _CONFIRM = (
 
 
 class PollRuleBanner(Horizontal):
+    #: the app, typed (the backend, guarded calls)
+    app = getters.app(SmsShell)
+
     DEFAULT_CSS = """
     PollRuleBanner { height: auto; padding: 0 1; background: $warning-muted; display: none; }
     PollRuleBanner > Static { width: 1fr; padding: 1 0; }
@@ -57,21 +61,21 @@ class PollRuleBanner(Horizontal):
 
     @work(exclusive=True, group="poll-rules", exit_on_error=False)
     async def create(self) -> None:
-        from smstui.core.clicksend.poll_rules import WHAT
+        from smstui.core.service.types import POLL_RULE_EFFECTS
         from smstui.ui.screens.confirm import ConfirmScreen
 
-        app = cast("SmsApp", self.app)
+        app = self.app
         if self._rules is None or not self._rules.missing:
             return
         missing = self._rules.missing
         body = _CONFIRM.format(
-            kinds=" and ".join(missing), what=" and ".join(WHAT[k] for k in missing)
+            kinds=" and ".join(missing), what=" and ".join(POLL_RULE_EFFECTS[k] for k in missing)
         )
         if not await app.push_screen_wait(
             ConfirmScreen("Create POLL rules in ClickSend?", body, yes="Create")
         ):
             return
-        created = await app.guarded("Creating POLL rules", app.backend.create_poll_rules())
+        created = await app.guarded("Creating POLL rules", app.ws.create_poll_rules())
         if created is None:
             return
         kinds = ", ".join(rule.kind for rule in created) or "none needed"

@@ -1,0 +1,217 @@
+"""The tab contract: one registry the app is built from, and tabs that talk in messages."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from textual import on
+from textual.pilot import Pilot
+from textual.widgets import Input, TabbedContent, TextArea
+
+from smstui.core.sandbox import SandboxWorld
+from smstui.ui.app import SmsApp
+from smstui.ui.commands import palette_entries
+from smstui.ui.messages import OpenInCompose, StoreChanged
+from smstui.ui.screens.confirm import ConfirmScreen
+from smstui.ui.tabs.base import SmsTab
+from smstui.ui.tabs.registry import TABS, spec
+from smstui.ui.testing import sandbox_app, sandbox_workspace
+from smstui.ui.widgets.virtual_list import VirtualList
+
+ROOT = Path(__file__).resolve().parents[1]
+UI = ROOT / "smstui" / "ui"
+AU_OK = "+61411111111"  # a ClickSend test number: accepted, free
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def wait_until(
+    pilot: Pilot[None], condition: Callable[[], bool], limit: float = 10.0
+) -> None:
+    waited = 0.0
+    while not condition() and waited < limit:
+        await pilot.pause(0.05)
+        waited += 0.05
+
+
+class RecordingApp(SmsApp):
+    """The real app, also keeping every ``StoreChanged`` request that reached it."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.store_changes: list[StoreChanged] = []
+
+    @on(StoreChanged)
+    def _record(self, message: StoreChanged) -> None:
+        self.store_changes.append(message)
+
+
+# ---------------------------------------------------------------- the registry
+
+
+def test_registry_has_eight_tabs_with_unique_ids_keys_and_titles() -> None:
+    assert [t.id for t in TABS] == [
+        "compose",
+        "inbox",
+        "history",
+        "templates",
+        "contacts",
+        "actions",
+        "console",
+        "stats",
+    ]
+    assert [t.key for t in TABS] == [str(n) for n in range(1, 9)]
+    assert len({t.title for t in TABS}) == len({t.short_title for t in TABS}) == 8
+    # narrow labels really are shorter (or the same when already short)
+    assert all(len(t.short_title) <= len(t.title) for t in TABS)
+
+
+def test_every_registered_tab_loads_a_tab_that_says_where_focus_goes() -> None:
+    for t in TABS:
+        cls = t.load()
+        assert issubclass(cls, SmsTab), t.id
+        assert cls.focus_default is not SmsTab.focus_default, t.id
+        for request in t.takes:
+            assert cls.take is not SmsTab.take, (t.id, request)
+
+
+def test_app_keys_are_built_from_the_registry() -> None:
+    bindings = {b.id: b for b in SmsApp.BINDINGS if not isinstance(b, tuple)}  # type: ignore[union-attr]
+    for t in TABS:
+        binding = bindings[f"app.tab.{t.id}"]
+        assert binding.key == t.key
+        assert binding.action == f"show_tab('{t.id}')"
+
+
+async def test_palette_lists_every_tab_and_every_tab_command() -> None:
+    app, _ = sandbox_app()
+    async with app.run_test(size=(120, 40)):
+        names = [name for name, _, _ in palette_entries(app)]
+    for t in TABS:
+        assert t.title in names, t.id
+        for command in t.commands:
+            assert command.name in names
+    assert len(names) == len(set(names))
+
+
+async def test_each_number_key_opens_its_tab_and_focus_lands_inside_it() -> None:
+    app, _ = sandbox_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for t in reversed(TABS):  # from the last, so every key is a switch
+            app.screen.set_focus(None)  # a focused Input would take the digit as text
+            await pilot.press(t.key)
+            await wait_until(
+                pilot,
+                lambda t=t: (  # type: ignore[misc]
+                    app.focused is not None
+                    and app.tab_widget(t.id) is not None
+                    and app.tab_widget(t.id) in app.focused.ancestors_with_self
+                ),
+            )
+            assert app.query_one(TabbedContent).active == t.id
+            tab = app.tab_widget(t.id)
+            assert tab is not None and app.focused is not None
+            assert tab in app.focused.ancestors_with_self, t.id
+
+
+async def test_store_changed_reloads_exactly_the_tabs_that_ask_for_it() -> None:
+    app, _ = sandbox_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for t in TABS:
+            app.action_show_tab(t.id)
+            await settle(pilot)
+        reloaded: list[str] = []
+        for tab_id, tab in app.built_tabs.items():
+            tab.reload = lambda tab_id=tab_id: reloaded.append(tab_id)  # type: ignore[method-assign]
+        app.post_message(StoreChanged())
+        await pilot.pause()
+        assert sorted(reloaded) == sorted(
+            t.id for t in TABS if StoreChanged in spec(t.id).load().RELOADS_ON
+        )
+        assert {"inbox", "history", "templates", "stats"} <= set(reloaded)
+        assert "compose" not in reloaded  # Compose re-reads on TemplatesChanged only
+
+
+# ---------------------------------------------------------------- messages between tabs
+
+
+async def test_sending_in_compose_refreshes_history_through_store_changed() -> None:
+    app = RecordingApp(sandbox_workspace(SandboxWorld(seed=1)), sync_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.action_show_tab("history")
+        await settle(pilot)
+        history = app.query_one("#history-list", VirtualList)
+        await wait_until(pilot, lambda: history.row_count > 0)
+        before = history.row_count
+        app.action_show_tab("compose")
+        await settle(pilot)
+        app.query_one("#recipients", Input).value = AU_OK
+        app.query_one("#body", TextArea).load_text("Refresh the other tabs")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.click("#yes")
+        await settle(pilot)
+        assert app.store_changes, "Compose told the app the store changed"
+        await wait_until(pilot, lambda: history.row_count == before + 1)
+        assert history.row_count == before + 1
+
+
+async def test_open_in_compose_from_any_tab_fills_compose_and_switches_to_it() -> None:
+    app, _ = sandbox_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.action_show_tab("templates")
+        await settle(pilot)
+        templates = app.tab_widget("templates")
+        assert templates is not None
+        templates.post_message(OpenInCompose(to=AU_OK, body="From a message"))
+        await wait_until(pilot, lambda: app.query_one("#body", TextArea).text == "From a message")
+        assert app.query_one(TabbedContent).active == "compose"
+        assert app.query_one("#recipients", Input).value == AU_OK
+
+
+# ---------------------------------------------------------------- the shape of the package
+
+
+def test_no_ui_module_but_the_entry_point_imports_the_app_module() -> None:
+    """Tabs, screens and widgets reach the app through ``getters.app(SmsShell)``: importing
+    ``ui/app.py`` (which imports them) would be a cycle."""
+    allowed = {"app.py", "testing.py", "screenshots.py", "screenshots_contacts.py"}
+    offenders = []
+    for path in UI.rglob("*.py"):
+        if path.name in allowed and path.parent == UI:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "smstui.ui.app":
+                offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
+
+
+def test_app_module_names_no_tab_and_dispatches_on_no_attribute_check() -> None:
+    source = (UI / "app.py").read_text(encoding="utf-8")
+    assert "hasattr" not in source and "getattr" not in source
+    for t in TABS:
+        assert f'"{t.id}"' not in source and f"'{t.id}'" not in source, t.id
+
+
+def test_importing_the_app_loads_no_tab_module() -> None:
+    """A tab that is not shown costs nothing before the first frame."""
+    code = (
+        "import sys, smstui.ui.app; "
+        "print(sorted(m for m in sys.modules if m.startswith('smstui.ui.tabs.')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    assert out.strip() == "['smstui.ui.tabs.base', 'smstui.ui.tabs.registry']"
