@@ -60,7 +60,8 @@ class OptedOutError(ValidationError):
             hint=hint
             or (
                 "Remove them from the recipients. For a transactional message they agreed "
-                "to receive, send it with the include-opted-out override."
+                "to receive, send it with the include-opted-out override (CLI: "
+                "--include-opted-out)."
             ),
         )
 

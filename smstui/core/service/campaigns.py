@@ -49,20 +49,27 @@ class CampaignsPart:
         members = await self._ws.contacts.member_numbers(list_id)
         return optouts.among([self._e164(n) for n in members])
 
+    async def check_opt_outs(
+        self, list_id: str, *, include_opted_out: bool = False
+    ) -> builtins.list[str]:
+        """The list's opted-out members; ``OptedOutError`` when there are any, unless
+        ``include_opted_out`` (then they are returned, for the confirmation to say)."""
+        refused = await self.opted_out_members(list_id)
+        if refused and not include_opted_out:
+            raise OptedOutError(
+                refused,
+                hint=(
+                    "ClickSend sends a campaign to every contact of the list, so smstui "
+                    "cannot skip them: remove them from the list first, or send anyway "
+                    "with the include-opted-out override (CLI: --include-opted-out)."
+                ),
+            )
+        return refused
+
     async def send(self, campaign: NewCampaign, *, include_opted_out: bool = False) -> Campaign:
         """Send (or schedule) the campaign. Raises ``OptedOutError`` when the list holds
         opted-out members, unless ``include_opted_out`` (ClickSend would message them)."""
-        if not include_opted_out:
-            refused = await self.opted_out_members(campaign.list_id)
-            if refused:
-                raise OptedOutError(
-                    refused,
-                    hint=(
-                        "ClickSend sends a campaign to every contact of the list, so smstui "
-                        "cannot skip them: remove them from the list first, or send anyway "
-                        "with the include-opted-out override."
-                    ),
-                )
+        await self.check_opt_outs(campaign.list_id, include_opted_out=include_opted_out)
         return await (await self._service()).send(campaign)
 
     def _e164(self, number: str) -> str:

@@ -184,9 +184,14 @@ class CommandOutcome:
 class CommandRunner:
     """Runs one command per reply, one at a time (the caller awaits each run)."""
 
-    def __init__(self, argv: list[str], *, env: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, argv: list[str], *, env: Mapping[str, str] | None = None, stdout: int | None = None
+    ) -> None:
+        """``stdout``: a file descriptor for the command's output (None: ours; ``--json``
+        sends it to stderr so that standard output stays one JSON object a line)."""
         self.argv = list(argv)
         self._env = env
+        self._stdout = stdout
 
     async def run(self, reply: Reply) -> CommandOutcome:
         payload = (json.dumps(reply.to_json(), ensure_ascii=False) + "\n").encode("utf-8")
@@ -194,6 +199,7 @@ class CommandRunner:
             proc = await asyncio.create_subprocess_exec(
                 *self.argv,
                 stdin=asyncio.subprocess.PIPE,
+                stdout=self._stdout,
                 env=reply_env(reply, self._env),
             )
         except OSError as err:

@@ -17,10 +17,16 @@ from smstui.core.errors import OptedOutError
 from smstui.core.phone import normalise_number
 from smstui.core.stop_words import word_set
 
+# the entry type front-ends show, re-exported so they never import the store (this module
+# loads only when ``ws.optouts`` is first used, after the first frame)
+from smstui.core.store.optouts import OptOut
+
 if TYPE_CHECKING:
     from smstui.core.delivery.optouts_csv import OptOutImportPlan
     from smstui.core.service.workspace import Workspace
-    from smstui.core.store.optouts import KeywordScan, OptOut, OptOutTable
+    from smstui.core.store.optouts import KeywordScan, OptOutTable
+
+__all__ = ["OptOut", "OptOutsPart"]
 
 
 class OptOutsPart:
@@ -51,9 +57,17 @@ class OptOutsPart:
         self.scan()
         return self._table().count()
 
-    def is_opted_out(self, number: str) -> bool:
+    def get(self, number: str) -> OptOut | None:
+        """The entry of ``number`` (any format the default region reads), None if none."""
         self.scan()
-        return self._table().get(self._number(number)) is not None
+        return self._table().get(self._number(number))
+
+    def is_opted_out(self, number: str) -> bool:
+        return self.get(number) is not None
+
+    def normalise(self, number: str) -> str:
+        """``number`` as the list keeps it (E.164); ``ValidationError`` when it is none."""
+        return self._number(number)
 
     def among(self, numbers: Sequence[str]) -> builtins.list[str]:
         """The opted-out numbers of ``numbers`` (E.164), in the order given, once each."""
