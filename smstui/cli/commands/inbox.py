@@ -97,7 +97,10 @@ async def follow(rt: Runtime) -> int:
 
 def _print_reply(rt: Runtime, reply: Reply) -> None:
     if rt.out.json_mode:
-        rt.out.emit_json(reply.to_json())
+        from smstui.cli.output import dumps_line, tag_sandbox
+
+        doc = reply.to_json()
+        rt.out.stdout.write(dumps_line(tag_sandbox(doc) if rt.out.sandbox else doc) + "\n")
     else:
         # untrusted text: printable() keeps escape sequences and line breaks inert
         rt.out.line(
