@@ -38,10 +38,27 @@ NARROW_WIDTH = 100
 
 
 def _tab_bindings() -> list[BindingType]:
-    return [
+    """``1``-``8`` open the tabs where no text field has focus (a field types the digit);
+    ``alt+1``-``alt+8`` open them whatever has focus (priority: checked before the field).
+    Each alt key shares its digit's id, so F1 lists them on one line and a keymap entry
+    moves both. The footer shows one entry for the eight alt keys."""
+    digits = [
         Binding(t.key, f"show_tab('{t.id}')", t.title, show=False, id=f"app.tab.{t.id}")
         for t in TABS
     ]
+    alts = [
+        Binding(
+            f"alt+{t.key}",
+            f"show_tab('{t.id}')",
+            "Tabs" if i == 0 else t.title,
+            show=i == 0,
+            key_display="alt+N" if i == 0 else None,  # N: 1-8 (F1 lists each)
+            priority=True,
+            id=f"app.tab.{t.id}",
+        )
+        for i, t in enumerate(TABS)
+    ]
+    return [*digits, *alts]
 
 
 #: whether ``gc.freeze()`` has run in this process (see ``SmsApp.prebuild``)
