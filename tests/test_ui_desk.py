@@ -3,11 +3,19 @@ the Inbox's unread count, and toasts for replies that a background sync brings i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.pilot import Pilot
-from textual.widgets import Input, TabbedContent
+from textual.widgets import Input, Static, TabbedContent
 from textual.widgets._footer import FooterKey
 
+from smstui.core.config import load_settings
+from smstui.core.sandbox import SandboxWorld
+from smstui.core.service import Workspace
+from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.screens.help import HelpScreen
+from smstui.ui.screens.optouts import OptOutsScreen
+from smstui.ui.screens.rules import RulesScreen
 from smstui.ui.testing import sandbox_app
 
 
@@ -15,6 +23,16 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def pause_until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
+    """Let the app run until ``condition`` holds (a worker may be waiting on a dialog, so
+    waiting for every worker to finish would never end)."""
+    for _ in range(500):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the app never got there")
 
 
 def _active(pilot: Pilot[None]) -> str | None:
@@ -61,3 +79,71 @@ async def test_alt_digits_are_in_f1_and_the_footer() -> None:
             if key.key_display == "alt+N" and key.region.right <= 80 and key.region.width
         ]
         assert shown, [(k.key_display, k.region) for k in app.query(FooterKey)]
+
+
+def _workspace(world: SandboxWorld) -> Workspace:
+    return Workspace.from_settings(load_settings(flags={"sandbox": True}, env={}), world=world)
+
+
+async def test_optouts_view_adds_and_removes_numbers() -> None:
+    app, world = sandbox_app()
+    ws = _workspace(world)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            screen = OptOutsScreen(ws)
+            app.push_screen(screen)
+            await settle(pilot)
+            assert screen.optout_list.cache.source.count() == 0
+            screen.query_one("#optout-number", Input).value = "0412 345 681"
+            await pilot.click("#optout-add")
+            await settle(pilot)
+            assert [e.number for e in screen.optout_list.cache.source.rows(0, 10)] == [
+                "+61412345681"
+            ]
+            assert ws.optouts.is_opted_out("+61412345681")
+            screen.optout_list.focus()
+            await pilot.press("x")
+            await pause_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            await pilot.press("y")
+            await settle(pilot)
+            assert screen.optout_list.cache.source.count() == 0
+            assert not ws.optouts.is_opted_out("+61412345681")
+    finally:
+        await ws.aclose()
+
+
+async def test_rules_view_adds_an_auto_reply_and_asks_before_the_last_poll_rule() -> None:
+    app, world = sandbox_app()
+    ws = _workspace(world)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            screen = RulesScreen(ws)
+            app.push_screen(screen)
+            await settle(pilot)
+            rules = screen.rule_list.cache.source.rows(0, 10)
+            assert [r.action for r in rules] == ["POLL", "POLL"]
+            screen.query_one("#rule-keyword", Input).value = "INFO"
+            screen.query_one("#rule-reply", Input).value = "Open 9-5"
+            await pilot.click("#rule-add")
+            await settle(pilot)
+            actions = [(r.action, r.keyword) for r in screen.rule_list.cache.source.rows(0, 10)]
+            assert ("AUTO_REPLY", "INFO") in actions
+            # the inbound POLL rule is the first row: disabling it asks first, and says why
+            screen.rule_list.focus()
+            screen.rule_list.cursor = 0
+            await pilot.press("e")
+            await pause_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            body = app.screen.query_one("#confirm-body", Static).render()
+            assert "replies" in str(body)
+            await pilot.press("n")
+            await settle(pilot)
+            assert world.clicksend.automations.rules["inbound"][10]["enabled"] == 1
+            await pilot.press("e")
+            await pause_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            await pilot.press("y")
+            await settle(pilot)
+            assert world.clicksend.automations.rules["inbound"][10]["enabled"] == 0
+    finally:
+        await ws.aclose()
