@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.pilot import Pilot
-from textual.widgets import Input, Static, TabbedContent
+from textual.widgets import Input, Static, TabbedContent, TextArea
 from textual.widgets._footer import FooterKey
 
 from smstui.core.config import load_settings
@@ -147,3 +147,118 @@ async def test_rules_view_adds_an_auto_reply_and_asks_before_the_last_poll_rule(
             assert world.clicksend.automations.rules["inbound"][10]["enabled"] == 0
     finally:
         await ws.aclose()
+
+
+def _inbox_label(app: object) -> str:
+    tabs = app.query_one("#tabs", TabbedContent)  # type: ignore[attr-defined]
+    return str(tabs.get_tab("inbox").label)
+
+
+def _reply_toasts(app: object) -> list[tuple[str, str]]:
+    return [
+        (str(n.title), str(n.message))
+        for n in app._notifications  # type: ignore[attr-defined]
+        if str(n.title).startswith("Reply from") or "new replies" in str(n.title)
+    ]
+
+
+async def test_a_reply_from_a_background_sync_shows_in_the_title_and_a_toast() -> None:
+    world = SandboxWorld(seed=1)
+    world.reply_rate = 0.0
+    app, _ = sandbox_app(world)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        before = app.ws.replies.unread_count()
+        assert _reply_toasts(app) == []  # the first sync's backlog is not announced one by one
+        world.add_inbound(
+            "+61412345699", "Are you open on Sunday? [b]I need[/b] a quote\x1b[31m for two"
+        )
+        app.action_sync_now()  # what the sync timer does
+        await settle(pilot)
+        assert app.unread_count == before + 1
+        # short form at 80 columns (the Inbox is not the active tab) and the count
+        assert _inbox_label(app) == f"2 Inbox ({before + 1})"
+        [(title, message)] = _reply_toasts(app)
+        assert title == "Reply from +61412345699"
+        # plain text: the markup stays literal, the escape sequence inert, first words only
+        assert message.startswith("Are you open on Sunday? [b]I need[/b] a")
+        assert "\x1b" not in message and message.endswith("…")
+        # reading it brings the count down
+        app.action_show_tab("inbox")
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert app.unread_count == before
+        assert _inbox_label(app).startswith("2 Inbox")
+
+
+async def test_no_toast_for_the_conversation_open_on_screen(monkeypatch: object) -> None:
+    from smstui.ui.screens.conversation import ConversationScreen
+
+    world = SandboxWorld(seed=1)
+    world.reply_rate = 0.0
+    app, _ = sandbox_app(world)
+    rings: list[bool] = []
+    app.bell = lambda: rings.append(True)  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        app.ws.settings.bell = True
+        app.push_screen(ConversationScreen("+61412345698"))
+        await settle(pilot)
+        world.add_inbound("+61412345698", "thanks, see you then")
+        app.action_sync_now()
+        await settle(pilot)
+        assert _reply_toasts(app) == [] and rings == []  # shown in the open conversation
+        world.add_inbound("+61412345697", "who is this?")
+        app.action_sync_now()
+        await settle(pilot)
+        assert _reply_toasts(app) == [("Reply from +61412345697", "who is this?")]
+        assert rings == [True]  # bell = true in config.toml
+
+
+async def _compose_to(pilot: Pilot[None], recipients: str, body: str) -> None:
+    app = pilot.app
+    app.query_one("#recipients", Input).value = recipients
+    app.query_one("#body", TextArea).load_text(body)
+    await pilot.pause()
+    await pilot.press("ctrl+s")
+    await pause_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+
+
+async def test_compose_asks_about_opted_out_recipients_and_leaves_them_out() -> None:
+    app, world = sandbox_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.ws.optouts.add("+61412345681")
+        before = len(world.clicksend.received)
+        await _compose_to(pilot, "+61412345681, +61412345682", "Weekend sale")
+        asked = str(app.screen.query_one("#confirm-body", Static).render())
+        assert "+61412345681" in asked and "+61412345682" not in asked
+        await pilot.click("#no")  # leave them out
+        await pause_until(
+            pilot,
+            lambda: isinstance(app.screen, ConfirmScreen)
+            and "+61412345682" in str(app.screen.query_one("#confirm-body", Static).render()),
+        )
+        assert "+61412345681" not in str(app.screen.query_one("#confirm-body", Static).render())
+        await pilot.click("#yes")
+        await settle(pilot)
+        assert [m["to"] for m in world.clicksend.received[before:]] == ["+61412345682"]
+
+
+async def test_compose_can_include_opted_out_recipients_when_told_to() -> None:
+    app, world = sandbox_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.ws.optouts.add("+61412345681")
+        before = len(world.clicksend.received)
+        await _compose_to(pilot, "+61412345681", "Your order shipped")
+        await pilot.click("#yes")  # include them (transactional)
+        await pause_until(
+            pilot,
+            lambda: isinstance(app.screen, ConfirmScreen)
+            and "Send" in str(app.screen.query_one("#yes").label),  # type: ignore[attr-defined]
+        )
+        await pilot.click("#yes")
+        await settle(pilot)
+        assert [m["to"] for m in world.clicksend.received[before:]] == ["+61412345681"]

@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Static, TextArea
 from smstui.core.phone import UNKNOWN_RANGE
 from smstui.core.service import Quote, RecipientResult
 from smstui.ui.compose_channels import MODE_TITLES, ChannelFields, Outgoing
-from smstui.ui.compose_send import ComposeDraft, confirm_text, describe_results
+from smstui.ui.compose_send import ComposeDraft, confirm_text, describe_results, opted_out_text
 from smstui.ui.messages import (
     AccountChanged,
     OpenInCompose,
@@ -126,13 +126,38 @@ class ComposeTab(ComposeForm):
         if prepared is None:
             return
         messages, quote = prepared
+        include_opted_out = False
+        opted_out = app.ws.optouts.among([m.to for m in messages])
+        if opted_out:
+            include_opted_out = await app.push_screen_wait(
+                ConfirmScreen(
+                    f"{len(opted_out)} recipient(s) opted out",
+                    opted_out_text(opted_out),
+                    yes="Include them",
+                    no="Leave them out",
+                )
+            )
+            if not include_opted_out:
+                messages = [m for m in messages if m.to not in set(opted_out)]
+                if not messages:
+                    self.notify("Every recipient opted out: nothing to send.", severity="warning")
+                    return
+                repriced = await app.guarded(
+                    "Price estimate", app.ws.drafts.price(draft.mode, messages)
+                )
+                if repriced is None:
+                    return
+                quote = repriced
         body = confirm_text(draft, messages, quote, self.part_cap)
         title = f"Send {MODE_TITLES[draft.mode]} to {len(messages)} recipient(s)?"
         if not await app.push_screen_wait(ConfirmScreen(title, body, yes="Send")):
             return
         button.loading = True
         try:
-            results = await app.guarded("Send", app.ws.drafts.send(draft.mode, messages))
+            results = await app.guarded(
+                "Send",
+                app.ws.drafts.send(draft.mode, messages, include_opted_out=include_opted_out),
+            )
         finally:
             button.loading = False
         if results is None:
