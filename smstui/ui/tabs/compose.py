@@ -62,12 +62,13 @@ class ComposeTab(ComposeForm):
     ComposeTab #template-picker { width: 30; }
     ComposeTab #body { height: 6; min-height: 5; border: round $primary 60%; border-title-color: $text-muted; }
     ComposeTab #body:focus { border: round $primary; }
-    ComposeTab #meter { padding-left: 1; }
+    ComposeTab #meter { padding-left: 1; width: 1fr; }
+    ComposeTab #channel-meter { width: 1fr; }
     ComposeTab #schedule-date { width: 16; }
     ComposeTab #schedule-time { width: 11; }
     ComposeTab #tz-label { width: auto; padding: 1 1 0 1; color: $text-muted; }
-    ComposeTab #send { margin-left: 10; }
-    ComposeTab #price { width: 1fr; padding: 1 2 0 2; color: $text-muted; }
+    ComposeTab #send { margin: 0 1 0 2; min-width: 10; }
+    ComposeTab #price { height: auto; padding: 0 1 0 10; color: $text-muted; }
     ComposeTab #results { height: auto; padding: 0 1 0 10; }
     ComposeTab #mode { width: 14; }
     ComposeTab #pick { min-width: 8; width: 10; }

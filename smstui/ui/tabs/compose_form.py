@@ -79,8 +79,12 @@ class ComposeForm(Vertical, SmsTab):
             body = TextArea(id="body", soft_wrap=True, show_line_numbers=False)
             body.border_title = "Message"
             yield body
-            yield SegmentMeter(id="meter")
-            yield ChannelMeter(id="channel-meter")
+            # Send sits beside the meter (a one-line button), so that at 80x24 recipients,
+            # body, meter, schedule and Send all show without scrolling
+            with Horizontal(classes="row", id="meter-row"):
+                yield SegmentMeter(id="meter")
+                yield ChannelMeter(id="channel-meter")
+                yield Button("Send", id="send", variant="primary", compact=True)
             yield Static("", id="body-error", classes="field-error")
             with Horizontal(classes="row"):
                 yield Label("Schedule", classes="field-label")
@@ -88,9 +92,7 @@ class ComposeForm(Vertical, SmsTab):
                 yield Input(placeholder="HH:MM", id="schedule-time", max_length=5)
                 yield Static(zone_label(), id="tz-label")
             yield Static("", id="schedule-error", classes="field-error")
-            with Horizontal(classes="row"):
-                yield Button("Send", id="send", variant="primary")
-                yield Static("", id="price")
+            yield Static("", id="price")
             yield Static("", id="results")
 
     def on_mount(self) -> None:

@@ -34,7 +34,7 @@ class InboxTab(Vertical, SmsTab):
         Binding("r", "reply", "Reply", id="inbox.reply"),
         Binding("m", "mark_read", "Mark read", id="inbox.mark_read"),
         Binding("s", "app.sync_now", "Sync now", id="inbox.sync"),
-        Binding("k", "rules", "Keyword rules", id="inbox.rules"),
+        Binding("a", "rules", "Rules", id="inbox.rules"),
     ]
 
     def __init__(self) -> None:
