@@ -35,8 +35,6 @@ from smstui.ui.widgets.store_banner import StoreBanner
 
 #: below this width the tab bar uses each tab's short title (8 full labels need ~87 columns)
 NARROW_WIDTH = 100
-#: the tab whose title carries the unread replies' count
-UNREAD_TAB = "inbox"
 
 
 def _tab_bindings() -> list[BindingType]:
@@ -126,7 +124,7 @@ class SmsApp(SmsShell):
         tabs = self.query_one(TabbedContent)
         for t in TABS:
             title = t.short_title if width < NARROW_WIDTH and t.id != tabs.active else t.title
-            if t.id == UNREAD_TAB and self.unread_count:
+            if t.shows_unread and self.unread_count:
                 # the unread count, also on a narrow terminal: "2 Inbox (3)"
                 title += f" ({self.unread_count if self.unread_count < 100 else '99+'})"
             with contextlib.suppress(NoMatches):

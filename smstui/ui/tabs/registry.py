@@ -42,6 +42,8 @@ class TabSpec:
     takes: tuple[type[Message], ...] = ()
     #: built while the user reads the first tab, so opening it later is only a switch
     prebuild: bool = False
+    #: the tab's title carries the count of unread replies ("2 Inbox (3)")
+    shows_unread: bool = False
 
     def load(self) -> type[SmsTab]:
         module, _, name = self.where.partition(":")
@@ -69,6 +71,7 @@ TABS: tuple[TabSpec, ...] = (
         "Inbox",
         "2",
         _at("inbox", "InboxTab"),
+        shows_unread=True,
         commands=(
             TabCommand(
                 "Keyword rules", "ClickSend's automations: auto replies, POLL rules", "rules"
