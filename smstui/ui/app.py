@@ -121,7 +121,10 @@ class SmsApp(SmsShell):
         """Short tab labels on a narrow terminal, so every tab (and the active one) shows.
         The digit stays: it is the key that opens the tab."""
         width = self.size.width if width is None else width
-        tabs = self.query_one(TabbedContent)
+        try:
+            tabs = self.query_one(TabbedContent)
+        except NoMatches:  # a tab activated while the app closes: nothing left to label
+            return
         for t in TABS:
             title = t.short_title if width < NARROW_WIDTH and t.id != tabs.active else t.title
             if t.shows_unread and self.unread_count:
@@ -131,8 +134,7 @@ class SmsApp(SmsShell):
                 tabs.get_tab(t.id).label = f"{t.key} {title}"
 
     def unread_changed(self) -> None:
-        with contextlib.suppress(NoMatches):
-            self.fit_tab_labels()
+        self.fit_tab_labels()
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.fit_tab_labels()
