@@ -299,3 +299,17 @@ async def test_rules_and_optouts_open_from_their_tabs() -> None:
         await pilot.press("o")
         await settle(pilot)
         assert isinstance(app.screen, OptOutsScreen)
+
+
+async def test_compose_marks_opted_out_numbers_as_they_are_typed() -> None:
+    app, _ = sandbox_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.ws.optouts.add("+61412345681")
+        app.query_one("#recipients", Input).value = "+61412345682, 0412 345 681"
+        await pilot.pause()
+        marked = str(app.query_one("#recipients-error", Static).render())
+        assert "+61412345681: opted out" in marked and "+61412345682" not in marked
+        app.query_one("#recipients", Input).value = "+61412345682"
+        await pilot.pause()
+        assert str(app.query_one("#recipients-error", Static).render()) == ""

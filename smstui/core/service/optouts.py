@@ -69,9 +69,12 @@ class OptOutsPart:
         """``number`` as the list keeps it (E.164); ``ValidationError`` when it is none."""
         return self._number(number)
 
-    def among(self, numbers: Sequence[str]) -> builtins.list[str]:
-        """The opted-out numbers of ``numbers`` (E.164), in the order given, once each."""
-        self.scan()
+    def among(self, numbers: Sequence[str], *, fresh: bool = True) -> builtins.list[str]:
+        """The opted-out numbers of ``numbers`` (E.164), in the order given, once each.
+        ``fresh=False`` skips reading new replies first (a read only: Compose marks numbers
+        as they are typed; the send itself checks fresh)."""
+        if fresh:
+            self.scan()
         found = self._table().among(list(numbers))
         return [n for n in dict.fromkeys(numbers) if n in found]
 
