@@ -35,6 +35,11 @@ import time
 from pathlib import Path
 from typing import Any, ClassVar
 
+#: the repository root: the app staging is shared with the tests (tests/support/)
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
 KEYS = 15
 
 
@@ -104,7 +109,7 @@ def cached_store(app: Any, rows: int, cache: Path) -> float | None:
     """Put a store of ``rows`` rows where ``app`` will open it: a copy of the cached one, or
     built (and cached) now. Returns the build time, or None for a copy."""
     from smstui.core.store.schema import SCHEMA_VERSION, default_db_path
-    from smstui.ui.testing import fill_store
+    from tests.support.sandbox_app import fill_store
 
     path = app.ws._session().store_path or default_db_path()
     cached = cache / f"history-{rows}-schema{SCHEMA_VERSION}.db"
@@ -125,7 +130,7 @@ def cached_store(app: Any, rows: int, cache: Path) -> float | None:
 
 async def run_smstui(rows: int, cache: Path) -> dict[str, Any]:
     from smstui.core.sandbox.world import SandboxWorld
-    from smstui.ui.testing import sandbox_app
+    from tests.support.sandbox_app import sandbox_app
 
     app, _ = sandbox_app(SandboxWorld(seed=1))
     fill_s = cached_store(app, rows, cache)

@@ -117,9 +117,19 @@ async def _still_answers_a_key(pilot: Pilot[None]) -> bool:
 
 
 async def tui_work(
-    settings: Settings, deadline: float, seed: int, request: Callable[[str], None]
+    settings: Settings,
+    deadline: float,
+    seed: int,
+    request: Callable[[str], None],
+    *,
+    until: Callable[[Counter[str]], bool] | None = None,
+    give_up: float | None = None,
 ) -> dict[str, Any]:
-    """Drive the app until ``deadline``; ``request(body)`` records each confirmed send."""
+    """Drive the app until ``deadline``; ``request(body)`` records each confirmed send.
+
+    With ``until``, keep going past ``deadline`` (to ``give_up`` at the latest) until
+    ``until(counts)`` holds: on a busy machine a fixed window may hold too few steps for a
+    test's audit (three prices in a row lost to chaos, say, and no send at all)."""
     rng = random.Random(seed * 7919)
     counts: Counter[str] = Counter()
     app = SmsApp(Workspace.from_settings(settings), sync_interval=0)
@@ -127,7 +137,14 @@ async def tui_work(
     async with app.run_test(size=(120, 40)) as pilot:
         await _settle(pilot, counts)
         i = 0
-        while time.monotonic() < deadline:
+
+        def going() -> bool:
+            now = time.monotonic()
+            if now < deadline:
+                return True
+            return until is not None and not until(counts) and now < (give_up or deadline)
+
+        while going():
             i += 1
             if app.connection_state != "ready":
                 counts["reconnects"] += 1  # chaos broke the start-up: connect again

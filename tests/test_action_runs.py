@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from support.membrane_client import recorded, request_log, sandbox_client
 
 from smstui.core.errors import MembraneError, MembraneNotFound, UsageError
 from smstui.core.membrane.action_runs import checked_key, run_by_key, run_listed
-from smstui.core.membrane.auth import StaticToken
 from smstui.core.membrane.client import MembraneClient
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID as CID
 from smstui.core.sandbox import SandboxWorld
@@ -27,27 +27,8 @@ def world() -> SandboxWorld:
 
 @pytest.fixture
 async def client(world: SandboxWorld) -> AsyncIterator[MembraneClient]:
-    async with MembraneClient(
-        "https://api.sandbox.test", StaticToken("t"), transport=world.transport()
-    ) as c:
+    async with sandbox_client(world) as c:
         yield c
-
-
-def log(world: SandboxWorld) -> list[tuple[str, str]]:
-    with world.lock:
-        return list(world.request_log)
-
-
-def recorded(*answers: httpx.Response) -> tuple[MembraneClient, list[httpx.Request]]:
-    seen: list[httpx.Request] = []
-    queue = list(answers)
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        return queue.pop(0)
-
-    transport = httpx.MockTransport(handler)
-    return MembraneClient("https://m.test", StaticToken("t"), transport=transport), seen
 
 
 # --------------------------------------------------------------------------- the sandbox
@@ -90,7 +71,7 @@ async def test_a_key_is_looked_up_in_one_listing_then_run_by_id(
     spec = find_action("list-sms-templates")
     assert spec is not None and run.action_id == spec.id
     assert run.result.action_run_id == world.action_runs[-1]
-    assert log(world) == [("GET", "/actions"), ("POST", "/act")]
+    assert request_log(world) == [("GET", "/actions"), ("POST", "/act")]
 
 
 async def test_a_key_the_listing_does_not_know_is_run_by_key() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from support.sandbox_app import fake_history, sandbox_app
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Input
@@ -18,7 +19,6 @@ from smstui.core.store.message_store import MessageStore
 from smstui.ui import contact_pages
 from smstui.ui.compose_send import ComposeDraft, MemberCache
 from smstui.ui.contact_pages import CLICKSEND_PAGE, ContactPages
-from smstui.ui.testing import fake_history, sandbox_app
 from smstui.ui.widgets.app_footer import AppFooter
 from smstui.ui.widgets.virtual_list import PageCache
 
@@ -73,7 +73,7 @@ def test_contact_pages_keep_only_the_latest_fetched(monkeypatch: pytest.MonkeyPa
     assert asked == [1]
 
 
-class _Beyond:
+class _Members:
     def __init__(self) -> None:
         self.fetched: list[str] = []
 
@@ -84,11 +84,11 @@ class _Beyond:
 
 async def test_member_numbers_are_kept_only_for_lists_in_the_draft() -> None:
     members = MemberCache()
-    beyond: Any = _Beyond()
+    source: Any = _Members()
     a, b = ContactList("A", "a", 1), ContactList("B", "b", 1)
-    await members.recipients(ComposeDraft("sms", [], [a, b], "hi"), beyond)
-    await members.recipients(ComposeDraft("sms", [], [b], "hi"), beyond)
-    assert sorted(members._numbers) == ["B"] and beyond.fetched == ["A", "B"]  # B not refetched
+    await members.recipients(ComposeDraft("sms", [], [a, b], "hi"), source)
+    await members.recipients(ComposeDraft("sms", [], [b], "hi"), source)
+    assert sorted(members._numbers) == ["B"] and source.fetched == ["A", "B"]  # B not refetched
 
 
 class _Fields(App[None]):

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from beyond_helpers import START, make_client, make_sms, make_world
+from support.sandbox_client import START, make_client, make_sms, make_world
 
 from smstui.core.clicksend.campaigns import CampaignService, needs_opt_out, new_campaign
 from smstui.core.clicksend.contacts import ContactsService

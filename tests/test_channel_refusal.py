@@ -4,43 +4,27 @@ gets SMS history, replies and receipts; the refusal is reported once and remembe
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from support.sandbox_session import quiet_world, sandbox_session
 
 from smstui.cli import main
 from smstui.core.clicksend.account_facts import InMemoryFacts
-from smstui.core.config import Settings
 from smstui.core.delivery.sync import sync_all
 from smstui.core.delivery.sync_channels import FAILING_TTL, REFUSED_TTL, fact_name
 from smstui.core.errors import MembraneAuthError
 from smstui.core.membrane.connection import ConnectionCache
 from smstui.core.models import HistoryMessage, Page
 from smstui.core.sandbox import Fault, SandboxWorld, serve
-from smstui.core.session import Session, open_session
 from smstui.core.store.message_store import MessageStore
 from smstui.core.store.query import MessageFilter
 
-START = 1_760_000_000.0
 SHAPES = ["403", "404", "not_enabled"]
 
 
 def _world(**kw: object) -> SandboxWorld:
-    w = SandboxWorld(seed=7, clock=lambda: START, history_size=6, **kw)  # type: ignore[arg-type]
-    w.failure_rate = 0.0
-    return w
-
-
-async def _session(world: SandboxWorld, tmp_path: Path) -> AsyncIterator[Session]:
-    session = await open_session(
-        Settings(sandbox=True),
-        world=world,
-        cache=ConnectionCache(tmp_path / "c.json"),
-        store_path=tmp_path / "s.db",
-    )
-    async with session:
-        yield session
+    return quiet_world(seed=7, history_size=6, **kw)
 
 
 def _asked(world: SandboxWorld, channel: str) -> int:
@@ -53,7 +37,7 @@ async def test_refused_voice_leaves_sms_replies_and_receipts_synced(
 ) -> None:
     world = _world(refused_channels={"voice": how})
     reply = world.add_inbound("+61412345678", "still here")
-    async for session in _session(world, tmp_path):
+    async for session in sandbox_session(world, tmp_path):
         report = await session.sync()
         assert set(report.channel_failures) == {"voice"}
         assert report.history_messages > 0 and report.inbound >= 1
@@ -63,7 +47,7 @@ async def test_refused_voice_leaves_sms_replies_and_receipts_synced(
 
 async def test_a_refusal_is_remembered_so_the_next_sync_does_not_ask(tmp_path: Path) -> None:
     world = _world(refused_channels={"mms": "403"})
-    async for session in _session(world, tmp_path):
+    async for session in sandbox_session(world, tmp_path):
         first = await session.sync()
         assert set(first.channel_failures) == {"mms"}
         asked = _asked(world, "mms")
@@ -78,7 +62,7 @@ async def test_a_refusal_is_remembered_longer_than_a_passing_failure(tmp_path: P
     facts = InMemoryFacts(clock=lambda: now[0])
     world = _world(refused_channels={"voice": "not_enabled"})
     world.inject(Fault(path=r"/mms/history", status=500))
-    async for session in _session(world, tmp_path):
+    async for session in sandbox_session(world, tmp_path):
         service = await session.service()
         with MessageStore(tmp_path / "x.db") as store:
             report = await sync_all(service, store, facts=facts)
@@ -104,7 +88,7 @@ class _TokenRejected:
 
 async def test_bad_membrane_credentials_still_fail_the_whole_sync(tmp_path: Path) -> None:
     world = _world()
-    async for session in _session(world, tmp_path):
+    async for session in sandbox_session(world, tmp_path):
         service = await session.service()
         with MessageStore(tmp_path / "x.db") as store, pytest.raises(MembraneAuthError):
             await sync_all(service, store, channels=_TokenRejected())  # type: ignore[arg-type]
@@ -179,7 +163,7 @@ def test_a_stranger_s_refusal_text_is_inert(capsys: pytest.CaptureFixture[str]) 
 async def test_history_store_keeps_sms_when_mms_fails_midway(tmp_path: Path) -> None:
     world = _world()
     world.inject(Fault(path=r"/mms/history", status=500))
-    async for session in _session(world, tmp_path):
+    async for session in sandbox_session(world, tmp_path):
         report = await session.sync()
         out = session.store().page(limit=500, filters=MessageFilter(direction="out")).rows
         assert report.channel_failures.keys() == {"mms"} and out

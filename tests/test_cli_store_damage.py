@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from damage_helpers import leaf_pages, overwrite_pages, read_only
+from support.store_damage import leaf_pages, overwrite_pages, read_only
 
 from smstui.cli import main
 from smstui.core import crash_log

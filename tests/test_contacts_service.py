@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from beyond_helpers import START, make_client, make_sms, make_world
+from support.sandbox_client import START, make_client, make_sms, make_world
 
 from smstui.core.clicksend.contacts import ContactsService
 from smstui.core.clicksend.sms import InMemoryPrefix, SmsService

@@ -22,7 +22,7 @@ from typing import Any
 
 import phonenumbers
 import pytest
-from test_outbox import NOW, Clock, FakeSender, sms
+from support.fake_sender import NOW, Clock, FakeSender, sms
 
 from smstui.core.clicksend.history_lookup import find_in_history
 from smstui.core.clicksend.mms_voice import MmsVoiceService

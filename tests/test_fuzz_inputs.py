@@ -29,6 +29,10 @@ HOSTILE = ['"', "*", "NEAR(", "AND", "OR NOT", "^", ":", "'", "\x00", "\u202e", 
 search_text = st.text(max_size=40) | st.lists(st.sampled_from(HOSTILE), max_size=6).map(" ".join)
 
 
+#: one worker runs the module, so its module-scoped fixture is built once
+pytestmark = pytest.mark.xdist_group("fuzz-inputs")
+
+
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MessageStore]:
     s = MessageStore(tmp_path_factory.mktemp("fuzz") / "s.db")

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from beyond_helpers import make_client, make_sms, make_world
+from support.sandbox_client import make_client, make_sms, make_world
 
 from smstui.core.clicksend.mms_voice import MmsVoiceService, check_mms
 from smstui.core.delivery.outbox import Outbox

@@ -4,39 +4,21 @@ and one stored copy of each message when ClickSend lists it once per POLL rule."
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from support.sandbox_session import quiet_world, sandbox_session
 
 from smstui.cli import main
 from smstui.core.clicksend import poll_rules
 from smstui.core.clicksend.account_facts import InMemoryFacts
-from smstui.core.config import Settings
 from smstui.core.errors import ClickSendError
-from smstui.core.membrane.connection import ConnectionCache
 from smstui.core.sandbox import SandboxWorld
-from smstui.core.session import Session, open_session
 from smstui.core.store.query import MessageFilter
-
-START = 1_760_000_000.0
 
 
 def _world(**kw: object) -> SandboxWorld:
-    w = SandboxWorld(seed=5, clock=lambda: START, history_size=5, **kw)  # type: ignore[arg-type]
-    w.failure_rate = 0.0
-    return w
-
-
-async def _session(world: SandboxWorld, tmp_path: Path) -> AsyncIterator[Session]:
-    session = await open_session(
-        Settings(sandbox=True),
-        world=world,
-        cache=ConnectionCache(tmp_path / "c.json"),
-        store_path=tmp_path / "s.db",
-    )
-    async with session:
-        yield session
+    return quiet_world(seed=5, history_size=5, **kw)
 
 
 def _rule_requests(world: SandboxWorld) -> list[str]:
@@ -47,7 +29,7 @@ async def test_fresh_account_lacks_both_rules_and_the_answer_is_remembered(
     tmp_path: Path,
 ) -> None:
     world = _world(fresh_account=True)
-    async for session in _session(world, tmp_path):
+    async for session in sandbox_session(world, tmp_path):
         rules = await session.poll_rules()
         assert rules is not None and rules.missing == ("inbound", "receipt")
         asked = len(_rule_requests(world))
@@ -60,7 +42,7 @@ async def test_create_poll_rules_makes_only_the_missing_ones(tmp_path: Path) -> 
     world = _world()
     (rule,) = world.clicksend.automations.rules["receipt"].values()
     rule["enabled"] = 0
-    async for session in _session(world, tmp_path):
+    async for session in sandbox_session(world, tmp_path):
         created = await session.create_poll_rules()
         assert [(r.kind, r.action, r.enabled) for r in created] == [("receipt", "POLL", True)]
         assert world.clicksend.automations.poll_copies("inbound") == 1  # not duplicated
@@ -72,7 +54,7 @@ async def test_an_account_that_hides_its_rules_claims_nothing(tmp_path: Path) ->
     from smstui.core.sandbox import Fault
 
     world = _world()
-    async for session in _session(world, tmp_path):
+    async for session in sandbox_session(world, tmp_path):
         await session.service()
         world.inject(Fault(path="/automations/sms/inbound", status=403))
         assert await session.poll_rules() is None
@@ -100,7 +82,7 @@ def test_the_warning_names_what_is_missing_and_the_fix() -> None:
 async def test_several_poll_rules_keep_one_stored_copy_of_each_reply(tmp_path: Path) -> None:
     world = _world(poll_rules=3)
     replies = [world.add_inbound("+61412345678", f"reply {i}") for i in range(4)]
-    async for session in _session(world, tmp_path):
+    async for session in sandbox_session(world, tmp_path):
         report = await session.sync()
         assert report.inbound == len(replies)
         stored = session.store().page(limit=500, filters=MessageFilter(direction="in")).rows
@@ -112,7 +94,7 @@ async def test_create_poll_rule_refused_by_clicksend_raises(tmp_path: Path) -> N
     from smstui.core.sandbox import Fault
 
     world = _world(fresh_account=True)
-    async for session in _session(world, tmp_path):
+    async for session in sandbox_session(world, tmp_path):
         await session.service()
         world.inject(Fault(path="/automations/sms/inbound", status=403))
         with pytest.raises(ClickSendError):

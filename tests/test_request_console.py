@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from support.membrane_client import sandbox_client
 
 from smstui.core.errors import UsageError
 from smstui.core.explorer.request_console import (
@@ -16,7 +17,6 @@ from smstui.core.explorer.request_console import (
     parse_pairs,
     send,
 )
-from smstui.core.membrane.auth import StaticToken
 from smstui.core.membrane.client import MembraneClient
 from smstui.core.models import ProxyResponse
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, SandboxWorld
@@ -31,9 +31,7 @@ def world() -> SandboxWorld:
 
 @pytest.fixture
 async def client(world: SandboxWorld) -> AsyncIterator[MembraneClient]:
-    async with MembraneClient(
-        "https://api.sandbox.test", StaticToken("sandbox"), transport=world.transport()
-    ) as c:
+    async with sandbox_client(world, token="sandbox") as c:
         yield c
 
 

@@ -10,6 +10,8 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from support.membrane_client import recorded as scripted
+from support.membrane_client import request_log, sandbox_client
 
 from smstui.core.errors import MembraneNotFound, UsageError
 from smstui.core.explorer.request_console import RequestSpec, format_response, send
@@ -47,25 +49,16 @@ def world() -> SandboxWorld:
 
 @pytest.fixture
 async def client(world: SandboxWorld) -> AsyncIterator[MembraneClient]:
-    async with MembraneClient(API, StaticToken("t"), transport=world.transport()) as c:
+    async with sandbox_client(world, API) as c:
         yield c
 
 
 def paths(world: SandboxWorld) -> list[str]:
-    with world.lock:
-        return [p for _, p in world.request_log]
+    return [p for _, p in request_log(world)]
 
 
 def recorded(*answers: httpx.Response) -> tuple[MembraneClient, list[httpx.Request]]:
-    seen: list[httpx.Request] = []
-    queue = list(answers)
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        return queue.pop(0)
-
-    transport = httpx.MockTransport(handler)
-    return MembraneClient(API, StaticToken("t"), transport=transport), seen
+    return scripted(*answers, base_url=API)
 
 
 # --------------------------------------------------------------------------- the fallback

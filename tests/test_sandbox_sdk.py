@@ -33,6 +33,10 @@ class Sdk:
         return getattr(clicksend, name)(self.client)
 
 
+#: one worker runs the module, so its module-scoped fixture is built once
+pytestmark = pytest.mark.xdist_group("sandbox-sdk")
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[SandboxServer]:
     world = SandboxWorld(seed=13, history_size=20)

@@ -138,3 +138,67 @@ def test_const_and_unique_items_are_enforced() -> None:
     assert validate({"type": "array", "uniqueItems": True}, [1, 1]) == [
         FieldError("", "must not repeat an item")
     ]
+
+
+def test_errors_follow_the_input_order_not_the_schema_order() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"b": {"type": "string"}, "a": {"type": "string"}},
+        "required": ["c"],
+    }
+    assert validate(schema, {"a": 1, "b": 2}) == [
+        FieldError("c", "is required"),
+        FieldError("a", "must be a string"),
+        FieldError("b", "must be a string"),
+    ]
+
+
+def test_each_refused_extra_field_is_reported_at_its_own_path() -> None:
+    schema = {"type": "object", "properties": {"a": {}}, "additionalProperties": False}
+    assert validate(schema, {"x": 1, "a": 1, "y": 2}) == [
+        FieldError("x", "is not an allowed field"),
+        FieldError("y", "is not an allowed field"),
+    ]
+
+
+def test_a_ref_inside_the_schema_is_followed() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"to": {"$ref": "#/$defs/phone"}},
+        "$defs": {"phone": {"type": "string", "pattern": "^\\+"}},
+    }
+    assert validate(schema, {"to": "0411"}) == [FieldError("to", "must match ^\\+")]
+
+
+def test_a_ref_outside_the_schema_is_neither_fetched_nor_fatal() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "to": {"$ref": "https://example.invalid/phone.json"},
+            "n": {"type": "integer"},
+        },
+    }
+    assert validate(schema, {"to": 5, "n": "x"}) == [FieldError("n", "must be an integer")]
+
+
+def test_a_schema_that_is_itself_invalid_is_left_to_membrane() -> None:
+    assert validate({"type": "integer", "minimum": "five"}, 1) == []
+    assert validate({"type": "date"}, "2025-01-01") == []
+
+
+def test_an_older_draft_is_applied_by_its_own_rules() -> None:
+    schema = {"$schema": "http://json-schema.org/draft-04/schema#", "type": "integer"}
+    assert validate(schema, 2.0) == [FieldError("", "must be an integer")]
+
+
+def test_the_validator_library_loads_only_when_an_input_is_checked() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import smstui.core.explorer.schema_form as f; "
+        "print('jsonschema' in sys.modules); f.validate({'type': 'string'}, 1); "
+        "print('jsonschema' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]

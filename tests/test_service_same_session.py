@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from support.sandbox_app import fake_history, sandbox_workspace
 
 from smstui.core.config import Settings, load_settings
 from smstui.core.errors import MembraneNotFound
@@ -10,7 +11,6 @@ from smstui.core.models import HistoryMessage
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, SandboxWorld
 from smstui.core.service import Workspace
 from smstui.core.session import SANDBOX_API_URL, SANDBOX_IDENTITY, open_session
-from smstui.ui.testing import fake_history, sandbox_workspace
 
 
 def test_constructing_the_workspace_builds_no_session() -> None:

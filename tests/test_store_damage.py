@@ -14,7 +14,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from damage_helpers import (
+from support.store_damage import (
     filled_store,
     history,
     leaf_pages,
@@ -158,7 +158,7 @@ _FILL_UNTIL_FULL = textwrap.dedent(
     from pathlib import Path
     from smstui.core.errors import StoreError
     from smstui.core.store.message_store import MessageStore
-    from damage_helpers import history
+    from support.store_damage import history
 
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
     store = MessageStore(Path(sys.argv[1]))

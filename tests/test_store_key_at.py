@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from support.sandbox_app import fake_history
+
 from smstui.core.store.message_store import MessageFilter, MessageStore
-from smstui.ui.testing import fake_history
 
 
 def test_key_at_matches_the_row_at_that_index_of_the_filtered_order(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from damage_helpers import CHILD_READY, filled_store, leaf_pages, overwrite_pages
+from support.store_damage import CHILD_READY, filled_store, leaf_pages, overwrite_pages
 
 from smstui.core.delivery.outbox import Outbox
 from smstui.core.errors import StoreError

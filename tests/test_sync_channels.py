@@ -9,7 +9,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from beyond_helpers import START, make_client, make_sms, make_world
+from support.fake_clicksend import T0, paginate, unix
+from support.sandbox_client import START, make_client, make_sms, make_world
 
 from smstui.core.clicksend.mms_voice import MmsVoiceService
 from smstui.core.delivery.sync import history_cursor_name, sync_all
@@ -27,23 +28,9 @@ from smstui.core.sandbox import SandboxWorld
 from smstui.core.sandbox.transport import SandboxTransport
 from smstui.core.store.message_store import MessageStore
 
-T0 = 1_700_000_000
-
 
 def at(seconds: int) -> datetime:
     return datetime.fromtimestamp(T0 + seconds, UTC)
-
-
-def unix(value: datetime | int | None) -> int | None:
-    if value is None or isinstance(value, int):
-        return value
-    return int(value.timestamp())
-
-
-def paginate(items: list, page: int, limit: int) -> Page:  # type: ignore[type-arg]
-    last = max(1, -(-len(items) // limit))
-    chunk = items[(page - 1) * limit : page * limit]
-    return Page(items=chunk, page=page, last_page=last, total=len(items), per_page=limit)
 
 
 def sent(channel: str, i: int, **kw: object) -> HistoryMessage:

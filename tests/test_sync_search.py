@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from support.fake_clicksend import FakeClickSend
 
 from smstui.core.delivery.sync import sync_all
 from smstui.core.errors import NetworkError
 from smstui.core.models import HistoryMessage
 from smstui.core.store.message_store import MessageFilter, MessageStore
-from tests.test_sync import FakeClickSend
 
 
 def queued(store: MessageStore) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_sync import T0, FakeClickSend  # the fake ClickSend shared with test_sync.py
+from support.fake_clicksend import T0, FakeClickSend
 
 from smstui.core.delivery.sync import SETTLE_ROUNDS, sync_all
 from smstui.core.store.message_store import MessageStore

@@ -3,12 +3,12 @@ are not found by key), shows every run's actionRunId, failed ones too, and answe
 
 from __future__ import annotations
 
+from support.sandbox_app import sandbox_app
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from smstui.core.sandbox import SandboxWorld
 from smstui.ui.tabs.actions import ActionsTab
-from smstui.ui.testing import sandbox_app
 from smstui.ui.widgets.json_tree import JsonTree
 from smstui.ui.widgets.schema_form import SchemaForm
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from support.sandbox_app import sandbox_app
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, OptionList, Select, Static, TextArea
 
 from smstui.core.models import Action
 from smstui.core.sandbox import SandboxWorld
 from smstui.ui.tabs.actions import ActionsTab
-from smstui.ui.testing import sandbox_app
 from smstui.ui.widgets.json_tree import JsonTree
 from smstui.ui.widgets.schema_form import SchemaForm
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from support.sandbox_app import sandbox_app
 from test_ui_contacts import open_contacts, shown
 from test_ui_flows import settle, type_into
 from textual.pilot import Pilot
@@ -11,7 +12,6 @@ from textual.pilot import Pilot
 from smstui.ui.screens.campaign import CampaignScreen
 from smstui.ui.screens.campaigns import CampaignsScreen
 from smstui.ui.screens.confirm import ConfirmScreen
-from smstui.ui.testing import sandbox_app
 
 
 async def fill_campaign(pilot: Pilot[None], body: str, *, when: datetime | None = None) -> None:

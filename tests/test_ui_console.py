@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from support.sandbox_app import sandbox_app
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, Static, TextArea
 
 from smstui.core.explorer.request_console import MASK, RequestHistory
 from smstui.core.sandbox import SandboxWorld
 from smstui.ui.tabs.console import NOT_SENT, ConsoleTab
-from smstui.ui.testing import sandbox_app
 
 
 async def settle(pilot: Pilot[None]) -> None:

@@ -3,12 +3,12 @@ the transparent proxy, shown the same way, and the route is remembered across ap
 
 from __future__ import annotations
 
+from support.sandbox_app import sandbox_app
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from smstui.core.explorer.request_console import MASK
 from smstui.core.sandbox import SandboxWorld
-from smstui.ui.testing import sandbox_app
 
 
 async def settle(pilot: Pilot[None]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from support.sandbox_app import sandbox_app
 from test_ui_flows import settle, type_into
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -15,7 +16,6 @@ from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.screens.contact_forms import ContactForm, NamePrompt
 from smstui.ui.screens.import_csv import ImportCsvScreen
 from smstui.ui.tabs.contacts import ContactsTab
-from smstui.ui.testing import sandbox_app
 
 
 async def open_contacts(pilot: Pilot[None]) -> ContactsTab:

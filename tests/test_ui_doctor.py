@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from support.sandbox_app import sandbox_app
 from test_ui_flows import settle, wait_until
 from textual.widgets import Static
 
@@ -9,7 +10,6 @@ from smstui.core.doctor import CHECKS
 from smstui.core.sandbox import SandboxWorld
 from smstui.ui.screens.connect import ConnectScreen
 from smstui.ui.screens.doctor import DoctorScreen
-from smstui.ui.testing import sandbox_app
 
 
 def doctor_text(screen: DoctorScreen) -> str:

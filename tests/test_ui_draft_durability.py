@@ -8,6 +8,7 @@ seed), then reopens the store the app uses: the draft must be there, and the dat
 
 from __future__ import annotations
 
+import os
 import random
 import select
 import signal
@@ -17,11 +18,11 @@ import time
 from pathlib import Path
 
 import pytest
+from support.sandbox_app import sandbox_app
 from textual.widgets import Input, TextArea
 
 from smstui.core.config import load_settings
 from smstui.core.service import DRAFT_KEY, Workspace
-from smstui.ui.testing import sandbox_app
 
 pytestmark = pytest.mark.slow
 
@@ -30,9 +31,12 @@ FIRST = "Pick up at ten"
 #: the child's own start-up (Python, Textual, the sandbox) must fit in this
 READY_TIMEOUT = 60.0
 
+#: the repository root, on the child's path: it imports the app staging from tests/support/
+ROOT = Path(__file__).resolve().parents[1]
+
 CHILD = """
 import asyncio, os, sys
-from smstui.ui.testing import sandbox_app
+from tests.support.sandbox_app import sandbox_app
 
 async def main(keep_typing: bool) -> None:
     app, _ = sandbox_app()
@@ -65,6 +69,7 @@ def run_and_kill(tmp_path: Path, *, keep_typing: bool, delay: float) -> None:
         [sys.executable, str(script), NUMBER, FIRST, mode],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     try:
         assert child.stdout is not None

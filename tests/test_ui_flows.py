@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from support.sandbox_app import sandbox_app, store_of
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
 
@@ -12,7 +13,6 @@ from smstui.core.sandbox import Fault, SandboxWorld
 from smstui.ui.app import SmsApp
 from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.screens.conversation import ConversationScreen
-from smstui.ui.testing import sandbox_app, store_of
 from smstui.ui.widgets.status_bar import SANDBOX_BADGE
 from smstui.ui.widgets.virtual_list import VirtualList
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import cast
 
+from support.sandbox_app import sandbox_app, store_of
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static, TabbedContent, TextArea
 
@@ -14,7 +15,6 @@ from smstui.core.config import data_dir
 from smstui.core.models import HistoryMessage
 from smstui.core.store.message_store import MessageFilter, MessageStore, StoredMessage
 from smstui.ui.app import SmsApp
-from smstui.ui.testing import sandbox_app, store_of
 from smstui.ui.widgets.virtual_list import VirtualList
 
 #: ACMA's fictional mobile range, and none of the sandbox's seeded contacts

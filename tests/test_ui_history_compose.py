@@ -3,10 +3,9 @@ of a resend from History before confirming it)."""
 
 from __future__ import annotations
 
+from support.sandbox_app import sandbox_app
 from textual.pilot import Pilot
 from textual.widgets import Static
-
-from smstui.ui.testing import sandbox_app
 
 #: two AU mobiles that are not ClickSend test numbers: billed at the sandbox's AU rate
 NUMBERS = "+61491570998, +61491570999"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from support.sandbox_app import sandbox_app
 from textual.pilot import Pilot
 from textual.widgets import Static, Tab
 from textual.widgets._footer import FooterKey
 
 from smstui.ui.app import SmsApp
-from smstui.ui.testing import sandbox_app
 from smstui.ui.widgets.status_bar import SANDBOX_BADGE, SANDBOX_BADGE_SHORT
 
 NARROW = (80, 24)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from support.sandbox_app import sandbox_app, store_of
 from test_ui_flows import AU_OK, settle, type_into
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -13,7 +14,6 @@ from smstui.ui.app import SmsApp
 from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.screens.recipient_picker import RecipientPicker
 from smstui.ui.tabs.compose import ComposeTab
-from smstui.ui.testing import sandbox_app, store_of
 
 MEDIA = "https://example.com/promo.jpg"
 

@@ -3,13 +3,13 @@ that offers to create them) and a refused voice channel (replies still shown, a 
 
 from __future__ import annotations
 
+from support.sandbox_app import sandbox_app, store_of
 from textual.pilot import Pilot
 from textual.widgets import Static
 
 from smstui.core.sandbox import SandboxWorld
 from smstui.ui.app import SmsApp
 from smstui.ui.screens.confirm import ConfirmScreen
-from smstui.ui.testing import sandbox_app, store_of
 from smstui.ui.widgets.poll_banner import PollRuleBanner
 from smstui.ui.widgets.virtual_list import VirtualList
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from support.sandbox_app import sandbox_app
 from textual.pilot import Pilot
 from textual.widgets import Static, TextArea
 
 from smstui.core.sandbox import Fault
-from smstui.ui.testing import sandbox_app
 from smstui.ui.widgets.virtual_list import VirtualList
 
 AU_OK = "+61411111111"

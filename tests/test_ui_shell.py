@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import tomllib
 
+from support.sandbox_app import fill_store, sandbox_app, sandbox_workspace, store_of
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from smstui.core.config import config_path, save_setting
 from smstui.ui.safe_text import plain, visible
 from smstui.ui.screens.help import HelpScreen
-from smstui.ui.testing import fill_store, sandbox_app, sandbox_workspace, store_of
 from smstui.ui.widgets.virtual_list import PAGE_SIZE, VirtualList
 
 

@@ -7,8 +7,7 @@ from functools import partial
 from typing import Any
 
 import pytest
-
-from smstui.ui.screenshots import SIZES, stage, staged_app
+from support.screenshots import SIZES, stage, staged_app
 
 #: the tabs whose snapshots live in this file's snapshot file (tools: test_ui_snapshots_tools.py)
 TABS = ("compose", "inbox", "history", "templates")

@@ -7,9 +7,8 @@ from functools import partial
 from typing import Any
 
 import pytest
-
-from smstui.ui.screenshots import SIZES, staged_app
-from smstui.ui.screenshots_contacts import CONTACT_SHOTS, stage_contacts
+from support.screenshots import SIZES, staged_app
+from support.screenshots_contacts import CONTACT_SHOTS, stage_contacts
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -7,8 +7,7 @@ from functools import partial
 from typing import Any
 
 import pytest
-
-from smstui.ui.screenshots import SIZES, stage, staged_app
+from support.screenshots import SIZES, stage, staged_app
 
 #: the Membrane tools and Stats (their own snapshot file; Contacts: test_ui_snapshots_contacts.py)
 TOOL_TABS = ("actions", "console", "stats")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from support.sandbox_app import sandbox_app, store_of
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Sparkline, Static
 
 from smstui.core.store.stats import daily_stats, local_day
 from smstui.ui.app import SmsApp
 from smstui.ui.tabs.stats import StatsTab
-from smstui.ui.testing import sandbox_app, store_of
 
 
 async def settle(pilot: Pilot[None]) -> None:

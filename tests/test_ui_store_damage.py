@@ -11,13 +11,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from support.sandbox_app import sandbox_app
 from textual.widgets import Input, TextArea
 
 from smstui.core.crash_log import crash_log_path
 from smstui.core.errors import StoreError
 from smstui.core.models import OutgoingSms
 from smstui.core.store.schema import default_db_path
-from smstui.ui.testing import sandbox_app
 from smstui.ui.widgets.store_banner import StoreBanner
 
 REPO = Path(__file__).resolve().parents[1]
@@ -92,7 +92,7 @@ async def test_an_escaping_crash_is_logged_without_locals() -> None:
 
 _CRASHING_APP = textwrap.dedent(
     """
-    from smstui.ui.testing import sandbox_app
+    from tests.support.sandbox_app import sandbox_app
 
     app, _ = sandbox_app()
     SECRET = {secret!r}

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from support.sandbox_app import sandbox_app, sandbox_workspace
 from textual import on
 from textual.binding import Binding
 from textual.pilot import Pilot
@@ -20,7 +21,6 @@ from smstui.ui.messages import OpenInCompose, StoreChanged
 from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.tabs.base import SmsTab
 from smstui.ui.tabs.registry import TABS, spec
-from smstui.ui.testing import sandbox_app, sandbox_workspace
 from smstui.ui.widgets.virtual_list import VirtualList
 
 ROOT = Path(__file__).resolve().parents[1]

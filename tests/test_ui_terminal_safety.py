@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from rich.segment import Segment
+from support.sandbox_app import sandbox_app
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
@@ -21,7 +22,6 @@ from smstui.core.sandbox import Fault, SandboxWorld
 from smstui.ui.app import SmsApp
 from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.screens.conversation import ConversationScreen
-from smstui.ui.testing import sandbox_app
 from smstui.ui.widgets.virtual_list import VirtualList
 
 # every control a terminal acts on (newline is the strip boundary here, so it is unsafe too)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import phonenumbers
 import pytest
+from support.sandbox_app import sandbox_app
 from test_ui_flows import settle, static_text, type_into, wait_until
 from textual.widgets import Static
 
@@ -14,7 +15,6 @@ from smstui.cli import main
 from smstui.core.delivery.bulk import plan_bulk
 from smstui.core.phone import UNKNOWN_RANGE
 from smstui.ui.screens.confirm import ConfirmScreen
-from smstui.ui.testing import sandbox_app
 
 # an AU mobile in a range the phone library does not list: the right length, unknown range
 UNKNOWN = "+61441000000"

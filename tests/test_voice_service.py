@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from beyond_helpers import START, make_client, make_sms, make_world
+from support.sandbox_client import START, make_client, make_sms, make_world
 
 from smstui.core.clicksend.mms_voice import MmsVoiceService, check_voice
 from smstui.core.delivery.outbox_channels import ChannelOutbox

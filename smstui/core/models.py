@@ -209,7 +209,7 @@ class AutomationRule:
     reply: str = ""
 
 
-# --------------------------------------------------------------------------- beyond SMS
+# ------------------------------------------------------- MMS, voice, contacts and campaigns
 
 Channel = Literal["sms", "mms", "voice"]
 

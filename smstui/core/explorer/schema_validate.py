@@ -1,25 +1,32 @@
-"""A small JSON Schema validator for action inputs (no dependency, errors keyed by path).
+"""Action inputs checked against their JSON Schema by ``jsonschema``, errors keyed by path.
 
 Used by the action explorer's form and by its raw JSON editor, so both show the same errors
-next to the same fields. Supported keywords: ``type`` (a name or a list of names), ``enum``,
-``const``, ``required``, ``properties``, ``additionalProperties`` (``false`` or a schema),
-``minimum``/``maximum``/``exclusiveMinimum``/``exclusiveMaximum``, ``multipleOf``,
-``minLength``/``maxLength``, ``pattern``, ``format`` is ignored, ``minItems``/``maxItems``,
-``uniqueItems``, ``items`` (one schema), ``allOf``/``anyOf``/``oneOf``/``not``. Anything else
-(``$ref``, ``patternProperties``, ``if``/``then``, ...) is ignored: Membrane validates again on
-its side, so an unknown keyword can only make us too lenient, never block a valid input.
+next to the same fields. ``jsonschema`` judges; this module only words its findings the way
+the form shows them (``"messages[1].to"``: ``"must be a string"``) and orders them as the
+input reads (a field's own problem before those of the fields inside it, fields in the order
+the input has them).
+
+Leniency, on purpose: Membrane validates again on its side, so a schema we cannot apply may
+only make us too lenient, never block a valid input. A schema that is itself invalid (an
+unreadable ``pattern``, a ``minimum`` that is not a number, an unknown type name) gets no
+local errors; a ``$ref`` that points outside the schema is not followed (nothing is fetched)
+and adds none; ``format`` is not asserted.
+
+``jsonschema`` is imported on the first ``validate`` call, not with this module: it costs
+about 90-250 ms of import on this machine and start-up never needs it.
 """
 
 from __future__ import annotations
 
 import json
-import math
-import re
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-Fail = Callable[[str], None]
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
+    from jsonschema.protocols import Validator
 
 #: a path is a sequence of property names and array indices, e.g. ("messages", 0, "to")
 Path = tuple[str | int, ...]
@@ -44,163 +51,194 @@ def path_text(path: Path) -> str:
     return out
 
 
-def _is_type(value: Any, name: str) -> bool:
-    if name == "integer":
-        # 3.0 is an integer to JSON Schema; True is not (bool is an int subclass in Python)
-        if isinstance(value, float):
-            return value.is_integer()
-        return isinstance(value, int) and not isinstance(value, bool)
-    if name == "number":
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if name == "string":
-        return isinstance(value, str)
-    if name == "boolean":
-        return isinstance(value, bool)
-    if name == "array":
-        return isinstance(value, list)
-    if name == "object":
-        return isinstance(value, dict)
-    if name == "null":
-        return value is None
-    return True  # an unknown type name is not ours to reject
+def validate(schema: dict[str, Any], value: Any) -> list[FieldError]:
+    """Every problem with ``value`` against ``schema``, in the order the input reads."""
+    from jsonschema.exceptions import SchemaError
 
+    cls = _validator_class(schema)
+    try:
+        cls.check_schema(schema)
+    except SchemaError:
+        return []  # a schema we cannot apply: Membrane judges the input alone
+    from referencing import Registry
+
+    # an empty registry: the default one would fetch a remote $ref over the network
+    found = list(cls(schema, registry=Registry()).iter_errors(value))
+    # a value of the wrong type gets that one error: the others would repeat it in other words
+    mistyped = {tuple(e.absolute_path) for e in found if e.validator == "type"}
+    ranked: list[tuple[tuple[int, ...], int, FieldError]] = []
+    for error in found:
+        path = tuple(error.absolute_path)
+        if path in mistyped and error.validator != "type":
+            continue
+        for where, message in _worded(error, path):
+            ranked.append((_positions(value, where), _RANK.get(str(error.validator), 99), message))
+    ranked.sort(key=lambda r: (r[0], r[1]))  # stable: ties keep jsonschema's (schema) order
+    return [error for _, _, error in ranked]
+
+
+#: the order a node's own problems are listed in (the order the form's fields read them)
+_RANK = {
+    name: n
+    for n, name in enumerate(
+        (
+            "type",
+            "const",
+            "enum",
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "multipleOf",
+            "minLength",
+            "maxLength",
+            "pattern",
+            "minItems",
+            "maxItems",
+            "uniqueItems",
+            "required",
+            "additionalProperties",
+            "anyOf",
+            "oneOf",
+            "not",
+        )
+    )
+}
 
 _ARTICLE = {"integer": "an integer", "array": "a list", "object": "an object", "null": "null"}
-
-
-def _type_words(names: list[str]) -> str:
-    return " or ".join(_ARTICLE.get(n, f"a {n}") for n in names)
 
 
 def _shown(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
 
 
-def _same(a: Any, b: Any) -> bool:
-    # JSON equality: 1 == 1.0, but True != 1
-    if isinstance(a, bool) or isinstance(b, bool):
-        return type(a) is type(b) and a == b
-    return bool(a == b)
+def _plural(n: Any) -> str:
+    return "s" if n != 1 else ""
 
 
-def validate(schema: dict[str, Any], value: Any) -> list[FieldError]:
-    """Every problem with ``value`` against ``schema``, in document order."""
-    errors: list[FieldError] = []
-    _check(schema, value, (), errors)
-    return errors
+def _worded(error: ValidationError, path: Path) -> Iterator[tuple[Path, FieldError]]:
+    """``error`` in the form's words: usually one ``FieldError``, one per field for extras."""
+    keyword, bound = str(error.validator), error.validator_value
+
+    def at(message: str, where: Path = path) -> tuple[Path, FieldError]:
+        return where, FieldError(path_text(where), message)
+
+    if keyword == "type":
+        names = [bound] if isinstance(bound, str) else list(bound)
+        yield at("must be " + " or ".join(_ARTICLE.get(n, f"a {n}") for n in names))
+    elif keyword == "const":
+        yield at(f"must be {_shown(bound)}")
+    elif keyword == "enum":
+        yield at("must be one of " + ", ".join(_shown(e) for e in bound))
+    elif keyword in _BOUND_WORDS:
+        yield at(f"must be {_BOUND_WORDS[keyword]} {bound}")
+    elif keyword == "multipleOf":
+        yield at(f"must be a multiple of {bound}")
+    elif keyword == "minLength":
+        yield at(
+            "is required"
+            if bound == 1 and not error.instance
+            else f"must be at least {bound} characters"
+        )
+    elif keyword == "maxLength":
+        yield at(f"must be at most {bound} characters")
+    elif keyword == "pattern":
+        yield at(f"must match {bound}")
+    elif keyword == "minItems":
+        yield at(f"needs at least {bound} item{_plural(bound)}")
+    elif keyword == "maxItems":
+        yield at(f"allows at most {bound} item{_plural(bound)}")
+    elif keyword == "uniqueItems":
+        yield at("must not repeat an item")
+    elif keyword == "required":
+        yield at("is required")  # the missing name is already in the path (_required below)
+    elif keyword == "additionalProperties":
+        for name in _extras(error):
+            yield at("is not an allowed field", (*path, name))
+    elif keyword in ("anyOf", "oneOf"):
+        wanted = "at least one" if keyword == "anyOf" else "exactly one"
+        yield at(f"must match {wanted} of the {len(bound)} allowed shapes")
+    elif keyword == "not":
+        yield at("must not match the excluded shape")
+    else:
+        yield at(str(error.message))  # a keyword the form has no words of its own for
 
 
-def _check(schema: Any, value: Any, path: Path, errors: list[FieldError]) -> None:
-    if schema is True or not isinstance(schema, dict):
-        return
-    where = path_text(path)
-
-    def fail(message: str) -> None:
-        errors.append(FieldError(where, message))
-
-    types = schema.get("type")
-    names = [types] if isinstance(types, str) else list(types) if isinstance(types, list) else []
-    if names and not any(_is_type(value, n) for n in names):
-        fail(f"must be {_type_words(names)}")
-        return  # further checks would only repeat the same problem in other words
-    if "const" in schema and not _same(value, schema["const"]):
-        fail(f"must be {_shown(schema['const'])}")
-    enum = schema.get("enum")
-    if isinstance(enum, list) and not any(_same(value, e) for e in enum):
-        fail("must be one of " + ", ".join(_shown(e) for e in enum))
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        _check_number(schema, value, fail)
-    elif isinstance(value, str):
-        _check_string(schema, value, fail)
-    elif isinstance(value, list):
-        _check_array(schema, value, path, errors, fail)
-    elif isinstance(value, dict):
-        _check_object(schema, value, path, errors, fail)
-    _check_combinators(schema, value, path, errors, fail)
+_BOUND_WORDS = {
+    "minimum": "at least",
+    "maximum": "at most",
+    "exclusiveMinimum": "more than",
+    "exclusiveMaximum": "less than",
+}
 
 
-def _check_number(schema: dict[str, Any], value: float, fail: Fail) -> None:
-    bounds: tuple[tuple[str, Callable[[float], bool], str], ...] = (
-        ("minimum", lambda b: value < b, "at least"),
-        ("maximum", lambda b: value > b, "at most"),
-        ("exclusiveMinimum", lambda b: value <= b, "more than"),
-        ("exclusiveMaximum", lambda b: value >= b, "less than"),
-    )
-    for key, broken, words in bounds:
-        bound = schema.get(key)
-        if isinstance(bound, int | float) and not isinstance(bound, bool) and broken(bound):
-            fail(f"must be {words} {bound}")
-    step = schema.get("multipleOf")
-    if isinstance(step, int | float) and step > 0:
-        ratio = value / step
-        if not math.isclose(ratio, round(ratio), abs_tol=1e-9):
-            fail(f"must be a multiple of {step}")
+def _extras(error: ValidationError) -> list[str]:
+    """The fields ``additionalProperties: false`` refused (jsonschema reports them as one)."""
+    import re
+
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    props = schema.get("properties") or {}
+    patterns = list((schema.get("patternProperties") or {}).keys())
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    return [
+        name
+        for name in instance
+        if name not in props and not any(re.search(p, name) for p in patterns)
+    ]
 
 
-def _check_string(schema: dict[str, Any], value: str, fail: Fail) -> None:
-    low, high = schema.get("minLength"), schema.get("maxLength")
-    if isinstance(low, int) and len(value) < low:
-        fail("is required" if low == 1 and not value else f"must be at least {low} characters")
-    if isinstance(high, int) and len(value) > high:
-        fail(f"must be at most {high} characters")
-    pattern = schema.get("pattern")
-    if isinstance(pattern, str):
-        try:
-            matched = re.search(pattern, value) is not None
-        except re.error:
-            return  # a pattern Python cannot read: leave the judgement to Membrane
-        if not matched:
-            fail(f"must match {pattern}")
+def _positions(value: Any, path: Path) -> tuple[int, ...]:
+    """Where ``path`` sits in ``value`` as it reads: array indices, and for a field its place
+    among the object's keys (-1 for a field that is missing, so "is required" comes first)."""
+    out: list[int] = []
+    node = value
+    for part in path:
+        if isinstance(part, int):
+            out.append(part)
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+        elif isinstance(node, dict) and part in node:
+            out.append(list(node).index(part))
+            node = node[part]
+        else:
+            out.append(-1)
+            node = None
+    return tuple(out)
 
 
-def _check_array(
-    schema: dict[str, Any], value: list[Any], path: Path, errors: list[FieldError], fail: Fail
-) -> None:
-    low, high = schema.get("minItems"), schema.get("maxItems")
-    if isinstance(low, int) and len(value) < low:
-        fail(f"needs at least {low} item{'s' if low != 1 else ''}")
-    if isinstance(high, int) and len(value) > high:
-        fail(f"allows at most {high} item{'s' if high != 1 else ''}")
-    if schema.get("uniqueItems") is True:
-        seen = [json.dumps(v, sort_keys=True) for v in value]
-        if len(set(seen)) != len(seen):
-            fail("must not repeat an item")
-    items = schema.get("items")
-    if isinstance(items, dict):
-        for n, item in enumerate(value):
-            _check(items, item, (*path, n), errors)
+def _validator_class(schema: dict[str, Any]) -> type[Validator]:
+    """The validator for the schema's ``$schema`` (2020-12 when it names none), made lenient."""
+    from jsonschema.validators import Draft202012Validator, validator_for
+
+    return _lenient(validator_for(schema, default=Draft202012Validator))
 
 
-def _check_object(
-    schema: dict[str, Any], value: dict[str, Any], path: Path, errors: list[FieldError], fail: Fail
-) -> None:
-    props = schema.get("properties")
-    props = props if isinstance(props, dict) else {}
-    for name in schema.get("required", []) or []:
-        if isinstance(name, str) and name not in value:
-            errors.append(FieldError(path_text((*path, name)), "is required"))
-    extra = schema.get("additionalProperties")
-    for name, item in value.items():
-        if name in props:
-            _check(props[name], item, (*path, name), errors)
-        elif extra is False:
-            errors.append(FieldError(path_text((*path, name)), "is not an allowed field"))
-        elif isinstance(extra, dict):
-            _check(extra, item, (*path, name), errors)
+@cache  # one class per JSON Schema draft, built once
+def _lenient(base: type[Validator]) -> type[Validator]:
+    """``base`` with two changes: a missing required field is reported at the field's own
+    path (so the form shows it next to that field), and a ``$ref`` that does not resolve
+    inside the schema is skipped rather than raised."""
+    from jsonschema import ValidationError
+    from jsonschema.validators import extend
+    from referencing.exceptions import Unresolvable
 
+    def required(validator: Validator, names: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        if isinstance(names, list) and validator.is_type(instance, "object"):
+            for name in names:
+                if name not in instance:
+                    yield ValidationError(f"{name!r} is a required property", path=[name])
 
-def _check_combinators(
-    schema: dict[str, Any], value: Any, path: Path, errors: list[FieldError], fail: Fail
-) -> None:
-    for sub in schema.get("allOf", []) or []:
-        _check(sub, value, path, errors)
-    for key, wanted in (("anyOf", "at least one"), ("oneOf", "exactly one")):
-        options = schema.get(key)
-        if not isinstance(options, list) or not options:
-            continue
-        passing = sum(1 for sub in options if not validate(sub, value))
-        if (key == "anyOf" and passing == 0) or (key == "oneOf" and passing != 1):
-            fail(f"must match {wanted} of the {len(options)} allowed shapes")
-    negated = schema.get("not")
-    if isinstance(negated, dict) and not validate(negated, value):
-        fail("must not match the excluded shape")
+    def skipping_unresolvable(follow: Any) -> Any:
+        def ref(validator: Validator, ref: Any, instance: Any, schema: Any) -> Iterator[Any]:
+            try:
+                yield from follow(validator, ref, instance, schema)
+            except Unresolvable:
+                return  # points outside the schema: Membrane applies it, we do not guess
+
+        return ref
+
+    changed: dict[str, Any] = {"required": required}
+    for keyword in ("$ref", "$dynamicRef", "$recursiveRef"):
+        if keyword in base.VALIDATORS:
+            changed[keyword] = skipping_unresolvable(base.VALIDATORS[keyword])
+    lenient: type[Validator] = extend(base, changed)
+    return lenient

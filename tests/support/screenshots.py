@@ -1,4 +1,5 @@
-"""Write an SVG screenshot of each tab on a fixed-clock sandbox: ``python -m smstui.ui.screenshots DIR``.
+"""Write an SVG screenshot of each tab on a fixed-clock sandbox (``make screenshots``, which runs
+``python -m tests.support.screenshots DIR`` from the repository root).
 
 The same staging (``stage``) drives the snapshot tests, so screenshots and snapshots agree.
 """
@@ -17,7 +18,8 @@ from textual.pilot import Pilot
 from smstui.core.sandbox.world import SandboxWorld
 from smstui.ui.app import SmsApp
 from smstui.ui.tabs.registry import TABS
-from smstui.ui.testing import sandbox_app
+
+from .sandbox_app import sandbox_app
 
 #: 2025-03-14 01:00 UTC: a fixed clock makes the sandbox's messages the same on every run
 FIXED_NOW = 1_741_914_000.0
@@ -63,15 +65,18 @@ async def shoot(directory: Path) -> list[Path]:
             app = staged_app()
             async with app.run_test(size=(width, height)) as pilot:
                 await stage(pilot, tab)
+                # as the snapshot tests do: a tab underline still sliding differs per run
+                await pilot.wait_for_scheduled_animations()
                 path = directory / f"{tab}-{width}x{height}.svg"
                 path.write_text(app.export_screenshot(title=f"smstui — {tab}"), encoding="utf-8")
                 written.append(path)
-        from smstui.ui.screenshots_contacts import CONTACT_SHOTS, stage_contacts
+        from .screenshots_contacts import CONTACT_SHOTS, stage_contacts
 
         for shot in CONTACT_SHOTS:
             app = staged_app()
             async with app.run_test(size=(width, height)) as pilot:
                 await stage_contacts(pilot, shot)
+                await pilot.wait_for_scheduled_animations()
                 path = directory / f"{shot}-{width}x{height}.svg"
                 path.write_text(app.export_screenshot(title=f"smstui — {shot}"), encoding="utf-8")
                 written.append(path)

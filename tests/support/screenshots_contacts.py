@@ -1,6 +1,6 @@
 """Staging for the Contacts tab, the campaign screen and Compose in MMS and voice modes.
 
-Used by ``smstui.ui.screenshots`` (``make screenshots``) and the snapshot tests in
+Used by ``screenshots`` here (``make screenshots``) and the snapshot tests in
 ``tests/test_ui_snapshots_contacts.py``, so both show the same thing.
 """
 
@@ -10,7 +10,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from smstui.ui.app import SmsApp
-from smstui.ui.screenshots import stage
+
+from .screenshots import stage
 
 #: what is shot besides the tabs: the Contacts tab and three staged screens
 CONTACT_SHOTS = ("contacts", "campaign", "compose-mms", "compose-voice")

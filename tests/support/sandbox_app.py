@@ -1,9 +1,7 @@
-"""Build the app on a sandbox world: used by tests, screenshots and benchmarks."""
+"""Build the app on a sandbox world: used by tests, ``make screenshots`` and benchmarks."""
 
 from __future__ import annotations
 
-import sqlite3
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -12,7 +10,6 @@ from smstui.core.config import load_settings
 from smstui.core.models import HistoryMessage
 from smstui.core.sandbox.world import SandboxWorld
 from smstui.core.service import Workspace
-from smstui.core.store import rollup as store_rollup
 from smstui.core.store.message_store import MessageStore
 from smstui.ui.app import SmsApp
 
@@ -50,45 +47,7 @@ def fake_history(count: int, *, start: int = 1_700_000_000) -> Iterator[HistoryM
 
 
 def fill_store(store: MessageStore, count: int) -> None:
-    """Load ``count`` fake outbound records in one transaction (a million in well under two
-    minutes): executemany, with the FTS index rebuilt once at the end instead of row by row."""
-    now = int(time.time())
-    rows = (
-        (
-            m.message_id,
-            store.account,
-            m.to,
-            m.sender,
-            m.body,
-            m.status,
-            int(m.date.timestamp()) if m.date else 0,
-            m.parts,
-            now,
-        )
-        for m in fake_history(count)
-    )
-
-    def load(c: sqlite3.Connection) -> None:
-        names = ("messages_fts_ai", "messages_stats_ai")
-        triggers = [
-            c.execute(
-                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,)
-            ).fetchone()[0]
-            for name in names
-        ]
-        for name in names:
-            c.execute(f"DROP TRIGGER {name}")
-        c.executemany(
-            'INSERT OR REPLACE INTO messages (message_id, account, direction, "to", "from", '
-            "body, status, date, parts, updated_at) VALUES (?, ?, 'out', ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-        # indexes and stats rollup rebuilt once, in bulk, instead of row by row
-        c.execute("DELETE FROM fts_pending")
-        c.execute("INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')")
-        store_rollup.rebuild(c)
-        for sql in triggers:
-            c.execute(sql)  # the app's own triggers, exactly as the migration wrote them
-
-    store.run_write(load)
-    store.run_write(lambda c: c.execute("ANALYZE"))
+    """Load ``count`` fake outbound records through the store's own write path (the one a sync
+    uses), indexed for search once at the end: 30,000 rows take about a second."""
+    with store.deferred_index():
+        store.upsert_history(fake_history(count))
