@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from support.sandbox_app import sandbox_app
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TabbedContent, TextArea
 from textual.widgets._footer import FooterKey
@@ -16,7 +17,6 @@ from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.screens.help import HelpScreen
 from smstui.ui.screens.optouts import OptOutsScreen
 from smstui.ui.screens.rules import RulesScreen
-from smstui.ui.testing import sandbox_app
 
 
 async def settle(pilot: Pilot[None]) -> None:
