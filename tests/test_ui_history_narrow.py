@@ -50,7 +50,10 @@ async def test_wide_terminal_shows_full_tab_names() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         labels = [str(t.label) for t in tabs(app)]
-        assert labels[:4] == ["1 Compose", "2 Inbox", "3 History", "4 Templates"]
+        # the Inbox's title carries the unread count (the sandbox has unread replies)
+        assert app.unread_count > 0
+        inbox = f"2 Inbox ({app.unread_count})"
+        assert labels[:4] == ["1 Compose", inbox, "3 History", "4 Templates"]
 
 
 async def test_help_and_command_palette_keys_are_visible_in_history_at_80_columns() -> None:

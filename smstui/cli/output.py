@@ -68,6 +68,12 @@ def dumps(value: Any) -> str:
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
+def dumps_line(value: Any) -> str:
+    """``dumps`` on one line (a stream of JSON objects, one a line: ``inbox --follow``)."""
+    text = json.dumps(to_jsonable(value), ensure_ascii=False, default=str)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
 def cell(value: Any, width: int = MAX_CELL) -> str:
     if value is None:
         return ""

@@ -32,6 +32,8 @@ COMMAND_MODULES = (
     "export",
     "stats",
     "bulk",
+    "optouts",
+    "rules",
     "config",
     "sandbox",
     "store",

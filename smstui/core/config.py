@@ -24,6 +24,7 @@ import platformdirs
 from smstui.core.database_url import backend_of, check_url, mask_url
 from smstui.core.errors import ConfigError
 from smstui.core.privacy import ensure_private, make_private_dirs
+from smstui.core.stop_words import DEFAULT_START_WORDS, DEFAULT_STOP_WORDS
 
 APP_NAME = "smstui"
 DEFAULT_API_URL = "https://api.getmembrane.com"
@@ -47,6 +48,9 @@ SETTING_KEYS = frozenset(
         "tenant_key",
         "database_url",
         "operator",
+        "stop_words",
+        "start_words",
+        "bell",
     }
 )
 #: ``tenant_key`` is not secret and lives in config.toml; older credentials files may hold it
@@ -149,6 +153,12 @@ class Settings:
     database_url: str | None = field(default=None, repr=False)
     #: this operator's name in team mode (None: ``default_operator()``)
     operator: str | None = None
+    #: replies whose whole body is one of these opt the sender out (``smstui.core.stop_words``)
+    stop_words: tuple[str, ...] = DEFAULT_STOP_WORDS
+    #: replies that undo an opt-out
+    start_words: tuple[str, ...] = DEFAULT_START_WORDS
+    #: ring the terminal bell when a reply arrives (off by default)
+    bell: bool = False
 
     @property
     def has_credentials(self) -> bool:
@@ -189,6 +199,9 @@ class Settings:
             "store": backend_of(self.database_url),
             "database_url": None if self.database_url is None else mask_url(self.database_url),
             "operator": self.operator_name,
+            "stop_words": list(self.stop_words),
+            "start_words": list(self.start_words),
+            "bell": self.bell,
         }
 
     def __repr__(self) -> str:
@@ -241,6 +254,12 @@ def _file_settings(path: Path) -> dict[str, Any]:
             ):
                 raise ConfigError(f"{path}: [keymap] must map action names to key strings")
             out[key] = dict(value)
+        elif key in ("stop_words", "start_words"):
+            out[key] = _parse_words(value, f"{path}: '{key}'")
+        elif key == "bell":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{path}: 'bell' must be true or false")
+            out[key] = value
         else:
             out[key] = _check_str(path, key, value)
     return out
@@ -267,6 +286,15 @@ def _parse_interval(value: object, what: str) -> int:
     if seconds < 1:
         raise ConfigError(f"{what} must be at least 1 second")
     return seconds
+
+
+def _parse_words(value: object, what: str) -> tuple[str, ...]:
+    """A list of keywords (an empty list turns detection off)."""
+    if isinstance(value, str):
+        value = [w for w in value.replace(",", " ").split() if w]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(w, str) for w in value):
+        raise ConfigError(f'{what} must be a list of words, such as ["STOP", "QUIT"]')
+    return tuple(w.strip() for w in value if w.strip())
 
 
 def _parse_bool(value: object) -> bool:
@@ -312,6 +340,11 @@ def load_settings(
         merged["sync_interval"] = _parse_interval(merged["sync_interval"], "sync_interval")
     if "sandbox" in merged:
         merged["sandbox"] = _parse_bool(merged["sandbox"])
+    if "bell" in merged:
+        merged["bell"] = _parse_bool(merged["bell"])
+    for key in ("stop_words", "start_words"):
+        if key in merged:
+            merged[key] = _parse_words(merged[key], key)
     if "default_region" in merged:
         merged["default_region"] = str(merged["default_region"]).upper()
     if "api_url" in merged:
@@ -369,6 +402,10 @@ def save_setting(key: str, value: object) -> Path:
         data.pop(key, None)
     elif key == "sync_interval":
         data[key] = _parse_interval(value, "sync_interval")
+    elif key in ("stop_words", "start_words"):
+        data[key] = list(_parse_words(value, key))
+    elif key == "bell":
+        data[key] = _parse_bool(value)
     elif key == "keymap":
         if not isinstance(value, Mapping):
             raise ConfigError("keymap must be a table of action -> key")

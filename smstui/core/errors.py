@@ -45,6 +45,42 @@ class ValidationError(UsageError):
         self.field = field
 
 
+class OptedOutError(ValidationError):
+    """Some recipients replied STOP (or were added to the opt-out list): nothing was recorded
+    or sent. ``numbers`` are the opted-out recipients (E.164), in the order given."""
+
+    def __init__(self, numbers: tuple[str, ...] | list[str], *, hint: str | None = None) -> None:
+        self.numbers = tuple(numbers)
+        shown = ", ".join(self.numbers[:10])
+        more = f" and {len(self.numbers) - 10} more" if len(self.numbers) > 10 else ""
+        which = "has" if len(self.numbers) == 1 else "have"
+        super().__init__(
+            f"{shown}{more} {which} opted out (asked not to be messaged); nothing was sent",
+            field="to",
+            hint=hint
+            or (
+                "Remove them from the recipients. For a transactional message they agreed "
+                "to receive, send it with the include-opted-out override (CLI: "
+                "--include-opted-out)."
+            ),
+        )
+
+
+class LastPollRuleError(UsageError):
+    """Disabling or deleting this rule would leave no enabled POLL rule of its kind, and
+    ClickSend would stop listing replies (or receipts): the caller must confirm first."""
+
+    def __init__(self, kind: str, rule_id: str, action: str) -> None:
+        self.kind = kind
+        self.rule_id = rule_id
+        what = "replies" if kind == "inbound" else "delivery receipts"
+        super().__init__(
+            f"rule {rule_id} is the last enabled POLL rule for {what}: {action} it and "
+            f"ClickSend stops listing {what}, so none would arrive in smstui",
+            hint=f"Confirm to {action} it anyway (CLI: --yes).",
+        )
+
+
 class ConfigError(UsageError):
     """Missing or contradictory configuration."""
 

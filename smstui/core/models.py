@@ -202,6 +202,11 @@ class AutomationRule:
     action_address: str
     keyword: str  # the inbound rule's message_search_term; "" if none (receipt rules)
     enabled: bool
+    #: how an inbound rule matches ``keyword`` (ClickSend's message_search_type): 0 any
+    #: message, 1 starts with, 2 contains, 3 does not contain
+    search_type: int = 0
+    #: the rule's message text (``body``): what an AUTO_REPLY rule answers
+    reply: str = ""
 
 
 # ------------------------------------------------------- MMS, voice, contacts and campaigns

@@ -38,10 +38,27 @@ NARROW_WIDTH = 100
 
 
 def _tab_bindings() -> list[BindingType]:
-    return [
+    """``1``-``8`` open the tabs where no text field has focus (a field types the digit);
+    ``alt+1``-``alt+8`` open them whatever has focus (priority: checked before the field).
+    Each alt key shares its digit's id, so F1 lists them on one line and a keymap entry
+    moves both. The footer shows one entry for the eight alt keys."""
+    digits = [
         Binding(t.key, f"show_tab('{t.id}')", t.title, show=False, id=f"app.tab.{t.id}")
         for t in TABS
     ]
+    alts = [
+        Binding(
+            f"alt+{t.key}",
+            f"show_tab('{t.id}')",
+            "Tabs" if i == 0 else t.title,
+            show=i == 0,
+            key_display="alt+N" if i == 0 else None,  # N: 1-8 (F1 lists each)
+            priority=True,
+            id=f"app.tab.{t.id}",
+        )
+        for i, t in enumerate(TABS)
+    ]
+    return [*digits, *alts]
 
 
 #: whether ``gc.freeze()`` has run in this process (see ``SmsApp.prebuild``)
@@ -104,11 +121,20 @@ class SmsApp(SmsShell):
         """Short tab labels on a narrow terminal, so every tab (and the active one) shows.
         The digit stays: it is the key that opens the tab."""
         width = self.size.width if width is None else width
-        tabs = self.query_one(TabbedContent)
+        try:
+            tabs = self.query_one(TabbedContent)
+        except NoMatches:  # a tab activated while the app closes: nothing left to label
+            return
         for t in TABS:
             title = t.short_title if width < NARROW_WIDTH and t.id != tabs.active else t.title
+            if t.shows_unread and self.unread_count:
+                # the unread count, also on a narrow terminal: "2 Inbox (3)"
+                title += f" ({self.unread_count if self.unread_count < 100 else '99+'})"
             with contextlib.suppress(NoMatches):
                 tabs.get_tab(t.id).label = f"{t.key} {title}"
+
+    def unread_changed(self) -> None:
+        self.fit_tab_labels()
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.fit_tab_labels()

@@ -18,7 +18,14 @@ from smstui.core.service.drafts import MODE_TITLES, Draft, MemberCache, Mode, Ou
 from smstui.core.sms_text import segments_for, voice_credits
 from smstui.ui.safe_text import plain
 
-__all__ = ["ComposeDraft", "MemberCache", "confirm_text", "describe_results", "quote_text"]
+__all__ = [
+    "ComposeDraft",
+    "MemberCache",
+    "confirm_text",
+    "describe_results",
+    "opted_out_text",
+    "quote_text",
+]
 
 #: what Compose's fields hold, checked: the core's draft
 ComposeDraft = Draft
@@ -86,3 +93,20 @@ def describe_results(results: Sequence[RecipientResult]) -> Text:
         text.append("\n")
     text.rstrip()
     return text
+
+
+def opted_out_text(numbers: Sequence[str]) -> Text:
+    """Why Compose asks about opted-out recipients (the numbers shown as plain text)."""
+    body = Text(
+        "These recipients asked not to be messaged (they replied STOP or were added to "
+        "the opt-out list):\n",
+        end="",
+    )
+    body.append_text(plain(", ".join(numbers[:SHOWN_NUMBERS]), "bold"))
+    if len(numbers) > SHOWN_NUMBERS:
+        body.append(f" and {len(numbers) - SHOWN_NUMBERS:,} more")
+    body.append(
+        "\n\nInclude them only for a transactional message they agreed to receive "
+        "(an order update, a code). Otherwise they are left out."
+    )
+    return body

@@ -16,7 +16,7 @@ import contextlib
 import os
 import signal
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from textual import on, work
@@ -35,13 +35,14 @@ from smstui.ui.messages import (
     StoreChanged,
     TemplatesChanged,
 )
-from smstui.ui.safe_text import visible
+from smstui.ui.safe_text import one_line, visible
 from smstui.ui.widgets.status_bar import ConnectionState, StatusBar
 from smstui.ui.widgets.store_banner import StoreBanner
 
 if TYPE_CHECKING:
     # models cost ~0.1 s of dataclass building: only annotations need them here
     from smstui.core.models import Account
+    from smstui.core.service import Reply
     from smstui.core.service.history import MessageFilter
     from smstui.core.service.types import PollRules
     from smstui.ui.connect_ui import AppConnectUI
@@ -58,6 +59,15 @@ HANGUP_GRACE = 3.0
 HANGUP_EXIT_CODE = 129
 
 _CHANNEL_NAMES = {"mms": "MMS", "voice": "voice"}
+#: more new replies than this at once: one toast naming the senders, not a toast each
+MAX_REPLY_TOASTS = 3
+
+
+def first_words(body: str, words: int = 8, width: int = 60) -> str:
+    """The start of a message for a toast: its first ``words`` words on one line."""
+    parts = body.split()
+    text = " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+    return one_line(text, width)
 
 
 def describe_error(err: BaseException) -> str:
@@ -99,6 +109,11 @@ class SmsShell(CrashSafeApp):
         self.account: Account | None = None
         #: whether ClickSend lists replies/receipts (None: not known yet or not readable)
         self.poll_rules: PollRules | None = None
+        #: unread replies in the store (the Inbox tab's title shows it)
+        self.unread_count = 0
+        #: whether a sync has completed since start: replies that came while the app was
+        #: closed are counted in the Inbox's title, not toasted one by one at start
+        self._synced = False
         #: the tabs built so far, by id (each is built when first opened)
         self.built_tabs: dict[str, SmsTab] = {}
 
@@ -165,6 +180,44 @@ class SmsShell(CrashSafeApp):
             self.ws.open_store()
         except StoreError as err:
             self.store_failed(err)
+            return
+        self.count_unread()
+
+    def count_unread(self) -> None:
+        """Read the unread replies' count (local, fast) and show it in the Inbox's title."""
+        try:
+            count = self.ws.replies.unread_count()
+        except StoreError as err:
+            self.store_failed(err)
+            return
+        if count != self.unread_count:
+            self.unread_count = count
+            self.unread_changed()
+
+    def unread_changed(self) -> None:
+        """``unread_count`` changed (``SmsApp`` retitles the Inbox tab)."""
+
+    def announce_replies(self, replies: Sequence[Reply]) -> None:
+        """Replies a background sync brought in: a toast naming the sender and the first
+        words (plain text, like every toast), the terminal bell if ``bell = true``. Quiet for
+        a reply whose conversation is open on screen (it is shown there instead)."""
+        from smstui.ui.screens.conversation import ConversationScreen
+
+        screen = self.screen
+        open_on = screen.number if isinstance(screen, ConversationScreen) else None
+        loud = [r for r in replies if r.sender != open_on]
+        if len(loud) < len(replies) and isinstance(screen, ConversationScreen):
+            screen.refresh(recompose=True)  # the new message appears where the user looks
+        if not loud:
+            return
+        if len(loud) > MAX_REPLY_TOASTS:
+            senders = ", ".join(dict.fromkeys(r.sender for r in loud))
+            self.notify(one_line(senders, 60), title=f"{len(loud)} new replies", timeout=8)
+        else:
+            for r in loud:
+                self.notify(first_words(r.body), title=f"Reply from {r.sender}", timeout=8)
+        if self.ws.settings.bell:
+            self.bell()
 
     def store_failed(self, err: StoreError) -> None:
         """The store cannot be used: show why in the banner (from any thread)."""
@@ -345,6 +398,10 @@ class SmsShell(CrashSafeApp):
             self.tell_tabs(lambda: SendsReconciled(result.reconciled))
         if result.changed or result.reconciled:
             self.refresh_lists()
+        self.count_unread()
+        if result.new_replies and self._synced:
+            self.announce_replies(result.new_replies)
+        self._synced = True
 
     @work(exclusive=True, group="sync", exit_on_error=False)
     async def action_sync_now(self) -> None:
@@ -374,6 +431,7 @@ class SmsShell(CrashSafeApp):
         old = self.ws
         try:
             self.ws = self._ws_factory(sandbox)
+            self._synced = False  # another account: its backlog is not toasted either
         except Exception as err:
             self.notify(describe_error(err), title="Could not switch", severity="error")
             return

@@ -112,13 +112,21 @@ async def send(rt: Runtime) -> int:
         )
     if not plan.rows:
         raise ValidationError("the CSV has no rows to send", field="file")
+    opted_out = set(rt.ws.optouts.among([r.to for r in plan.rows]))
+    for r in plan.rows:
+        if r.to in opted_out:
+            rt.out.note(f"line {r.line}: {r.to} opted out: skipped (listed in the results)")
+    to_send = [r for r in plan.rows if r.to not in opted_out]
+    if not to_send:
+        raise ValidationError("every number in the CSV opted out; nothing to send", field="file")
     quote = await rt.ws.messages.price_each(
-        [OutgoingSms(to=r.to, body=r.body, sender=sender, schedule=when) for r in plan.rows]
+        [OutgoingSms(to=r.to, body=r.body, sender=sender, schedule=when) for r in to_send]
     )
     currency = quote.currency.code if quote.currency else ""
     rt.out.note(
-        f"{len(plan.rows)} message(s), {sum(m.parts for m in quote.messages)} part(s), "
+        f"{len(to_send)} message(s), {sum(m.parts for m in quote.messages)} part(s), "
         f"total {quote.total_price} {currency}".rstrip()
+        + (f"; {len(opted_out)} opted-out number(s) skipped" if opted_out else "")
         + (f"; {len(plan.warnings)} warning(s) above" if plan.warnings else "")
     )
     if not a.yes:
@@ -147,6 +155,7 @@ async def _run(
     write_results(job, results_path)  # 0600: the results list customers' numbers
     accepted = sum(1 for r in job.results.values() if r.accepted)
     unconfirmed = job.unconfirmed
+    opted_out = job.opted_out
     for i in unconfirmed:
         row = job.rows[i]
         rt.out.note(
@@ -158,7 +167,8 @@ async def _run(
         "job_id": job.job_id,
         "rows": len(job.rows),
         "accepted": accepted,
-        "rejected": len(job.results) - accepted - len(unconfirmed),
+        "rejected": len(job.results) - accepted - len(unconfirmed) - len(opted_out),
+        "opted_out": [{"line": job.rows[i].line, "to": job.rows[i].to} for i in opted_out],
         "unconfirmed": len(unconfirmed),
         "send_requests": requests,
         "total_price": total,
@@ -171,9 +181,11 @@ async def _run(
         rt.out.line(
             f"{accepted} of {len(job.rows)} accepted in {requests} request(s); "
             f"results in {results_path}"
+            + (f"; {len(opted_out)} opted-out number(s) skipped" if opted_out else "")
             + (f"; {len(warnings)} row(s) sent with a warning" if warnings else "")
         )
-    return 0 if accepted == len(job.rows) else 1
+    # a skipped opt-out is the job done right, not a failure
+    return 0 if accepted + len(opted_out) == len(job.rows) else 1
 
 
 async def resume(rt: Runtime) -> int:

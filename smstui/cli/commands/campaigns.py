@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from smstui.cli.argtree import actions, command, yes_flag
+from smstui.cli.commands.optouts import include_opted_out_arg
 from smstui.cli.draft_args import read_text
 from smstui.cli.runtime import Runtime
 from smstui.core.when import WHEN_HELP, parse_when
@@ -52,12 +53,16 @@ async def campaign_price(rt: Runtime) -> int:
     campaign = _campaign_from_args(rt)
     await rt.ws.campaigns.check_size(campaign.list_id)
     quote = await rt.ws.campaigns.price(campaign)
+    opted_out = await rt.ws.campaigns.opted_out_members(campaign.list_id)
+    if opted_out:
+        rt.out.note(_opted_out_note(opted_out) + ": 'campaign send' refuses the list")
     currency = quote.currency.code if quote.currency else None
     doc = {
         "recipients": quote.total_count,
         "total_price": quote.total_price,
         "currency": currency,
         "needs_opt_out": needs_opt_out(campaign.body),
+        "opted_out": len(opted_out),
     }
     rt.emit(
         doc,
@@ -70,15 +75,28 @@ async def campaign_price(rt: Runtime) -> int:
 async def campaign_send(rt: Runtime) -> int:
     campaign = _campaign_from_args(rt)
     await rt.ws.campaigns.check_size(campaign.list_id)
+    include = rt.args.include_opted_out
+    # refused before the price and the question: ClickSend cannot leave them out
+    opted_out = await rt.ws.campaigns.check_opt_outs(campaign.list_id, include_opted_out=include)
     quote = await rt.ws.campaigns.price(campaign)
     currency = quote.currency.code if quote.currency else ""
     rt.out.note(f"{quote.total_count} recipient(s), total {quote.total_price} {currency}".rstrip())
+    if opted_out:
+        rt.out.note(_opted_out_note(opted_out) + ": they are included (--include-opted-out)")
     if not rt.confirm("Send this campaign now? [y/N] ", what="send"):
         rt.out.note("nothing sent")
         return 1
-    sent = await rt.ws.campaigns.send(campaign)
+    sent = await rt.ws.campaigns.send(campaign, include_opted_out=include)
     rt.emit(_campaign_doc(sent), _CAMPAIGN_HEADERS, _campaign_rows([sent]))
     return 0
+
+
+def _opted_out_note(numbers: list[str]) -> str:
+    shown = ", ".join(numbers[:5]) + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
+    return (
+        f"smstui: warning: {len(numbers)} list member(s) opted out ({shown}); ClickSend sends "
+        "a campaign to the whole list, so they would get it"
+    )
 
 
 async def campaign_list(rt: Runtime) -> int:
@@ -136,6 +154,7 @@ def register(sub: Any) -> None:
     )
     _campaign_args(p)
     yes_flag(p, "send without asking")
+    include_opted_out_arg(p)
     command(
         acts,
         "list",

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smstui.cli import reads
 from smstui.cli.argtree import command, limit_arg
 from smstui.cli.runtime import Runtime
+from smstui.core.errors import UsageError
+from smstui.core.safe_text import printable
+
+if TYPE_CHECKING:
+    from smstui.core.errors import SmstuiError
+    from smstui.core.service import Reply
 
 
 async def inbox(rt: Runtime) -> int:
+    if rt.args.follow:
+        return await follow(rt)
+    if rt.args.exec or rt.args.interval is not None:
+        raise UsageError("--exec and --interval go with --follow")
     await reads.sync(rt, history=False, needs=("inbound",))
     rows = list(reads.filtered(rt, rt.args.limit, direction="in", unread_only=rt.args.unread))
     if rt.args.mark_read and rows:
@@ -35,6 +45,68 @@ async def inbox(rt: Runtime) -> int:
         [[m.date, m.sender, m.to, "" if m.read else "new", m.body] for m in rows],
     )
     return 0
+
+
+async def follow(rt: Runtime) -> int:
+    """Print each new reply once as it arrives (and run ``--exec`` for it) until SIGTERM or
+    Ctrl-C, which end the loop after the current reply: exit 0. A second Ctrl-C interrupts."""
+    import asyncio
+    import signal
+    import sys
+
+    from smstui.core.service.follow import CommandRunner, split_command
+
+    a = rt.args
+    interval = 10.0 if a.interval is None else a.interval
+    if not interval > 0:  # also refuses NaN
+        raise UsageError("--interval must be more than 0 seconds")
+    runner = None
+    if a.exec is not None:
+        # the command's own output goes to stderr with --json: stdout stays JSON lines
+        out_fd = sys.stderr.fileno() if rt.out.json_mode else None
+        runner = CommandRunner(split_command(a.exec), stdout=out_fd)
+
+    def on_error(err: SmstuiError, delay: float) -> None:
+        rt.out.note(f"smstui: {printable(str(err))}; trying again in {delay:.0f} s")
+
+    follower = rt.ws.replies.follower(interval=interval, on_error=on_error)
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGINT, signal.SIGTERM)
+
+    def stop() -> None:
+        follower.stop()
+        # a second Ctrl-C is Python's own again: it interrupts whatever is running
+        loop.remove_signal_handler(signal.SIGINT)
+
+    for sig in signals:
+        loop.add_signal_handler(sig, stop)
+    rt.out.note("smstui: following replies (Ctrl-C to stop)")
+    try:
+        async for reply in follower.replies():
+            _print_reply(rt, reply)
+            if runner is not None:
+                outcome = await runner.run(reply)
+                if not outcome.ok:
+                    rt.out.note(f"smstui: {outcome.describe()}")
+    finally:
+        for sig in signals:
+            loop.remove_signal_handler(sig)
+    rt.out.note("smstui: stopped following")
+    return 0
+
+
+def _print_reply(rt: Runtime, reply: Reply) -> None:
+    if rt.out.json_mode:
+        from smstui.cli.output import dumps_line, tag_sandbox
+
+        doc = reply.to_json()
+        rt.out.stdout.write(dumps_line(tag_sandbox(doc) if rt.out.sandbox else doc) + "\n")
+    else:
+        # untrusted text: printable() keeps escape sequences and line breaks inert
+        rt.out.line(
+            f"{reply.date:%Y-%m-%d %H:%M:%S}  {printable(reply.sender)}  {printable(reply.body)}"
+        )
+    rt.out.stdout.flush()  # a script reading the pipe sees each reply at once
 
 
 async def receipts(rt: Runtime) -> int:
@@ -67,11 +139,30 @@ def register(sub: Any) -> None:
         sub,
         "inbox",
         "list received messages",
-        "  smstui inbox\n  smstui inbox --unread --mark-read\n  smstui --json inbox",
+        "  smstui inbox\n  smstui inbox --unread --mark-read\n  smstui --json inbox\n"
+        "  smstui inbox --follow\n  smstui --json inbox --follow --interval 30\n"
+        "  smstui inbox --follow --exec '/usr/local/bin/on-reply --notify'",
         handler=inbox,
     )
     p.add_argument("--unread", action="store_true", help="only messages not yet read")
     p.add_argument("--mark-read", action="store_true", help="mark the shown messages read")
+    p.add_argument(
+        "--follow",
+        action="store_true",
+        help="keep running: print each new reply once as it arrives (SIGTERM/Ctrl-C stop)",
+    )
+    p.add_argument(
+        "--interval",
+        type=float,
+        metavar="SECONDS",
+        help="with --follow: seconds between polls (default 10; longer after errors)",
+    )
+    p.add_argument(
+        "--exec",
+        metavar="CMD",
+        help="with --follow: run CMD for each new reply (never through a shell), the reply "
+        "as JSON on its stdin, SMSTUI_FROM and SMSTUI_MESSAGE_ID in its environment",
+    )
     limit_arg(p)
     p = command(
         sub,

@@ -7,6 +7,7 @@ from typing import Any
 
 from smstui.cli import channel_output
 from smstui.cli.argtree import actions, command
+from smstui.cli.commands.optouts import include_opted_out_arg
 from smstui.cli.draft_args import mms_messages
 from smstui.cli.runtime import Runtime
 from smstui.core.when import WHEN_HELP
@@ -19,7 +20,8 @@ async def mms_price(rt: Runtime) -> int:
 
 async def mms_send(rt: Runtime) -> int:
     messages = mms_messages(rt)
-    return channel_output.sent(rt, await rt.ws.messages.send_mms(messages))
+    results = await rt.ws.messages.send_mms(messages, include_opted_out=rt.args.include_opted_out)
+    return channel_output.sent(rt, results)
 
 
 def recipient_args(p: argparse.ArgumentParser) -> None:
@@ -59,3 +61,5 @@ def register(sub: Any) -> None:
         p.add_argument("--subject", required=True)
         p.add_argument("--media", required=True, metavar="URL", help="a .jpg or .gif URL")
         p.add_argument("--from", dest="sender", metavar="SENDER")
+        if name == "send":
+            include_opted_out_arg(p)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from smstui.cli.argtree import command
+from smstui.cli.commands.optouts import include_opted_out_arg
 from smstui.cli.draft_args import sms_messages
 from smstui.cli.runtime import Runtime
 from smstui.core.safe_text import printable
@@ -15,7 +16,7 @@ from smstui.core.when import WHEN_HELP
 
 async def send(rt: Runtime) -> int:
     messages = await sms_messages(rt)
-    results = await rt.ws.messages.send(messages)
+    results = await rt.ws.messages.send(messages, include_opted_out=rt.args.include_opted_out)
     rows: list[dict[str, Any]] = []
     total = Decimal(0)
     currency: str | None = None
@@ -50,6 +51,12 @@ async def send(rt: Runtime) -> int:
 async def price(rt: Runtime) -> int:
     messages = await sms_messages(rt)
     result = await rt.ws.messages.price_each(messages)
+    refused = rt.ws.optouts.among([m.to for m in messages])
+    if refused:
+        rt.out.note(
+            f"smstui: warning: {', '.join(refused)} opted out: 'send' refuses them "
+            "unless --include-opted-out"
+        )
     rows = [{"to": m.to, "parts": m.parts, "price": m.price} for m in result.messages]
     currency = result.currency.code if result.currency else None
     if rt.out.json_mode:
@@ -93,6 +100,7 @@ def register(sub: Any) -> None:
         handler=send,
     )
     _message_args(p)
+    include_opted_out_arg(p)
     p = command(
         sub,
         "price",

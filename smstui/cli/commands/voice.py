@@ -8,6 +8,7 @@ from smstui.cli import channel_output
 from smstui.cli.argtree import actions, command
 from smstui.cli.commands.cancel import one_or_all, run_cancel
 from smstui.cli.commands.mms import recipient_args
+from smstui.cli.commands.optouts import include_opted_out_arg
 from smstui.cli.draft_args import voice_messages
 from smstui.cli.runtime import Runtime
 
@@ -27,7 +28,8 @@ async def voice_price(rt: Runtime) -> int:
 
 async def voice_send(rt: Runtime) -> int:
     messages = await voice_messages(rt)
-    return channel_output.sent(rt, await rt.ws.messages.send_voice(messages))
+    results = await rt.ws.messages.send_voice(messages, include_opted_out=rt.args.include_opted_out)
+    return channel_output.sent(rt, results)
 
 
 async def voice_cancel(rt: Runtime) -> int:
@@ -76,3 +78,5 @@ def register(sub: Any) -> None:
         p.add_argument("--lang", default="en-au", help="a code from 'smstui voice langs'")
         p.add_argument("--require-input", action="store_true", help="wait for a key press")
         p.add_argument("--machine-detection", action="store_true", help="detect answering machines")
+        if name == "send":
+            include_opted_out_arg(p)

@@ -58,6 +58,28 @@ def _poll_body(kind: str) -> dict[str, Any]:
     }
 
 
+#: ClickSend's message_search_type for "the message starts with the term"
+STARTS_WITH = 1
+AUTO_REPLY = "AUTO_REPLY"
+
+
+def _auto_reply_body(keyword: str, reply: str, number: str, name: str) -> dict[str, Any]:
+    # Unverified: where ClickSend takes an AUTO_REPLY rule's answer. The SDK's create model
+    # has one free-text field besides action_address, ``body`` (its example rule carries
+    # "Hello, World!" there), and an auto reply goes back to the sender, so it has no
+    # address: the answer goes in ``body`` and action_address stays "" (as for POLL).
+    return {
+        "dedicated_number": number,
+        "rule_name": name,
+        "message_search_type": STARTS_WITH,
+        "message_search_term": keyword,
+        "action": AUTO_REPLY,
+        "action_address": "",
+        "body": reply,
+        "enabled": 1,
+    }
+
+
 def _full_body(rule: AutomationRule, raw: dict[str, Any]) -> dict[str, Any]:
     """The current rule as a PUT body, so fields we do not change are sent unchanged
     (whether ClickSend's PUT accepts a partial body is unverified)."""
@@ -71,6 +93,8 @@ def _full_body(rule: AutomationRule, raw: dict[str, Any]) -> dict[str, Any]:
         body["dedicated_number"] = str(raw.get("dedicated_number") or "*")
         body["message_search_type"] = _int(raw.get("message_search_type"))
         body["message_search_term"] = rule.keyword
+        if rule.reply:
+            body["body"] = rule.reply  # an AUTO_REPLY rule keeps its answer
     else:
         body["match_type"] = _int(raw.get("match_type"))
     return body
@@ -110,6 +134,14 @@ class AutomationsService:
     async def create_poll_rule(self, kind: str) -> AutomationRule:
         envelope = await self._api.write("POST", _path(kind), _poll_body(kind))
         return parse.parse_rule(kind, envelope.data)
+
+    async def create_auto_reply(
+        self, keyword: str, reply: str, *, number: str = "*", name: str | None = None
+    ) -> AutomationRule:
+        """An inbound rule answering ``reply`` to every message that starts with ``keyword``."""
+        body = _auto_reply_body(keyword, reply, number, name or f"smstui: {keyword}")
+        envelope = await self._api.write("POST", _path("inbound"), body)
+        return parse.parse_rule("inbound", envelope.data)
 
     async def update(
         self,

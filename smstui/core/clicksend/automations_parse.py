@@ -38,7 +38,17 @@ def _rule(kind: str, raw: dict[str, Any]) -> AutomationRule | None:
         action_address=c.text_or_empty(raw.get("action_address")),
         keyword=c.text_or_empty(raw.get("message_search_term")) if kind == "inbound" else "",
         enabled=c.flag(raw.get("enabled")),
+        search_type=_search_type(raw.get("message_search_type")) if kind == "inbound" else 0,
+        reply=c.text_or_empty(raw.get("body")) if kind == "inbound" else "",
     )
+
+
+def _search_type(value: Any) -> int:
+    try:
+        found = int(value)
+    except (TypeError, ValueError):
+        return 0
+    return found if 0 <= found <= 3 else 0
 
 
 def parse_rules_page(kind: str, data: Any) -> Page[AutomationRule]:

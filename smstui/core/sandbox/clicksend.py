@@ -108,6 +108,7 @@ class SimClickSend:
 
     def handle(self, method: str, path: str, query: dict[str, str], body: bytes) -> SandboxResponse:
         self.requests += 1
+        clicksend_automations.answer_arrivals(self)
         refused = clicksend_mms_voice.refusal(self.world.refused_channels, path)
         if refused is not None:
             return self._count(refused)

@@ -8,15 +8,26 @@ ids and ``enabled``; a delete answers ``data: []``).
 The real behaviour this reproduces (clicksend-api.md §7.4-7.5): ``GET /sms/inbound`` and
 ``GET /sms/receipts`` list messages only while an enabled POLL rule of that kind exists, and
 with several enabled POLL rules each message is listed once per rule.
+
+``AUTO_REPLY`` inbound rules answer messages that match them (``answer_arrivals``). What is
+documented (§7.6): the rule's ``message_search_type`` (0 any, 1 starts with, 2 contains, 3
+does not contain) and ``message_search_term``. Inferred, unverified against live ClickSend:
+the answer is the rule's ``body`` (``action_address`` when ``body`` is empty); matching
+ignores case; the answer goes from the number the message reached, is billed like any SMS
+and shows in history as an outbound message; a rule answers only messages that arrive while
+it is enabled; ``dedicated_number`` ``"*"`` means every number.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .envelope import ClickSendProblem, envelope, page_params, paginate
+from .pricing import billed_parts, carrier_for, new_message_id, parse_recipient, rate_for
+from .records import InboundRecord, SmsRecord
 
 if TYPE_CHECKING:
     from .clicksend import SimClickSend
@@ -73,6 +84,9 @@ class RuleBook:
         default_factory=lambda: {"inbound": {}, "receipt": {}}
     )
     next_id: int = 10
+    #: (rule id, inbound message id) a rule has dealt with: answered, or arrived before the
+    #: rule was (last) enabled
+    answered: set[tuple[int, str]] = field(default_factory=set)
 
     def add(self, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
         rule_id = self.next_id
@@ -80,6 +94,10 @@ class RuleBook:
         record = {_ID_KEY[kind]: rule_id, **_defaults(kind), **fields}
         self.rules[kind][rule_id] = record
         return record
+
+    def enabled_now(self, rule_id: int, arrived: list[InboundRecord]) -> None:
+        """A rule answers only what arrives from now on: ``arrived`` is not its to answer."""
+        self.answered.update((rule_id, m.message_id) for m in arrived)
 
     def add_poll_rule(self, kind: str, name: str = "Poll") -> dict[str, Any]:
         return self.add(kind, {"rule_name": name, "action": "POLL", "enabled": 1})
@@ -177,7 +195,10 @@ def create_rule(
     cs: SimClickSend, match: re.Match[str], _q: dict[str, str], payload: Any
 ) -> SandboxResponse:
     kind = _kind(match)
+    answer_arrivals(cs)  # messages that came before the rule are not its to answer
     record = cs.automations.add(kind, _clean(kind, payload, partial=False))
+    if kind == "inbound":
+        cs.automations.enabled_now(record[_ID_KEY[kind]], cs.visible_inbound())
     return envelope(200, "Your record has been added.", dict(record))
 
 
@@ -185,7 +206,11 @@ def update_rule(
     cs: SimClickSend, match: re.Match[str], _q: dict[str, str], payload: Any
 ) -> SandboxResponse:
     kind, record = _rule(cs, match)
+    answer_arrivals(cs)
+    was_enabled = bool(record.get("enabled"))
     record.update(_clean(kind, payload, partial=True))
+    if kind == "inbound" and record.get("enabled") and not was_enabled:
+        cs.automations.enabled_now(record[_ID_KEY[kind]], cs.visible_inbound())
     return envelope(200, "Your record has been updated.", dict(record))
 
 
@@ -195,6 +220,78 @@ def delete_rule(
     kind, record = _rule(cs, match)
     del cs.automations.rules[kind][record[_ID_KEY[kind]]]
     return envelope(200, "Your record has been deleted.", [])
+
+
+# --------------------------------------------------------------------------- AUTO_REPLY
+
+
+def _matches(rule: dict[str, Any], message: InboundRecord) -> bool:
+    number = str(rule.get("dedicated_number") or "*")
+    if number not in ("*", message.to):
+        return False
+    term = str(rule.get("message_search_term") or "").strip().casefold()
+    body = message.body.strip().casefold()
+    search = rule.get("message_search_type") or 0
+    if search == 1:
+        return body.startswith(term)
+    if search == 2:
+        return term in body
+    if search == 3:
+        return term not in body
+    return True
+
+
+def answer_arrivals(cs: SimClickSend) -> None:
+    """Send the auto replies due for every message that has arrived by now (called before
+    each request is handled, so whoever looks sees the answers)."""
+    book = cs.automations
+    rules = [
+        (rule_id, r)
+        for rule_id, r in book.rules["inbound"].items()
+        if r.get("action") == "AUTO_REPLY" and r.get("enabled")
+    ]
+    if not rules:
+        return
+    for message in sorted(cs.visible_inbound(), key=lambda m: m.timestamp):
+        for rule_id, rule in rules:
+            key = (rule_id, message.message_id)
+            if key in book.answered:
+                continue
+            book.answered.add(key)
+            if _matches(rule, message):
+                _auto_reply(cs, rule, message)
+                break  # one answer per message: the first matching rule
+
+
+def _auto_reply(cs: SimClickSend, rule: dict[str, Any], message: InboundRecord) -> None:
+    text = str(rule.get("body") or rule.get("action_address") or "")
+    parsed = parse_recipient(message.sender, None)
+    if not text.strip() or parsed is None:
+        return
+    to, country = parsed
+    parts = billed_parts(text, cs.part_cap)
+    price = (rate_for(country) * parts).quantize(Decimal("0.0001"))
+    if price > cs.world.balance:
+        return  # ClickSend would refuse it for credit, silently from the replier's side
+    cs.world.balance -= price
+    cs.store(
+        SmsRecord(
+            message_id=new_message_id(cs.world.rng),
+            to=to,
+            sender=message.to,
+            body=text,
+            date=message.timestamp,
+            send_at=message.timestamp,
+            parts=parts,
+            price=price,
+            country=country,
+            carrier=carrier_for(to, country),
+            custom_string=None,
+            is_shared=True,
+            test_number=False,
+            receipt_due=message.timestamp + cs.world.receipt_delay,
+        )
+    )
 
 
 _BASE = r"/v3/automations/sms/(?P<kind>inbound|receipts)"

@@ -11,6 +11,7 @@ from smstui.core.service.results import (
     Outcome,
     Quote,
     RecipientResult,
+    Reply,
     SyncResult,
 )
 from smstui.core.service.workspace import DRAFT_KEY, Workspace
@@ -21,6 +22,7 @@ __all__ = [
     "Outcome",
     "Quote",
     "RecipientResult",
+    "Reply",
     "SyncResult",
     "Workspace",
 ]

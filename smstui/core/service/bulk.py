@@ -103,6 +103,15 @@ class BulkPart:
         on_wait: Callable[[int, float], None] | None = None,
     ) -> int:
         """Send every batch not yet done (a batch whose answer was lost is looked up in
-        ClickSend's history after ``settle`` seconds first); the number of send requests."""
+        ClickSend's history after ``settle`` seconds first); the number of send requests.
+
+        Opted-out numbers are skipped (asked just before each request, so a job resumed
+        later honours a STOP that came meanwhile): their rows end ``OPTED_OUT``."""
         service = await self._ws._session().service()
-        return await job.run(service, progress=progress, settle=settle, on_wait=on_wait)
+        return await job.run(
+            service,
+            progress=progress,
+            settle=settle,
+            on_wait=on_wait,
+            skip=self._ws.optouts.among,
+        )

@@ -357,12 +357,19 @@ class DraftsPart:
             return await part.price_voice(cast("list[OutgoingVoice]", messages))
         return await part.price(cast("list[OutgoingSms]", messages))
 
-    async def send(self, mode: Mode, messages: Sequence[Outgoing]) -> list[RecipientResult]:
+    async def send(
+        self, mode: Mode, messages: Sequence[Outgoing], *, include_opted_out: bool = False
+    ) -> list[RecipientResult]:
         """Send through the session's outbox of the channel: each message exactly once, with
-        ClickSend's per-message price in its result."""
+        ClickSend's per-message price in its result. Opted-out recipients are refused
+        (``OptedOutError``, nothing sent) unless ``include_opted_out``."""
         part = self._ws.messages
+        include = include_opted_out
         if mode == "mms":
-            return await part.send_mms(cast("list[OutgoingMms]", messages))
+            return await part.send_mms(
+                cast("list[OutgoingMms]", messages), include_opted_out=include
+            )
         if mode == "voice":
-            return await part.send_voice(cast("list[OutgoingVoice]", messages))
-        return await part.send(cast("list[OutgoingSms]", messages))
+            voice = cast("list[OutgoingVoice]", messages)
+            return await part.send_voice(voice, include_opted_out=include)
+        return await part.send(cast("list[OutgoingSms]", messages), include_opted_out=include)

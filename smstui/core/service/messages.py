@@ -3,6 +3,7 @@ outboxes (exactly once), cancel a scheduled one, mark replies read, and sync."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, cast
 
@@ -40,9 +41,15 @@ class MessagesPart:
         service = await self._ws._session().service()
         return quote_of(await service.price(messages))
 
-    async def send(self, messages: Sequence[OutgoingSms]) -> list[RecipientResult]:
+    async def send(
+        self, messages: Sequence[OutgoingSms], *, include_opted_out: bool = False
+    ) -> list[RecipientResult]:
         """Send through the outbox: each message is recorded before it leaves and never
-        resent blindly (see ``smstui.core.delivery.outbox``)."""
+        resent blindly (see ``smstui.core.delivery.outbox``).
+
+        Raises ``OptedOutError`` (nothing recorded, nothing sent) when a recipient opted out,
+        unless ``include_opted_out`` (the user vouches: a transactional message)."""
+        self._ws.optouts.check([m.to for m in messages], include_opted_out=include_opted_out)
         outbox = await self._ws._session().outbox()
         return [recipient_result(r) for r in await outbox.send(list(messages))]
 
@@ -71,7 +78,12 @@ class MessagesPart:
         """Sync the store (``history=False``: replies and receipts only), then revisit sends
         whose outcome is unknown (unless ``reconcile=False``: the CLI's reads only read)."""
         session = self._ws._session()
+        replies = self._ws.replies
+        replies.watch()  # the first sync reports the replies it brings in
         report = await session.sync(history=history)
+        # replies saying STOP opt their sender out before anything else can be sent to them
+        # (off the event loop: the first scan of an existing store reads every reply once)
+        keywords = await asyncio.to_thread(self._ws.optouts.scan)
         reconciled = (
             [recipient_result(r) for r in await session.reconcile_all()] if reconcile else []
         )
@@ -81,6 +93,9 @@ class MessagesPart:
             reconciled=reconciled,
             channel_failures=dict(report.channel_failures),
             channels_unavailable=(*report.channel_failures, *report.channels_skipped),
+            new_replies=tuple(replies.since_last_look()),
+            opted_out=tuple(e.number for e in keywords.added),
+            opted_in=tuple(keywords.removed),
         )
 
     # ------------------------------------------------------------------ MMS and voice
@@ -98,7 +113,11 @@ class MessagesPart:
     async def price_mms(self, messages: Sequence[OutgoingMms]) -> Quote:
         return quote_of(await (await self._channels()).price_mms(messages))
 
-    async def send_mms(self, messages: Sequence[OutgoingMms]) -> list[RecipientResult]:
+    async def send_mms(
+        self, messages: Sequence[OutgoingMms], *, include_opted_out: bool = False
+    ) -> list[RecipientResult]:
+        """Like ``send`` (opt-outs refused the same way), through the MMS outbox."""
+        self._ws.optouts.check([m.to for m in messages], include_opted_out=include_opted_out)
         # the session's own outbox: the sync worker reconciles this same instance, which
         # knows which rows it is sending right now
         outbox = await self._ws._session().channel_outbox("mms")
@@ -107,7 +126,11 @@ class MessagesPart:
     async def price_voice(self, messages: Sequence[OutgoingVoice]) -> Quote:
         return quote_of(await (await self._channels()).price_voice(messages))
 
-    async def send_voice(self, messages: Sequence[OutgoingVoice]) -> list[RecipientResult]:
+    async def send_voice(
+        self, messages: Sequence[OutgoingVoice], *, include_opted_out: bool = False
+    ) -> list[RecipientResult]:
+        """Like ``send`` (opt-outs refused the same way: a call is a message), by voice."""
+        self._ws.optouts.check([m.to for m in messages], include_opted_out=include_opted_out)
         outbox = await self._ws._session().channel_outbox("voice")
         return [recipient_result(r) for r in await outbox.send_voice(messages)]
 

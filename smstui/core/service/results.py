@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from datetime import datetime
     from decimal import Decimal
 
     from smstui.core.delivery.outbox import OutboxResult
     from smstui.core.models import SendResult
+    from smstui.core.store.message_store import StoredMessage
 
 ConnectionState = Literal["offline", "connecting", "ready", "error"]
 Outcome = Literal["accepted", "rejected", "unknown"]
@@ -36,6 +38,43 @@ class RecipientResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Reply:
+    """One reply (an inbound SMS) as the front-ends and scripts see it. ``body`` and ``sender``
+    are untrusted text: show them through ``safe_text``, pass them to commands only as data."""
+
+    message_id: str
+    sender: str  # the replier's number
+    to: str  # our number it was sent to
+    body: str
+    date: datetime
+    original_message_id: str | None = None  # our message it answers
+    custom_string: str | None = None  # our message's custom_string, echoed back
+
+    def to_json(self) -> dict[str, str | None]:
+        return {
+            "message_id": self.message_id,
+            "from": self.sender,
+            "to": self.to,
+            "body": self.body,
+            "date": self.date.isoformat(),
+            "original_message_id": self.original_message_id,
+            "custom_string": self.custom_string,
+        }
+
+
+def reply_of(m: StoredMessage) -> Reply:
+    return Reply(
+        message_id=m.message_id,
+        sender=m.sender,
+        to=m.to,
+        body=m.body,
+        date=m.date,
+        original_message_id=m.reply_to,
+        custom_string=m.custom_string,
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class SyncResult:
     """What one sync run changed: new store rows, and sends whose outcome was revisited."""
 
@@ -45,6 +84,12 @@ class SyncResult:
     channel_failures: dict[str, str] = field(default_factory=dict)
     #: every channel not synced now: the failures above and those still remembered
     channels_unavailable: tuple[str, ...] = ()
+    #: unread replies stored since this workspace's previous sync, oldest first (the first
+    #: sync of a workspace reports those it brought in): what a toast announces
+    new_replies: tuple[Reply, ...] = ()
+    #: numbers a STOP reply opted out, and numbers a START reply opted back in, in this sync
+    opted_out: tuple[str, ...] = ()
+    opted_in: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,8 +3,9 @@
 Constructing it does nothing: the core session (which imports httpx and the Membrane client)
 is built on first use, after the first frame. ``connect()`` resolves the connection (zero
 requests when it is cached). Each subject has a part: ``messages``, ``drafts``, ``templates``,
-``contacts``, ``campaigns``, ``history``, ``membrane``; the workspace itself answers for the
-connection and the account (connect, reconnect, account, POLL rules, doctor).
+``contacts``, ``campaigns``, ``history``, ``membrane``, ``optouts``, ``replies``, ``rules``;
+the workspace itself answers for the connection and the account (connect, reconnect,
+account, POLL rules, doctor).
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ if TYPE_CHECKING:
     from smstui.core.service.history import HistoryPart
     from smstui.core.service.membrane import MembranePart
     from smstui.core.service.messages import MessagesPart
+    from smstui.core.service.optouts import OptOutsPart
+    from smstui.core.service.replies import RepliesPart
+    from smstui.core.service.rules import RulesPart
     from smstui.core.service.templates import TemplatesPart
     from smstui.core.session import ResolverOptions, Session
     from smstui.core.store.contract import Store
@@ -155,6 +159,24 @@ class Workspace:
         from smstui.core.service.history import HistoryPart
 
         return HistoryPart(self)
+
+    @cached_property
+    def optouts(self) -> OptOutsPart:
+        from smstui.core.service.optouts import OptOutsPart
+
+        return OptOutsPart(self)
+
+    @cached_property
+    def replies(self) -> RepliesPart:
+        from smstui.core.service.replies import RepliesPart
+
+        return RepliesPart(self)
+
+    @cached_property
+    def rules(self) -> RulesPart:
+        from smstui.core.service.rules import RulesPart
+
+        return RulesPart(self)
 
     @cached_property
     def membrane(self) -> MembranePart:

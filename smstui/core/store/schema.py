@@ -186,8 +186,33 @@ INDEX_PENDING = (
     "DELETE FROM fts_pending",
 )
 
+# The operator's desk (issue 14): the opt-out list, and which replies were handed to a
+# command (``smstui inbox --follow --exec``) so that a restart does not hand them again.
+# An opt-out undone (START, ``optouts remove``) keeps its row with ``removed_at`` set: a STOP
+# older than the START, met later (history synced out of order), must not opt the number out
+# again. ``date``/``removed_at`` are when the reply was sent (or the user acted), Unix time.
+_V6 = """
+CREATE TABLE optouts (
+    account    TEXT NOT NULL DEFAULT '',
+    number     TEXT NOT NULL,
+    date       INTEGER NOT NULL,
+    reply_id   TEXT,
+    source     TEXT NOT NULL,
+    removed_at INTEGER,
+    removed_by TEXT,
+    PRIMARY KEY (account, number)
+) WITHOUT ROWID;
+CREATE TABLE replies_handed (
+    account    TEXT NOT NULL DEFAULT '',
+    consumer   TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    handed_at  INTEGER NOT NULL,
+    PRIMARY KEY (account, consumer, message_id)
+) WITHOUT ROWID;
+"""
+
 #: MIGRATIONS[i] upgrades a database at user_version i to i + 1
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, store_rollup.MIGRATION)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, store_rollup.MIGRATION, _V6)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

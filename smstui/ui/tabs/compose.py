@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Static, TextArea
 from smstui.core.phone import UNKNOWN_RANGE
 from smstui.core.service import Quote, RecipientResult
 from smstui.ui.compose_channels import MODE_TITLES, ChannelFields, Outgoing
-from smstui.ui.compose_send import ComposeDraft, confirm_text, describe_results
+from smstui.ui.compose_send import ComposeDraft, confirm_text, describe_results, opted_out_text
 from smstui.ui.messages import (
     AccountChanged,
     OpenInCompose,
@@ -62,12 +62,13 @@ class ComposeTab(ComposeForm):
     ComposeTab #template-picker { width: 30; }
     ComposeTab #body { height: 6; min-height: 5; border: round $primary 60%; border-title-color: $text-muted; }
     ComposeTab #body:focus { border: round $primary; }
-    ComposeTab #meter { padding-left: 1; }
+    ComposeTab #meter { padding-left: 1; width: 1fr; }
+    ComposeTab #channel-meter { width: 1fr; }
     ComposeTab #schedule-date { width: 16; }
     ComposeTab #schedule-time { width: 11; }
     ComposeTab #tz-label { width: auto; padding: 1 1 0 1; color: $text-muted; }
-    ComposeTab #send { margin-left: 10; }
-    ComposeTab #price { width: 1fr; padding: 1 2 0 2; color: $text-muted; }
+    ComposeTab #send { margin: 0 1 0 2; min-width: 10; }
+    ComposeTab #price { height: auto; padding: 0 1 0 10; color: $text-muted; }
     ComposeTab #results { height: auto; padding: 0 1 0 10; }
     ComposeTab #mode { width: 14; }
     ComposeTab #pick { min-width: 8; width: 10; }
@@ -126,13 +127,38 @@ class ComposeTab(ComposeForm):
         if prepared is None:
             return
         messages, quote = prepared
+        include_opted_out = False
+        opted_out = app.ws.optouts.among([m.to for m in messages])
+        if opted_out:
+            include_opted_out = await app.push_screen_wait(
+                ConfirmScreen(
+                    f"{len(opted_out)} recipient(s) opted out",
+                    opted_out_text(opted_out),
+                    yes="Include them",
+                    no="Leave them out",
+                )
+            )
+            if not include_opted_out:
+                messages = [m for m in messages if m.to not in set(opted_out)]
+                if not messages:
+                    self.notify("Every recipient opted out: nothing to send.", severity="warning")
+                    return
+                repriced = await app.guarded(
+                    "Price estimate", app.ws.drafts.price(draft.mode, messages)
+                )
+                if repriced is None:
+                    return
+                quote = repriced
         body = confirm_text(draft, messages, quote, self.part_cap)
         title = f"Send {MODE_TITLES[draft.mode]} to {len(messages)} recipient(s)?"
         if not await app.push_screen_wait(ConfirmScreen(title, body, yes="Send")):
             return
         button.loading = True
         try:
-            results = await app.guarded("Send", app.ws.drafts.send(draft.mode, messages))
+            results = await app.guarded(
+                "Send",
+                app.ws.drafts.send(draft.mode, messages, include_opted_out=include_opted_out),
+            )
         finally:
             button.loading = False
         if results is None:

@@ -79,8 +79,12 @@ class ComposeForm(Vertical, SmsTab):
             body = TextArea(id="body", soft_wrap=True, show_line_numbers=False)
             body.border_title = "Message"
             yield body
-            yield SegmentMeter(id="meter")
-            yield ChannelMeter(id="channel-meter")
+            # Send sits beside the meter (a one-line button), so that at 80x24 recipients,
+            # body, meter, schedule and Send all show without scrolling
+            with Horizontal(classes="row", id="meter-row"):
+                yield SegmentMeter(id="meter")
+                yield ChannelMeter(id="channel-meter")
+                yield Button("Send", id="send", variant="primary", compact=True)
             yield Static("", id="body-error", classes="field-error")
             with Horizontal(classes="row"):
                 yield Label("Schedule", classes="field-label")
@@ -88,9 +92,7 @@ class ComposeForm(Vertical, SmsTab):
                 yield Input(placeholder="HH:MM", id="schedule-time", max_length=5)
                 yield Static(zone_label(), id="tz-label")
             yield Static("", id="schedule-error", classes="field-error")
-            with Horizontal(classes="row"):
-                yield Button("Send", id="send", variant="primary")
-                yield Static("", id="price")
+            yield Static("", id="price")
             yield Static("", id="results")
 
     def on_mount(self) -> None:
@@ -185,6 +187,7 @@ class ComposeForm(Vertical, SmsTab):
         text = self.query_one("#recipients", Input).value
         parsed = parse_recipients(text, self.app.ws.default_region)
         error = self.query_one("#recipients-error", Static)
+        opted_out = [] if parsed.invalid else self._opted_out(parsed.valid)
         if parsed.invalid:
             message = Text(end="")
             for raw, reason in parsed.invalid[:3]:
@@ -192,17 +195,32 @@ class ComposeForm(Vertical, SmsTab):
                 message.append_text(plain(f"{raw}: {reason}"))
                 message.append("  ")
             error.update(message)
-        elif parsed.warnings:
+        elif parsed.warnings or opted_out:
             message = Text(end="")
             for number, reason in parsed.warnings[:3]:
                 message.append("⚠ ", style="bold")
                 message.append_text(plain(f"{number}: {reason}"))
+                message.append("  ")
+            # opted-out recipients are marked as typed; sending asks before including them
+            for number in opted_out[:3]:
+                message.append("⊘ ", style="bold")
+                message.append_text(plain(f"{number}: opted out"))
                 message.append("  ")
             error.update(message)
         else:
             error.update("")
         self.query_one("#recipients", Input).set_class(bool(parsed.invalid), "-invalid")
         return parsed.valid if not parsed.invalid else []
+
+    def _opted_out(self, numbers: list[str]) -> list[str]:
+        """Which typed numbers opted out (local read; a store failure marks none: the
+        banner says why, and the send checks again)."""
+        if not numbers:
+            return []
+        try:
+            return self.app.ws.optouts.among(numbers, fresh=False)
+        except StoreError:
+            return []
 
     def set_part_cap(self, cap: int) -> None:
         self.part_cap = cap

@@ -71,6 +71,7 @@ class ContactsTab(Vertical, SmsTab):
         Binding("i", "import_csv", "Import CSV", id="contacts.import"),
         Binding("s", "campaign", "Campaign", id="contacts.campaign"),
         Binding("c", "campaigns", "Campaigns", id="contacts.campaigns"),
+        Binding("o", "optouts", "Opt-outs", id="contacts.optouts"),
         Binding("h,left", "focus_lists", "Lists", show=False, id="contacts.focus_lists"),
         Binding("l,right", "focus_contacts", "Contacts", show=False, id="contacts.focus"),
         Binding("escape", "clear_search", "Clear search", show=False, id="contacts.clear"),
@@ -429,3 +430,8 @@ class ContactsTab(Vertical, SmsTab):
         from smstui.ui.screens.campaigns import CampaignsScreen
 
         self.app.push_screen(CampaignsScreen())
+
+    def action_optouts(self) -> None:
+        from smstui.ui.screens.optouts import OptOutsScreen
+
+        self.app.push_screen(OptOutsScreen(self.app.ws))

@@ -34,6 +34,7 @@ class InboxTab(Vertical, SmsTab):
         Binding("r", "reply", "Reply", id="inbox.reply"),
         Binding("m", "mark_read", "Mark read", id="inbox.mark_read"),
         Binding("s", "app.sync_now", "Sync now", id="inbox.sync"),
+        Binding("a", "rules", "Rules", id="inbox.rules"),
     ]
 
     def __init__(self) -> None:
@@ -88,6 +89,7 @@ class InboxTab(Vertical, SmsTab):
     def reload(self) -> None:
         self.inbox_list.reload()
         self._summarise()
+        self.app.count_unread()  # the tab's title carries the count
 
     @on(VirtualList.Selected, "#inbox-list")
     def _open(self, event: VirtualList.Selected) -> None:
@@ -102,6 +104,11 @@ class InboxTab(Vertical, SmsTab):
     def _after_conversation(self, reply_to: str | None) -> None:
         if reply_to:
             self.post_message(OpenInCompose(to=reply_to))
+
+    def action_rules(self) -> None:
+        from smstui.ui.screens.rules import RulesScreen
+
+        self.app.push_screen(RulesScreen(self.app.ws))
 
     def action_reply(self) -> None:
         m = self.inbox_list.current

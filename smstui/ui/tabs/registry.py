@@ -42,6 +42,8 @@ class TabSpec:
     takes: tuple[type[Message], ...] = ()
     #: built while the user reads the first tab, so opening it later is only a switch
     prebuild: bool = False
+    #: the tab's title carries the count of unread replies ("2 Inbox (3)")
+    shows_unread: bool = False
 
     def load(self) -> type[SmsTab]:
         module, _, name = self.where.partition(":")
@@ -63,7 +65,19 @@ TABS: tuple[TabSpec, ...] = (
         commands=(TabCommand("Send message", "Send the message in Compose", "send"),),
         takes=(OpenInCompose,),
     ),
-    TabSpec("inbox", "Inbox", "Inbox", "2", _at("inbox", "InboxTab")),
+    TabSpec(
+        "inbox",
+        "Inbox",
+        "Inbox",
+        "2",
+        _at("inbox", "InboxTab"),
+        shows_unread=True,
+        commands=(
+            TabCommand(
+                "Keyword rules", "ClickSend's automations: auto replies, POLL rules", "rules"
+            ),
+        ),
+    ),
     TabSpec(
         "history",
         "History",
@@ -87,7 +101,14 @@ TABS: tuple[TabSpec, ...] = (
         _at("templates", "TemplatesTab"),
         commands=(TabCommand("New template", "Create an SMS template", "new"),),
     ),
-    TabSpec("contacts", "Contacts", "Cont", "5", _at("contacts", "ContactsTab")),
+    TabSpec(
+        "contacts",
+        "Contacts",
+        "Cont",
+        "5",
+        _at("contacts", "ContactsTab"),
+        commands=(TabCommand("Opt-outs", "Numbers that asked not to be messaged", "optouts"),),
+    ),
     TabSpec("actions", "Actions", "Act", "6", _at("actions", "ActionsTab")),
     TabSpec("console", "Console", "Cons", "7", _at("console", "ConsoleTab")),
     TabSpec("stats", "Stats", "Stats", "8", _at("stats", "StatsTab")),

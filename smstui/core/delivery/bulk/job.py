@@ -29,7 +29,7 @@ import json
 import os
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -50,6 +50,11 @@ MAX_SENDS = 2
 DEFAULT_SETTLE = 120.0
 #: the status of a row still missing from history after the automatic resend
 UNCONFIRMED = "UNCONFIRMED"
+#: the status of a row not sent because its number opted out (checked just before each send)
+OPTED_OUT = "OPTED_OUT"
+
+#: ``skip(numbers)``: the numbers among ``numbers`` that must not be sent to (opted out)
+SkipCheck = Callable[[list[str]], Collection[str]]
 
 #: ``on_wait(batch, seconds_left)``: the job is waiting for history to settle
 WaitCallback = Callable[[int, float], None]
@@ -230,6 +235,11 @@ class BulkJob:
         return len(self.results)
 
     @property
+    def opted_out(self) -> list[int]:
+        """Rows not sent because their number opted out."""
+        return sorted(i for i, r in self.results.items() if r.status == OPTED_OUT)
+
+    @property
     def unconfirmed(self) -> list[int]:
         """Rows neither answered nor found in history after the automatic resend."""
         return sorted(i for i, r in self.results.items() if r.status == UNCONFIRMED)
@@ -245,15 +255,19 @@ class BulkJob:
         on_wait: WaitCallback | None = None,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        skip: SkipCheck | None = None,
     ) -> int:
         """Send every batch not yet done; return the number of send requests made.
 
         ``settle``: seconds a send is given to appear in ClickSend history before a batch
         whose answer was lost is checked (0 checks at once: tests, benchmarks).
+        ``skip``: asked just before each request which of its numbers opted out; those rows
+        are recorded ``OPTED_OUT`` and not sent (a job resumed days later honours a STOP
+        that arrived meanwhile).
         """
         if settle < 0:
             raise ValueError("settle must be >= 0")
-        run = _Run(sender, settle, on_wait, clock, sleep)
+        run = _Run(sender, settle, on_wait, clock, sleep, skip)
         requests = 0
         if progress:
             progress(self.done_rows, len(self.rows))
@@ -283,6 +297,10 @@ class BulkJob:
                 # the one resend: rows ClickSend refuses anyway (a refused message never
                 # shows in history) are settled by a price request, never sent again
                 todo = await self._settle_refusals(run.sender, batch, todo)
+                if not todo:
+                    continue
+            if run.skip is not None:
+                todo = self._skip_opted_out(run.skip, batch, todo)
                 if not todo:
                     continue
             messages = [self._message(i, batch) for i in todo]
@@ -345,6 +363,22 @@ class BulkJob:
             results[str(i)] = res.to_json()
         self._append({"batch": batch, "state": "done", "results": results})
 
+    def _skip_opted_out(self, skip: SkipCheck, batch: int, todo: list[int]) -> list[int]:
+        """The rows of ``todo`` that may be sent; the opted-out ones are recorded as such
+        (the batch keeps its state: nothing was sent for them)."""
+        refused = set(skip([self.rows[i].to for i in todo]))
+        if not refused:
+            return todo
+        results = {
+            str(i): RowResult(OPTED_OUT, accepted=False).to_json()
+            for i in todo
+            if self.rows[i].to in refused
+        }
+        self._append(
+            {"batch": batch, "state": self.states.get(batch, "pending"), "results": results}
+        )
+        return [i for i in todo if str(i) not in results]
+
     async def _settle_refusals(self, sender: BulkSender, batch: int, todo: list[int]) -> list[int]:
         """The rows of ``todo`` ClickSend would not refuse; the others are recorded refused."""
         priced = (await sender.price([self._message(i, batch) for i in todo])).messages
@@ -386,6 +420,7 @@ class _Run:
     on_wait: WaitCallback | None
     clock: Callable[[], float]
     sleep: Callable[[float], Awaitable[None]]
+    skip: SkipCheck | None = None
 
 
 def _write_private(path: Path, text: str) -> None:
