@@ -9,13 +9,11 @@ here is remembered, as connecting would. What ``--fix`` may change is in ``docto
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
 
 import jwt
 
@@ -23,14 +21,22 @@ from smstui.core.clicksend import poll_rules
 from smstui.core.clicksend.mms_voice import MmsVoiceService
 from smstui.core.clicksend.sms import SmsService
 from smstui.core.config import Settings, app_dirs
-from smstui.core.crash_log import crash_log_path, crash_summary
 from smstui.core.delivery.sync_channels import fact_name, is_refusal
+from smstui.core.doctor_local import (
+    CheckResult as CheckResult,
+)
+from smstui.core.doctor_local import (
+    crash_reports,
+    not_checked,
+    outside_app_dirs,
+    permissions,
+    store_integrity,
+)
 from smstui.core.errors import AuthError, MembraneNotFound, SmstuiError
 from smstui.core.membrane.client import CLICKSEND_CONNECTOR_QUERY
 from smstui.core.models import Connection
-from smstui.core.privacy import LoosePath, loose_paths
 from smstui.core.session import Session
-from smstui.core.store.schema import database_files, default_db_path
+from smstui.core.store.schema import default_db_path
 
 #: a server clock further off than this makes token expiry and schedules unreliable
 MAX_SKEW = 60.0
@@ -50,25 +56,6 @@ CHECKS = (
     "clock",
     "crash_log",
 )
-_SHOWN_PATHS = 3
-
-
-@dataclass(frozen=True, slots=True)
-class CheckResult:
-    check: str
-    ok: bool
-    detail: str
-    #: what the user can do when the check failed ("" when ok)
-    fix: str = ""
-    #: a safe repair ``doctor --fix`` can make (see ``doctor_fixes.REPAIRS``), if any
-    repair: str | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        return {"check": self.check, "ok": self.ok, "detail": self.detail, "fix": self.fix}
-
-
-def not_checked(check: str, why: str) -> CheckResult:
-    return CheckResult(check, False, f"not checked: {why}")
 
 
 @dataclass
@@ -87,7 +74,7 @@ def unconfigured_checks(settings: Settings, store_path: Path | None = None) -> l
     results = [_credentials(settings, sandbox=False), _tenant(settings, sandbox=False)]
     results += [not_checked(c, "no credentials") for c in CHECKS[2 : CHECKS.index("voice") + 1]]
     path = store_path or default_db_path()
-    results += [store_integrity(path), permissions([*app_dirs(), *_outside(path)])]
+    results += [store_integrity(path), permissions([*app_dirs(), *outside_app_dirs(path)])]
     return [*results, not_checked("clock", "no credentials"), crash_reports()]
 
 
@@ -131,7 +118,7 @@ async def run_checks(session: Session, *, store_path: Path | None = None) -> lis
             run.add(not_checked(check, "no usable connection"))
     path = store_path or session.store_path or default_db_path()
     run.add(store_integrity(path))
-    run.add(permissions([*app_dirs(), *_outside(path)]))
+    run.add(permissions([*app_dirs(), *outside_app_dirs(path)]))
     run.add(clock_skew(session))
     run.add(crash_reports())
     return run.results
@@ -383,80 +370,6 @@ async def _channel(session: Session, channel: str, service: MmsVoiceService) -> 
     # it works now: forget a refusal remembered by an earlier sync, so sync reads it again
     session.facts().forget(fact_name(channel))
     return CheckResult(channel, True, f"{name} available")
-
-
-# --------------------------------------------------------------------------- local
-
-
-def store_integrity(path: Path) -> CheckResult:
-    """SQLite's quick_check, on a read-only connection (nothing is created or migrated)."""
-    if not path.exists():
-        return CheckResult("store_integrity", True, f"no local store yet ({path})")
-    try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-        try:
-            rows = conn.execute("PRAGMA quick_check").fetchall()
-        finally:
-            conn.close()
-    except sqlite3.Error as err:
-        return _damaged(path, str(err))
-    problems = [str(r[0]) for r in rows if r and r[0] != "ok"]
-    if problems:
-        return _damaged(path, "; ".join(problems[:3]))
-    return CheckResult("store_integrity", True, f"{path}: ok")
-
-
-def _damaged(path: Path, why: str) -> CheckResult:
-    return CheckResult(
-        "store_integrity",
-        False,
-        f"{path}: {why}",
-        "Run `smstui store repair`: it keeps the damaged file beside it, saves what is "
-        "readable, and the next sync brings the rest back from ClickSend.",
-    )
-
-
-def crash_reports() -> CheckResult:
-    """Informational (never a failure): where the crash log is and what it holds."""
-    path = crash_log_path()
-    count, latest = crash_summary(path)
-    if count == 0:
-        return CheckResult("crash_log", True, f"no crash reports ({path})")
-    return CheckResult(
-        "crash_log",
-        True,
-        f"{count} crash report(s), the latest {latest}, in {path} (0600, no secrets): "
-        "please attach it to a bug report",
-    )
-
-
-def _outside(store: Path) -> list[Path]:
-    """The store's files when it lives outside smstui's folders (a --db elsewhere)."""
-    if any(store.is_relative_to(root) for root in app_dirs()):
-        return []
-    return [p for p in database_files(store) if p.exists()]
-
-
-def permissions(roots: list[Path]) -> CheckResult:
-    loose: list[LoosePath] = []
-    for root in roots:
-        if root.is_file():
-            mode = root.stat().st_mode & 0o777
-            if mode & 0o077:
-                loose.append(LoosePath(root, mode, False))
-        else:
-            loose.extend(loose_paths([root]))
-    if not loose:
-        return CheckResult("permissions", True, "files 0600, folders 0700")
-    shown = ", ".join(f"{p.path} is {p.mode:04o}" for p in loose[:_SHOWN_PATHS])
-    more = f" and {len(loose) - _SHOWN_PATHS} more" if len(loose) > _SHOWN_PATHS else ""
-    return CheckResult(
-        "permissions",
-        False,
-        f"readable by others: {shown}{more}",
-        "`smstui doctor --fix` makes them owner-only (files 0600, folders 0700).",
-        repair="permissions",
-    )
 
 
 def clock_skew(session: Session) -> CheckResult:
