@@ -8,7 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support.store_backends import pg_server, pg_url, store_backend  # noqa: F401 - fixtures
+from support.store_backends import (  # noqa: F401 - fixtures
+    pg_server,
+    pg_url,
+    store_backend,
+    store_env,
+)
 
 _XDG = ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_RUNTIME_DIR")
 

@@ -1,6 +1,7 @@
 """Opt-outs: STOP replies opt their sender out, START undoes it, and every send path refuses
 opted-out numbers before anything is recorded or sent (counted at the sandbox and in the
-outbox table), unless the caller vouches for them."""
+outbox table), unless the caller vouches for them. Every test taking ``ws`` or
+``store_backend`` runs on this machine's SQLite store and on a team database (PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from support.store_backends import StoreBackend
 
 from smstui.core.clicksend.campaigns import new_campaign
 from smstui.core.config import load_settings
@@ -18,22 +20,22 @@ from smstui.core.models import InboundMessage, NewContact, OutgoingMms, Outgoing
 from smstui.core.sandbox import SandboxWorld
 from smstui.core.service import Workspace
 from smstui.core.stop_words import word_set
-from smstui.core.store.optouts import OptOutTable
-from smstui.core.store.outbox_table import OutboxTable
 
 ANN = "+61412345681"
 BOB = "+61412345682"
 
 
-def _workspace(world: SandboxWorld, **flags: object) -> Workspace:
-    settings = load_settings(flags={"sandbox": True, **flags}, env={})
+def _workspace(
+    world: SandboxWorld, env: dict[str, str] | None = None, **flags: object
+) -> Workspace:
+    settings = load_settings(flags={"sandbox": True, **flags}, env=env or {})
     return Workspace.from_settings(settings, world=world)
 
 
 @pytest.fixture
-async def ws():
+async def ws(store_env: dict[str, str]):
     world = SandboxWorld(seed=7)
-    workspace = _workspace(world)
+    workspace = _workspace(world, store_env)
     try:
         yield workspace
     finally:
@@ -46,7 +48,7 @@ def _world(ws: Workspace) -> SandboxWorld:
 
 
 def _outbox_rows(ws: Workspace, kind: str = "sms") -> int:
-    return len(OutboxTable(ws._store(), kind).all())
+    return len(ws._store().outbox_table(kind).all())
 
 
 # ---------------------------------------------------------------------- detection during sync
@@ -84,9 +86,9 @@ async def test_ordinary_replies_opt_nobody_out(ws: Workspace) -> None:
     assert result.opted_out == () and ws.optouts.list() == []
 
 
-async def test_configured_words_replace_the_defaults() -> None:
+async def test_configured_words_replace_the_defaults(store_env: dict[str, str]) -> None:
     world = SandboxWorld(seed=7)
-    ws = _workspace(world, stop_words=("ARRET",), start_words=())
+    ws = _workspace(world, store_env, stop_words=("ARRET",), start_words=())
     try:
         world.add_inbound(ANN, "stop")
         world.add_inbound(BOB, "Arret!")
@@ -106,11 +108,9 @@ def _inbound(mid: str, sender: str, body: str, at: int) -> InboundMessage:
     )
 
 
-def test_keywords_apply_in_the_order_they_were_sent_not_read(tmp_path: Path) -> None:
-    from smstui.core.store.message_store import MessageStore
-
-    store = MessageStore(tmp_path / "s.db", account="a")
-    table = OptOutTable(store)
+def test_keywords_apply_in_the_order_they_were_sent_not_read(store_backend: StoreBackend) -> None:
+    store = store_backend.open("a")
+    table = store.optout_table()
     stop, start = word_set(["STOP"]), word_set(["START"])
     store.upsert_inbound([_inbound("B", ANN, "START", 2000)])
     assert table.scan_replies(stop, start).removed == []
@@ -128,17 +128,57 @@ def test_keywords_apply_in_the_order_they_were_sent_not_read(tmp_path: Path) -> 
     assert [e.number for e in table.active()] == [ANN]
     # each reply is read once: scanning again changes nothing
     assert table.scan_replies(stop, start) == type(table.scan_replies(stop, start))()
-    store.close()
+    # another process (a second store on the same data) reads the same list
+    other = store_backend.open("a").optout_table()
+    assert [e.number for e in other.active()] == [ANN]
+    assert other.scan_replies(stop, start) == type(other.scan_replies(stop, start))()
 
 
-def test_the_first_scan_reads_replies_already_in_the_store(tmp_path: Path) -> None:
-    from smstui.core.store.message_store import MessageStore
-
-    store = MessageStore(tmp_path / "s.db", account="a")
+def test_the_first_scan_reads_replies_already_in_the_store(store_backend: StoreBackend) -> None:
+    store = store_backend.open("a")
     store.upsert_inbound([_inbound("OLD", BOB, "quit", 1000)])
-    table = OptOutTable(store)
+    table = store.optout_table()
     assert [e.number for e in table.scan_replies(word_set(["QUIT"]), frozenset()).added] == [BOB]
-    store.close()
+
+
+def test_the_list_on_the_store_add_remove_among_and_accounts(store_backend: StoreBackend) -> None:
+    table = store_backend.open("a").optout_table()
+    added = table.add("+61 412 345 681", at=1000, source="manual")
+    assert added is not None and added.number == ANN and added.date.timestamp() == 1000
+    assert table.add(ANN, at=1500, source="manual") is None  # opted out already
+    assert table.among([ANN, BOB]) == {ANN} and table.count() == 1
+    assert [e.number for e in table.add_many([BOB, ANN, BOB], at=1200, source="import")] == [BOB]
+    # a removal dated before the opt-out does not undo it; a later one does, once
+    assert table.remove(ANN, at=900) is False
+    assert table.remove(ANN, at=2000) is True and table.remove(ANN, at=2100) is False
+    assert table.get(ANN) is None and table.among([ANN, BOB]) == {BOB}
+    # an opt-out older than the removal does not come back; a newer one does
+    assert table.add(ANN, at=1900, source="manual") is None
+    assert table.add(ANN, at=2200, source="manual") is not None
+    # another account's list is its own
+    assert store_backend.open("b").optout_table().active() == []
+    many = [f"+6141234{i:04d}" for i in range(1200)]  # more than one lookup chunk
+    table.add_many(many, at=3000, source="import")
+    assert table.among(many[::-1]) == set(many)
+
+
+def test_new_replies_after_a_watermark_on_the_store(store_backend: StoreBackend) -> None:
+    store = store_backend.open("a")
+    store.upsert_inbound([_inbound("R1", ANN, "hello", 1000)])
+    mark = store.reply_watermark()
+    assert store.unread_replies_after(mark) == ([], mark)
+    # written by another process, one older than the reply already there
+    store_backend.open("a").upsert_inbound(
+        [_inbound("R2", BOB, "late", 500), _inbound("R3", ANN, "again", 2000)]
+    )
+    store_backend.open("b").upsert_inbound([_inbound("X1", BOB, "other account", 3000)])
+    store.mark_inbound_read(["R3"])
+    rows, new = store.unread_replies_after(mark)
+    assert [m.message_id for m in rows] == ["R2"] and new > mark
+    assert store.unread_replies_after(new) == ([], new)
+    # a reply synced again (an update) is not new
+    store.upsert_inbound([_inbound("R2", BOB, "late", 500)])
+    assert store.unread_replies_after(new) == ([], new)
 
 
 # ---------------------------------------------------------------------- the list itself
@@ -191,6 +231,19 @@ async def test_sms_send_refuses_opted_out_numbers_before_anything_happens(ws: Wo
     assert [r.outcome for r in results] == ["accepted", "accepted"]
     assert len(world.clicksend.received) == before + 2
     assert _outbox_rows(ws) == 2
+
+
+async def test_an_opted_out_number_is_refused_and_another_is_sent_to(ws: Workspace) -> None:
+    # on the team store too: ``store_env`` gives the workspace a database_url
+    world = _world(ws)
+    ws.optouts.add(ANN)
+    before = len(world.clicksend.received)
+    with pytest.raises(OptedOutError):
+        await ws.messages.send([OutgoingSms(to=ANN, body="promo")])
+    [result] = await ws.messages.send([OutgoingSms(to=BOB, body="promo")])
+    assert result.outcome == "accepted"
+    assert [m["to"] for m in world.clicksend.received[before:]] == [BOB]
+    assert _outbox_rows(ws) == 1
 
 
 async def test_a_stop_reply_blocks_the_next_send(ws: Workspace) -> None:

@@ -138,3 +138,13 @@ def pg_url(pg_server: PgServer) -> Iterator[str]:
         yield pg_server.url(database)
     finally:
         pg_server.admin(f"DROP DATABASE {database} WITH (FORCE)")
+
+
+@pytest.fixture(params=BACKENDS)
+def store_env(request: pytest.FixtureRequest) -> dict[str, str]:
+    """The environment a workspace's settings are loaded from, parametrised: each test using
+    it runs on this machine's SQLite store and on a fresh team database (``database_url``)."""
+    if request.param == "sqlite":
+        return {}
+    url: str = request.getfixturevalue("pg_url")
+    return {"SMSTUI_DATABASE_URL": url}

@@ -101,10 +101,7 @@ class ReplyFollower:
         return float(min(self.max_backoff, max(grown, floor)))
 
     async def replies(self) -> AsyncIterator[Reply]:
-        from smstui.core.store.handed import HandedReplies
-        from smstui.core.store.optouts import local_store
-
-        queue = HandedReplies(local_store(self._ws._store()), self.consumer)
+        queue = self._ws._store().handed_replies(self.consumer)
         queue.start()
         while not self.stopped:
             failure: SmstuiError | None = None

@@ -1,6 +1,6 @@
 """Opt-outs: numbers that asked not to be messaged, honoured by every send path.
 
-The list lives in the local store (``smstui.core.store.optouts``). Replies are checked for stop
+The list lives in the store, SQLite or the team's PostgreSQL (``Store.optout_table``). Replies are checked for stop
 and start words (``config.toml``: ``stop_words``, ``start_words``) each time the list is read,
 so a STOP that any process synced counts at once. ``check`` is what the send paths call
 before anything is recorded or sent.
@@ -24,7 +24,8 @@ from smstui.core.store.optouts import OptOut
 if TYPE_CHECKING:
     from smstui.core.delivery.optouts_csv import OptOutImportPlan
     from smstui.core.service.workspace import Workspace
-    from smstui.core.store.optouts import KeywordScan, OptOutTable
+    from smstui.core.store.contract import OptOutStore
+    from smstui.core.store.optouts import KeywordScan
 
 __all__ = ["OptOut", "OptOutsPart"]
 
@@ -36,10 +37,8 @@ class OptOutsPart:
         self._stop = word_set(settings.stop_words)
         self._start = word_set(settings.start_words)
 
-    def _table(self) -> OptOutTable:
-        from smstui.core.store.optouts import OptOutTable, local_store
-
-        return OptOutTable(local_store(self._ws._store()))
+    def _table(self) -> OptOutStore:
+        return self._ws._store().optout_table()
 
     def scan(self) -> KeywordScan:
         """Apply the stop and start words of every reply stored since the last scan."""
@@ -92,11 +91,7 @@ class OptOutsPart:
 
     def add(self, number: str) -> OptOut | None:
         """Opt ``number`` out now (the entry, or None when it already was)."""
-        from smstui.core.store.optouts import OptOutTable, local_store
-
-        return OptOutTable(local_store(self._ws._store())).add(
-            self._number(number), at=int(time.time()), source="manual"
-        )
+        return self._table().add(self._number(number), at=int(time.time()), source="manual")
 
     def remove(self, number: str) -> bool:
         """Take ``number`` off the list; False when it was not on it."""

@@ -31,19 +31,13 @@ class RepliesPart:
     def watch(self) -> None:
         """Start noticing replies from now on (the first call only; ``sync`` calls it)."""
         if self._watermark is None:
-            from smstui.core.store.handed import top_rowid
-            from smstui.core.store.optouts import local_store
-
-            self._watermark = top_rowid(local_store(self._ws._store()))
+            self._watermark = self._ws._store().reply_watermark()
 
     def since_last_look(self) -> list[Reply]:
         """Unread replies stored (by any process) since the previous call, oldest first."""
-        from smstui.core.store.handed import unread_after
-        from smstui.core.store.optouts import local_store
-
         self.watch()
         assert self._watermark is not None
-        rows, self._watermark = unread_after(local_store(self._ws._store()), self._watermark)
+        rows, self._watermark = self._ws._store().unread_replies_after(self._watermark)
         return [reply_of(m) for m in rows]
 
     async def sync(self) -> KeywordScan:

@@ -37,6 +37,7 @@ from smstui.core.store.query import Cursor, MessageFilter
 from smstui.core.store.rows import StoredMessage, StorePage
 
 if TYPE_CHECKING:
+    from smstui.core.store.optouts import KeywordScan, OptOut, Source
     from smstui.core.store.outbox_table import OutboxRow, OutboxState
 
 NO_FILTER = MessageFilter()
@@ -84,6 +85,55 @@ class OutboxStore(Protocol):
     def start_attempt(self, rows: Sequence[OutboxRow], *, now: int) -> set[int]: ...
 
     def give_up(self, row: OutboxRow, *, reason: str) -> bool: ...
+
+
+@runtime_checkable
+class OptOutStore(Protocol):
+    """The opt-out list of the store's account (``optouts.OptOutTable`` on both stores).
+
+    An undone opt-out keeps its row with ``removed_at`` set, and a stop or start word is
+    weighed by when the reply was sent: a STOP older than the START that undid it never
+    opts the number out again, whatever order the replies are read in. Writes and the
+    reply scan are serialised per account across processes; adding a number twice is
+    harmless."""
+
+    def active(self) -> list[OptOut]: ...
+
+    def count(self) -> int: ...
+
+    def get(self, number: str) -> OptOut | None: ...
+
+    def among(self, numbers: list[str]) -> set[str]: ...
+
+    def add(
+        self, number: str, *, at: int, source: Source, reply_id: str | None = None
+    ) -> OptOut | None: ...
+
+    def add_many(self, numbers: list[str], *, at: int, source: Source) -> list[OptOut]: ...
+
+    def remove(self, number: str, *, at: int, by: str = "manual") -> bool: ...
+
+    def scan_replies(self, stop: frozenset[str], start: frozenset[str]) -> KeywordScan:
+        """Apply the keyword replies stored since the last scan (by any process) once."""
+        ...
+
+
+@runtime_checkable
+class HandedStore(Protocol):
+    """Which new replies one consumer was handed (``handed.HandedReplies`` on both stores);
+    ``claim`` is a compare-and-set that one process wins, whatever the machine."""
+
+    consumer: str
+
+    def start(self, *, now: int | None = None) -> None: ...
+
+    def pending(self) -> list[StoredMessage]: ...
+
+    def claim(self, message_id: str) -> bool: ...
+
+    def was_handed(self, message_id: str) -> bool: ...
+
+    def settle(self) -> None: ...
 
 
 class Watching(Protocol):
@@ -179,6 +229,21 @@ class Store(Protocol):
     # the outbox
     def outbox_table(self, kind: str = "sms") -> OutboxStore: ...
 
+    # the operator's desk: opt-outs, followed replies, replies new since a front-end looked
+    def optout_table(self) -> OptOutStore: ...
+
+    def handed_replies(self, consumer: str) -> HandedStore: ...
+
+    def reply_watermark(self) -> int:
+        """Where the message table ends now, as rows are numbered in the order they were
+        committed (SQLite's rowid, PostgreSQL's ``seq``): a mark for ``unread_replies_after``."""
+        ...
+
+    def unread_replies_after(self, mark: int) -> tuple[list[StoredMessage], int]:
+        """Unread replies stored (by any process) after ``mark``, oldest first, and the new
+        mark."""
+        ...
+
     # live: other processes' changes
     def watch(self, on_change: Callable[[str], None]) -> Watching:
         """Call ``on_change`` (on a thread of the watch's) after a change is committed to
@@ -187,4 +252,4 @@ class Store(Protocol):
         ...
 
 
-__all__ = ["NO_FILTER", "DayRow", "OutboxStore", "Store", "Watching"]
+__all__ = ["NO_FILTER", "DayRow", "HandedStore", "OptOutStore", "OutboxStore", "Store", "Watching"]

@@ -62,6 +62,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from smstui.core.store.handed import HandedReplies
+    from smstui.core.store.optouts import OptOutTable
     from smstui.core.store.outbox_table import OutboxTable
     from smstui.core.store.watch import FileWatch
 
@@ -138,6 +140,26 @@ class MessageStore:
         from smstui.core.store.outbox_table import OutboxTable
 
         return OutboxTable(self, kind)
+
+    def optout_table(self) -> OptOutTable:
+        from smstui.core.store.optouts import OptOutTable
+
+        return OptOutTable(self)
+
+    def handed_replies(self, consumer: str) -> HandedReplies:
+        from smstui.core.store.handed import HandedReplies
+
+        return HandedReplies(self, consumer)
+
+    def reply_watermark(self) -> int:
+        from smstui.core.store.handed import top_position
+
+        return top_position(self)
+
+    def unread_replies_after(self, mark: int) -> tuple[list[StoredMessage], int]:
+        from smstui.core.store.handed import unread_after
+
+        return unread_after(self, mark)
 
     def watch(self, on_change: Callable[[str], None]) -> FileWatch:
         """Other processes' commits to this file (``watch.FileWatch``); close it when done."""

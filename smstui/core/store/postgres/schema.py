@@ -233,8 +233,53 @@ CREATE TRIGGER outbox_notify AFTER INSERT OR UPDATE OR DELETE ON outbox
     FOR EACH STATEMENT EXECUTE FUNCTION smstui_notify();
 """
 
+#: any constant unique to smstui: the lock every statement inserting messages takes first
+INSERT_LOCK = 0x736D_7374_7569_01
+
+# The operator's desk (issue 14), as SQLite's V6: the opt-out list (an undone opt-out keeps
+# its row with ``removed_at`` set, so that a STOP older than the START that undid it never
+# wins) and the replies handed to a command. Scans of new rows need what SQLite's rowid
+# gives: a number per message row, in the order rows became visible. An identity column
+# alone is not that: two transactions take their numbers, then commit in either order, and a
+# scan that read up to 6 would never see the 5 committed after it. So every statement
+# inserting into messages first takes one transaction-scoped advisory lock (a BEFORE
+# STATEMENT trigger: it fires before any row's default, its number, is computed): inserts
+# of messages commit one after the other, in ``seq`` order. Updates are not affected (an
+# upsert turned update keeps its row's number, as SQLite's rowid does); inserts were
+# serialised per account already by the sync lock, this extends it to the whole database.
+_V2 = f"""
+ALTER TABLE messages ADD COLUMN seq BIGINT GENERATED ALWAYS AS IDENTITY;
+CREATE UNIQUE INDEX messages_by_seq ON messages (seq);
+
+CREATE FUNCTION smstui_insert_in_order() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock({INSERT_LOCK});
+    RETURN NULL;
+END $$;
+CREATE TRIGGER messages_in_order BEFORE INSERT ON messages
+    FOR EACH STATEMENT EXECUTE FUNCTION smstui_insert_in_order();
+
+CREATE TABLE optouts (
+    account    TEXT NOT NULL DEFAULT '',
+    number     TEXT NOT NULL,
+    date       BIGINT NOT NULL,
+    reply_id   TEXT,
+    source     TEXT NOT NULL,
+    removed_at BIGINT,
+    removed_by TEXT,
+    PRIMARY KEY (account, number)
+);
+CREATE TABLE replies_handed (
+    account    TEXT NOT NULL DEFAULT '',
+    consumer   TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    handed_at  BIGINT NOT NULL,
+    PRIMARY KEY (account, consumer, message_id)
+);
+"""
+
 #: MIGRATIONS[i] upgrades a database at version i to i + 1
-MIGRATIONS: tuple[str, ...] = (_V1,)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

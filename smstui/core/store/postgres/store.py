@@ -17,6 +17,9 @@ from typing import Any, TypeVar
 from smstui.core.database_url import mask_url
 from smstui.core.models import DeliveryReceipt, HistoryMessage, InboundMessage, Template
 from smstui.core.store.contract import NO_FILTER, DayRow
+from smstui.core.store.dialect import POSTGRES
+from smstui.core.store.handed import HandedReplies, top_position, unread_after
+from smstui.core.store.optouts import OptOutTable
 from smstui.core.store.postgres import messages_sql as sql
 from smstui.core.store.postgres.connection import (
     Conn,
@@ -107,6 +110,18 @@ class PostgresStore:
 
     def outbox_table(self, kind: str = "sms") -> PostgresOutboxTable:
         return PostgresOutboxTable(self, kind)
+
+    def optout_table(self) -> OptOutTable:
+        return OptOutTable(self, POSTGRES)
+
+    def handed_replies(self, consumer: str) -> HandedReplies:
+        return HandedReplies(self, consumer, POSTGRES)
+
+    def reply_watermark(self) -> int:
+        return top_position(self, POSTGRES)
+
+    def unread_replies_after(self, mark: int) -> tuple[list[StoredMessage], int]:
+        return unread_after(self, mark, POSTGRES)
 
     def watch(self, on_change: Callable[[str], None]) -> Watch:
         """``LISTEN`` for the team's changes (see ``listen.Watch``); close it when done."""
