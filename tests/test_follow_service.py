@@ -1,14 +1,17 @@
 """Following replies: each new reply handed once, across restarts; backoff on 429/5xx; the
-command runner (never a shell, the reply as JSON on stdin, a failure reported, not fatal)."""
+command runner (never a shell, the reply as JSON on stdin, a failure reported, not fatal).
+Tests taking ``store_env`` run on this machine's SQLite store and on a team database."""
 
 from __future__ import annotations
 
 import json
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from support.store_backends import StoreBackend
 
 from smstui.core.config import load_settings
 from smstui.core.errors import (
@@ -30,8 +33,9 @@ from smstui.core.service.follow import (
 )
 
 
-def _workspace(world: SandboxWorld) -> Workspace:
-    return Workspace.from_settings(load_settings(flags={"sandbox": True}, env={}), world=world)
+def _workspace(world: SandboxWorld, env: dict[str, str] | None = None) -> Workspace:
+    settings = load_settings(flags={"sandbox": True}, env=env or {})
+    return Workspace.from_settings(settings, world=world)
 
 
 class Script:
@@ -59,16 +63,16 @@ async def _follow(ws: Workspace, steps: list[Callable[[], None]], **kw: object) 
     return [reply async for reply in follower.replies()]
 
 
-async def test_each_new_reply_is_handed_once_across_a_restart() -> None:
+async def test_each_new_reply_is_handed_once_across_a_restart(store_env: dict[str, str]) -> None:
     world = SandboxWorld(seed=3)
-    ws = _workspace(world)
+    ws = _workspace(world, store_env)
     await ws.messages.sync()  # the seeded history: old replies are not "new"
     await ws.aclose()
 
     # sent two minutes before following ever started, still unread
     world.clicksend.add_inbound("+61412345600", "before", at=world.clock() - 120)
     ids: dict[str, str] = {}
-    ws = _workspace(world)
+    ws = _workspace(world, store_env)
     try:
         got = await _follow(
             ws,
@@ -86,7 +90,7 @@ async def test_each_new_reply_is_handed_once_across_a_restart() -> None:
 
     # restarted: what was handed is not handed again; what came while it was down is
     third = world.add_inbound("+61412345603", "third")
-    ws = _workspace(world)
+    ws = _workspace(world, store_env)
     try:
         got = await _follow(ws, [lambda: None])
     finally:
@@ -94,9 +98,9 @@ async def test_each_new_reply_is_handed_once_across_a_restart() -> None:
     assert [r.message_id for r in got] == [third]
 
 
-async def test_a_reply_marked_read_elsewhere_is_still_handed() -> None:
+async def test_a_reply_marked_read_elsewhere_is_still_handed(store_env: dict[str, str]) -> None:
     world = SandboxWorld(seed=3)
-    ws = _workspace(world)
+    ws = _workspace(world, store_env)
     try:
         got = await _follow(ws, [lambda: None])
         assert got == []
@@ -109,9 +113,11 @@ async def test_a_reply_marked_read_elsewhere_is_still_handed() -> None:
         await ws.aclose()
 
 
-async def test_two_followers_of_one_consumer_never_both_hand_a_reply() -> None:
+async def test_two_followers_of_one_consumer_never_both_hand_a_reply(
+    store_env: dict[str, str],
+) -> None:
     world = SandboxWorld(seed=3)
-    ws = _workspace(world)
+    ws = _workspace(world, store_env)
     try:
         await _follow(ws, [])
         world.add_inbound("+61412345605", "once")
@@ -124,9 +130,11 @@ async def test_two_followers_of_one_consumer_never_both_hand_a_reply() -> None:
         await ws.aclose()
 
 
-async def test_stop_words_arriving_while_following_opt_the_sender_out() -> None:
+async def test_stop_words_arriving_while_following_opt_the_sender_out(
+    store_env: dict[str, str],
+) -> None:
     world = SandboxWorld(seed=3)
-    ws = _workspace(world)
+    ws = _workspace(world, store_env)
     try:
         await _follow(ws, [lambda: world.add_inbound("+61412345606", "STOP")])
         assert ws.optouts.is_opted_out("+61412345606")
@@ -271,3 +279,37 @@ def test_env_values_from_the_reply_are_reduced_to_safe_characters() -> None:
 def test_bad_commands_are_refused_up_front(command: str, message: str) -> None:
     with pytest.raises(UsageError, match=message):
         split_command(command)
+
+
+def test_a_claim_is_won_by_one_store_and_the_queue_resumes(store_backend: StoreBackend) -> None:
+    from smstui.core.models import InboundMessage
+
+    def reply(mid: str, at: int) -> InboundMessage:
+        return InboundMessage(
+            message_id=mid,
+            sender="+61412345606",
+            to="+61400000000",
+            body="hi",
+            date=datetime.fromtimestamp(at, UTC),
+        )
+
+    a, b = store_backend.open("acct"), store_backend.open("acct")  # two processes
+    a.upsert_inbound([reply("OLD", 900)])  # the backlog: stored before the first start
+    queue_a, queue_b = a.handed_replies("cmd"), b.handed_replies("cmd")
+    queue_a.start(now=1000)
+    queue_b.start(now=5000)  # a later start resumes the first one's position
+    b.upsert_inbound([reply("N1", 1100), reply("N2", 1200)])
+    assert [m.message_id for m in queue_b.pending()] == ["N1", "N2"]
+    assert queue_a.claim("n1") is True and queue_b.claim("N1") is False
+    assert queue_b.was_handed("N1") and not queue_b.was_handed("N2")
+    queue_b.settle()
+    assert [m.message_id for m in queue_a.pending()] == ["N2"]
+    assert queue_b.claim("N2") is True
+    queue_a.settle()
+    # restarted: nothing handed again; another consumer has its own queue
+    again = store_backend.open("acct").handed_replies("cmd")
+    again.start(now=9000)
+    assert again.pending() == []
+    audit = store_backend.open("acct").handed_replies("audit")
+    audit.start(now=9000)
+    assert audit.pending() == []
