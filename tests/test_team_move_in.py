@@ -56,6 +56,14 @@ def _fill(path: Path) -> None:
              ("smstui-tok-2", OutgoingSms(to="+61411000002", body="unknown"))],
             now=T0,
         )  # fmt: skip
+        # the desk: opt-outs (one undone), a handed reply, and the rowid cursors they keep
+        optouts = s.optout_table()
+        optouts.add_many(["+61411000007", "+61411000008"], at=T0, source="import")
+        optouts.remove("+61411000008", at=T0 + 5)
+        optouts.scan_replies(frozenset({"STOP"}), frozenset())
+        queue = s.handed_replies("cmd")
+        queue.start(now=T0)
+        queue.claim("IN1")
 
 
 def test_move_in_copies_everything_verifies_it_and_can_run_again(
@@ -78,6 +86,14 @@ def test_move_in_copies_everything_verifies_it_and_can_run_again(
         assert team.templates() == local.templates()
         assert team.load_draft("compose") == '{"body": "half-written"}'
         assert team.get_cursor("history:acct") == str(T0)
+        # the opt-outs keep their undo; the rowid cursors stay behind (the team scans afresh)
+        assert team.optout_table().active() == local.optout_table().active() != []
+        assert team.optout_table().get("+61411000008") is None
+        assert team.optout_table().add("+61411000008", at=T0 + 1, source="manual") is None
+        assert (
+            team.get_cursor("optouts:acct") is None and team.get_cursor("follow:acct:cmd") is None
+        )
+        assert team.handed_replies("cmd").was_handed("IN1")
         assert team.pending_receipts() == 1
         assert [r.token for r in team.outbox_table().all()] == ["smstui-tok-1", "smstui-tok-2"]
         first, last = date(2025, 6, 15), date(2025, 6, 16)

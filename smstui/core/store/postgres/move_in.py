@@ -8,7 +8,10 @@ After each batch the rows are looked up again by their keys: ``verified`` counts
 rows the team database holds, and must equal ``source`` for every table.
 
 Outbox rows are matched by their token (ids are the database's own); the stats rollup is
-kept by the messages' trigger as they arrive.
+kept by the messages' trigger as they arrive. The opt-out list and the replies handed to a
+command move in with the rest; the desk's cursors do not (they count SQLite rowids, which
+mean nothing among the team's rows): the team store's first scan reads every reply it holds
+(applying a stop word twice changes nothing), and a follower starts afresh there.
 """
 
 from __future__ import annotations
@@ -27,8 +30,8 @@ from smstui.core.store.postgres.store import PostgresStore
 #: rows per batch (one transaction each)
 BATCH = 1000
 
-#: (table, key column, columns copied): the SQLite and PostgreSQL tables share these names
-TABLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+#: (table, key column(s), columns copied): the SQLite and PostgreSQL tables share these names
+TABLES: tuple[tuple[str, str | tuple[str, ...], tuple[str, ...]], ...] = (
     (
         "messages",
         "message_id",
@@ -52,7 +55,20 @@ TABLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
          "user_custom_string", "state", "attempts", "created_at", "attempted_at", "message_id",
          "status", "reason", "updated_at", "kind", "extra"),
     ),
+    (
+        "optouts",
+        ("account", "number"),
+        ("account", "number", "date", "reply_id", "source", "removed_at", "removed_by"),
+    ),
+    (
+        "replies_handed",
+        ("account", "consumer", "message_id"),
+        ("account", "consumer", "message_id", "handed_at"),
+    ),
 )  # fmt: skip
+
+#: sync cursors that stay behind: positions in the SQLite message table (see above)
+LOCAL_CURSORS = ("optouts:%", "follow:%")
 
 #: tables whose rows belong to one operator on the team store: the one moving in
 PER_OPERATOR = frozenset({"drafts"})
@@ -79,12 +95,25 @@ def _source_batches(
     """The table's rows in rowid order, ``size`` at a time (read once: a store is small
     enough for memory next to the copy, and the source must not change meanwhile)."""
 
+    # the desk's tables are WITHOUT ROWID: their primary key orders them instead
+    order = "rowid" if table not in ("optouts", "replies_handed") else "account"
+    skip = " AND ".join(f"name NOT LIKE '{c}'" for c in LOCAL_CURSORS)
+    where = f" AND {skip}" if table == "sync_cursors" else ""
+
     def read(c: sqlite3.Connection) -> list[list[tuple[Any, ...]]]:
+        if order != "rowid":
+            everything = c.execute(
+                f"SELECT {', '.join(columns)} FROM {table} ORDER BY {', '.join(columns[:3])}"
+            ).fetchall()
+            return [
+                [tuple(r) for r in everything[i : i + size]]
+                for i in range(0, len(everything), size)
+            ]
         batches: list[list[tuple[Any, ...]]] = []
         last = -1
         while True:
             rows = c.execute(
-                f"SELECT rowid, {', '.join(columns)} FROM {table} WHERE rowid > ? "
+                f"SELECT rowid, {', '.join(columns)} FROM {table} WHERE rowid > ?{where} "
                 "ORDER BY rowid LIMIT ?",
                 (last, size),
             ).fetchall()
@@ -98,7 +127,7 @@ def _source_batches(
 
 def _copy_batch(
     table: str,
-    key: str,
+    key: str | tuple[str, ...],
     columns: tuple[str, ...],
     operator: str | None,
     rows: list[tuple[Any, ...]],
@@ -106,9 +135,14 @@ def _copy_batch(
 ) -> tuple[int, int]:
     """Insert the rows the target lacks; (how many were new, how many it holds now).
     ``operator``: the table is per operator, and these rows are that operator's."""
-    at = columns.index(key)
-    keys = [r[at] for r in rows]
-    conflict = key
+    if isinstance(key, tuple):
+        ats = [columns.index(k) for k in key]
+        keys: list[Any] = [tuple(r[a] for a in ats) for r in rows]
+        conflict = ", ".join(key)
+    else:
+        at = columns.index(key)
+        keys = [r[at] for r in rows]
+        conflict = key
     if operator is not None:
         columns, conflict = ("operator", *columns), f"operator, {key}"
         rows = [(operator, *r) for r in rows]
@@ -124,9 +158,23 @@ def _copy_batch(
     return after - before, after
 
 
-def _present(c: Conn, table: str, key: str, keys: list[Any], operator: str | None) -> int:
-    sql = f"SELECT COUNT(*) FROM {table} WHERE {key} = ANY(%s)"
-    params: list[Any] = [keys]
+def _present(
+    c: Conn, table: str, key: str | tuple[str, ...], keys: list[Any], operator: str | None
+) -> int:
+    params: list[Any]
+    if isinstance(key, tuple):
+        # a composite key of text columns: the keys as one array per column
+        arrays = ", ".join(["%s::text[]"] * len(key))
+        sql = (
+            f"SELECT COUNT(*) FROM {table} WHERE ({', '.join(key)}) IN "
+            f"(SELECT * FROM unnest({arrays}))"
+        )
+        params = [list(column) for column in zip(*keys, strict=True)] if keys else []
+        if not keys:
+            return 0
+    else:
+        sql = f"SELECT COUNT(*) FROM {table} WHERE {key} = ANY(%s)"
+        params = [keys]
     if operator is not None:
         sql += " AND operator = %s"
         params.append(operator)
