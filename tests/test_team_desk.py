@@ -8,6 +8,7 @@ import time
 from datetime import UTC, datetime
 
 import psycopg
+import pytest
 from support.store_backends import StoreBackend
 
 from smstui.core.models import InboundMessage
@@ -97,3 +98,20 @@ def test_two_processes_scanning_at_once_apply_a_stop_once(store_backend: StoreBa
         t.join()
     assert sorted(added[0] + added[1]) == sorted(f"+614123457{i:02d}" for i in range(40))
     assert tables[0].count() == 40
+
+
+def test_cli_on_the_team_store_keeps_the_list_for_every_process(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from smstui.cli import main
+
+    monkeypatch.setenv("SMSTUI_DATABASE_URL", pg_url)
+    assert main(["--sandbox", "optouts", "add", "+61411111111"]) == 0
+    capsys.readouterr()
+    # another process (each main() builds its own session and store)
+    code = main(["--sandbox", "send", "--to", "+61411111111", "--body", "promo"])
+    assert code == 2 and "+61411111111" in capsys.readouterr().err
+    assert main(["--sandbox", "send", "--to", "+61422222222", "--body", "promo"]) == 0
+    with PostgresStore(pg_url, account="sandbox") as shared:
+        assert [r.to for r in shared.outbox_table().all()] == ["+61422222222"]
+        assert [e.number for e in shared.optout_table().active()] == ["+61411111111"]
