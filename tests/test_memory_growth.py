@@ -41,7 +41,7 @@ import soak_tui  # noqa: E402  (bench/soak_tui.py: send and settle with keys)
 #: a minute when chaos stalls a step): a bound on memory, never on time, so the run may take as
 #: long as it needs
 #: one chaos run at a time (with the soaks): side by side they starve each other of CPU
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500), pytest.mark.xdist_group("chaos")]
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500), pytest.mark.xdist_group("memory")]
 
 SEED = 5
 #: share of requests the sandbox fails (every kind of fault; low enough that retries and

@@ -15,7 +15,7 @@ import pytest
 #: one worker runs the whole module (its tests audit one shared, module-scoped run), and the
 #: chaos runs (the soaks and the memory test) one after another: side by side on two cores,
 #: each starved the other of the steps its audit counts
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("chaos")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("soak")]
 
 ROOT = Path(__file__).resolve().parents[1]
 

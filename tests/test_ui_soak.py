@@ -32,7 +32,7 @@ import soak_tui  # noqa: E402  (bench/soak_tui.py: the Pilot loop)
 #: one worker runs the whole module (its tests audit one shared, module-scoped run), and the
 #: chaos runs (the soaks and the memory test) one after another: side by side on two cores,
 #: each starved the other of the steps its audit counts
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("chaos")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("ui-soak")]
 
 SEED = 11
 SECONDS = 30.0
