@@ -34,6 +34,7 @@ from smstui.core.store.rows import (
     StoredMessage,
     StorePage,
     from_unix,
+    page_of,
     receipt_wins,
     row_of,
     to_unix,
@@ -291,20 +292,7 @@ class MessageStore:
             return in_snapshot(c, lambda: search_rows(c, conds, params, order, want, text))
 
         raw = self.run_read(read)
-        more = len(raw) > limit
-        rows = [row_of(r) for r in raw[:limit]]
-        if before is not None:
-            rows.reverse()
-            return StorePage(
-                rows=rows,
-                next=rows[-1].cursor if rows else before,
-                prev=rows[0].cursor if rows and more else None,
-            )
-        return StorePage(
-            rows=rows,
-            next=rows[-1].cursor if rows and more else None,
-            prev=rows[0].cursor if rows and after is not None else None,
-        )
+        return page_of(raw, limit, after=after, before=before)
 
     def count(self, filters: MessageFilter = NO_FILTER) -> int:
         conds, params = where_clause(self.account, filters)

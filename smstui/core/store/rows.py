@@ -117,3 +117,24 @@ def receipt_wins(
         and new_code not in FINAL_STATUS_CODES
         and (old_at is None or new_at is None or new_at <= old_at)
     )
+
+
+def page_of(
+    raw: list[tuple[Any, ...]], limit: int, *, after: Cursor | None, before: Cursor | None
+) -> StorePage:
+    """A keyset page from up to ``limit + 1`` raw rows (the extra row says there is more),
+    read forwards from ``after`` or backwards from ``before``: the same for every store."""
+    more = len(raw) > limit
+    rows = [row_of(r) for r in raw[:limit]]
+    if before is not None:
+        rows.reverse()
+        return StorePage(
+            rows=rows,
+            next=rows[-1].cursor if rows else before,
+            prev=rows[0].cursor if rows and more else None,
+        )
+    return StorePage(
+        rows=rows,
+        next=rows[-1].cursor if rows and more else None,
+        prev=rows[0].cursor if rows and after is not None else None,
+    )

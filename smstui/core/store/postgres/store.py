@@ -36,7 +36,7 @@ from smstui.core.store.postgres.query import matches_soon, text_condition, where
 from smstui.core.store.postgres.stats import day_rows, rebuild_rollup
 from smstui.core.store.postgres.status import read_status
 from smstui.core.store.query import Cursor, MessageFilter
-from smstui.core.store.rows import COLUMNS, StoredMessage, StorePage, row_of
+from smstui.core.store.rows import COLUMNS, StoredMessage, StorePage, page_of, row_of
 from smstui.core.store.team_status import TeamStatus
 
 T = TypeVar("T")
@@ -180,20 +180,7 @@ class PostgresStore:
             return c.execute(q, [*params, limit + 1]).fetchall()
 
         raw = self.run_read(read)
-        more = len(raw) > limit
-        rows = [row_of(r) for r in raw[:limit]]
-        if before is not None:
-            rows.reverse()
-            return StorePage(
-                rows=rows,
-                next=rows[-1].cursor if rows else before,
-                prev=rows[0].cursor if rows and more else None,
-            )
-        return StorePage(
-            rows=rows,
-            next=rows[-1].cursor if rows and more else None,
-            prev=rows[0].cursor if rows and after is not None else None,
-        )
+        return page_of(raw, limit, after=after, before=before)
 
     def count(self, filters: MessageFilter = NO_FILTER) -> int:
         conds, params = where_clause(self.account, filters)
