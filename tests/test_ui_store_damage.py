@@ -71,6 +71,28 @@ async def test_the_app_opens_on_a_banner_and_keeps_the_draft() -> None:
     assert path.read_bytes() == b"not a database " * 4096  # never touched without repair
 
 
+async def test_the_banner_is_reached_under_a_dialog_and_not_needed_while_closing() -> None:
+    """A store failure while a dialog is open still shows on the main screen's banner; a
+    draft save that lands while the app is closing (its widgets gone) is not a crash."""
+    from smstui.ui.screens.confirm import ConfirmScreen
+
+    app, _ = sandbox_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        while app.tab_widget("compose") is None:
+            await pilot.pause(0.05)
+        app.push_screen(ConfirmScreen("Send?", "a dialog on top"))
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        app.store_failed(StoreError("disk full while saving", path="/tmp/x.db", problem="full"))
+        banner = app.screen_stack[0].query_one(StoreBanner)
+        assert banner.error is not None and banner.error.message == "disk full while saving"
+        app.store_worked()
+        assert banner.error is None
+    # after the app has closed: the screens and their banner are gone
+    app.store_worked()
+    app.store_failed(StoreError("late", path="/tmp/x.db"))
+
+
 async def test_an_escaping_crash_is_logged_without_locals() -> None:
     app, _ = sandbox_app()
     with pytest.raises(RuntimeError, match="forced"):
