@@ -14,7 +14,7 @@ from smstui.core.clicksend.account_facts import InMemoryFacts
 from smstui.core.delivery.sync import sync_all
 from smstui.core.delivery.sync_channels import FAILING_TTL, REFUSED_TTL, fact_name
 from smstui.core.errors import MembraneAuthError
-from smstui.core.membrane.connection import ConnectionCache
+from smstui.core.membrane.connection_cache import ConnectionCache
 from smstui.core.models import HistoryMessage, Page
 from smstui.core.sandbox import Fault, SandboxWorld, serve
 from smstui.core.store.message_store import MessageStore

@@ -412,7 +412,7 @@ def test_sandbox_never_touches_the_real_workspace_cache_entry(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from smstui.core.config import load_settings
-    from smstui.core.membrane.connection import ConnectionCache
+    from smstui.core.membrane.connection_cache import ConnectionCache
     from smstui.core.session import SANDBOX_API_URL, SANDBOX_IDENTITY
 
     monkeypatch.setenv("MEMBRANE_TOKEN", "real-workspace-token-1")

@@ -11,7 +11,8 @@ import pytest
 from smstui.core.errors import MembraneAuthError
 from smstui.core.membrane.auth import StaticToken
 from smstui.core.membrane.client import MembraneClient
-from smstui.core.membrane.connection import ConnectionCache, ConnectionResolver, NullConnectUI
+from smstui.core.membrane.connection import ConnectionResolver, NullConnectUI
+from smstui.core.membrane.connection_cache import ConnectionCache
 from smstui.core.sandbox import CONNECTOR_ID, DEFAULT_CONNECTION_ID, SandboxWorld, serve
 
 API = "http://sandbox.test"

@@ -16,7 +16,8 @@ import pytest
 from smstui.core.errors import ConnectionUnusable
 from smstui.core.membrane.auth import StaticToken
 from smstui.core.membrane.client import LONG_POLL_MARGIN, MembraneClient
-from smstui.core.membrane.connection import ConnectionCache, ConnectionResolver, NullConnectUI
+from smstui.core.membrane.connection import ConnectionResolver, NullConnectUI
+from smstui.core.membrane.connection_cache import ConnectionCache
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, SandboxWorld, serve
 
 API = "http://sandbox.test"

@@ -13,12 +13,8 @@ from smstui.core.config import config_dir
 from smstui.core.errors import ConnectionUnusable, MembraneError, NotFoundError
 from smstui.core.membrane.auth import StaticToken
 from smstui.core.membrane.client import MembraneClient
-from smstui.core.membrane.connection import (
-    CachedConnection,
-    ConnectionCache,
-    ConnectionResolver,
-    NullConnectUI,
-)
+from smstui.core.membrane.connection import ConnectionResolver, NullConnectUI
+from smstui.core.membrane.connection_cache import CachedConnection, ConnectionCache
 from smstui.core.models import Connection
 
 API = "https://membrane.test"

@@ -10,7 +10,8 @@ import pytest
 from support.sandbox_client import START, make_client, make_sms, make_world
 
 from smstui.core.clicksend.contacts import ContactsService
-from smstui.core.clicksend.sms import InMemoryPrefix, SmsService
+from smstui.core.clicksend.prefix_learning import InMemoryPrefix
+from smstui.core.clicksend.sms import SmsService
 from smstui.core.errors import ClickSendError, ValidationError
 from smstui.core.models import NewContact
 from smstui.core.sandbox import Fault, SandboxWorld

@@ -14,7 +14,7 @@ import pytest
 from smstui.cli import main
 from smstui.core.config import load_settings
 from smstui.core.doctor import CHECKS
-from smstui.core.membrane.connection import ConnectionCache
+from smstui.core.membrane.connection_cache import ConnectionCache
 from smstui.core.sandbox import SandboxWorld, serve
 from smstui.core.session import SANDBOX_API_URL, SANDBOX_IDENTITY
 from smstui.core.store.message_store import MessageStore

@@ -14,7 +14,7 @@ from smstui.cli import main
 from smstui.core.config import app_dirs, cache_dir, config_dir, data_dir, load_settings
 from smstui.core.delivery.bulk import BulkJob, BulkRow
 from smstui.core.explorer.request_console import RequestHistory, RequestSpec
-from smstui.core.membrane.connection import ConnectionCache
+from smstui.core.membrane.connection_cache import ConnectionCache
 from smstui.core.models import HistoryMessage
 from smstui.core.privacy import loose_paths, make_private_dirs, open_private, tighten
 from smstui.core.session import build_session

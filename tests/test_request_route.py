@@ -17,7 +17,7 @@ from smstui.core.errors import MembraneNotFound, UsageError
 from smstui.core.explorer.request_console import RequestSpec, format_response, send
 from smstui.core.membrane.auth import StaticToken
 from smstui.core.membrane.client import MembraneClient
-from smstui.core.membrane.connection import MAX_REQUEST_ROUTES, ConnectionCache
+from smstui.core.membrane.connection_cache import MAX_REQUEST_ROUTES, ConnectionCache
 from smstui.core.membrane.request_route import STRUCTURED, TRANSPARENT, send_request
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID as CID
 from smstui.core.sandbox import SandboxWorld

@@ -17,7 +17,8 @@ from smstui.core.errors import (
 )
 from smstui.core.membrane.auth import StaticToken
 from smstui.core.membrane.client import MembraneClient
-from smstui.core.membrane.connection import ConnectionCache, ConnectionResolver, NullConnectUI
+from smstui.core.membrane.connection import ConnectionResolver, NullConnectUI
+from smstui.core.membrane.connection_cache import ConnectionCache
 from smstui.core.models import OutgoingSms
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, Fault, SandboxWorld, serve
 from smstui.core.session import (

@@ -19,7 +19,8 @@ from typing import Any
 import httpx
 import pytest
 
-from smstui.core.clicksend.sms import InMemoryPrefix, SmsService
+from smstui.core.clicksend.prefix_learning import InMemoryPrefix
+from smstui.core.clicksend.sms import SmsService
 from smstui.core.errors import ClickSendError, SendOutcomeUnknown, SmstuiError, ValidationError
 from smstui.core.models import OutgoingSms
 

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from smstui.core.clicksend.sms import InMemoryPrefix, SmsService
+from smstui.core.clicksend.prefix_learning import InMemoryPrefix
+from smstui.core.clicksend.sms import SmsService
 from smstui.core.errors import ClickSendError, SendOutcomeUnknown
 from smstui.core.membrane.auth import StaticToken
 from smstui.core.membrane.client import MembraneClient

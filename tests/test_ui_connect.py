@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
 from smstui.core.config import credentials_path, load_settings
-from smstui.core.membrane.connection import ConnectionCache
+from smstui.core.membrane.connection_cache import ConnectionCache
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, SandboxWorld
 from smstui.core.service import Workspace
 from smstui.core.session import SANDBOX_API_URL, SANDBOX_IDENTITY, ResolverOptions

@@ -28,13 +28,8 @@ from smstui.core.delivery.sync import PauseGate, ProgressCallback, SyncReport, s
 from smstui.core.errors import ConfigError, ConnectionUnusable, MembraneNotFound
 from smstui.core.membrane.auth import StaticToken, TokenProvider, token_provider_for
 from smstui.core.membrane.client import MembraneClient
-from smstui.core.membrane.connection import (
-    LONG_POLL_WAIT,
-    ConnectionCache,
-    ConnectionResolver,
-    ConnectUI,
-    RouteMemory,
-)
+from smstui.core.membrane.connection import LONG_POLL_WAIT, ConnectionResolver, ConnectUI
+from smstui.core.membrane.connection_cache import ConnectionCache, RouteMemory
 from smstui.core.models import AutomationRule
 from smstui.core.privacy import tighten
 from smstui.core.store.contract import Store

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from smstui.core.clicksend.sms import InMemoryPrefix, SmsService
+from smstui.core.clicksend.prefix_learning import InMemoryPrefix
+from smstui.core.clicksend.sms import SmsService
 from smstui.core.membrane.auth import StaticToken
 from smstui.core.membrane.client import MembraneClient
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, SandboxWorld

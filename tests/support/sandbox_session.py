@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from smstui.core.config import Settings
-from smstui.core.membrane.connection import ConnectionCache
+from smstui.core.membrane.connection_cache import ConnectionCache
 from smstui.core.sandbox import SandboxWorld
 from smstui.core.session import Session, open_session
 
