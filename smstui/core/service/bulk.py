@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from smstui.core.config import data_dir
-from smstui.core.delivery.bulk import BulkJob, BulkPlan, BulkRow, RowProblem
+from smstui.core.delivery.bulk import BulkJob, BulkPlan, BulkRow, RowProblem, has_job_doc
 from smstui.core.errors import NotFoundError
 from smstui.core.safe_text import printable
 
@@ -56,7 +56,7 @@ def create_job(
 
 def load_job(job_id: str) -> BulkJob:
     path = jobs_dir() / job_id
-    if not (path / "job.json").is_file():
+    if not has_job_doc(path):
         raise NotFoundError(f"no bulk job {printable(job_id)}")
     return BulkJob.load(path)
 

@@ -1,4 +1,4 @@
-"""Bulk sending from a CSV: validation (``csv_rows``) and resumable jobs (``job``)."""
+"""Bulk sending from a CSV: validation (``csv_rows``) and resumable jobs (``job``, on disk: ``journal``)."""
 
 from smstui.core.delivery.bulk.csv_rows import (
     MAX_BATCH,
@@ -13,7 +13,8 @@ from smstui.core.delivery.bulk.csv_rows import (
     plan_bulk,
     render,
 )
-from smstui.core.delivery.bulk.job import BulkJob, BulkSender, RowResult, list_jobs, unfinished_jobs
+from smstui.core.delivery.bulk.job import BulkJob, BulkSender, list_jobs, unfinished_jobs
+from smstui.core.delivery.bulk.journal import RowResult, has_job_doc
 
 __all__ = [
     "MAX_BATCH",
@@ -27,6 +28,7 @@ __all__ = [
     "RowResult",
     "batched",
     "decode_csv",
+    "has_job_doc",
     "list_jobs",
     "placeholders",
     "plan_bulk",

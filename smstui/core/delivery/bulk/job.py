@@ -1,14 +1,7 @@
 """A persisted bulk-send job that survives a crash or Ctrl-C and resumes exactly-once.
 
-On disk (``<jobs_dir>/<job_id>/``, mode 0600 files since they hold phone numbers):
-
-- ``job.json``: written once, atomically: the rows (already validated, deduped, rendered),
-  the sender, the schedule and the batch size. Batches are fixed at creation.
-- ``events.jsonl``: an append-only log, one JSON object a line, flushed and fsynced:
-  ``{"batch": n, "state": "in_flight", "at": unix, "sends": k}`` *before* a batch's request
-  leaves (``k`` counts the requests for this batch that may have reached ClickSend),
-  ``{"batch": n, "state": "done", "results": {...}}`` after the answer,
-  ``{"batch": n, "state": "pending", "sends": k - 1}`` when we know it never reached ClickSend.
+Its rows are written once and every step is logged before and after it happens (the files
+and their format: ``journal``); loading a job replays the log.
 
 Every message of batch ``n`` carries ``custom_string = "smstui-bulk-<job_id>-b<n>"``. A batch
 found ``in_flight`` (we died, or lost the answer, between "sent" and "answer recorded") is
@@ -25,22 +18,27 @@ automatically (the same rule as the Outbox).
 from __future__ import annotations
 
 import asyncio
-import json
-import os
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
 from smstui.core.delivery.bulk.csv_rows import MAX_BATCH, BulkRow
+from smstui.core.delivery.bulk.journal import (
+    RowResult,
+    append_event,
+    has_job_doc,
+    make_job_dir,
+    read_events,
+    read_job_doc,
+    write_job_doc,
+)
 from smstui.core.delivery.outbox import CERTAIN_REFUSALS
 from smstui.core.errors import NetworkError, NotFoundError, SendOutcomeUnknown
 from smstui.core.models import HistoryMessage, OutgoingSms, SendResult
-from smstui.core.privacy import PRIVATE_DIR, make_private_dirs
 
 #: history statuses that mean the message did not go out (so the row is a failure)
 _FAILED_HISTORY = frozenset({"FAILED", "CANCELLED"})
@@ -72,35 +70,6 @@ class BulkSender(Protocol):
     async def find_by_custom_string(
         self, custom_string: str, since: datetime
     ) -> list[HistoryMessage]: ...
-
-
-@dataclass(frozen=True, slots=True)
-class RowResult:
-    status: str
-    message_id: str | None = None
-    parts: int = 0
-    price: Decimal | None = None
-    accepted: bool = True
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "status": self.status,
-            "message_id": self.message_id,
-            "parts": self.parts,
-            "price": None if self.price is None else str(self.price),
-            "accepted": self.accepted,
-        }
-
-    @classmethod
-    def from_json(cls, d: dict[str, Any]) -> RowResult:
-        price = d.get("price")
-        return cls(
-            status=str(d.get("status", "")),
-            message_id=d.get("message_id"),
-            parts=int(d.get("parts") or 0),
-            price=None if price is None else Decimal(str(price)),
-            accepted=bool(d.get("accepted", True)),
-        )
 
 
 @dataclass
@@ -136,10 +105,7 @@ class BulkJob:
             raise ValueError(f"batch size must be 1..{MAX_BATCH}")
         created = now or datetime.now(UTC)
         job_id = created.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
-        path = jobs_dir / job_id
-        make_private_dirs(jobs_dir)
-        path.mkdir(mode=PRIVATE_DIR)
-        os.chmod(path, PRIVATE_DIR)  # mkdir's mode is filtered by the umask
+        path = make_job_dir(jobs_dir, job_id)
         job = cls(job_id, path, created, list(rows), sender, schedule, batch_size, source)
         doc = {
             "version": 1,
@@ -151,15 +117,12 @@ class BulkJob:
             "source": source,
             "rows": [[r.line, r.to, r.body] for r in job.rows],
         }
-        _write_private(path / "job.json", json.dumps(doc, ensure_ascii=False))
+        write_job_doc(path, doc)
         return job
 
     @classmethod
     def load(cls, path: Path) -> BulkJob:
-        try:
-            doc = json.loads((path / "job.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError) as err:
-            raise NotFoundError(f"bulk job {path.name} cannot be read: {err}") from None
+        doc = read_job_doc(path)
         job = cls(
             job_id=doc["job_id"],
             path=path,
@@ -174,20 +137,7 @@ class BulkJob:
         return job
 
     def _replay(self) -> None:
-        log = self.path / "events.jsonl"
-        if not log.exists():
-            return
-        raw = log.read_bytes()
-        good_end = raw.rfind(b"\n") + 1
-        if good_end < len(raw):
-            # a crash mid-append left a torn last line: drop it so the next append is clean
-            with log.open("r+b") as f:
-                f.truncate(good_end)
-        for line in raw[:good_end].splitlines():
-            try:
-                event = json.loads(line)
-            except ValueError:
-                continue
+        for event in read_events(self.path):
             self._apply(event)
 
     def _apply(self, event: dict[str, Any]) -> None:
@@ -204,13 +154,7 @@ class BulkJob:
             self.results[int(idx)] = RowResult.from_json(res)
 
     def _append(self, event: dict[str, Any]) -> None:
-        log = self.path / "events.jsonl"
-        fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        try:
-            os.write(fd, (json.dumps(event, ensure_ascii=False) + "\n").encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        append_event(self.path, event)
         self._apply(event)
 
     # ------------------------------------------------------------------ state
@@ -423,23 +367,13 @@ class _Run:
     skip: SkipCheck | None = None
 
 
-def _write_private(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    tmp.replace(path)
-
-
 def list_jobs(jobs_dir: Path) -> list[BulkJob]:
     """Every readable job, oldest first."""
     if not jobs_dir.is_dir():
         return []
     jobs = []
     for p in sorted(jobs_dir.iterdir()):
-        if (p / "job.json").is_file():
+        if has_job_doc(p):
             try:
                 jobs.append(BulkJob.load(p))
             except NotFoundError:
