@@ -11,8 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from smstui.core.clicksend import coerce as c
-from smstui.core.clicksend.parse import parse_page
-from smstui.core.errors import MalformedResponseError
+from smstui.core.clicksend.parse import parse_one, parse_page
 from smstui.core.models import AutomationRule, Page
 
 POLL = "POLL"
@@ -24,10 +23,7 @@ _ID_KEYS = {
 
 
 def _rule(kind: str, raw: dict[str, Any]) -> AutomationRule | None:
-    rule_id = next(
-        (t.strip() for k in _ID_KEYS[kind] if (t := c.optional_text(raw.get(k))) and t.strip()),
-        None,
-    )
+    rule_id = next((t for k in _ID_KEYS[kind] if (t := c.record_id(raw.get(k)))), None)
     if rule_id is None:
         return None
     return AutomationRule(
@@ -56,10 +52,7 @@ def parse_rules_page(kind: str, data: Any) -> Page[AutomationRule]:
 
 
 def parse_rule(kind: str, data: Any) -> AutomationRule:
-    found = _rule(kind, c.mapping(data) or {})
-    if found is None:
-        raise MalformedResponseError(f"ClickSend's {kind} automation rule has no rule id.")
-    return found
+    return parse_one(data, lambda raw: _rule(kind, raw), f"{kind} automation rule", "rule id")
 
 
 def has_enabled_poll_rule(rules: Iterable[AutomationRule]) -> bool:

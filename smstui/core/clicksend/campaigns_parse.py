@@ -6,18 +6,18 @@ from decimal import Decimal
 from typing import Any
 
 from smstui.core.clicksend import coerce as c
-from smstui.core.clicksend.parse import parse_currency, parse_page
+from smstui.core.clicksend.parse import parse_currency, parse_one, parse_page
 from smstui.core.errors import MalformedResponseError
 from smstui.core.models import Campaign, CampaignPrice, Page
 
 
 def _campaign(raw: dict[str, Any]) -> Campaign | None:
-    campaign_id = c.optional_text(raw.get("sms_campaign_id"))
-    if campaign_id is None or not campaign_id.strip():
+    campaign_id = c.record_id(raw.get("sms_campaign_id"))
+    if campaign_id is None:
         return None
     total = raw.get("_total_count")
     return Campaign(
-        campaign_id=campaign_id.strip(),
+        campaign_id=campaign_id,
         name=c.text_or_empty(raw.get("name")),
         list_id=(c.text(raw.get("list_id")) or "").strip(),
         sender=c.text_or_empty(raw.get("from")),
@@ -33,10 +33,7 @@ def _campaign(raw: dict[str, Any]) -> Campaign | None:
 
 
 def parse_campaign(data: Any) -> Campaign:
-    found = _campaign(c.mapping(data) or {})
-    if found is None:
-        raise MalformedResponseError("ClickSend's campaign has no campaign id.")
-    return found
+    return parse_one(data, _campaign, "campaign", "campaign id")
 
 
 def parse_campaigns_page(data: Any) -> Page[Campaign]:

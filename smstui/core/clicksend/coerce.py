@@ -46,6 +46,13 @@ def optional_text(value: Any) -> str | None:
     return result if result else None
 
 
+def record_id(value: Any) -> str | None:
+    """An id (an int in the docs) kept as text so it goes back into paths unchanged; a blank
+    one is no id."""
+    result = optional_text(value)
+    return result.strip() if result and result.strip() else None
+
+
 def message_id(value: Any) -> str | None:
     """Message ids are upper-case UUIDs; compare case-insensitively by normalising here."""
     result = optional_text(value)

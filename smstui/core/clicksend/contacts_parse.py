@@ -9,18 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from smstui.core.clicksend import coerce as c
-from smstui.core.clicksend.parse import parse_page
-from smstui.core.errors import MalformedResponseError
+from smstui.core.clicksend.parse import parse_one, parse_page
 from smstui.core.models import Contact, ContactList, Page, SearchHit
 
 
-def _id(value: Any) -> str | None:
-    found = c.optional_text(value)
-    return found.strip() if found and found.strip() else None
-
-
 def _list(raw: dict[str, Any]) -> ContactList | None:
-    list_id = _id(raw.get("list_id"))
+    list_id = c.record_id(raw.get("list_id"))
     if list_id is None:
         return None
     return ContactList(
@@ -37,20 +31,17 @@ def parse_lists_page(data: Any) -> Page[ContactList]:
 
 
 def parse_list(data: Any) -> ContactList:
-    found = _list(c.mapping(data) or {})
-    if found is None:
-        raise MalformedResponseError("ClickSend's contact list has no list id.")
-    return found
+    return parse_one(data, _list, "contact list", "list id")
 
 
 def _contact(raw: dict[str, Any]) -> Contact | None:
-    contact_id = _id(raw.get("contact_id"))
+    contact_id = c.record_id(raw.get("contact_id"))
     if contact_id is None:
         return None
     custom = tuple(c.text_or_empty(raw.get(f"custom_{i}")) for i in range(1, 5))
     return Contact(
         contact_id=contact_id,
-        list_id=_id(raw.get("list_id")) or "",
+        list_id=c.record_id(raw.get("list_id")) or "",
         phone_number=c.optional_text(raw.get("phone_number")),
         first_name=c.text_or_empty(raw.get("first_name")),
         last_name=c.text_or_empty(raw.get("last_name")),
@@ -68,14 +59,11 @@ def parse_contacts_page(data: Any) -> Page[Contact]:
 
 
 def parse_contact(data: Any) -> Contact:
-    found = _contact(c.mapping(data) or {})
-    if found is None:
-        raise MalformedResponseError("ClickSend's contact has no contact id.")
-    return found
+    return parse_one(data, _contact, "contact", "contact id")
 
 
 def _hit(raw: dict[str, Any]) -> SearchHit | None:
-    hit_id = _id(raw.get("id"))
+    hit_id = c.record_id(raw.get("id"))
     kind = (c.text(raw.get("type")) or "").strip().lower()
     if hit_id is None or kind not in ("contact", "list"):
         return None

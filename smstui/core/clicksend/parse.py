@@ -43,6 +43,7 @@ __all__ = [
     "parse_history_page",
     "parse_inbound",
     "parse_inbound_page",
+    "parse_one",
     "parse_page",
     "parse_receipt",
     "parse_receipts_page",
@@ -111,7 +112,7 @@ def _page(data: Any, item: Callable[[dict[str, Any]], T | None]) -> Page[T]:
     return Page(items, page=1, last_page=1, total=len(items), per_page=_DEFAULT_PER_PAGE)
 
 
-#: public name for the other ClickSend parsers (contacts, campaigns, MMS, voice)
+#: public names for the other ClickSend parsers (contacts, campaigns, rules, MMS, voice)
 parse_page = _page
 parse_currency = _currency
 
@@ -121,6 +122,15 @@ def _object(data: Any, what: str) -> dict[str, Any]:
     if obj is None:
         raise MalformedResponseError(f"ClickSend sent no {what} in its answer.")
     return obj
+
+
+def parse_one(data: Any, item: Callable[[dict[str, Any]], T | None], what: str, key: str) -> T:
+    """One record (the ``data`` of a read, create or update) read by ``item``; a typed error
+    naming what is missing when it is not an object or ``item`` finds no ``key`` in it."""
+    found = item(_object(data, what))
+    if found is None:
+        raise MalformedResponseError(f"ClickSend's {what} has no {key}.")
+    return found
 
 
 # --------------------------------------------------------------------------- send / price
@@ -234,10 +244,7 @@ def parse_inbound_page(data: Any) -> Page[InboundMessage]:
 
 def parse_inbound(data: Any) -> InboundMessage:
     """``data`` of ``GET /sms/inbound/{original_message_id}``."""
-    found = _inbound(_object(data, "inbound message"))
-    if found is None:
-        raise MalformedResponseError("ClickSend's inbound message has no message id.")
-    return found
+    return parse_one(data, _inbound, "inbound message", "message id")
 
 
 # --------------------------------------------------------------------------- receipts
@@ -267,10 +274,7 @@ def parse_receipts_page(data: Any) -> Page[DeliveryReceipt]:
 
 def parse_receipt(data: Any) -> DeliveryReceipt:
     """``data`` of ``GET /sms/receipts/{message_id}``."""
-    found = _receipt(_object(data, "delivery receipt"))
-    if found is None:
-        raise MalformedResponseError("ClickSend's delivery receipt has no message id.")
-    return found
+    return parse_one(data, _receipt, "delivery receipt", "message id")
 
 
 # --------------------------------------------------------------------------- templates
@@ -292,10 +296,7 @@ def parse_templates_page(data: Any) -> Page[Template]:
 
 
 def parse_template(data: Any) -> Template:
-    found = _template(_object(data, "template"))
-    if found is None:
-        raise MalformedResponseError("ClickSend's template has no template id.")
-    return found
+    return parse_one(data, _template, "template", "template id")
 
 
 # --------------------------------------------------------------------------- account / counts
