@@ -96,7 +96,7 @@ async def test_a_scheduled_campaign_is_listed_and_cancelled_after_confirmation()
         await pilot.press("c")
         await settle(pilot)
         assert isinstance(app.screen, CampaignsScreen)
-        campaign = app.screen.campaign_list.current
+        campaign = app.screen.records.current
         assert campaign is not None and campaign.status == "Scheduled"
         await pilot.press("x")
         await pilot.pause()
@@ -104,5 +104,5 @@ async def test_a_scheduled_campaign_is_listed_and_cancelled_after_confirmation()
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, CampaignsScreen)
-        assert app.screen.campaign_list.current.status == "Cancelled"
+        assert app.screen.records.current.status == "Cancelled"
         assert len(world.clicksend.campaigns.received) == 1

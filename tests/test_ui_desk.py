@@ -94,20 +94,18 @@ async def test_optouts_view_adds_and_removes_numbers() -> None:
             screen = OptOutsScreen(ws)
             app.push_screen(screen)
             await settle(pilot)
-            assert screen.optout_list.cache.source.count() == 0
+            assert screen.records.cache.source.count() == 0
             screen.query_one("#optout-number", Input).value = "0412 345 681"
             await pilot.click("#optout-add")
             await settle(pilot)
-            assert [e.number for e in screen.optout_list.cache.source.rows(0, 10)] == [
-                "+61412345681"
-            ]
+            assert [e.number for e in screen.records.cache.source.rows(0, 10)] == ["+61412345681"]
             assert ws.optouts.is_opted_out("+61412345681")
-            screen.optout_list.focus()
+            screen.records.focus()
             await pilot.press("x")
             await pause_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
             await pilot.press("y")
             await settle(pilot)
-            assert screen.optout_list.cache.source.count() == 0
+            assert screen.records.cache.source.count() == 0
             assert not ws.optouts.is_opted_out("+61412345681")
     finally:
         await ws.aclose()
@@ -122,17 +120,17 @@ async def test_rules_view_adds_an_auto_reply_and_asks_before_the_last_poll_rule(
             screen = RulesScreen(ws)
             app.push_screen(screen)
             await settle(pilot)
-            rules = screen.rule_list.cache.source.rows(0, 10)
+            rules = screen.records.cache.source.rows(0, 10)
             assert [r.action for r in rules] == ["POLL", "POLL"]
             screen.query_one("#rule-keyword", Input).value = "INFO"
             screen.query_one("#rule-reply", Input).value = "Open 9-5"
             await pilot.click("#rule-add")
             await settle(pilot)
-            actions = [(r.action, r.keyword) for r in screen.rule_list.cache.source.rows(0, 10)]
+            actions = [(r.action, r.keyword) for r in screen.records.cache.source.rows(0, 10)]
             assert ("AUTO_REPLY", "INFO") in actions
             # the inbound POLL rule is the first row: disabling it asks first, and says why
-            screen.rule_list.focus()
-            screen.rule_list.cursor = 0
+            screen.records.focus()
+            screen.records.cursor = 0
             await pilot.press("e")
             await pause_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
             body = app.screen.query_one("#confirm-body", Static).render()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
-from textual import getters, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from smstui.core.models import Campaign
@@ -17,7 +16,7 @@ from smstui.ui.contact_pages import ListSource
 from smstui.ui.message_view import STATUS_STYLES, local_time
 from smstui.ui.safe_text import one_line, plain, visible
 from smstui.ui.screens.confirm import ConfirmScreen
-from smstui.ui.shell import SmsShell
+from smstui.ui.screens.list_dialog import ListDialog
 from smstui.ui.widgets.virtual_list import VirtualList
 
 
@@ -32,10 +31,8 @@ def campaign_row(c: Campaign, width: int) -> Text:
     return text
 
 
-class CampaignsScreen(ModalScreen[None]):
-    #: the app, typed (the backend, guarded calls)
-    app = getters.app(SmsShell)
-
+class CampaignsScreen(ListDialog[Campaign]):
+    LIST_ID = "campaign-list"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Close", id="dialog.close"),
         Binding("x", "cancel_campaign", "Cancel scheduled", id="campaigns.cancel"),
@@ -61,30 +58,13 @@ class CampaignsScreen(ModalScreen[None]):
                 "x: cancel a scheduled campaign · r: refresh · esc: close", id="campaigns-help"
             )
 
-    def on_mount(self) -> None:
-        self.campaign_list.focus()
-        self.action_refresh()
-
-    @property
-    def campaign_list(self) -> VirtualList[Campaign]:
-        return cast("VirtualList[Campaign]", self.query_one("#campaign-list", VirtualList))
-
     @work(exclusive=True, group="campaigns-load", exit_on_error=False)
     async def action_refresh(self) -> None:
-        widget = self.campaign_list
-        widget.loading = True
-        try:
-            found = await self.app.guarded("Loading campaigns", self.app.ws.campaigns.list())
-        finally:
-            widget.loading = False
-        if found is not None:
-            keep = widget.cursor
-            widget.set_source(ListSource(found))
-            widget.cursor = min(keep, max(0, len(found) - 1))
+        await self.load("Loading campaigns", self.app.ws.campaigns.list())
 
     @work(exclusive=True, group="campaigns", exit_on_error=False)
     async def action_cancel_campaign(self) -> None:
-        campaign = self.campaign_list.current
+        campaign = self.records.current
         if campaign is None:
             return
         if campaign.status.lower() != "scheduled":
@@ -109,6 +89,3 @@ class CampaignsScreen(ModalScreen[None]):
         if cancelled is not None:
             self.notify(visible(f"Campaign {cancelled.name!r}: {cancelled.status}"), markup=False)
             await self.action_refresh().wait()
-
-    def action_close(self) -> None:
-        self.dismiss(None)

@@ -7,14 +7,13 @@ list is read.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import getters, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from smstui.core.errors import SmstuiError
@@ -22,7 +21,8 @@ from smstui.ui.contact_pages import ListSource
 from smstui.ui.message_view import local_time
 from smstui.ui.safe_text import one_line, plain
 from smstui.ui.screens.confirm import ConfirmScreen
-from smstui.ui.shell import SmsShell, describe_error
+from smstui.ui.screens.list_dialog import ListDialog
+from smstui.ui.shell import describe_error
 from smstui.ui.widgets.virtual_list import VirtualList
 
 if TYPE_CHECKING:
@@ -40,9 +40,8 @@ def optout_row(entry: OptOut, width: int) -> Text:
     return text
 
 
-class OptOutsScreen(ModalScreen[None]):
-    app = getters.app(SmsShell)
-
+class OptOutsScreen(ListDialog["OptOut"]):
+    LIST_ID = "optout-list"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="dialog.close"),
         Binding("delete,x", "remove", "Remove", id="optouts.remove"),
@@ -82,24 +81,13 @@ class OptOutsScreen(ModalScreen[None]):
                 id="optouts-help",
             )
 
-    def on_mount(self) -> None:
-        self.optout_list.focus()
-        self.action_refresh()
-
-    @property
-    def optout_list(self) -> VirtualList[OptOut]:
-        return cast("VirtualList[OptOut]", self.query_one("#optout-list", VirtualList))
-
     def action_refresh(self) -> None:
         try:
             entries = self.ws.optouts.list()
         except SmstuiError as err:
             self.app.notify(describe_error(err), title="Opt-outs", severity="error")
             return
-        widget = self.optout_list
-        keep = widget.cursor
-        widget.set_source(ListSource(entries))
-        widget.cursor = min(keep, max(0, len(entries) - 1))
+        self.show(entries)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "optout-add":
@@ -125,7 +113,7 @@ class OptOutsScreen(ModalScreen[None]):
 
     @work(exclusive=True, group="optouts", exit_on_error=False)
     async def action_remove(self) -> None:
-        entry = self.optout_list.current
+        entry = self.records.current
         if entry is None:
             return
         body = plain(entry.number, "bold")
@@ -140,6 +128,3 @@ class OptOutsScreen(ModalScreen[None]):
             self.app.notify(describe_error(err), title="Opt-out not removed", severity="error")
             return
         self.action_refresh()
-
-    def action_close(self) -> None:
-        self.dismiss(None)

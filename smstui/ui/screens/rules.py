@@ -8,21 +8,21 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import getters, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from smstui.core.errors import LastPollRuleError
 from smstui.ui.contact_pages import ListSource
 from smstui.ui.safe_text import one_line
 from smstui.ui.screens.confirm import ConfirmScreen
-from smstui.ui.shell import SmsShell, describe_error
+from smstui.ui.screens.list_dialog import ListDialog
+from smstui.ui.shell import describe_error
 from smstui.ui.widgets.virtual_list import VirtualList
 
 if TYPE_CHECKING:
@@ -45,9 +45,8 @@ def rule_row(rule: AutomationRule, width: int) -> Text:
     return text
 
 
-class RulesScreen(ModalScreen[None]):
-    app = getters.app(SmsShell)
-
+class RulesScreen(ListDialog["AutomationRule"]):
+    LIST_ID = "rule-list"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="dialog.close"),
         Binding("e", "switch", "Enable/disable", id="rules.switch"),
@@ -87,26 +86,9 @@ class RulesScreen(ModalScreen[None]):
                 id="rules-help",
             )
 
-    def on_mount(self) -> None:
-        self.rule_list.focus()
-        self.action_refresh()
-
-    @property
-    def rule_list(self) -> VirtualList[AutomationRule]:
-        return cast("VirtualList[AutomationRule]", self.query_one("#rule-list", VirtualList))
-
     @work(exclusive=True, group="rules-load", exit_on_error=False)
     async def action_refresh(self) -> None:
-        widget = self.rule_list
-        widget.loading = True
-        try:
-            found = await self.app.guarded("Loading rules", self.ws.rules.list())
-        finally:
-            widget.loading = False
-        if found is not None:
-            keep = widget.cursor
-            widget.set_source(ListSource(found))
-            widget.cursor = min(keep, max(0, len(found) - 1))
+        await self.load("Loading rules", self.ws.rules.list())
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "rule-add":
@@ -130,7 +112,7 @@ class RulesScreen(ModalScreen[None]):
 
     @work(exclusive=True, group="rules", exit_on_error=False)
     async def action_switch(self) -> None:
-        rule = self.rule_list.current
+        rule = self.records.current
         if rule is None:
             return
         rules = self.ws.rules
@@ -146,7 +128,7 @@ class RulesScreen(ModalScreen[None]):
 
     @work(exclusive=True, group="rules", exit_on_error=False)
     async def action_delete(self) -> None:
-        rule = self.rule_list.current
+        rule = self.records.current
         if rule is None:
             return
         body = Text(f"Rule {rule.rule_id}: {rule.action} ", end="")
@@ -186,6 +168,3 @@ class RulesScreen(ModalScreen[None]):
             )
         ):
             await self.app.guarded(f"Changing rule {rule.rule_id}", call(True))
-
-    def action_close(self) -> None:
-        self.dismiss(None)
