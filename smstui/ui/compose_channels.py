@@ -28,6 +28,7 @@ from smstui.core.service.drafts import (
 )
 from smstui.ui.safe_text import plain
 from smstui.ui.shell import SmsShell
+from smstui.ui.widgets.field_error import FieldError
 
 __all__ = ["MODES", "MODE_TITLES", "ChannelFields", "MmsFields", "Mode", "Outgoing", "VoiceFields"]
 
@@ -46,7 +47,7 @@ class ChannelFields(Vertical):
     ChannelFields #subject-count { width: 8; padding: 1 1 0 1; color: $text-muted; }
     ChannelFields #voice-gender { width: 16; }
     ChannelFields #voice-lang { width: 1fr; max-width: 40; }
-    ChannelFields Checkbox { width: auto; }
+    ChannelFields Checkbox { width: auto; margin-right: 2; }
     ChannelFields #voice-switches { padding-left: 10; }
     ChannelFields #voice-fields { height: auto; }
     """
@@ -76,10 +77,12 @@ class ChannelFields(Vertical):
                     allow_blank=False,
                     id="voice-lang",
                 )
+            # one line (compact switches): at 80x24 the voice mode still shows the body,
+            # meter, Send and schedule without scrolling
             with Horizontal(classes="row", id="voice-switches"):
-                yield Checkbox("require input (keypad)", id="voice-require-input")
-                yield Checkbox("machine detection", id="voice-machine")
-        yield Static("", id="channel-error", classes="field-error")
+                yield Checkbox("require input (keypad)", id="voice-require-input", compact=True)
+                yield Checkbox("machine detection", id="voice-machine", compact=True)
+        yield FieldError(id="channel-error")
 
     def on_mount(self) -> None:
         self.set_mode("sms")

@@ -27,6 +27,7 @@ from smstui.ui.compose_send import ComposeDraft, MemberCache, quote_text
 from smstui.ui.safe_text import plain
 from smstui.ui.tabs.base import SmsTab
 from smstui.ui.widgets.channel_meter import ChannelMeter
+from smstui.ui.widgets.field_error import FieldError
 from smstui.ui.widgets.segment_meter import SegmentMeter
 
 DRAFT_DELAY = 0.5  # at most this long after a change the draft is saved (brief: <= 1 s)
@@ -69,29 +70,30 @@ class ComposeForm(Vertical, SmsTab):
                     [(MODE_TITLES[m], m) for m in MODES], value="sms", allow_blank=False, id="mode"
                 )
             yield Static("", id="picked-lists")
-            yield Static("", id="recipients-error", classes="field-error")
+            yield FieldError(id="recipients-error")
             with Horizontal(classes="row"):
                 yield Label("From", classes="field-label")
                 yield Input(placeholder="sender id or number (optional)", id="sender")
                 yield Select[str]([], prompt="Insert template", id="template-picker")
-            yield Static("", id="sender-error", classes="field-error")
+            yield FieldError(id="sender-error")
             yield ChannelFields()
             body = TextArea(id="body", soft_wrap=True, show_line_numbers=False)
             body.border_title = "Message"
             yield body
             # Send sits beside the meter (a one-line button), so that at 80x24 recipients,
-            # body, meter, schedule and Send all show without scrolling
+            # body, meter, schedule and Send all show without scrolling, in every mode (the
+            # error lines take no room while empty: FieldError)
             with Horizontal(classes="row", id="meter-row"):
                 yield SegmentMeter(id="meter")
                 yield ChannelMeter(id="channel-meter")
                 yield Button("Send", id="send", variant="primary", compact=True)
-            yield Static("", id="body-error", classes="field-error")
+            yield FieldError(id="body-error")
             with Horizontal(classes="row"):
                 yield Label("Schedule", classes="field-label")
                 yield Input(placeholder="YYYY-MM-DD", id="schedule-date", max_length=10)
                 yield Input(placeholder="HH:MM", id="schedule-time", max_length=5)
                 yield Static(zone_label(), id="tz-label")
-            yield Static("", id="schedule-error", classes="field-error")
+            yield FieldError(id="schedule-error")
             yield Static("", id="price")
             yield Static("", id="results")
 

@@ -16,14 +16,27 @@ per widget at its next paint.
 ``AppFooter`` drops the watchers of closed widgets after each rebuild, from itself, its screen
 and the app, with the same test Textual applies when a watched value changes, and empties
 that cache.
+
+It also makes the keys fit: Textual's footer lays every key out in one row and docks the
+command palette key over its right end, so at 80 columns the last keys ran under
+``^p Commands`` (``^r Sync`` half hidden behind it). Keys that do not fit beside the docked key
+are hidden, the last ones first; ``f1 Help`` is hidden last, since help lists every key.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from textual import events
 from textual._styles_cache import StylesCache
+from textual.widget import Widget
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+#: keys hidden only when nothing else is left to hide (help lists every key)
+KEPT_KEYS = frozenset({"f1"})
+#: the class Textual gives the docked command palette key
+PALETTE_CLASS = "-command-palette"
 
 #: where Textual keeps the watchers of an object's reactives (textual/reactive.py ``_watch``)
 _WATCHERS = "__watchers"
@@ -56,8 +69,27 @@ def release_styles_caches() -> None:
         cache_clear()
 
 
+def keys_to_hide(widths: list[int], kept: list[bool], room: int) -> set[int]:
+    """Which of the keys (by index, in footer order) to hide so that the rest fit in ``room``
+    columns: the last first, a ``kept`` one only when the others are gone. ``widths``
+    include each key's gap after it, so the last shown key keeps a blank column before the
+    palette key's border."""
+    everyone = range(len(widths))
+    order = [i for i in reversed(everyone) if not kept[i]]
+    order += [i for i in reversed(everyone) if kept[i]]
+    used = sum(widths)
+    hidden: set[int] = set()
+    for i in order:
+        if used <= room:
+            break
+        hidden.add(i)
+        used -= widths[i]
+    return hidden
+
+
 class AppFooter(Footer):
-    """``Footer`` that releases the keys (and other closed watchers) it replaced."""
+    """``Footer`` that releases the keys (and other closed watchers) it replaced, and shows
+    only the keys that fit beside the command palette key."""
 
     async def recompose(self) -> None:
         await super().recompose()  # the old keys are removed (closed) when this returns
@@ -66,3 +98,28 @@ class AppFooter(Footer):
         for owner in (self, self.screen, self.app):
             prune_closed_watchers(owner)
         release_styles_caches()
+        self.call_after_refresh(self.fit_keys)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # measure every key again at the new width (a hidden key has no size)
+        for child in self._keys():
+            child.display = True
+        self.call_after_refresh(self.fit_keys)
+
+    def _keys(self) -> list[Widget]:
+        return [c for c in self.children if not c.has_class(PALETTE_CLASS)]
+
+    def fit_keys(self) -> None:
+        """Hide the keys that do not fit in one row beside the docked palette key."""
+        if not self.is_attached:
+            return
+        keys = [c for c in self._keys() if c.display]
+        if not keys or any(c.region.width == 0 for c in keys):
+            return  # not laid out yet: the next resize or rebuild fits them
+        palette = [c for c in self.children if c.has_class(PALETTE_CLASS) and c.display]
+        # without the palette key, the last key's gap may fall past the edge
+        room = palette[0].region.x - self.region.x if palette else self.region.width + 1
+        widths = [c.region.width + c.styles.margin.left + c.styles.margin.right for c in keys]
+        kept = [isinstance(c, FooterKey) and c.key in KEPT_KEYS for c in keys]
+        for i in keys_to_hide(widths, kept, room):
+            keys[i].display = False
