@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -74,11 +74,32 @@ class LaggingHistory:
         return await self.service.find_by_custom_string(custom_string, since)
 
 
-class CtrlCAfterSend:
+class SendGoesWrong:
+    """``inner`` (a ``LaggingHistory``) except for what a subclass's ``send`` does."""
+
+    def __init__(self, inner: LaggingHistory) -> None:
+        self.inner = inner
+
+    async def send(self, messages: list[OutgoingSms]) -> SendResult:
+        raise NotImplementedError
+
+    async def price(self, messages: list[OutgoingSms]) -> SendResult:
+        return await self.inner.price(messages)
+
+    async def ready_to_write(self) -> None:
+        await self.inner.ready_to_write()
+
+    async def find_by_custom_string(
+        self, custom_string: str, since: datetime
+    ) -> list[HistoryMessage]:
+        return await self.inner.find_by_custom_string(custom_string, since)
+
+
+class CtrlCAfterSend(SendGoesWrong):
     """The request reaches ClickSend (or not, with ``reach=False``), then the user hits Ctrl-C."""
 
     def __init__(self, inner: LaggingHistory, *, reach: bool = True) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.reach = reach
 
     async def send(self, messages: list[OutgoingSms]) -> SendResult:
@@ -86,39 +107,17 @@ class CtrlCAfterSend:
             await self.inner.send(messages)
         raise KeyboardInterrupt
 
-    async def price(self, messages: list[OutgoingSms]) -> SendResult:
-        return await self.inner.price(messages)
 
-    async def ready_to_write(self) -> None:
-        await self.inner.ready_to_write()
-
-    async def find_by_custom_string(
-        self, custom_string: str, since: datetime
-    ) -> list[HistoryMessage]:
-        return await self.inner.find_by_custom_string(custom_string, since)
-
-
-class AnswerNeverComes:
+class AnswerNeverComes(SendGoesWrong):
     """Every send times out without reaching ClickSend (we cannot tell it did not)."""
 
     def __init__(self, inner: LaggingHistory) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.sends = 0
 
-    async def send(self, messages: Sequence[OutgoingSms]) -> SendResult:
+    async def send(self, messages: list[OutgoingSms]) -> SendResult:
         self.sends += 1
         raise SendOutcomeUnknown("timed out waiting for the answer")
-
-    async def price(self, messages: list[OutgoingSms]) -> SendResult:
-        return await self.inner.price(messages)
-
-    async def ready_to_write(self) -> None:
-        await self.inner.ready_to_write()
-
-    async def find_by_custom_string(
-        self, custom_string: str, since: datetime
-    ) -> list[HistoryMessage]:
-        return await self.inner.find_by_custom_string(custom_string, since)
 
 
 @pytest.fixture

@@ -29,6 +29,11 @@ def sandbox(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any, s
     return run(capsys, "--sandbox", *argv)
 
 
+def mms(verb: str, *, subject: str = "Menu", body: str) -> tuple[str, ...]:
+    """``mms <verb>`` to one number with the picture ``PIC``."""
+    return ("mms", verb, "--to", "0412345678", "--subject", subject, "--media", PIC, "--body", body)
+
+
 @pytest.fixture
 def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[SandboxWorld]:
     w = SandboxWorld(seed=2, history_size=0)
@@ -98,38 +103,14 @@ def test_campaign_send_without_tty_or_yes_refuses(capsys: pytest.CaptureFixture[
 
 
 def test_mms_price_json(capsys: pytest.CaptureFixture[str]) -> None:
-    code, doc, _ = sandbox(
-        capsys,
-        "mms",
-        "price",
-        "--to",
-        "0412345678",
-        "--subject",
-        "Menu",
-        "--media",
-        PIC,
-        "--body",
-        "Tonight",
-    )
+    code, doc, _ = sandbox(capsys, *mms("price", body="Tonight"))
     assert code == 0
     assert [m["status"] for m in doc["messages"]] == ["SUCCESS"]
     assert doc["total_price"] == "0.44" and doc["currency"] == "AUD"
 
 
 def test_mms_long_subject_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    code, doc, _ = sandbox(
-        capsys,
-        "mms",
-        "send",
-        "--to",
-        "0412345678",
-        "--subject",
-        "x" * 21,
-        "--media",
-        PIC,
-        "--body",
-        "Hi",
-    )
+    code, doc, _ = sandbox(capsys, *mms("send", subject="x" * 21, body="Hi"))
     assert code == 2
     assert doc["error"] == "validation"
 
@@ -244,19 +225,7 @@ def test_campaign_send_list_show_cancel(
 def test_mms_send_then_history_has_it_once(
     capsys: pytest.CaptureFixture[str], world: SandboxWorld
 ) -> None:
-    code, doc, _ = run(
-        capsys,
-        "mms",
-        "send",
-        "--to",
-        "0412345678",
-        "--subject",
-        "Menu",
-        "--media",
-        PIC,
-        "--body",
-        "Tonight's menu",
-    )
+    code, doc, _ = run(capsys, *mms("send", body="Tonight's menu"))
     assert code == 0 and doc["messages"][0]["outcome"] == "accepted"
     assert len(world.clicksend.channels.mms_received) == 1
     assert world.clicksend.channels.mms_received[0]["media_file"] == PIC
@@ -266,19 +235,7 @@ def test_mms_lost_answer_reports_unknown_and_sends_once(
     capsys: pytest.CaptureFixture[str], world: SandboxWorld
 ) -> None:
     world.inject(Fault(kind="timeout_after", method="POST", path=r"/mms/send$"))
-    code, doc, _ = run(
-        capsys,
-        "mms",
-        "send",
-        "--to",
-        "0412345678",
-        "--subject",
-        "Menu",
-        "--media",
-        PIC,
-        "--body",
-        "Once",
-    )
+    code, doc, _ = run(capsys, *mms("send", body="Once"))
     assert code == 1
     assert doc["messages"][0]["outcome"] == "unknown"
     assert len(world.clicksend.channels.mms_received) == 1

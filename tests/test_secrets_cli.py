@@ -100,7 +100,13 @@ def files_holding(secret: str, roots: list[Path]) -> list[Path]:
     return hits
 
 
-def test_a_token_appears_in_no_output_log_or_file(
+#: each way of giving credentials, with the secret it must never show
+CREDENTIALS = {"token": (use_token, TOKEN), "workspace secret": (use_workspace, WS_SECRET)}
+
+
+@pytest.mark.parametrize("kind", CREDENTIALS)
+def test_a_credential_appears_in_no_output_log_or_file(
+    kind: str,
     monkeypatch: pytest.MonkeyPatch,
     url: str,
     capsys: pytest.CaptureFixture[str],
@@ -108,26 +114,12 @@ def test_a_token_appears_in_no_output_log_or_file(
     isolated_dirs: Path,
     tmp_path: Path,
 ) -> None:
-    use_token(monkeypatch, url)
+    use, secret = CREDENTIALS[kind]
+    use(monkeypatch, url)
     text = run_everything(capsys, caplog, tmp_path)
     assert "audit" in text  # the commands really ran
-    assert TOKEN not in text
-    assert files_holding(TOKEN, [tmp_path]) == []
-
-
-def test_a_workspace_secret_appears_in_no_output_log_or_file(
-    monkeypatch: pytest.MonkeyPatch,
-    url: str,
-    capsys: pytest.CaptureFixture[str],
-    caplog: pytest.LogCaptureFixture,
-    isolated_dirs: Path,
-    tmp_path: Path,
-) -> None:
-    use_workspace(monkeypatch, url)
-    text = run_everything(capsys, caplog, tmp_path)
-    assert "audit" in text
-    assert WS_SECRET not in text
-    assert files_holding(WS_SECRET, [tmp_path]) == []
+    assert secret not in text
+    assert files_holding(secret, [tmp_path]) == []
 
 
 def test_the_clicksend_api_key_never_leaves_the_service_layer(
