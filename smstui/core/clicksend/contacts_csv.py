@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from smstui.core.delivery.bulk.csv_rows import (
+from smstui.core.csv_input import (
     RowProblem,
-    _find_phone_column,
-    _key,
-    _rows_with_lines,
+    column_key,
     decode_csv,
+    find_phone_column,
+    rows_with_lines,
 )
 from smstui.core.errors import ValidationError
 from smstui.core.models import NewContact
@@ -58,14 +58,14 @@ def _column(keys: list[str], names: tuple[str, ...]) -> int | None:
 def plan_import(data: bytes, *, default_region: str = "AU") -> ImportPlan:
     """Check every row. Whole-file problems raise ``ValidationError``; row problems are
     collected with their line numbers (the caller imports nothing when there are any)."""
-    rows = _rows_with_lines(decode_csv(data))
+    rows = rows_with_lines(decode_csv(data))
     try:
         _, header = next(rows)
     except StopIteration:
         raise ValidationError("the CSV file is empty", field="file") from None
     header = [h.strip() for h in header]
-    phone_at = _find_phone_column(header)
-    keys = [_key(h) for h in header]
+    phone_at = find_phone_column(header)
+    keys = [column_key(h) for h in header]
     named = {attr: _column(keys, names) for attr, names in _NAME_COLUMNS.items()}
     customs = [_column(keys, (f"custom{i}",)) for i in range(1, 5)]
 

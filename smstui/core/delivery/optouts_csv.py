@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from smstui.core.delivery.bulk.csv_rows import PHONE_HEADERS, RowProblem, decode_csv
+from smstui.core.csv_input import RowProblem, column_key, decode_csv, phone_column
 from smstui.core.errors import ValidationError
 from smstui.core.phone import normalise_number
 from smstui.core.store.export import write_csv
@@ -30,10 +30,6 @@ class OptOutImportPlan:
     problems: list[RowProblem] = field(default_factory=list)
 
 
-def _key(name: str) -> str:
-    return "".join(name.split()).replace("_", "").replace("-", "").casefold()
-
-
 def plan_import(data: bytes, *, default_region: str) -> OptOutImportPlan:
     """Read every row of an opt-out CSV (nothing is written)."""
     text = decode_csv(data)
@@ -43,12 +39,9 @@ def plan_import(data: bytes, *, default_region: str) -> OptOutImportPlan:
         raise ValidationError(f"cannot read the CSV ({err})", field="file") from None
     if not rows:
         raise ValidationError("the CSV file is empty", field="file")
-    keys = [_key(h) for h in rows[0]]
-    column, first = 0, 0
-    for wanted in PHONE_HEADERS:
-        if wanted in keys:
-            column, first = keys.index(wanted), 1
-            break
+    found = phone_column([column_key(h) for h in rows[0]])
+    # no header naming the column: numbers alone, in the first column from the first line
+    column, first = (0, 0) if found is None else (found, 1)
     numbers: list[str] = []
     problems: list[RowProblem] = []
     seen: set[str] = set()

@@ -1,14 +1,12 @@
 """Bulk sending from a CSV: validation (``csv_rows``) and resumable jobs (``job``, on disk: ``journal``)."""
 
+from smstui.core.csv_input import PHONE_HEADERS, RowProblem, decode_csv
 from smstui.core.delivery.bulk.csv_rows import (
     MAX_BATCH,
-    PHONE_HEADERS,
     BulkPlan,
     BulkRow,
     Duplicate,
-    RowProblem,
     batched,
-    decode_csv,
     placeholders,
     plan_bulk,
     render,

@@ -6,20 +6,21 @@ before the first message leaves (a half-sent campaign is worse than none).
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from smstui.core.csv_input import (
+    RowProblem,
+    column_key,
+    decode_csv,
+    find_phone_column,
+    rows_with_lines,
+)
 from smstui.core.errors import ValidationError
 from smstui.core.phone import UNKNOWN_RANGE, check_number
 from smstui.core.sms_text import normalise_newlines
-
-#: header names (compared case-insensitively, spaces/underscores/dashes ignored) that hold the
-#: recipient, in order of preference when a file has several
-PHONE_HEADERS = ("phone", "mobile", "number", "to", "phonenumber", "mobilenumber", "msisdn", "cell")
 
 #: ClickSend takes at most 1,000 messages per /sms/send request
 MAX_BATCH = 1000
@@ -35,12 +36,6 @@ class BulkRow:
     line: int  # 1-based line in the file where the row starts
     to: str  # E.164
     body: str
-
-
-@dataclass(frozen=True, slots=True)
-class RowProblem:
-    line: int
-    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +61,6 @@ class BulkPlan:
         return not self.problems
 
 
-def _key(name: str) -> str:
-    return re.sub(r"[\s_\-]+", "", name).casefold()
-
-
 def placeholders(template: str) -> list[str]:
     """Placeholder names in ``template`` in order of first appearance (no repeats)."""
     seen: list[str] = []
@@ -81,7 +72,7 @@ def placeholders(template: str) -> list[str]:
 
 
 def render(template: str, fields: dict[str, str]) -> str:
-    """Fill ``{column}`` placeholders from ``fields`` (keys already normalised by ``_key``).
+    """Fill ``{column}`` placeholders from ``fields`` (keys already normalised by ``column_key``).
 
     Raises ``KeyError(name)`` for a placeholder with no value in ``fields``.
     """
@@ -94,55 +85,11 @@ def render(template: str, fields: dict[str, str]) -> str:
             return "}"
         name = (m.group(1) or "").strip()
         try:
-            return fields[_key(name)]
+            return fields[column_key(name)]
         except KeyError:
             raise KeyError(name) from None
 
     return _PLACEHOLDER.sub(sub, template)
-
-
-def decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without BOM); any other bytes are a clear error naming the line."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise ValidationError(
-            f"line {line}: the file is not UTF-8 text (byte 0x{data[err.start]:02x})",
-            field="file",
-            hint="Save the CSV as 'CSV UTF-8' and try again.",
-        ) from None
-
-
-def _find_phone_column(header: list[str]) -> int:
-    keys = [_key(h) for h in header]
-    for wanted in PHONE_HEADERS:
-        if wanted in keys:
-            return keys.index(wanted)
-    shown = ", ".join(repr(h) for h in header) or "none"
-    raise ValidationError(
-        f"line 1: no phone column (the header has {shown})",
-        field="file",
-        hint="Name the recipients' column phone, mobile, number or to.",
-    )
-
-
-def _rows_with_lines(text: str) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    start = 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as err:
-            raise ValidationError(
-                f"line {reader.line_num}: cannot read the CSV ({err})",
-                field="file",
-                hint="Check the quotes on that line.",
-            ) from None
-        yield start, row
-        start = reader.line_num + 1
 
 
 def plan_bulk(data: bytes, body_template: str, *, default_region: str = "AU") -> BulkPlan:
@@ -152,15 +99,15 @@ def plan_bulk(data: bytes, body_template: str, *, default_region: str = "AU") ->
     phone column, a placeholder naming no column); row problems are collected in the plan.
     """
     text = decode_csv(data)
-    rows = _rows_with_lines(text)
+    rows = rows_with_lines(text)
     try:
         _, header = next(rows)
     except StopIteration:
         raise ValidationError("the CSV file is empty", field="file") from None
     header = [h.strip() for h in header]
-    phone_at = _find_phone_column(header)
-    keys = [_key(h) for h in header]
-    missing = [p for p in placeholders(body_template) if _key(p) not in keys]
+    phone_at = find_phone_column(header)
+    keys = [column_key(h) for h in header]
+    missing = [p for p in placeholders(body_template) if column_key(p) not in keys]
     if missing:
         raise ValidationError(
             "the message uses "
@@ -170,7 +117,7 @@ def plan_bulk(data: bytes, body_template: str, *, default_region: str = "AU") ->
             hint="Columns: " + ", ".join(header),
         )
     template = normalise_newlines(body_template)
-    used = {_key(p) for p in placeholders(template)}
+    used = {column_key(p) for p in placeholders(template)}
 
     plan_rows: list[BulkRow] = []
     problems: list[RowProblem] = []
