@@ -10,14 +10,17 @@ import asyncio
 import os
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import TabbedContent
 
 from smstui.core.sandbox.world import SandboxWorld
 from smstui.ui.app import SmsApp
-from smstui.ui.tabs.registry import TABS
+from smstui.ui.tabs.registry import INITIAL, TABS
 
 from .sandbox_app import sandbox_app
 
@@ -33,14 +36,32 @@ def staged_app() -> SmsApp:
     return app
 
 
+async def _until(pilot: Pilot[None], done: Callable[[], bool], what: str) -> None:
+    """Wait (frame by frame, not a fixed sleep) until ``done()``; a busy machine makes the
+    app's lazy tab building land frames later than on a quiet one."""
+    deadline = time.monotonic() + 60
+    while not done():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"staging the screenshot: {what} did not happen in 60 s")
+        await pilot.pause(0.02)
+
+
+def _built(app: SmsApp, tab: str) -> bool:
+    widget = app.tab_widget(tab)
+    return widget is not None and widget.is_mounted  # its on_mount has run
+
+
 async def stage(pilot: Pilot[None], tab: str) -> None:
     """Connect, sync, open ``tab`` and wait until nothing is still loading."""
     app = pilot.app
     assert isinstance(app, SmsApp)
-    await pilot.pause()
+    tabs = app.query_one(TabbedContent)
+    # the first tab is built after the first frame: switching before it is mounted lets its
+    # focus pull the view back to it
+    await _until(pilot, lambda: _built(app, INITIAL.id), "the first tab built")
     await app.workers.wait_for_complete()
     app.action_show_tab(tab)
-    await pilot.pause()
+    await _until(pilot, lambda: tabs.active == tab and _built(app, tab), f"the {tab} tab open")
     await app.workers.wait_for_complete()
     if tab == "stats":
         # a fixed range in UTC: "today" and the local zone differ from machine to machine
@@ -55,6 +76,7 @@ async def stage(pilot: Pilot[None], tab: str) -> None:
     for widget in app.query("Input, TextArea"):
         widget.cursor_blink = False  # type: ignore[attr-defined]  # a blinking cursor differs per frame
     await pilot.pause()
+    assert tabs.active == tab, f"staging the screenshot: {tabs.active} is showing, not {tab}"
 
 
 async def shoot(directory: Path) -> list[Path]:
