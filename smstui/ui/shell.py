@@ -35,7 +35,8 @@ from smstui.ui.messages import (
     StoreChanged,
     TemplatesChanged,
 )
-from smstui.ui.safe_text import one_line, visible
+from smstui.ui.live import LiveStore
+from smstui.ui.safe_text import visible
 from smstui.ui.widgets.status_bar import ConnectionState, StatusBar
 from smstui.ui.widgets.store_banner import StoreBanner
 
@@ -59,17 +60,6 @@ HANGUP_GRACE = 3.0
 HANGUP_EXIT_CODE = 129
 
 _CHANNEL_NAMES = {"mms": "MMS", "voice": "voice"}
-#: more new replies than this at once: one toast naming the senders, not a toast each
-MAX_REPLY_TOASTS = 3
-
-
-def first_words(body: str, words: int = 8, width: int = 60) -> str:
-    """The start of a message for a toast: its first ``words`` words on one line."""
-    parts = body.split()
-    text = " ".join(parts[:words]) + (" …" if len(parts) > words else "")
-    return one_line(text, width)
-
-
 def describe_error(err: BaseException) -> str:
     """One line for a notification: the error's message and hint, never a traceback."""
     if isinstance(err, SmstuiError):
@@ -114,6 +104,11 @@ class SmsShell(CrashSafeApp):
         #: whether a sync has completed since start: replies that came while the app was
         #: closed are counted in the Inbox's title, not toasted one by one at start
         self._synced = False
+        #: whether this app's sync is running now
+        self._syncing = False
+        #: the store's changes followed live (another operator's send, a reply synced
+        #: elsewhere): started once the store is open, closed on exit
+        self.live = LiveStore(self)
         #: the tabs built so far, by id (each is built when first opened)
         self.built_tabs: dict[str, SmsTab] = {}
 
@@ -159,7 +154,8 @@ class SmsShell(CrashSafeApp):
     def reload_tabs(self, cause: type[Message]) -> None:
         """``cause`` happened: every built tab that re-reads on it does so now."""
         for tab in self.built_tabs.values():
-            if cause in tab.RELOADS_ON:
+            # a tab still being mounted reads the store when it composes
+            if cause in tab.RELOADS_ON and tab.is_mounted:
                 tab.reload()
 
     @on(StoreChanged)
@@ -180,8 +176,10 @@ class SmsShell(CrashSafeApp):
             self.ws.open_store()
         except StoreError as err:
             self.store_failed(err)
+            self.live.retry_later()  # the banner goes once it opens
             return
         self.count_unread()
+        self.live.start()
 
     def count_unread(self) -> None:
         """Read the unread replies' count (local, fast) and show it in the Inbox's title."""
@@ -190,6 +188,7 @@ class SmsShell(CrashSafeApp):
         except StoreError as err:
             self.store_failed(err)
             return
+        self.store_worked(wrote=False)
         if count != self.unread_count:
             self.unread_count = count
             self.unread_changed()
@@ -198,26 +197,16 @@ class SmsShell(CrashSafeApp):
         """``unread_count`` changed (``SmsApp`` retitles the Inbox tab)."""
 
     def announce_replies(self, replies: Sequence[Reply]) -> None:
-        """Replies a background sync brought in: a toast naming the sender and the first
-        words (plain text, like every toast), the terminal bell if ``bell = true``. Quiet for
-        a reply whose conversation is open on screen (it is shown there instead)."""
-        from smstui.ui.screens.conversation import ConversationScreen
+        """Replies a sync (this app's or, seen live, another process's) brought in: toasts
+        (``reply_toasts``), quiet for the conversation open on screen."""
+        from smstui.ui.reply_toasts import announce
 
-        screen = self.screen
-        open_on = screen.number if isinstance(screen, ConversationScreen) else None
-        loud = [r for r in replies if r.sender != open_on]
-        if len(loud) < len(replies) and isinstance(screen, ConversationScreen):
-            screen.refresh(recompose=True)  # the new message appears where the user looks
-        if not loud:
-            return
-        if len(loud) > MAX_REPLY_TOASTS:
-            senders = ", ".join(dict.fromkeys(r.sender for r in loud))
-            self.notify(one_line(senders, 60), title=f"{len(loud)} new replies", timeout=8)
-        else:
-            for r in loud:
-                self.notify(first_words(r.body), title=f"Reply from {r.sender}", timeout=8)
-        if self.ws.settings.bell:
-            self.bell()
+        announce(self, replies)
+
+    def may_announce_live(self) -> bool:
+        """Replies seen live are toasted, except while the first sync brings in the backlog
+        (replies that came while the app was closed are counted, not toasted one by one)."""
+        return self._synced or not self._syncing
 
     def store_failed(self, err: StoreError) -> None:
         """The store cannot be used: show why in the banner (from any thread)."""
@@ -228,11 +217,12 @@ class SmsShell(CrashSafeApp):
         if banner is not None and (banner.error is None or banner.error.message != err.message):
             banner.show_error(err)
 
-    def store_worked(self) -> None:
-        """A store write succeeded: a banner for a problem that has passed goes away."""
+    def store_worked(self, *, wrote: bool = True) -> None:
+        """A store write (or, ``wrote=False``, a read) succeeded: a banner for a problem that
+        has passed goes away."""
         banner = self._store_banner()
         if banner is not None:
-            banner.store_worked()
+            banner.store_worked(wrote=wrote)
 
     def _store_banner(self) -> StoreBanner | None:
         """The banner on the main screen even while a dialog is on top, or None while the
@@ -389,7 +379,11 @@ class SmsShell(CrashSafeApp):
         if self.connection_state != "ready":
             return
         self.set_connection_state("ready", "syncing…")
-        result = await self.guarded("Sync", self.ws.messages.sync())
+        self._syncing = True
+        try:
+            result = await self.guarded("Sync", self.ws.messages.sync())
+        finally:
+            self._syncing = False
         if result is None:
             self.set_connection_state("ready")
             return
@@ -449,9 +443,11 @@ class SmsShell(CrashSafeApp):
         await self.guarded("Closing the old connection", old.aclose())
         self.status_bar.set_sandbox(self.ws.sandbox)
         self.refresh_lists()
+        self.live.restart()
         self.connect_workspace()
 
     async def on_unmount(self) -> None:
         # closing must never turn a clean exit into a traceback
+        self.live.close()  # its thread ends first: nothing left running behind the app
         with contextlib.suppress(Exception):
             await self.ws.aclose()

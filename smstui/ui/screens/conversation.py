@@ -56,14 +56,23 @@ class ConversationScreen(Screen[str | None]):
     def __init__(self, number: str) -> None:
         super().__init__()
         self.number = number
+        #: what is on screen (``reload`` recomposes only when the store has something else)
+        self.shown: list[StoredMessage] = []
+
+    def _read(self) -> list[StoredMessage]:
+        try:
+            return self.app.ws.history.conversation(self.number)
+        except StoreError as err:
+            self.app.store_failed(err)
+            return []
+
+    def reload(self) -> None:
+        """Show what the store has now (a reply or a send from another process)."""
+        if self._read() != self.shown:
+            self.refresh(recompose=True)
 
     def compose(self) -> ComposeResult:
-        app = self.app
-        try:
-            messages = app.ws.history.conversation(self.number)
-        except StoreError as err:
-            app.store_failed(err)
-            messages = []
+        self.shown = messages = self._read()
         title = Text("Conversation with ", end="")
         title.append_text(plain(self.number))
         title.append(f" · {len(messages)} messages · r reply · Esc back")

@@ -15,10 +15,19 @@ from smstui.core.errors import StoreError
 from smstui.ui.safe_text import visible
 
 #: problems that go away when the user frees space, ends a process or fixes permissions
-TRANSIENT = frozenset({"full", "locked", "readonly", "cantopen"})
+TRANSIENT = frozenset({"full", "locked", "readonly", "cantopen", "unreachable"})
+#: problems a successful read already shows to be over (the team database answers again);
+#: a read says nothing about a full disk or a lock, which only a write clears
+READ_CLEARS = frozenset({"unreachable"})
 DRAFT_NOTE = (
     "Your draft stays in this window but cannot be saved until this is fixed; "
     "a message is sent only if it can be recorded first."
+)
+#: the team database is away: nothing can be read, saved or sent until it answers
+UNREACHABLE_NOTE = (
+    "Read-only until it answers: your draft stays in this window, and nothing is sent "
+    "(a message leaves only once the team store has recorded it). This banner goes by "
+    "itself when the database is back."
 )
 
 
@@ -42,16 +51,20 @@ class StoreBanner(Static):
 
     def show_error(self, error: StoreError) -> None:
         self.error = error
-        text = Text("⚠ Message store: ", style="bold", end="")
-        # the path and SQLite's words are data: shown as plain text, never as markup
-        text.append(visible(f"{error.message} {error.hint} {DRAFT_NOTE}"))
+        team = error.problem == "unreachable"
+        text = Text("⚠ Team store: " if team else "⚠ Message store: ", style="bold", end="")
+        note = UNREACHABLE_NOTE if team else DRAFT_NOTE
+        # the path and SQLite's (or the server's) words are data: plain text, never markup
+        text.append(visible(f"{error.message} {error.hint} {note}"))
         self.update(text)
         self.add_class("-shown")
 
-    def store_worked(self) -> None:
-        """A write just succeeded: a full disk, a lock or a read-only folder may have been
-        fixed meanwhile, so their banner goes; damage does not mend itself, its banner stays."""
-        if self.error is not None and self.error.problem in TRANSIENT:
+    def store_worked(self, *, wrote: bool = True) -> None:
+        """A write (or, ``wrote=False``, a read) just succeeded: a full disk, a lock, a
+        read-only folder or an unreachable server may have been fixed meanwhile, so their
+        banner goes; damage does not mend itself, its banner stays."""
+        cleared = TRANSIENT if wrote else READ_CLEARS
+        if self.error is not None and self.error.problem in cleared:
             self.error = None
             self.update("")
             self.remove_class("-shown")

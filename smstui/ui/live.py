@@ -1,0 +1,181 @@
+"""Live across operators: the open app follows the store while another process changes it.
+
+The store's watch (``smstui.core.service.team.watch_store``: PostgreSQL ``LISTEN`` with a slow
+poll when the listening connection drops; SQLite's file counter) calls back on a thread of
+its own for every commit, this app's own included. ``LiveStore`` hands that to the app's loop
+without blocking the watch's thread and folds a burst of notices (a sync storing a hundred
+replies is a hundred commits) into one catch-up a moment later: the visible lists re-read,
+the Inbox title's unread count, the open conversation, and a toast for each reply no one here
+has announced yet (the reply watermark in ``ws.replies``: a reply announced now is not
+announced again when this app syncs).
+
+When the store could not be opened at start (the team database unreachable, a wrong
+``database_url``), the app runs on its banner and tries again every ``RETRY`` seconds off the
+loop; once the store opens, the banner goes, the lists fill and the watch starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import threading
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from smstui.core.errors import StoreError
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
+
+    from smstui.core.store.contract import Watching
+    from smstui.ui.shell import SmsShell
+
+#: seconds a burst of notices is gathered before the one catch-up (well under the 1 s goal)
+DEBOUNCE = 0.15
+#: seconds between attempts to open a store that could not be opened
+RETRY = 5.0
+
+
+class LiveStore:
+    """The app's subscription to its store's changes (one per app; ``restart`` after the
+    workspace is swapped, ``close`` on exit)."""
+
+    def __init__(self, app: SmsShell, *, debounce: float = DEBOUNCE, retry: float = RETRY) -> None:
+        self._app = app
+        self._debounce = debounce
+        self._retry = retry
+        self._watch: Watching | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        #: the app's context (Textual finds its app there): the loop runs notices in it
+        self._context: contextvars.Context | None = None
+        self._lock = threading.Lock()
+        #: a notice is on its way to the loop (more notices until it is read add nothing)
+        self._pending = False
+        self._timer: Timer | None = None
+        self._retry_timer: Timer | None = None
+        self._closed = False
+        #: notices received by cause ("messages", "outbox", "poll"): what ``team status`` and
+        #: tests read to see which path brought a change
+        self.causes: Counter[str] = Counter()
+        #: catch-ups done (one per burst)
+        self.catch_ups = 0
+
+    @property
+    def watching(self) -> bool:
+        return self._watch is not None
+
+    # ------------------------------------------------------------------ lifecycle (loop)
+
+    def start(self) -> None:
+        """The store is open: note the replies already there (they are not news) and watch."""
+        if self._closed or self._watch is not None:
+            return
+        from smstui.core.service.team import watch_store
+
+        self._loop = asyncio.get_running_loop()
+        self._context = contextvars.copy_context()
+        ws = self._app.ws
+        try:
+            ws.replies.watch()
+            self._watch = watch_store(ws, self._noticed)
+        except StoreError as err:
+            self._app.store_failed(err)
+            self.retry_later()
+
+    def retry_later(self) -> None:
+        """The store could not be opened: try again in ``RETRY`` seconds (off the loop, so a
+        server that does not answer never freezes the screen)."""
+        if self._closed or self._retry_timer is not None:
+            return
+        self._retry_timer = self._app.set_timer(self._retry, self._try_again)
+
+    def _try_again(self) -> None:
+        self._retry_timer = None
+        if not self._closed:
+            self._app.run_worker(self._open, thread=True, group="store-retry", exit_on_error=False)
+
+    def _open(self) -> None:  # a worker thread
+        app = self._app
+        try:
+            app.ws.open_store()
+        except StoreError as err:
+            app.store_failed(err)
+            app.call_from_thread(self.retry_later)
+            return
+        app.call_from_thread(self._reopened)
+
+    def _reopened(self) -> None:
+        app = self._app
+        app.store_worked(wrote=False)
+        app.refresh_lists()
+        app.count_unread()
+        self.start()
+
+    def restart(self) -> None:
+        """The app's workspace was swapped: watch the new one's store."""
+        self._stop_watch()
+        self._closed = False
+        self.start()
+
+    def close(self) -> None:
+        """Stop watching (on exit): the watch's thread ends before this returns."""
+        self._closed = True
+        for timer in (self._timer, self._retry_timer):
+            if timer is not None:
+                timer.stop()
+        self._timer = self._retry_timer = None
+        self._stop_watch()
+
+    def _stop_watch(self) -> None:
+        watch, self._watch = self._watch, None
+        if watch is not None:
+            with contextlib.suppress(Exception):  # closing never turns an exit into a trace
+                watch.close()
+
+    # ------------------------------------------------------------------ notices
+
+    def _noticed(self, cause: str) -> None:
+        """On the watch's thread: never blocks it, never calls into Textual from it."""
+        with self._lock:
+            self.causes[cause] += 1
+            if self._pending or self._closed or self._loop is None:
+                return
+            self._pending = True
+        with contextlib.suppress(RuntimeError):  # the loop closed: the app is gone
+            self._loop.call_soon_threadsafe(self._burst, context=self._context)
+
+    def _burst(self) -> None:
+        if self._closed or not self._app.is_running:
+            return
+        if self._timer is None:
+            self._timer = self._app.set_timer(self._debounce, self._catch_up)
+
+    def _catch_up(self) -> None:
+        self._timer = None
+        with self._lock:
+            self._pending = False  # notices from now on come after what is read below
+        if self._closed or not self._app.is_running:  # closing: the tabs may be gone
+            return
+        self.catch_ups += 1
+        app = self._app
+        app.refresh_lists()
+        app.count_unread()
+        reload_conversation(app)
+        if app.may_announce_live():
+            try:
+                replies = app.ws.replies.since_last_look()
+            except StoreError as err:
+                app.store_failed(err)
+                return
+            if replies:
+                app.announce_replies(replies)
+
+
+def reload_conversation(app: SmsShell) -> None:
+    """The conversation on screen re-reads its messages (if any changed)."""
+    from smstui.ui.screens.conversation import ConversationScreen
+
+    screen = app.screen
+    if isinstance(screen, ConversationScreen):
+        screen.reload()
