@@ -73,7 +73,11 @@ async def _open_and_listening(pilot: Pilot[None], app: SmsApp) -> None:
     await until(pilot, listening.is_set, "the watch listens")
     for tab in ("inbox", "history"):
         app.action_show_tab(tab)
-        await until(pilot, lambda t=tab: (w := app.tab_widget(t)) is not None and w.is_mounted, f"{tab} built")  # type: ignore[misc]
+        await until(
+            pilot,
+            lambda t=tab: (w := app.tab_widget(t)) is not None and w.is_mounted,
+            f"{tab} built",
+        )  # type: ignore[misc]
     await settle(pilot)
 
 
@@ -106,9 +110,7 @@ async def test_another_operators_reply_and_send_show_without_syncing(
             # the other operator sends: History shows it
             [sent] = await other.messages.send([OutgoingSms("+61412345602", "Ready at 3")])
             assert sent.outcome == "accepted" and sent.message_id
-            await until(
-                pilot, lambda: sent.message_id in _rows(app, "#history-list"), "in History"
-            )
+            await until(pilot, lambda: sent.message_id in _rows(app, "#history-list"), "in History")
             assert syncs == []  # none of it came through a sync of this app's
 
             # this app syncs later: the reply is not announced a second time
@@ -144,9 +146,12 @@ async def test_a_burst_of_changes_is_one_catch_up(store_env: dict[str, str]) -> 
                 store.upsert_inbound(
                     [
                         InboundMessage(
-                            f"BURST{i:03d}", "+61412345603", "+61411111111", f"n{i}",
+                            f"BURST{i:03d}",
+                            "+61412345603",
+                            "+61411111111",
+                            f"n{i}",
                             datetime.fromtimestamp(1_800_000_000 + i, UTC),
-                        )  # fmt: skip
+                        )
                     ]
                 )
             await until(pilot, lambda: app.unread_count == before + 50, "all fifty counted")

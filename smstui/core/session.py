@@ -10,6 +10,8 @@ files lazily (the store opens on first use); nothing is requested until a servic
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +27,12 @@ from smstui.core.config import Settings, app_dirs
 from smstui.core.delivery.outbox import Outbox, OutboxResult, SendService
 from smstui.core.delivery.outbox_channels import ChannelKind, ChannelOutbox
 from smstui.core.delivery.sync import PauseGate, ProgressCallback, SyncReport, sync_all
-from smstui.core.errors import ConfigError, ConnectionUnusable, MembraneNotFound
+from smstui.core.errors import (
+    ConfigError,
+    ConnectionUnusable,
+    MembraneNotFound,
+    StoreUnreachable,
+)
 from smstui.core.membrane.auth import StaticToken, TokenProvider, token_provider_for
 from smstui.core.membrane.client import MembraneClient
 from smstui.core.membrane.connection import LONG_POLL_WAIT, ConnectionResolver, ConnectUI
@@ -40,6 +47,9 @@ if TYPE_CHECKING:
 
 CHANNEL_KINDS: tuple[ChannelKind, ...] = ("mms", "voice")
 
+#: seconds a team database that could not be reached is not asked again (each attempt may
+#: wait for the server's connect timeout; the app's lists read many times a second)
+STORE_RETRY_AFTER = 3.0
 SANDBOX_API_URL = "http://sandbox.smstui.invalid"
 SANDBOX_IDENTITY = "sandbox"
 #: the sandbox accepts any bearer; a fixed one keeps requests shaped like real ones
@@ -99,6 +109,10 @@ class Session:
     _outbox: Outbox | None = field(default=None, repr=False)
     _channel_outboxes: dict[str, ChannelOutbox] = field(default_factory=dict, repr=False)
     _facts: Facts | None = field(default=None, repr=False)
+    #: one thread opens the store at a time (the app's retry worker and its lists)
+    _store_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    #: when the team database last could not be reached, and why
+    _store_failed: tuple[float, StoreUnreachable] | None = field(default=None, repr=False)
 
     # ------------------------------------------------------------------ connection
 
@@ -182,19 +196,40 @@ class Session:
     def store(self) -> Store:
         """The store for this account, opened on first use: the local SQLite file, or the
         team's PostgreSQL database when ``database_url`` is set (``store.contract``)."""
-        if self._store is None:
-            # files left readable by others (an older smstui, another tool) are tightened
-            # first: the store, exports, bulk jobs and caches hold customers' messages
-            tighten(app_dirs())
-            if self.settings.database_url:
-                self._store = open_team_store(
-                    self.settings.database_url,
-                    account=self.account,
-                    operator=self.settings.operator_name,
-                )
-            else:
-                self._store = MessageStore(self.store_path, account=self.account)
-        return self._store
+        if self._store is not None:
+            return self._store
+        failed = self._store_failed
+        recent = failed is not None and time.monotonic() - failed[0] < STORE_RETRY_AFTER
+        # an unreachable server is said again at once while it was just tried (or is being
+        # tried on another thread) instead of every read waiting for its connect timeout
+        if failed is not None and (recent or not self._store_lock.acquire(blocking=False)):
+            raise failed[1]
+        if failed is None:
+            self._store_lock.acquire()
+        try:
+            if self._store is None:
+                self._store = self._open_store()
+            return self._store
+        finally:
+            self._store_lock.release()
+
+    def _open_store(self) -> Store:
+        # files left readable by others (an older smstui, another tool) are tightened
+        # first: the store, exports, bulk jobs and caches hold customers' messages
+        tighten(app_dirs())
+        if not self.settings.database_url:
+            return MessageStore(self.store_path, account=self.account)
+        try:
+            store = open_team_store(
+                self.settings.database_url,
+                account=self.account,
+                operator=self.settings.operator_name,
+            )
+        except StoreUnreachable as err:
+            self._store_failed = (time.monotonic(), err)
+            raise
+        self._store_failed = None
+        return store
 
     async def outbox(self, service: SendService | None = None) -> Outbox:
         """The session's Outbox (one per session: it knows which rows it is sending now).

@@ -28,7 +28,7 @@ from smstui.core.errors import StoreError
 if TYPE_CHECKING:
     from textual.timer import Timer
 
-    from smstui.core.store.contract import Watching
+    from smstui.core.service.types import Watching
     from smstui.ui.shell import SmsShell
 
 #: seconds a burst of notices is gathered before the one catch-up (well under the 1 s goal)

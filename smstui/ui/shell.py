@@ -28,6 +28,7 @@ from smstui.core.errors import SmstuiError, StoreError
 from smstui.core.native_heap import limit_arenas
 from smstui.core.service import Workspace
 from smstui.ui.crash_report import CrashSafeApp
+from smstui.ui.live import LiveStore
 from smstui.ui.messages import (
     AccountChanged,
     PollRulesChanged,
@@ -35,7 +36,6 @@ from smstui.ui.messages import (
     StoreChanged,
     TemplatesChanged,
 )
-from smstui.ui.live import LiveStore
 from smstui.ui.safe_text import visible
 from smstui.ui.widgets.status_bar import ConnectionState, StatusBar
 from smstui.ui.widgets.store_banner import StoreBanner
@@ -60,6 +60,8 @@ HANGUP_GRACE = 3.0
 HANGUP_EXIT_CODE = 129
 
 _CHANNEL_NAMES = {"mms": "MMS", "voice": "voice"}
+
+
 def describe_error(err: BaseException) -> str:
     """One line for a notification: the error's message and hint, never a traceback."""
     if isinstance(err, SmstuiError):

@@ -20,6 +20,7 @@ from smstui.core.clicksend.poll_rules import PollRules
 from smstui.core.doctor import CheckResult
 from smstui.core.membrane.action_runs import ActionRun
 from smstui.core.membrane.connection import ConnectUI
+from smstui.core.store.contract import Watching
 
 __all__ = [
     "MERGE_FIELDS",
@@ -32,6 +33,7 @@ __all__ = [
     "ImportReport",
     "NewCampaign",
     "PollRules",
+    "Watching",
     "needs_opt_out",
     "new_campaign",
 ]

@@ -61,7 +61,7 @@ class ConversationScreen(Screen[str | None]):
 
     def _read(self) -> list[StoredMessage]:
         try:
-            return self.app.ws.history.conversation(self.number)
+            return list(self.app.ws.history.conversation(self.number))
         except StoreError as err:
             self.app.store_failed(err)
             return []

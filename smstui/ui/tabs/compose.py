@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Button, Input, Static, TextArea
 
+from smstui.core.errors import StoreError
 from smstui.core.phone import UNKNOWN_RANGE
 from smstui.core.service import Quote, RecipientResult
 from smstui.ui.compose_channels import MODE_TITLES, ChannelFields, Outgoing
@@ -106,9 +107,25 @@ class ComposeTab(ComposeForm):
         """Recipients expanded, messages checked (voice: against the language list), priced."""
         return await self.app.ws.drafts.prepare(draft, self.members)
 
+    def _store_refuses(self, err: StoreError) -> None:
+        """A send the store cannot record first never leaves: say so; the draft stays."""
+        self.app.store_failed(err)
+        self.notify(
+            f"{err.message}\nNothing was sent; your draft stays here. Send again once the "
+            "message store works (the banner above goes then).",
+            title="Not sent",
+            severity="error",
+            timeout=10,
+        )
+
     @work(exclusive=True, group="send", exit_on_error=False)
     async def _confirm_and_send(self, draft: ComposeDraft) -> None:
         app = self.app
+        try:
+            app.ws.open_store()  # opened already, or said at once not to be usable
+        except StoreError as err:
+            self._store_refuses(err)
+            return
         if draft.unknown_ranges and not await app.push_screen_wait(
             ConfirmScreen(
                 f"{len(draft.unknown_ranges)} number(s) in an unknown range",
@@ -128,7 +145,11 @@ class ComposeTab(ComposeForm):
             return
         messages, quote = prepared
         include_opted_out = False
-        opted_out = app.ws.optouts.among([m.to for m in messages])
+        try:
+            opted_out = app.ws.optouts.among([m.to for m in messages])
+        except StoreError as err:
+            self._store_refuses(err)
+            return
         if opted_out:
             include_opted_out = await app.push_screen_wait(
                 ConfirmScreen(
