@@ -313,12 +313,16 @@ def open_team_store(url: str, *, account: str = "", operator: str = "") -> Store
     try:
         from smstui.core.store.postgres import PostgresStore
     except ImportError:
-        raise ConfigError(
-            "database_url is set, but this smstui cannot talk to PostgreSQL "
-            "(the psycopg package is missing).",
-            hint="Install the team extra: pip install 'smstui[team]' (or unset database_url).",
-        ) from None
+        raise team_extra_missing() from None
     return PostgresStore(url, account=account, operator=operator)
+
+
+def team_extra_missing() -> ConfigError:
+    return ConfigError(
+        "database_url is set, but this smstui cannot talk to PostgreSQL "
+        "(the psycopg package is missing).",
+        hint="Install the team extra: pip install 'smstui[team]' (or unset database_url).",
+    )
 
 
 def _resolver(

@@ -1,5 +1,6 @@
-"""store check | repair: the health of the local message store itself; store migrate: move
-it into the team's PostgreSQL store."""
+"""store check | repair: the health of the message store itself (the local SQLite file, or
+the team's PostgreSQL database when ``database_url`` is set); store migrate: move the local
+store into the team's PostgreSQL store."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ from typing import Any
 
 from smstui.cli.argtree import actions, command
 from smstui.cli.runtime import Runtime
-from smstui.core.errors import StoreError
+from smstui.core.errors import StoreError, StoreUnreachable
 from smstui.core.safe_text import printable
 
 
 async def store_check(rt: Runtime) -> int:
-    """Exit 0 when the store can be used (looser permissions are warned about), else 7."""
+    """Exit 0 when the store can be used (looser permissions are warned about), else 7
+    (3: the team database cannot be reached)."""
+    if rt.settings.database_url:
+        return _team_check(rt, rt.settings.database_url)
     from smstui.core.service.store_health import check_store
 
     check = check_store()
@@ -38,7 +42,51 @@ async def store_check(rt: Runtime) -> int:
     return 0 if usable else StoreError.exit_code
 
 
+def _team_check(rt: Runtime, url: str) -> int:
+    from smstui.core.service.store_health import check_team_store
+
+    check = check_team_store(url)
+    code = (
+        0
+        if check.usable
+        else (StoreUnreachable.exit_code if not check.reachable else StoreError.exit_code)
+    )
+    out = rt.out
+    if out.json_mode:
+        out.emit_json({**check.as_dict(), "usable": check.usable})
+        return code
+    out.field("store", f"PostgreSQL {check.store}")
+    out.field("state", check.state)
+    if check.reachable:
+        out.field("server", check.server_version or "-")
+        out.field("schema", f"{check.schema_version} (this smstui: {check.expected_version})")
+    if check.rows:
+        out.field("rows", ", ".join(f"{k} {v}" for k, v in check.rows.items()))
+        agrees = (
+            "agrees with the messages"
+            if not check.rollup_wrong
+            else (f"{check.rollup_wrong} slot(s) disagree with the messages")
+        )
+        sums = ", ".join(f"{k} {v}" for k, v in check.totals_messages.items() if k != "spend")
+        out.field("rollup", f"{agrees} ({sums})")
+        out.field(
+            "open sends",
+            ", ".join(f"{k} {v}" for k, v in check.open_sends.items()) or "none",
+        )
+    for problem in check.problems:
+        out.note(f"smstui: {printable(problem)}")
+    if check.state == "empty":
+        out.note("smstui: no smstui tables yet; the first smstui that uses it creates them.")
+    elif check.state == "older":
+        out.note("smstui: the next smstui that opens it brings its schema up to date.")
+    elif not check.problems:
+        out.note("smstui: the team store is fine.")
+    return code
+
+
 async def store_repair(rt: Runtime) -> int:
+    if rt.settings.database_url:
+        return _team_repair(rt, rt.settings.database_url)
     from smstui.core.service.store_health import repair_store
 
     report = repair_store(force=rt.args.force)
@@ -73,6 +121,25 @@ async def store_repair(rt: Runtime) -> int:
             ["OUTBOX", "TOKEN", "KIND", "TO", "WAS", "BODY"],
             [[s.outbox_id, s.token, s.kind, s.to, s.was, s.body] for s in report.open_sends],
         )
+    return 0
+
+
+def _team_repair(rt: Runtime, url: str) -> int:
+    from smstui.core.service.store_health import repair_team_store
+
+    report = repair_team_store(url, operator=rt.settings.operator_name)
+    out = rt.out
+    if out.json_mode:
+        out.emit_json(report.as_dict())
+        return 0
+    out.field("store", f"PostgreSQL {report.store}")
+    out.field("rollup", f"rebuilt from the messages ({report.rollup_fixed} slot(s) were wrong)")
+    out.note(
+        "smstui: the team store is a PostgreSQL database: the server keeps its files whole, "
+        "so there is no file to salvage here. What smstui can repair there, the statistics "
+        "rollup, is rebuilt. For anything else, restore from the database's backups "
+        "(whoever runs the server: pg_dump / point-in-time recovery)."
+    )
     return 0
 
 
@@ -129,14 +196,16 @@ def register(sub: Any) -> None:
     top = command(
         sub,
         "store",
-        "check or repair the local message store (smstui.db)",
+        "check or repair the message store (smstui.db, or the team database)",
         "  smstui store check\n  smstui --json store check\n  smstui store repair",
     )
     acts = actions(top)
     command(
         acts,
         "check",
-        "check the store's integrity, schema version and permissions (changes nothing)",
+        "check the store's integrity, schema version and permissions; on a team store "
+        "(database_url): reachable, schema version, the statistics rollup against the "
+        "messages, open sends (changes nothing)",
         "  smstui store check\n  smstui --json store check",
         handler=store_check,
         needs_credentials=False,
@@ -146,7 +215,8 @@ def register(sub: Any) -> None:
         "repair",
         "back up a damaged store beside it, salvage what is readable into a fresh one, "
         "and list sends whose outcome was open (never resent automatically); the next sync "
-        "reads the rest back from ClickSend",
+        "reads the rest back from ClickSend. On a team store: rebuild the statistics rollup "
+        "(the database server keeps its own files whole)",
         "  smstui store repair\n  smstui --json store repair\n  smstui store repair --force",
         handler=store_repair,
         needs_credentials=False,

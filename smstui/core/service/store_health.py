@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from smstui.core.errors import StoreError
     from smstui.core.store.health import StoreCheck
+    from smstui.core.store.postgres.health import TeamRepair, TeamStoreCheck
     from smstui.core.store.repair import RepairReport
 
-__all__ = ["check_store", "repair_store", "store_failure"]
+__all__ = ["check_store", "check_team_store", "repair_store", "repair_team_store", "store_failure"]
 
 
 def check_store() -> StoreCheck:
@@ -30,6 +31,30 @@ def repair_store(*, force: bool = False) -> RepairReport:
     from smstui.core.store.schema import default_db_path
 
     return repair(default_db_path(), force=force)
+
+
+def check_team_store(url: str) -> TeamStoreCheck:
+    """The team database (``database_url``): reachable, schema version, the statistics
+    rollup against the messages, open sends in the outbox (changes nothing)."""
+    from smstui.core.session import team_extra_missing
+
+    try:
+        from smstui.core.store.postgres.health import check_team_store as check
+    except ImportError:  # psycopg (the team extra) is not installed
+        raise team_extra_missing() from None
+    return check(url)
+
+
+def repair_team_store(url: str, *, operator: str = "") -> TeamRepair:
+    """What can be repaired in a team database from here: its statistics rollup, rebuilt
+    from the messages. Its files are the database server's (backups are its admin's)."""
+    from smstui.core.session import team_extra_missing
+
+    try:
+        from smstui.core.store.postgres.health import repair_team_store as repair
+    except ImportError:
+        raise team_extra_missing() from None
+    return repair(url, operator=operator)
 
 
 def store_failure(err: Exception) -> StoreError:

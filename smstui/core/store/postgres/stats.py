@@ -52,8 +52,9 @@ def day_rows(
     return [tuple(int(v or 0) for v in r) for r in raw]  # type: ignore[misc]
 
 
-def rebuild_rollup(c: Conn) -> int:
-    """Recompute the rollup; how many slots were wrong, missing or extra before."""
+def rollup_disagreements(c: Conn) -> int:
+    """How many of the rollup's slots are wrong, missing or extra against the messages
+    (reads only: ``smstui store check``)."""
     fresh = (
         f"SELECT m.account AS account, m.date / {SLOT} AS slot, "
         + ", ".join(f"SUM({v})::bigint AS {n}" for v, n in zip(measures("m"), _NAMES, strict=True))
@@ -61,10 +62,29 @@ def rebuild_rollup(c: Conn) -> int:
     )
     nonzero = " OR ".join(f"{n} != 0" for n in _NAMES)
     cols = ", ".join(("account", "slot", *_NAMES))
-    wrong = 0
-    for a, b in ((f"({fresh}) f", "stats_slots"), ("stats_slots", f"({fresh}) f")):
-        q = f"SELECT COUNT(*) FROM (SELECT {cols} FROM {a} WHERE {nonzero} EXCEPT SELECT {cols} FROM {b} WHERE {nonzero}) d"
-        wrong += int(c.execute(q).fetchone()[0])  # type: ignore[index]
+    # a slot whose sums differ is in both differences: counted once, by its key
+    differ = " UNION ".join(
+        f"SELECT account, slot FROM (SELECT {cols} FROM {a} WHERE {nonzero} "
+        f"EXCEPT SELECT {cols} FROM {b} WHERE {nonzero}) d{i}"
+        for i, (a, b) in enumerate(
+            ((f"({fresh}) f", "stats_slots"), ("stats_slots", f"({fresh}) f"))
+        )
+    )
+    return int(c.execute(f"SELECT COUNT(*) FROM ({differ}) k").fetchone()[0])  # type: ignore[index]
+
+
+def rollup_totals(c: Conn) -> tuple[dict[str, int], dict[str, int]]:
+    """The measures summed over every message, and over the rollup: equal when it agrees."""
+    from_messages = ", ".join(f"COALESCE(SUM({v}), 0)::bigint" for v in measures("m"))
+    from_rollup = ", ".join(f"COALESCE(SUM({n}), 0)::bigint" for n in _NAMES)
+    m = c.execute(f"SELECT {from_messages} FROM messages m").fetchone() or ()
+    r = c.execute(f"SELECT {from_rollup} FROM stats_slots").fetchone() or ()
+    return dict(zip(_NAMES, map(int, m), strict=True)), dict(zip(_NAMES, map(int, r), strict=True))
+
+
+def rebuild_rollup(c: Conn) -> int:
+    """Recompute the rollup; how many slots were wrong, missing or extra before."""
+    wrong = rollup_disagreements(c)
     for statement in REBUILD:
         c.execute(statement)
     return wrong
