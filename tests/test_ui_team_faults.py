@@ -150,3 +150,23 @@ async def test_a_restart_mid_session_is_survived_and_nothing_is_sent_twice(
         rows = app.ws._store().outbox_table().all()
         assert sorted(r.state for r in rows) == ["accepted", "accepted"]
         assert _sends(world) == 2
+
+
+async def test_an_outage_mid_session_shows_the_banner_until_the_database_is_back(
+    gate: tuple[TcpGate, str],
+) -> None:
+    """The watch's slow poll notices the database gone (read off the loop) and the banner
+    says so; when it answers again the banner goes by itself, with no key pressed."""
+    tcp, url = gate
+    tcp.open()
+    world = SandboxWorld(seed=1)
+    app = _app(url, world)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await until(pilot, lambda: app.live.watching, "the store watched")
+        await app.workers.wait_for_complete()
+        tcp.shut()
+        await until(pilot, lambda: _banner(app).error is not None, "the banner")
+        assert "Team store" in str(_banner(app).render())
+        tcp.open()
+        await until(pilot, lambda: _banner(app).error is None, "the banner gone")
+        assert app.is_running

@@ -152,10 +152,27 @@ class LiveStore:
             self._timer = self._app.set_timer(self._debounce, self._catch_up)
 
     def _catch_up(self) -> None:
+        """First one read off the loop: while the team database is away (the watch polls
+        then), a read waits for the pool's timeout, which must not freeze the screen."""
         self._timer = None
         with self._lock:
             self._pending = False  # notices from now on come after what is read below
         if self._closed or not self._app.is_running:  # closing: the tabs may be gone
+            return
+        self._app.run_worker(self._probe, thread=True, group="live-probe", exit_on_error=False)
+
+    def _probe(self) -> None:  # a worker thread
+        app = self._app
+        try:
+            app.ws.replies.unread_count()
+        except StoreError as err:
+            app.store_failed(err)  # the banner says so; the next notice tries again
+            return
+        with contextlib.suppress(RuntimeError):  # the app closed meanwhile
+            app.call_from_thread(self._show)
+
+    def _show(self) -> None:
+        if self._closed or not self._app.is_running:
             return
         self.catch_ups += 1
         app = self._app
