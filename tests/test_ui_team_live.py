@@ -138,7 +138,7 @@ async def test_a_burst_of_changes_is_one_catch_up(store_env: dict[str, str]) -> 
     try:
         async with app.run_test(size=(100, 30), notifications=True) as pilot:
             await _open_and_listening(pilot, app)
-            await settle(pilot)  # no catch-up in flight
+            await settle(pilot)  # (a catch-up of the first sync may follow: it changes nothing)
             done = app.live.catch_ups
             store = other._store()
             before = app.unread_count

@@ -21,6 +21,8 @@ import contextlib
 import contextvars
 import threading
 from collections import Counter
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from smstui.core.errors import StoreError
@@ -60,6 +62,8 @@ class LiveStore:
         self.causes: Counter[str] = Counter()
         #: catch-ups done (one per burst)
         self.catch_ups = 0
+        #: the store's change mark when the lists last re-read (``team.change_mark``)
+        self._mark: tuple[int, int] | None = None
 
     @property
     def watching(self) -> bool:
@@ -71,42 +75,65 @@ class LiveStore:
         """The store is open: note the replies already there (they are not news) and watch."""
         if self._closed or self._watch is not None:
             return
-        from smstui.core.service.team import watch_store
+        from smstui.core.service.team import change_mark, watch_store
 
-        self._loop = asyncio.get_running_loop()
-        self._context = contextvars.copy_context()
+        self._bind_loop()
         ws = self._app.ws
         try:
             ws.replies.watch()
+            self._mark = change_mark(ws)
             self._watch = watch_store(ws, self._noticed)
         except StoreError as err:
             self._app.store_failed(err)
             self.retry_later()
 
+    def _bind_loop(self) -> None:
+        """Remember the app's loop and context (on the loop): threads hand work back there."""
+        self._loop = asyncio.get_running_loop()
+        self._context = contextvars.copy_context()
+
+    def _to_loop(self, fn: Callable[[], object]) -> None:
+        """Run ``fn`` on the app's loop soon; from any thread, never waiting for it (a thread
+        waiting on a loop that has stopped would keep the process from exiting)."""
+        if self._loop is not None and not self._closed:
+            with contextlib.suppress(RuntimeError):  # the loop closed: the app is gone
+                self._loop.call_soon_threadsafe(fn, context=self._context)
+
+    def _off_loop(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` on a thread of its own: a store call that waits for a server that does
+        not answer (the connect timeout, the pool's) never freezes the screen, and a daemon
+        thread still waiting when the app exits does not hold the exit up."""
+        threading.Thread(target=fn, name="smstui-live-read", daemon=True).start()
+
     def retry_later(self) -> None:
-        """The store could not be opened: try again in ``RETRY`` seconds (off the loop, so a
-        server that does not answer never freezes the screen)."""
+        """The store could not be opened: try again in ``RETRY`` seconds, off the loop."""
         if self._closed or self._retry_timer is not None:
             return
+        self._bind_loop()
         self._retry_timer = self._app.set_timer(self._retry, self._try_again)
 
     def _try_again(self) -> None:
         self._retry_timer = None
         if not self._closed:
-            self._app.run_worker(self._open, thread=True, group="store-retry", exit_on_error=False)
+            self._off_loop(self._open)
 
-    def _open(self) -> None:  # a worker thread
-        app = self._app
+    def _open(self) -> None:  # off the loop
         try:
-            app.ws.open_store()
+            self._app.ws.open_store()
         except StoreError as err:
-            app.store_failed(err)
-            app.call_from_thread(self.retry_later)
+            self._to_loop(partial(self._failed, err))
+            self._to_loop(self.retry_later)
             return
-        app.call_from_thread(self._reopened)
+        self._to_loop(self._reopened)
+
+    def _failed(self, err: StoreError) -> None:
+        if self._app.is_running:
+            self._app.store_failed(err)
 
     def _reopened(self) -> None:
         app = self._app
+        if self._closed or not app.is_running:
+            return
         app.store_worked(wrote=False)
         app.refresh_lists()
         app.count_unread()
@@ -142,8 +169,7 @@ class LiveStore:
             if self._pending or self._closed or self._loop is None:
                 return
             self._pending = True
-        with contextlib.suppress(RuntimeError):  # the loop closed: the app is gone
-            self._loop.call_soon_threadsafe(self._burst, context=self._context)
+        self._to_loop(self._burst)
 
     def _burst(self) -> None:
         if self._closed or not self._app.is_running:
@@ -159,26 +185,37 @@ class LiveStore:
             self._pending = False  # notices from now on come after what is read below
         if self._closed or not self._app.is_running:  # closing: the tabs may be gone
             return
-        self._app.run_worker(self._probe, thread=True, group="live-probe", exit_on_error=False)
+        self._off_loop(self._probe)
 
-    def _probe(self) -> None:  # a worker thread
-        app = self._app
+    def _probe(self) -> None:  # off the loop
+        from smstui.core.service.team import change_mark
+
         try:
-            app.ws.replies.unread_count()
+            mark = change_mark(self._app.ws)
         except StoreError as err:
-            app.store_failed(err)  # the banner says so; the next notice tries again
+            self._to_loop(partial(self._failed, err))  # the banner; the next notice retries
             return
-        with contextlib.suppress(RuntimeError):  # the app closed meanwhile
-            app.call_from_thread(self._show)
+        self._to_loop(partial(self._show, mark))
 
-    def _show(self) -> None:
+    def lists_reloaded(self) -> None:
+        """The app's lists just re-read (its own sync or send): what they show is current."""
+        from smstui.core.service.team import change_mark
+
+        if self._watch is not None:
+            with contextlib.suppress(StoreError):  # the list's own read reports it
+                self._mark = change_mark(self._app.ws)
+
+    def _show(self, mark: tuple[int, int]) -> None:
         if self._closed or not self._app.is_running:
             return
         self.catch_ups += 1
         app = self._app
-        app.refresh_lists()
+        if mark != self._mark:
+            # only then: a draft saved or this app's own sync (already shown) re-read nothing
+            app.refresh_lists()
+            reload_conversation(app)
+            self._mark = mark
         app.count_unread()
-        reload_conversation(app)
         if app.may_announce_live():
             try:
                 replies = app.ws.replies.since_last_look()

@@ -163,11 +163,15 @@ class SmsShell(CrashSafeApp):
     @on(StoreChanged)
     @on(TemplatesChanged)
     def _changed(self, message: StoreChanged | TemplatesChanged) -> None:
-        self.reload_tabs(type(message))
+        if isinstance(message, StoreChanged):
+            self.refresh_lists()
+        else:
+            self.reload_tabs(TemplatesChanged)
 
     def refresh_lists(self) -> None:
         """The store changed: every mounted list re-reads what it shows."""
         self.reload_tabs(StoreChanged)
+        self.live.lists_reloaded()
 
     # ------------------------------------------------------------------ the store
 

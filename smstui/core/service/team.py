@@ -86,4 +86,20 @@ def watch_store(ws: Workspace, on_change: Callable[[str], None]) -> Watching:
     return ws._store().watch(on_change)
 
 
-__all__ = ["OperatorSeen", "TableMoved", "TeamStatus", "move_in", "team_status", "watch_store"]
+def change_mark(ws: Workspace) -> tuple[int, int]:
+    """What a watching app compares to know whether a notice changed what it shows: the
+    newest message's position and the unread replies (both read through indexes: cheap at a
+    million rows). A new message, sent or received, moves the first; reading a reply, the
+    second. Other commits (a draft saved, a template, a receipt alone) move neither."""
+    return ws._store().reply_watermark(), ws.replies.unread_count()
+
+
+__all__ = [
+    "OperatorSeen",
+    "TableMoved",
+    "TeamStatus",
+    "change_mark",
+    "move_in",
+    "team_status",
+    "watch_store",
+]
