@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from support.sandbox_app import sandbox_app
+from support.sandbox_app import sandbox_app, toasts_of
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TabbedContent, TextArea
 from textual.widgets._footer import FooterKey
@@ -13,6 +13,7 @@ from textual.widgets._footer import FooterKey
 from smstui.core.config import load_settings
 from smstui.core.sandbox import SandboxWorld
 from smstui.core.service import Workspace
+from smstui.ui.app import SmsApp
 from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.screens.help import HelpScreen
 from smstui.ui.screens.optouts import OptOutsScreen
@@ -152,12 +153,8 @@ def _inbox_label(app: object) -> str:
     return str(tabs.get_tab("inbox").label)
 
 
-def _reply_toasts(app: object) -> list[tuple[str, str]]:
-    return [
-        (str(n.title), str(n.message))
-        for n in app._notifications  # type: ignore[attr-defined]
-        if str(n.title).startswith("Reply from") or "new replies" in str(n.title)
-    ]
+def _reply_toasts(app: SmsApp) -> list[tuple[str, str]]:
+    return toasts_of(app).replies()
 
 
 async def test_a_reply_from_a_background_sync_shows_in_the_title_and_a_toast() -> None:

@@ -3,7 +3,7 @@ that offers to create them) and a refused voice channel (replies still shown, a 
 
 from __future__ import annotations
 
-from support.sandbox_app import sandbox_app, store_of
+from support.sandbox_app import sandbox_app, store_of, toasts_of
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -95,10 +95,10 @@ async def test_refused_voice_still_shows_replies_and_notes_it_once() -> None:
         listed = app.query_one("#inbox-list", VirtualList)
         assert listed.row_count > 0 and store_of(app).get(reply) is not None
         assert "voice unavailable" in str(app.query_one("#connection", Static).render())
-        warned = [n for n in app._notifications if "voice not synced" in n.message]
+        warned = [m for _, m in toasts_of(app) if "voice not synced" in m]
         assert len(warned) == 1
         await pilot.press("ctrl+r")
         await settle(pilot)
-        warned = [n for n in app._notifications if "voice not synced" in n.message]
+        warned = [m for _, m in toasts_of(app) if "voice not synced" in m]
         assert len(warned) == 1  # remembered: not asked, not told again
         assert "voice unavailable" in str(app.query_one("#connection", Static).render())

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
+from support.sandbox_app import toasts_of
 from support.store_backends import PgServer
 from support.tcp_gate import TcpGate, free_port, socket_of
 from textual.pilot import Pilot
@@ -34,7 +35,9 @@ async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str) ->
 
 def _app(url: str, world: SandboxWorld) -> SmsApp:
     env = {"SMSTUI_DATABASE_URL": url, "SMSTUI_SANDBOX": "1"}
-    return SmsApp(Workspace.from_settings(load_settings(env=env), world=world), sync_interval=0)
+    app = SmsApp(Workspace.from_settings(load_settings(env=env), world=world), sync_interval=0)
+    toasts_of(app)
+    return app
 
 
 def _banner(app: SmsApp) -> StoreBanner:
@@ -46,7 +49,7 @@ def _sends(world: SandboxWorld) -> int:
 
 
 def _toasts(app: SmsApp) -> list[str]:
-    return [f"{n.title}: {n.message}" for n in app._notifications]
+    return toasts_of(app).lines()
 
 
 async def _type_draft(pilot: Pilot[None]) -> None:

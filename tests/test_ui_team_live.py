@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 
 import psycopg
+from support.sandbox_app import toasts_of
 from textual.pilot import Pilot
 from textual.widgets import TabbedContent
 
@@ -45,15 +46,13 @@ def _env(store_env: dict[str, str]) -> dict[str, str]:
 
 def _app(env: dict[str, str], world: SandboxWorld) -> SmsApp:
     ws = Workspace.from_settings(load_settings(env=env), world=world)
-    return SmsApp(ws, sync_interval=0)  # the app never syncs unless told to
+    app = SmsApp(ws, sync_interval=0)  # the app never syncs unless told to
+    toasts_of(app)
+    return app
 
 
 def _reply_toasts(app: SmsApp) -> list[tuple[str, str]]:
-    return [
-        (str(n.title), str(n.message))
-        for n in app._notifications
-        if str(n.title).startswith("Reply from") or "new replies" in str(n.title)
-    ]
+    return toasts_of(app).replies()
 
 
 def _inbox_label(app: SmsApp) -> str:

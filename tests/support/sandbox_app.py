@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -30,7 +31,9 @@ def sandbox_app(world: SandboxWorld | None = None, **options: Any) -> tuple[SmsA
     """An ``SmsApp`` on ``world`` (a fresh seeded one by default); options go to ``SmsApp``."""
     world = world or SandboxWorld(seed=1)
     options.setdefault("sync_interval", 0)  # tests sync explicitly
-    return SmsApp(sandbox_workspace(world), **options), world
+    app = SmsApp(sandbox_workspace(world), **options)
+    toasts_of(app)
+    return app, world
 
 
 def fake_history(count: int, *, start: int = 1_700_000_000) -> Iterator[HistoryMessage]:
@@ -53,3 +56,39 @@ def fill_store(store: MessageStore, count: int) -> None:
     uses), indexed for search once at the end: 30,000 rows take about a second."""
     with store.deferred_index():
         store.upsert_history(fake_history(count))
+
+
+class ToastLog(list[tuple[str, str]]):
+    """Every toast ``app`` raises, as (title, message), kept for the test's whole run.
+
+    ``app._notifications`` drops a toast once its timeout has passed: on a loaded machine a
+    toast raised mid-sync can be gone (8 s later) by the time the test looks, and the test
+    would read "no toast"."""
+
+    def __init__(self, app: SmsApp) -> None:
+        super().__init__()
+        raise_toast = app.notify
+
+        def notify(message: Any, *, title: str = "", **options: Any) -> None:
+            self.append((str(title), str(message)))
+            raise_toast(message, title=title, **options)
+
+        app.notify = notify  # type: ignore[method-assign]
+
+    def replies(self) -> list[tuple[str, str]]:
+        """The toasts announcing replies."""
+        return [(t, m) for t, m in self if t.startswith("Reply from") or "new replies" in t]
+
+    def lines(self) -> list[str]:
+        return [f"{t}: {m}" for t, m in self]
+
+
+_TOAST_LOGS: weakref.WeakKeyDictionary[SmsApp, ToastLog] = weakref.WeakKeyDictionary()
+
+
+def toasts_of(app: SmsApp) -> ToastLog:
+    """``app``'s toast log (started now if not yet: call it before the app runs)."""
+    log = _TOAST_LOGS.get(app)
+    if log is None:
+        log = _TOAST_LOGS[app] = ToastLog(app)
+    return log
