@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from smstui.ui.shell import HANGUP_EXIT_CODE
+from smstui.ui.hangup import HANGUP_EXIT_CODE
 
 #: generous bounds for a loaded machine; the app normally starts in well under a second
 FIRST_FRAME_WAIT = 30.0

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import signal
 import threading
 from collections.abc import Awaitable, Callable, Sequence
@@ -28,6 +27,7 @@ from smstui.core.errors import SmstuiError, StoreError
 from smstui.core.native_heap import limit_arenas
 from smstui.core.service import Workspace
 from smstui.ui.crash_report import CrashSafeApp
+from smstui.ui.hangup import leave_dead_terminal
 from smstui.ui.live import LiveStore
 from smstui.ui.messages import (
     AccountChanged,
@@ -54,10 +54,6 @@ T = TypeVar("T")
 
 #: the theme pair "toggle theme" switches between; ansi-* use the terminal's own colours (SSH)
 THEME_PAIR = ("textual-dark", "ansi-dark")
-#: seconds a hang-up may take to exit cleanly before the process is ended; and its status
-#: (128 + SIGHUP, as a shell reports a process the hang-up killed)
-HANGUP_GRACE = 3.0
-HANGUP_EXIT_CODE = 129
 
 _CHANNEL_NAMES = {"mms": "MMS", "voice": "voice"}
 
@@ -119,7 +115,9 @@ class SmsShell(CrashSafeApp):
         if self._handle_hangup:
             # the SSH session or terminal went away: leave cleanly, not via a dead-tty traceback
             with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
-                asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hung_up)
+                asyncio.get_running_loop().add_signal_handler(
+                    signal.SIGHUP, leave_dead_terminal, self
+                )
         if self._keymap:
             self.set_keymap(self._keymap)
         if self._initial_theme in self.available_themes:
@@ -246,23 +244,6 @@ class SmsShell(CrashSafeApp):
         return GuardedRows(self.ws.history.rows(filters), self.store_failed)
 
     # ------------------------------------------------------------------ the terminal
-
-    def _hung_up(self) -> None:
-        """The terminal is gone (SSH drop). Textual restores the screen on exit by writing to
-        it; the standard streams go to /dev/null so those writes cannot fail. If Textual's
-        output thread already died writing to the dead terminal, its exit would wait forever
-        on a full queue: a last-resort timer ends the process. Nothing is lost by that: every
-        store write is committed as it happens, and a send in flight is reconciled by the
-        outbox at the next start."""
-        with contextlib.suppress(OSError):
-            null = os.open(os.devnull, os.O_RDWR)
-            for fd in (0, 1, 2):
-                os.dup2(null, fd)
-            os.close(null)
-        watchdog = threading.Timer(HANGUP_GRACE, os._exit, args=(HANGUP_EXIT_CODE,))
-        watchdog.daemon = True  # a clean exit before it fires does not wait for it
-        watchdog.start()
-        self.exit(return_code=HANGUP_EXIT_CODE)
 
     def _on_theme_changed(self, theme: object) -> None:
         if self._save_theme is not None:
