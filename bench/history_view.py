@@ -174,6 +174,7 @@ async def run_smstui(rows: int, cache: Path) -> dict[str, Any]:
         # the floor's own measure on smstui's screen: a key bound to nothing, so what is left
         # is the harness and the app's widget count (pilot.pause visits every widget)
         unbound = await keystrokes(pilot, UNBOUND)
+        widgets = len(list(app.screen.walk_children(with_self=True)))
         pagedown_frame = await key_to_frame(pilot, clock, "pagedown")
         await pilot.press("slash")
         query = "order 42"
@@ -197,7 +198,7 @@ async def run_smstui(rows: int, cache: Path) -> dict[str, Any]:
         "settle_s": round(settle, 4),
         "pagedown_median_s": round(statistics.median(pagedown), 4),
         "unbound_key_median_s": round(statistics.median(unbound), 4),
-        "widgets_on_screen": len(list(app.screen.walk_children(with_self=True))),
+        "widgets_on_screen": widgets,
         "pagedown_to_frame_median_s": round(statistics.median(pagedown_frame), 4),
         "search_keystroke_median_s": round(statistics.median(search), 4),
         "search_result_s": round(result, 4),
