@@ -127,6 +127,8 @@ class HistoryMessage:
     list_id: str | None = None
     #: which ClickSend history this record came from
     channel: str = "sms"
+    #: the operator whose smstui sent it (set by the outbox; ClickSend's records have none)
+    sent_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -218,7 +218,9 @@ class Session:
         # first: the store, exports, bulk jobs and caches hold customers' messages
         tighten(app_dirs())
         if not self.settings.database_url:
-            return MessageStore(self.store_path, account=self.account)
+            return MessageStore(
+                self.store_path, account=self.account, operator=self.settings.operator_name
+            )
         try:
             store = open_team_store(
                 self.settings.database_url,

@@ -87,14 +87,14 @@ class StoreBackend:
     url: str | None = None
     opened: list[Store] = field(default_factory=list)
 
-    def open(self, account: str = "") -> Store:
+    def open(self, account: str = "", operator: str = "") -> Store:
         store: Store
         if self.url is not None:
             from smstui.core.store.postgres import PostgresStore
 
-            store = PostgresStore(self.url, account=account)
+            store = PostgresStore(self.url, account=account, operator=operator)
         else:
-            store = MessageStore(self.path, account=account)
+            store = MessageStore(self.path, account=account, operator=operator)
         self.opened.append(store)
         return store
 

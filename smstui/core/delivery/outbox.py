@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Protocol
@@ -94,6 +94,8 @@ class OutboxResult:
     parts: int = 0
     price: Decimal | None = None
     currency: str | None = None
+    #: the operator whose smstui recorded the send
+    sent_by: str | None = None
 
     @classmethod
     def of(
@@ -111,6 +113,7 @@ class OutboxResult:
             parts=sent.parts if sent is not None else 0,
             price=sent.price if sent is not None else None,
             currency=currency,
+            sent_by=row.sent_by,
         )
 
 
@@ -335,6 +338,7 @@ class Outbox:
             custom_string=row.token,
             country=sent.country,
             carrier=sent.carrier,
+            sent_by=row.sent_by,
         )
 
     def _accept_from_history(self, row: OutboxRow, found: HistoryMessage) -> OutboxResult:
@@ -345,7 +349,8 @@ class Outbox:
             status=found.status,
             reason="found in ClickSend history",
         )
-        self.store.upsert_history([found])
+        # ClickSend's record, with who sent it from here (its history cannot say)
+        self.store.upsert_history([replace(found, sent_by=row.sent_by)])
         return self._result(row.id)
 
     def _mark_unknown(self, row: OutboxRow, reason: str) -> OutboxResult:

@@ -12,6 +12,9 @@ Semantics every implementation keeps (the shared tests run against both):
 - every message row is scoped to ``account``; sync cursors are keyed by name only (the
   callers put the account in the name where it matters); drafts by name, and on the team
   store by operator too (two operators never overwrite each other's draft);
+- a message row's ``read`` is this store's operator's (the team store keeps reads per
+  operator), its ``sent_by`` is whoever's smstui recorded the send (None for what ClickSend
+  lists that nobody here sent), its ``handled_by``/``handled_at`` its conversation's mark;
 - ``page`` is keyset paging in (date DESC, message_id DESC) order, never OFFSET;
 - a receipt never overwrites a newer or final delivery state (``rows.receipt_wins``), and a
   receipt for a message not stored yet waits until the message arrives;
@@ -37,6 +40,7 @@ from smstui.core.store.query import Cursor, MessageFilter
 from smstui.core.store.rows import StoredMessage, StorePage
 
 if TYPE_CHECKING:
+    from smstui.core.store.marks import HandledMark
     from smstui.core.store.optouts import KeywordScan, OptOut, Source
     from smstui.core.store.outbox_table import OutboxRow, OutboxState
 
@@ -147,6 +151,9 @@ class Store(Protocol):
     """A message store: messages, receipts, drafts, templates, sync cursors, stats, outbox."""
 
     account: str
+    #: who is at this store (the ``operator`` setting): what outgoing messages record as
+    #: ``sent_by``, whose handled marks these are, and (team store) whose reads
+    operator: str
 
     #: "sqlite" or "postgresql"
     backend: str
@@ -188,7 +195,20 @@ class Store(Protocol):
 
     def apply_receipts(self, receipts: Iterable[DeliveryReceipt]) -> int: ...
 
-    def mark_inbound_read(self, message_ids: Iterable[str], *, read: bool = True) -> int: ...
+    def mark_inbound_read(self, message_ids: Iterable[str], *, read: bool = True) -> int:
+        """Mark replies read (or unread) for this store's operator: on the team store the
+        other operators' unread replies stay unread (``marks``)."""
+        ...
+
+    # who handled which conversation (a reply arriving after the mark clears it)
+    def mark_handled(
+        self, number: str, *, handled: bool = True, at: int | None = None
+    ) -> HandledMark | None:
+        """Mark the conversation with ``number`` handled by this operator (now, or at Unix
+        time ``at``), or clear its mark (``handled=False``); the mark now in place."""
+        ...
+
+    def handled_mark(self, number: str) -> HandledMark | None: ...
 
     def pending_receipts(self) -> int: ...
 
@@ -247,8 +267,9 @@ class Store(Protocol):
     # live: other processes' changes
     def watch(self, on_change: Callable[[str], None]) -> Watching:
         """Call ``on_change`` (on a thread of the watch's) after a change is committed to
-        the store by any process, this one's included: "messages", "outbox", or "poll"
-        (something may have changed: read again). Close the watch when done."""
+        the store by any process, this one's included: "messages", "outbox", "handled"
+        (a conversation marked handled or not), or "poll" (something may have changed: read
+        again). Close the watch when done."""
         ...
 
 

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from smstui.core.store.rows import columns
+
 T = TypeVar("T")
 
 
@@ -20,6 +22,8 @@ class SqlStore(Protocol):
     """A store that runs a function in one read or write transaction on its connection."""
 
     account: str
+    #: who is at this store (``operator`` in the settings; "" when nobody said)
+    operator: str
 
     def run_read(self, fn: Callable[[Any], T]) -> T: ...
 
@@ -35,6 +39,15 @@ class Dialect:
     #: a statement taking a transaction-scoped lock named by its one parameter, or None when
     #: write transactions are serialised already (SQLite: ``BEGIN IMMEDIATE``)
     lock: str | None
+    #: an expression true when row ``m`` is read for this store's operator
+    read: str = "m.read"
+    #: the condition of an unread reply (as an index can serve it)
+    unread: str = "m.direction = 'in' AND m.read = 0"
+
+    @property
+    def columns(self) -> str:
+        """``rows.columns`` with this dialect's read state."""
+        return columns(self.read)
 
     def sql(self, query: str) -> str:
         return query if self.placeholder == "?" else query.replace("?", self.placeholder)
@@ -46,10 +59,21 @@ class Dialect:
 
 
 SQLITE = Dialect(position="rowid", placeholder="?", lock=None)
+
+#: whether this connection's operator (the setting ``smstui.operator``, see
+#: postgres/connection.py) read reply ``m``: read for everyone, or read by them
+_READ_BY_ME = (
+    "EXISTS (SELECT 1 FROM reads r WHERE r.account = m.account "
+    "AND r.operator = current_setting('smstui.operator', true) "
+    "AND r.message_id = m.message_id)"
+)
 # ``seq`` is an identity column the messages' insert trigger hands out in commit order (see
-# postgres/schema.py): a scan that read up to N never misses a row committed later below N
+# postgres/schema.py): a scan that read up to N never misses a row committed later below N.
+# Reads are per operator (schema V3): the flag, then this operator's row in ``reads``.
 POSTGRES = Dialect(
     position="seq",
     placeholder="%s",
     lock="SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+    read=f"(m.read = 1 OR {_READ_BY_ME})",
+    unread=f"m.direction = 'in' AND m.read = 0 AND NOT {_READ_BY_ME}",
 )

@@ -21,7 +21,7 @@ import time
 from typing import Any
 
 from smstui.core.store.dialect import SQLITE, Dialect, SqlStore
-from smstui.core.store.rows import COLUMNS, StoredMessage, row_of
+from smstui.core.store.rows import StoredMessage, row_of
 
 
 class HandedReplies:
@@ -73,8 +73,8 @@ class HandedReplies:
             after, since, _ = self._position(c)
             raw = c.execute(
                 self._sql(
-                    f"SELECT {COLUMNS} FROM messages m WHERE m.{pos} > ? AND m.account = ? "
-                    "AND m.direction = 'in' AND m.date >= ? "
+                    f"SELECT {self.dialect.columns} FROM messages m WHERE m.{pos} > ? "
+                    "AND m.account = ? AND m.direction = 'in' AND m.date >= ? "
                     "AND NOT EXISTS (SELECT 1 FROM replies_handed h WHERE h.account = m.account "
                     "AND h.consumer = ? AND h.message_id = m.message_id) "
                     f"ORDER BY m.date, m.{pos}"
@@ -152,16 +152,17 @@ def top_position(store: SqlStore, dialect: Dialect = SQLITE) -> int:
 def unread_after(
     store: SqlStore, mark: int, dialect: Dialect = SQLITE
 ) -> tuple[list[StoredMessage], int]:
-    """Unread replies stored after the watermark ``mark`` (oldest first), and the new
-    watermark. What a front-end announces as "new reply" since it last looked."""
+    """Unread replies (for the store's operator) stored after the watermark ``mark``
+    (oldest first), and the new watermark. What a front-end announces as "new reply" since
+    it last looked."""
     pos = dialect.position
 
     def read(c: Any) -> tuple[list[StoredMessage], int]:
         top = int(c.execute(f"SELECT MAX({pos}) FROM messages").fetchone()[0] or 0)
         raw = c.execute(
             dialect.sql(
-                f"SELECT {COLUMNS} FROM messages m WHERE m.{pos} > ? AND m.{pos} <= ? "
-                "AND m.account = ? AND m.direction = 'in' AND m.read = 0 "
+                f"SELECT {dialect.columns} FROM messages m WHERE m.{pos} > ? "
+                f"AND m.{pos} <= ? AND m.account = ? AND {dialect.unread} "
                 f"ORDER BY m.date, m.{pos}"
             ),
             (mark, top, store.account),

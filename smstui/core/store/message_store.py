@@ -26,7 +26,14 @@ from smstui.core.models import (
     Template,
 )
 from smstui.core.store.contract import DayRow
+from smstui.core.store.deliveries import (
+    keep_pending,
+    merge_deliveries,
+    merge_delivery,
+    merge_pending,
+)
 from smstui.core.store.errors import store_error
+from smstui.core.store.marks import HandledMark, handled_mark, mark_handled, mark_read
 from smstui.core.store.query import Cursor, MessageFilter, where_clause
 from smstui.core.store.rows import (
     COLUMNS,
@@ -74,14 +81,15 @@ NO_FILTER = MessageFilter()
 _UPSERT_HISTORY = """
 INSERT INTO messages (message_id, account, direction, "to", "from", body, status, date, schedule,
     parts, price, status_code, status_text, error_code, error_text, custom_string, read, updated_at,
-    channel)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    channel, sent_by)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (message_id) DO UPDATE SET
     direction = excluded.direction, "to" = excluded."to", "from" = excluded."from",
     body = excluded.body, status = excluded.status, date = excluded.date,
     schedule = excluded.schedule, parts = excluded.parts,
     price = COALESCE(excluded.price, messages.price),
     custom_string = COALESCE(excluded.custom_string, messages.custom_string),
+    sent_by = COALESCE(messages.sent_by, excluded.sent_by),
     updated_at = excluded.updated_at
 """
 
@@ -111,9 +119,11 @@ class MessageStore:
 
     backend = "sqlite"
 
-    def __init__(self, path: Path | None = None, *, account: str = "") -> None:
+    def __init__(self, path: Path | None = None, *, account: str = "", operator: str = "") -> None:
         self.path = path if path is not None else default_db_path()
         self.account = account
+        #: who is at this store: the name outgoing messages and handled marks record
+        self.operator = operator
         self._lock = threading.RLock()
         self._conn = connect(self.path)
         #: > 0 while a bulk writer (a sync) defers full-text upkeep to its end
@@ -357,6 +367,7 @@ class MessageStore:
                 1 if (inbound_read or m.direction == "out") else 0,
                 now,
                 m.channel,
+                m.sent_by,
             )
             for m in items
         ]
@@ -370,8 +381,8 @@ class MessageStore:
             # execute plus a read-then-update per delivery state cost ~20 ms a page
             c.executemany(_UPSERT_HISTORY, rows)
             # history's delivery fields go through receipt_wins like a receipt would
-            self._merge_deliveries(c, [d for d in delivery if d[1] is not None or d[2] is not None])
-            self._merge_pending(c)
+            merge_deliveries(c, [d for d in delivery if d[1] is not None or d[2] is not None])
+            merge_pending(c)
             return len(rows)
 
         return self.run_write(write)
@@ -413,28 +424,26 @@ class MessageStore:
                 at = to_unix(rc.date) or to_unix(rc.sent_at)
                 exists = c.execute("SELECT 1 FROM messages WHERE message_id = ?", (mid,)).fetchone()
                 if exists:
-                    self._merge_delivery(
+                    merge_delivery(
                         c, mid, rc.status_code, rc.status_text, rc.error_code, rc.error_text, at
                     )
                     applied += 1
                 else:
-                    self._keep_pending(c, mid, rc, at)
+                    keep_pending(c, mid, rc, at)
             return applied
 
         return self.run_write(write)
 
     def mark_inbound_read(self, message_ids: Iterable[str], *, read: bool = True) -> int:
-        ids = [(1 if read else 0, i.upper(), self.account) for i in message_ids]
+        return mark_read(self, message_ids, read=read)
 
-        def write(c: sqlite3.Connection) -> int:
-            cur = c.executemany(
-                "UPDATE messages SET read = ? WHERE message_id = ? AND account = ? "
-                "AND direction = 'in'",
-                ids,
-            )
-            return cur.rowcount
+    def mark_handled(
+        self, number: str, *, handled: bool = True, at: int | None = None
+    ) -> HandledMark | None:
+        return mark_handled(self, number, handled=handled, at=at)
 
-        return self.run_write(write)
+    def handled_mark(self, number: str) -> HandledMark | None:
+        return handled_mark(self, number)
 
     def pending_receipts(self) -> int:
         """How many receipts are waiting for their message to arrive."""
@@ -443,88 +452,6 @@ class MessageStore:
                 lambda c: c.execute("SELECT COUNT(*) FROM receipts_pending").fetchone()[0]
             )
         )
-
-    @staticmethod
-    def _merge_delivery(
-        c: sqlite3.Connection,
-        mid: str,
-        code: str | None,
-        text: str | None,
-        err_code: str | None,
-        err_text: str | None,
-        at: int | None,
-    ) -> None:
-        old = c.execute(
-            "SELECT status_code, receipt_at FROM messages WHERE message_id = ?", (mid,)
-        ).fetchone()
-        if old is None or not receipt_wins(old[0], old[1], code, at):
-            return
-        c.execute(
-            "UPDATE messages SET status_code = ?, status_text = ?, error_code = ?, "
-            "error_text = ?, receipt_at = COALESCE(?, receipt_at), updated_at = ? "
-            "WHERE message_id = ?",
-            (code, text, err_code, err_text, at, int(time.time()), mid),
-        )
-
-    @staticmethod
-    def _merge_deliveries(
-        c: sqlite3.Connection,
-        states: list[tuple[str, str | None, str | None, str | None, str | None]],
-    ) -> None:
-        """``_merge_delivery`` (receipt time unknown) for many messages in two statements;
-        in order, so a message listed twice ends as if merged one by one."""
-        if not states:
-            return
-        current: dict[str, tuple[str | None, int | None]] = {}
-        ids = list({s[0] for s in states})
-        for start in range(0, len(ids), 500):  # under SQLite's bound-parameter limit
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            sql = f"SELECT message_id, status_code, receipt_at FROM messages WHERE message_id IN ({marks})"
-            current.update((r[0], (r[1], r[2])) for r in c.execute(sql, chunk))
-        now = int(time.time())
-        updates: dict[str, tuple[Any, ...]] = {}
-        for mid, code, text, err_code, err_text in states:
-            old = current.get(mid)
-            if old is None or not receipt_wins(old[0], old[1], code, None):
-                continue
-            current[mid] = (code, old[1])
-            updates[mid] = (code, text, err_code, err_text, now, mid)
-        c.executemany(
-            "UPDATE messages SET status_code = ?, status_text = ?, error_code = ?, "
-            "error_text = ?, updated_at = ? WHERE message_id = ?",
-            list(updates.values()),
-        )
-
-    @staticmethod
-    def _keep_pending(c: sqlite3.Connection, mid: str, rc: DeliveryReceipt, at: int | None) -> None:
-        old = c.execute(
-            "SELECT status_code, receipt_at FROM receipts_pending WHERE message_id = ?", (mid,)
-        ).fetchone()
-        if old is not None and not receipt_wins(old[0], old[1], rc.status_code, at):
-            return
-        c.execute(
-            "INSERT OR REPLACE INTO receipts_pending (message_id, status_code, status_text, "
-            "error_code, error_text, receipt_at, custom_string) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                mid,
-                rc.status_code,
-                rc.status_text,
-                rc.error_code,
-                rc.error_text,
-                at,
-                rc.custom_string,
-            ),
-        )
-
-    def _merge_pending(self, c: sqlite3.Connection) -> None:
-        waiting = c.execute(
-            "SELECT p.message_id, p.status_code, p.status_text, p.error_code, p.error_text, "
-            "p.receipt_at FROM receipts_pending p JOIN messages m USING (message_id)"
-        ).fetchall()
-        for mid, code, text, err_code, err_text, at in waiting:
-            self._merge_delivery(c, mid, code, text, err_code, err_text, at)
-            c.execute("DELETE FROM receipts_pending WHERE message_id = ?", (mid,))
 
     # ------------------------------------------------------------------ drafts, templates, cursors
 

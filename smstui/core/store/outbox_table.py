@@ -46,6 +46,8 @@ class OutboxRow:
     reason: str | None
     kind: str = "sms"  # "sms" | "mms" | "voice": which API sends it and whose history finds it
     extra: str | None = None  # JSON of the channel's own fields (MMS subject, voice lang...)
+    #: the operator whose smstui recorded it (None: recorded before operators were)
+    sent_by: str | None = None
 
     def outgoing(self) -> OutgoingSms:
         """The SMS as it goes on the wire: our token travels as ClickSend's custom_string."""
@@ -61,7 +63,7 @@ class OutboxRow:
 
 COLUMNS = (
     'id, token, "to", sender, body, schedule, country, user_custom_string, state, attempts, '
-    "created_at, attempted_at, message_id, status, reason, kind, extra"
+    "created_at, attempted_at, message_id, status, reason, kind, extra, sent_by"
 )
 
 
@@ -86,6 +88,7 @@ def outbox_row(r: tuple[Any, ...]) -> OutboxRow:
         reason=r[14],
         kind=r[15],
         extra=r[16],
+        sent_by=r[17],
     )
 
 
@@ -124,6 +127,7 @@ class OutboxTable:
                 now,
                 self.kind,
                 extra,
+                self.store.operator or None,
             )
             for (token, sms), extra in zip(pairs, extra_of, strict=True)
         ]
@@ -134,7 +138,8 @@ class OutboxTable:
                 cur = c.execute(
                     'INSERT INTO outbox (token, account, "to", sender, body, schedule, country, '
                     "user_custom_string, state, attempts, created_at, attempted_at, updated_at, "
-                    "kind, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 1, ?, ?, ?, ?, ?)",
+                    "kind, extra, sent_by) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 1, ?, ?, ?, ?, ?, ?)",
                     row,
                 )
                 assert cur.lastrowid is not None

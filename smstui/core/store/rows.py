@@ -47,6 +47,13 @@ class StoredMessage:
     read: bool
     updated_at: datetime
     channel: str = "sms"  # "sms" | "mms" | "voice"
+    #: the operator whose smstui sent this message (None: not sent from here, or from
+    #: before operators were recorded; never guessed)
+    sent_by: str | None = None
+    #: who marked the conversation with this message's number handled, and when (None: not
+    #: handled, or a reply came after the mark)
+    handled_by: str | None = None
+    handled_at: datetime | None = None
 
     @property
     def cursor(self) -> Cursor:
@@ -63,11 +70,28 @@ class StorePage:
     prev: Cursor | None = None
 
 
-COLUMNS = (
-    'm.message_id, m.account, m.direction, m."to", m."from", m.body, m.status, m.date, '
-    "m.schedule, m.parts, m.price, m.status_code, m.status_text, m.error_code, m.error_text, "
-    "m.receipt_at, m.custom_string, m.reply_to, m.read, m.updated_at, m.channel"
+#: the conversation a row belongs to: the other party's number
+_NUMBER = """CASE WHEN m.direction = 'in' THEN m."from" ELSE m."to" END"""
+#: the handled mark of the row's conversation (two probes of a small primary key)
+_HANDLED = (
+    f"(SELECT h.operator FROM handled h WHERE h.account = m.account AND h.number = {_NUMBER}), "
+    f"(SELECT h.at FROM handled h WHERE h.account = m.account AND h.number = {_NUMBER})"
 )
+
+
+def columns(read: str = "m.read") -> str:
+    """The columns ``row_of`` reads from table ``m``; ``read`` is the expression telling
+    whether the row is read (the team store's depends on the operator: ``dialect``)."""
+    return (
+        'm.message_id, m.account, m.direction, m."to", m."from", m.body, m.status, m.date, '
+        "m.schedule, m.parts, m.price, m.status_code, m.status_text, m.error_code, "
+        f"m.error_text, m.receipt_at, m.custom_string, m.reply_to, {read}, m.updated_at, "
+        f"m.channel, m.sent_by, {_HANDLED}"
+    )
+
+
+#: SQLite's (the flag is the one reader's)
+COLUMNS = columns()
 
 
 def _price(text: str | None) -> Decimal | None:
@@ -102,6 +126,9 @@ def row_of(r: tuple[Any, ...]) -> StoredMessage:
         read=bool(r[18]),
         updated_at=datetime.fromtimestamp(r[19], UTC),
         channel=r[20],
+        sent_by=r[21],
+        handled_by=r[22],
+        handled_at=from_unix(r[23]),
     )
 
 

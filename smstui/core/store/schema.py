@@ -211,8 +211,31 @@ CREATE TABLE replies_handed (
 ) WITHOUT ROWID;
 """
 
+# Who did what (issue 13): who sent each outgoing message (``sent_by``: the operator whose
+# smstui recorded it in the outbox; rows synced from ClickSend that nobody here sent keep
+# NULL), and which conversations an operator marked handled. A reply that arrives after the
+# mark (stored as a new, unread reply: history's backlog is stored read) clears it, so the
+# conversation reads as not handled again: the customer wrote again. Reads stay the ``read``
+# flag here: this file is one person's store (the team store keeps reads per operator).
+_V7 = """
+ALTER TABLE messages ADD COLUMN sent_by TEXT;
+ALTER TABLE outbox ADD COLUMN sent_by TEXT;
+CREATE TABLE handled (
+    account  TEXT NOT NULL DEFAULT '',
+    number   TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    at       INTEGER NOT NULL,
+    PRIMARY KEY (account, number)
+) WITHOUT ROWID;
+CREATE TRIGGER messages_reply_unhandles AFTER INSERT ON messages
+WHEN new.direction = 'in' AND new.read = 0
+BEGIN
+    DELETE FROM handled WHERE account = new.account AND number = new."from";
+END;
+"""
+
 #: MIGRATIONS[i] upgrades a database at user_version i to i + 1
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, store_rollup.MIGRATION, _V6)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, store_rollup.MIGRATION, _V6, _V7)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

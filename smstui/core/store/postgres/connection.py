@@ -87,6 +87,8 @@ def open_pool(url: str, operator: str = "") -> ConnectionPool[Conn]:
             "connect_timeout": CONNECT_TIMEOUT,
             "application_name": app,
         },
+        # whose connection it is, for the queries reading per-operator state (dialect.py)
+        configure=lambda conn: set_operator(conn, operator),
         check=ConnectionPool.check_connection,
         # a connection goes back to the pool without any advisory lock, whatever happened
         reset=_release_locks,
@@ -100,6 +102,15 @@ def open_pool(url: str, operator: str = "") -> ConnectionPool[Conn]:
         pool.close()
         raise unreachable(url, err) from None
     return pool
+
+
+#: the connection setting naming its operator (reads are per operator: schema V3)
+OPERATOR_SETTING = "smstui.operator"
+
+
+def set_operator(conn: Conn, operator: str) -> None:
+    """Name this connection's operator for its whole session (a bound value: any name)."""
+    conn.execute("SELECT set_config(%s, %s, false)", (OPERATOR_SETTING, operator))
 
 
 def _release_locks(conn: Conn) -> None:

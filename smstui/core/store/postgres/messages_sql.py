@@ -20,14 +20,15 @@ from smstui.core.store.rows import receipt_wins, to_unix
 _UPSERT_HISTORY = """
 INSERT INTO messages (message_id, account, direction, "to", "from", body, status, date, schedule,
     parts, price, status_code, status_text, error_code, error_text, custom_string, read,
-    updated_at, channel)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+    updated_at, channel, sent_by)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
 ON CONFLICT (message_id) DO UPDATE SET
     direction = excluded.direction, "to" = excluded."to", "from" = excluded."from",
     body = excluded.body, status = excluded.status, date = excluded.date,
     schedule = excluded.schedule, parts = excluded.parts,
     price = COALESCE(excluded.price, messages.price),
     custom_string = COALESCE(excluded.custom_string, messages.custom_string),
+    sent_by = COALESCE(messages.sent_by, excluded.sent_by),
     updated_at = excluded.updated_at
 """
 
@@ -75,6 +76,7 @@ def history_rows(account: str, items: list[HistoryMessage], *, inbound_read: boo
             1 if (inbound_read or m.direction == "out") else 0,
             now,
             m.channel,
+            m.sent_by,
         )
         for m in items
     ]

@@ -37,7 +37,7 @@ TABLES: tuple[tuple[str, str | tuple[str, ...], tuple[str, ...]], ...] = (
         "message_id",
         ("message_id", "account", "direction", '"to"', '"from"', "body", "status", "date",
          "schedule", "parts", "price", "status_code", "status_text", "error_code", "error_text",
-         "receipt_at", "custom_string", "reply_to", "read", "updated_at", "channel"),
+         "receipt_at", "custom_string", "reply_to", "read", "updated_at", "channel", "sent_by"),
     ),
     (
         "receipts_pending",
@@ -53,8 +53,10 @@ TABLES: tuple[tuple[str, str | tuple[str, ...], tuple[str, ...]], ...] = (
         "token",
         ("token", "account", '"to"', "sender", "body", "schedule", "country",
          "user_custom_string", "state", "attempts", "created_at", "attempted_at", "message_id",
-         "status", "reason", "updated_at", "kind", "extra"),
+         "status", "reason", "updated_at", "kind", "extra", "sent_by"),
     ),
+    # after the messages: a reply copied in as new must not clear a mark copied before it
+    ("handled", ("account", "number"), ("account", "number", "operator", "at")),
     (
         "optouts",
         ("account", "number"),
@@ -96,7 +98,7 @@ def _source_batches(
     enough for memory next to the copy, and the source must not change meanwhile)."""
 
     # the desk's tables are WITHOUT ROWID: their primary key orders them instead
-    order = "rowid" if table not in ("optouts", "replies_handed") else "account"
+    order = "rowid" if table not in ("optouts", "replies_handed", "handled") else "account"
     skip = " AND ".join(f"name NOT LIKE '{c}'" for c in LOCAL_CURSORS)
     where = f" AND {skip}" if table == "sync_cursors" else ""
 

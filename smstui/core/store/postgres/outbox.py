@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 
 _INSERT = (
     'INSERT INTO outbox (token, account, "to", sender, body, schedule, country, '
-    "user_custom_string, state, attempts, created_at, attempted_at, updated_at, kind, extra) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 'pending', 1, %s, %s, %s, %s, %s) RETURNING id"
+    "user_custom_string, state, attempts, created_at, attempted_at, updated_at, kind, extra, "
+    "sent_by) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 'pending', 1, %s, %s, %s, %s, %s, %s) "
+    "RETURNING id"
 )
 
 
@@ -49,7 +50,7 @@ class PostgresOutboxTable:
         account = self.store.account
         rows = [
             (token, account, sms.to, sms.sender, sms.body, to_unix(sms.schedule), sms.country,
-             sms.custom_string, now, now, now, self.kind, extra)
+             sms.custom_string, now, now, now, self.kind, extra, self.store.operator or None)
             for (token, sms), extra in zip(pairs, extra_of, strict=True)
         ]  # fmt: skip
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from smstui.core.store.dialect import POSTGRES
 from smstui.core.store.postgres.schema import FOLD_FROM, FOLD_TO
 from smstui.core.store.query import MessageFilter
 
@@ -102,7 +103,8 @@ def where_clause(account: str, filters: MessageFilter) -> tuple[list[str], list[
         conds.append("m.date < %s")
         params.append(int(filters.date_to.timestamp()))
     if filters.unread_only:
-        conds.append("m.direction = 'in' AND m.read = 0")
+        # per operator: read for everyone, or by this connection's operator (dialect.py)
+        conds.append(POSTGRES.unread)
     if filters.text is not None and filters.text.strip():
         cond, more = text_condition(filters.text)
         conds.append(cond)

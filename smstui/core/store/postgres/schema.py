@@ -278,8 +278,48 @@ CREATE TABLE replies_handed (
 );
 """
 
+# Who did what (issue 13), as SQLite's V7: ``sent_by`` on outgoing messages and outbox rows,
+# the conversations marked handled (a new reply clears the mark), and reads per operator:
+# one operator reading a reply must not make it read for the others. ``messages.read`` keeps
+# meaning what it did before the team: 1 is read for everyone (history's backlog, and what
+# was read before this version, whoever read it), 0 a reply that came in as new; a 0 row is
+# read for an operator once ``reads`` holds (account, operator, message id). Each pooled
+# connection says whose it is in the setting ``smstui.operator`` (connection.py), so that
+# the queries of every operator are the same text (see ``dialect.POSTGRES``).
+_V3 = """
+ALTER TABLE messages ADD COLUMN sent_by TEXT;
+ALTER TABLE outbox ADD COLUMN sent_by TEXT;
+CREATE TABLE reads (
+    account    TEXT NOT NULL DEFAULT '',
+    operator   TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    at         BIGINT NOT NULL,
+    PRIMARY KEY (account, operator, message_id)
+);
+CREATE TABLE handled (
+    account  TEXT NOT NULL DEFAULT '',
+    number   TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    at       BIGINT NOT NULL,
+    PRIMARY KEY (account, number)
+);
+CREATE FUNCTION smstui_reply_unhandles() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM handled WHERE account = NEW.account AND number = NEW."from";
+    RETURN NULL;
+END $$;
+-- an upsert that turns into an update fires no AFTER INSERT row trigger: a reply listed
+-- again (not new) leaves the mark alone
+CREATE TRIGGER messages_reply_unhandles AFTER INSERT ON messages
+    FOR EACH ROW WHEN (NEW.direction = 'in' AND NEW.read = 0)
+    EXECUTE FUNCTION smstui_reply_unhandles();
+-- every operator's Inbox shows who handled what: a mark is news for the team
+CREATE TRIGGER handled_notify AFTER INSERT OR UPDATE OR DELETE ON handled
+    FOR EACH STATEMENT EXECUTE FUNCTION smstui_notify();
+"""
+
 #: MIGRATIONS[i] upgrades a database at version i to i + 1
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -19,6 +19,7 @@ from smstui.core.models import DeliveryReceipt, HistoryMessage, InboundMessage, 
 from smstui.core.store.contract import NO_FILTER, DayRow
 from smstui.core.store.dialect import POSTGRES
 from smstui.core.store.handed import HandedReplies, top_position, unread_after
+from smstui.core.store.marks import HandledMark, handled_mark, mark_handled, mark_read
 from smstui.core.store.optouts import OptOutTable
 from smstui.core.store.postgres import messages_sql as sql
 from smstui.core.store.postgres.connection import (
@@ -36,10 +37,13 @@ from smstui.core.store.postgres.query import matches_soon, text_condition, where
 from smstui.core.store.postgres.stats import day_rows, rebuild_rollup
 from smstui.core.store.postgres.status import read_status
 from smstui.core.store.query import Cursor, MessageFilter
-from smstui.core.store.rows import COLUMNS, StoredMessage, StorePage, page_of, row_of
+from smstui.core.store.rows import StoredMessage, StorePage, page_of, row_of
 from smstui.core.store.team_status import TeamStatus
 
 T = TypeVar("T")
+
+#: the columns of a message row, read state for this connection's operator
+COLUMNS = POSTGRES.columns
 
 _SEEN = (
     "INSERT INTO operators (name, first_seen, last_seen) VALUES (%s, "
@@ -224,17 +228,16 @@ class PostgresStore:
         return self.run_write(lambda c: sql.write_receipts(c, items))
 
     def mark_inbound_read(self, message_ids: Iterable[str], *, read: bool = True) -> int:
-        ids = sorted({i.upper() for i in message_ids})
+        """For this operator only: the others' unread replies stay unread (``marks``)."""
+        return mark_read(self, message_ids, read=read, dialect=POSTGRES)
 
-        def write(c: Conn) -> int:
-            cur = c.execute(
-                "UPDATE messages SET read = %s WHERE message_id = ANY(%s) AND account = %s "
-                "AND direction = 'in'",
-                (1 if read else 0, ids, self.account),
-            )
-            return cur.rowcount
+    def mark_handled(
+        self, number: str, *, handled: bool = True, at: int | None = None
+    ) -> HandledMark | None:
+        return mark_handled(self, number, handled=handled, at=at, dialect=POSTGRES)
 
-        return self.run_write(write)
+    def handled_mark(self, number: str) -> HandledMark | None:
+        return handled_mark(self, number, dialect=POSTGRES)
 
     def pending_receipts(self) -> int:
         q = "SELECT COUNT(*) FROM receipts_pending"

@@ -1,0 +1,96 @@
+"""How ``MessageStore`` (SQLite) merges delivery states into messages: receipts, history's
+delivery fields, and receipts that arrived before their message (``receipts_pending``).
+Every merge goes through ``rows.receipt_wins``; ``postgres/messages_sql.py`` is the team
+store's twin. Each function runs inside the caller's write transaction."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from typing import Any
+
+from smstui.core.models import DeliveryReceipt
+from smstui.core.store.rows import receipt_wins
+
+
+def merge_delivery(
+    c: sqlite3.Connection,
+    mid: str,
+    code: str | None,
+    text: str | None,
+    err_code: str | None,
+    err_text: str | None,
+    at: int | None,
+) -> None:
+    old = c.execute(
+        "SELECT status_code, receipt_at FROM messages WHERE message_id = ?", (mid,)
+    ).fetchone()
+    if old is None or not receipt_wins(old[0], old[1], code, at):
+        return
+    c.execute(
+        "UPDATE messages SET status_code = ?, status_text = ?, error_code = ?, "
+        "error_text = ?, receipt_at = COALESCE(?, receipt_at), updated_at = ? "
+        "WHERE message_id = ?",
+        (code, text, err_code, err_text, at, int(time.time()), mid),
+    )
+
+
+def merge_deliveries(
+    c: sqlite3.Connection,
+    states: list[tuple[str, str | None, str | None, str | None, str | None]],
+) -> None:
+    """``merge_delivery`` (receipt time unknown) for many messages in two statements;
+    in order, so a message listed twice ends as if merged one by one."""
+    if not states:
+        return
+    current: dict[str, tuple[str | None, int | None]] = {}
+    ids = list({s[0] for s in states})
+    for start in range(0, len(ids), 500):  # under SQLite's bound-parameter limit
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT message_id, status_code, receipt_at FROM messages WHERE message_id IN ({marks})"
+        current.update((r[0], (r[1], r[2])) for r in c.execute(sql, chunk))
+    now = int(time.time())
+    updates: dict[str, tuple[Any, ...]] = {}
+    for mid, code, text, err_code, err_text in states:
+        old = current.get(mid)
+        if old is None or not receipt_wins(old[0], old[1], code, None):
+            continue
+        current[mid] = (code, old[1])
+        updates[mid] = (code, text, err_code, err_text, now, mid)
+    c.executemany(
+        "UPDATE messages SET status_code = ?, status_text = ?, error_code = ?, "
+        "error_text = ?, updated_at = ? WHERE message_id = ?",
+        list(updates.values()),
+    )
+
+
+def keep_pending(c: sqlite3.Connection, mid: str, rc: DeliveryReceipt, at: int | None) -> None:
+    old = c.execute(
+        "SELECT status_code, receipt_at FROM receipts_pending WHERE message_id = ?", (mid,)
+    ).fetchone()
+    if old is not None and not receipt_wins(old[0], old[1], rc.status_code, at):
+        return
+    c.execute(
+        "INSERT OR REPLACE INTO receipts_pending (message_id, status_code, status_text, "
+        "error_code, error_text, receipt_at, custom_string) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            mid,
+            rc.status_code,
+            rc.status_text,
+            rc.error_code,
+            rc.error_text,
+            at,
+            rc.custom_string,
+        ),
+    )
+
+
+def merge_pending(c: sqlite3.Connection) -> None:
+    waiting = c.execute(
+        "SELECT p.message_id, p.status_code, p.status_text, p.error_code, p.error_text, "
+        "p.receipt_at FROM receipts_pending p JOIN messages m USING (message_id)"
+    ).fetchall()
+    for mid, code, text, err_code, err_text, at in waiting:
+        merge_delivery(c, mid, code, text, err_code, err_text, at)
+        c.execute("DELETE FROM receipts_pending WHERE message_id = ?", (mid,))

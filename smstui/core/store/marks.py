@@ -1,0 +1,142 @@
+"""What an operator marks in the store: replies read, and conversations handled.
+
+One implementation for both stores (``dialect``):
+
+- **Read.** On SQLite (one person's store) reading a reply sets its ``read`` flag, as it
+  always did. On the team store reads are per operator (postgres/schema.py, V3): the flag
+  stays 1 for what is read for everyone (history's backlog, and what was read before the
+  store had reads per operator) and an operator's read is a row of ``reads``; operator A
+  reading a reply leaves it unread for operator B.
+- **Handled.** A conversation (the other party's number) marked handled by an operator, at a
+  time: one mark per number, the latest wins. A reply that arrives after the mark clears it
+  (a trigger on the message table, in both schemas): the customer wrote again, so the
+  conversation is not handled any more, whoever looks.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from smstui.core.store.dialect import SQLITE, Dialect, SqlStore
+from smstui.core.store.rows import from_unix
+
+
+@dataclass(frozen=True, slots=True)
+class HandledMark:
+    """Conversation ``number`` was marked handled by ``operator`` at ``at`` (UTC)."""
+
+    number: str
+    operator: str
+    at: datetime
+
+    def to_json(self) -> dict[str, str]:
+        return {"number": self.number, "handled_by": self.operator, "at": self.at.isoformat()}
+
+
+def mark_read(
+    store: SqlStore, message_ids: Iterable[str], *, read: bool = True, dialect: Dialect = SQLITE
+) -> int:
+    """Mark replies read (or unread again) for the store's operator; how many replies of the
+    store's account were among ``message_ids``."""
+    ids = sorted({i.upper() for i in message_ids})
+    if not ids:
+        return 0
+    if dialect is SQLITE:
+        return store.run_write(lambda c: _flag(c, store.account, ids, read))
+    return store.run_write(lambda c: _per_operator(c, store, ids, read))
+
+
+def _flag(c: Any, account: str, ids: list[str], read: bool) -> int:
+    cur = c.executemany(
+        "UPDATE messages SET read = ? WHERE message_id = ? AND account = ? AND direction = 'in'",
+        [(1 if read else 0, i, account) for i in ids],
+    )
+    return int(cur.rowcount)
+
+
+_REPLIES = "m.message_id = ANY(%s) AND m.account = %s AND m.direction = 'in'"
+
+
+def _per_operator(c: Any, store: SqlStore, ids: list[str], read: bool) -> int:
+    now = int(time.time())
+    me, account = store.operator, store.account
+    found = int(
+        c.execute(f"SELECT COUNT(*) FROM messages m WHERE {_REPLIES}", (ids, account)).fetchone()[0]
+    )
+    if read:
+        c.execute(
+            "INSERT INTO reads (account, operator, message_id, at) "
+            f"SELECT m.account, %s, m.message_id, %s FROM messages m WHERE {_REPLIES} "
+            "AND m.read = 0 ON CONFLICT (account, operator, message_id) DO NOTHING",
+            (me, now, ids, account),
+        )
+        return found
+    # unread again for this operator only: a reply read for everyone becomes one that every
+    # other operator the store has seen has read
+    c.execute(
+        "INSERT INTO reads (account, operator, message_id, at) "
+        "SELECT m.account, o.name, m.message_id, %s FROM messages m CROSS JOIN operators o "
+        f"WHERE {_REPLIES} AND m.read = 1 AND o.name <> %s "
+        "ON CONFLICT (account, operator, message_id) DO NOTHING",
+        (now, ids, account, me),
+    )
+    c.execute(f"UPDATE messages m SET read = 0 WHERE {_REPLIES} AND m.read = 1", (ids, account))
+    c.execute(
+        "DELETE FROM reads WHERE account = %s AND operator = %s AND message_id = ANY(%s)",
+        (account, me, ids),
+    )
+    return found
+
+
+def mark_handled(
+    store: SqlStore,
+    number: str,
+    *,
+    handled: bool = True,
+    at: int | None = None,
+    dialect: Dialect = SQLITE,
+) -> HandledMark | None:
+    """Mark the conversation with ``number`` handled by the store's operator (again, if it
+    was: the newest mark wins), or clear its mark (``handled=False``, whoever made it).
+    Returns the mark now in place (None when cleared)."""
+    stamp = int(time.time()) if at is None else at
+
+    def write(c: Any) -> HandledMark | None:
+        if not handled:
+            c.execute(
+                dialect.sql("DELETE FROM handled WHERE account = ? AND number = ?"),
+                (store.account, number),
+            )
+            return None
+        c.execute(
+            dialect.sql(
+                "INSERT INTO handled (account, number, operator, at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (account, number) DO UPDATE SET operator = excluded.operator, "
+                "at = excluded.at"
+            ),
+            (store.account, number, store.operator, stamp),
+        )
+        return _mark(number, store.operator, stamp)
+
+    return store.run_write(write)
+
+
+def handled_mark(store: SqlStore, number: str, *, dialect: Dialect = SQLITE) -> HandledMark | None:
+    """The handled mark of the conversation with ``number`` (None: not handled)."""
+    row = store.run_read(
+        lambda c: c.execute(
+            dialect.sql("SELECT operator, at FROM handled WHERE account = ? AND number = ?"),
+            (store.account, number),
+        ).fetchone()
+    )
+    return None if row is None else _mark(number, str(row[0]), int(row[1]))
+
+
+def _mark(number: str, operator: str, at: int) -> HandledMark:
+    when = from_unix(at)
+    assert when is not None
+    return HandledMark(number, operator, when)
