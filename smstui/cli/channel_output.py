@@ -34,6 +34,7 @@ def sent(rt: Runtime, results: Sequence[RecipientResult]) -> int:
             "status": r.status or r.state.upper(),
             "message_id": r.message_id,
             "reason": (r.reason or None) if r.state != "accepted" else None,
+            "sent_by": r.sent_by,
         }
         for r in results
     ]

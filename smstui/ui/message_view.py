@@ -26,7 +26,15 @@ def local_time(when: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return when.astimezone().strftime(fmt) if when else "—"
 
 
-def message_row(m: StoredMessage, width: int) -> Text:
+def handled_note(m: StoredMessage) -> str | None:
+    """"handled by Ana, 10:42" (local time) when the row's conversation is marked handled."""
+    if m.handled_by is None:
+        return None
+    return f"handled by {one_line(m.handled_by, 24)}, {local_time(m.handled_at, '%H:%M')}"
+
+
+def message_row(m: StoredMessage, width: int, *, handled: bool = False) -> Text:
+    """One list line; ``handled``: with the conversation's handled mark (the Inbox)."""
     arrow = "→" if m.direction == "out" else "←"
     number = m.to if m.direction == "out" else m.sender
     status = status_of(m)
@@ -44,6 +52,9 @@ def message_row(m: StoredMessage, width: int) -> Text:
     if m.channel != "sms":
         # MMS and voice share the list with SMS: their channel is the first thing on the line
         text.append(f"{m.channel.upper()} ", style="bold cyan")
+    note = handled_note(m) if handled else None
+    if note is not None:
+        text.append(f"{note} · ", style="green")
     used = text.cell_len
     text.append(one_line(m.body, max(1, width - used)))
     return text
@@ -71,6 +82,9 @@ def message_detail(m: StoredMessage) -> Text:
     if m.status_code or m.status_text:
         field("Receipt", f"{m.status_code or ''} {m.status_text or ''}".strip())
     field("Receipt at", local_time(m.receipt_at) if m.receipt_at else None)
+    field("Sent by", m.sent_by)
+    note = handled_note(m)
+    field("Conversation", note)
     if m.error_code or m.error_text:
         field("Error", f"{m.error_code or ''} {m.error_text or ''}".strip())
     text.append("\n")

@@ -28,6 +28,8 @@ async def history(rt: Runtime) -> int:
                     "date": m.date,
                     "parts": m.parts,
                     "price": m.price,
+                    # who sent it from here (null: ClickSend's record, sent from elsewhere)
+                    "sent_by": m.sent_by,
                 }
                 for m in rows
             ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from smstui.cli import reads
-from smstui.cli.argtree import command, limit_arg
+from smstui.cli.argtree import Parser, command, limit_arg
 from smstui.cli.runtime import Runtime
 from smstui.core.errors import UsageError
 from smstui.core.safe_text import printable
@@ -35,6 +35,10 @@ async def inbox(rt: Runtime) -> int:
                     "body": m.body,
                     "date": m.date,
                     "reply_to": m.reply_to,
+                    # read for this operator (the team store keeps reads per operator)
+                    "read": m.read,
+                    "handled_by": m.handled_by,
+                    "handled_at": m.handled_at,
                 }
                 for m in rows
             ]
@@ -109,6 +113,27 @@ def _print_reply(rt: Runtime, reply: Reply) -> None:
     rt.out.stdout.flush()  # a script reading the pipe sees each reply at once
 
 
+async def handled(rt: Runtime) -> int:
+    """Mark the conversation with NUMBER handled by this operator (``--undo``: not handled)."""
+    replies = rt.ws.replies
+    number = replies.conversation_number(rt.args.number)
+    mark = replies.mark_handled(number, handled=not rt.args.undo)
+    if rt.out.json_mode:
+        rt.out.emit_json(
+            {
+                "number": number,
+                "handled": mark is not None,
+                "handled_by": mark.operator if mark is not None else None,
+                "handled_at": mark.at if mark is not None else None,
+            }
+        )
+    elif mark is not None:
+        rt.out.line(f"{printable(number)} handled by {printable(mark.operator)}, {mark.at.astimezone():%H:%M}")
+    else:
+        rt.out.line(f"{printable(number)} is not marked handled")
+    return 0
+
+
 async def receipts(rt: Runtime) -> int:
     items = await rt.ws.messages.receipts(rt.args.limit)
     await reads.warn_poll_rules(rt, ("receipt",))
@@ -164,6 +189,19 @@ def register(sub: Any) -> None:
         "as JSON on its stdin, SMSTUI_FROM and SMSTUI_MESSAGE_ID in its environment",
     )
     limit_arg(p)
+    # optional: ``smstui inbox`` alone lists the replies
+    acts = p.add_subparsers(dest="action", metavar="ACTION", required=False, parser_class=Parser)
+    h = command(
+        acts,
+        "handled",
+        "mark the conversation with NUMBER handled by you (the Inbox shows who, and when); "
+        "a reply that arrives later clears the mark",
+        "  smstui inbox handled +61411111111\n  smstui inbox handled 0411111111 --undo\n"
+        "  smstui --json inbox handled +61411111111",
+        handler=handled,
+    )
+    h.add_argument("number", metavar="NUMBER", help="the customer's number (or sender name)")
+    h.add_argument("--undo", action="store_true", help="mark it not handled")
     p = command(
         sub,
         "receipts",

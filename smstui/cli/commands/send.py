@@ -32,6 +32,7 @@ async def send(rt: Runtime) -> int:
                 "parts": r.parts,
                 "price": r.price,
                 "reason": (r.reason or None) if r.state != "accepted" else None,
+                "sent_by": r.sent_by,
             }
         )
     if rt.out.json_mode:

@@ -35,6 +35,8 @@ class RecipientResult:
     #: parts and currency from ClickSend's answer to this send (0 / None when not known)
     parts: int = 0
     currency: str | None = None
+    #: the operator whose smstui sent it (``operator`` in the settings)
+    sent_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +123,7 @@ def recipient_result(r: OutboxResult) -> RecipientResult:
         state=r.outcome,
         parts=r.parts,
         currency=r.currency,
+        sent_by=r.sent_by,
     )
 
 

@@ -21,6 +21,7 @@ from smstui.core.doctor import CheckResult
 from smstui.core.membrane.action_runs import ActionRun
 from smstui.core.membrane.connection import ConnectUI
 from smstui.core.store.contract import Watching
+from smstui.core.store.marks import HandledMark
 
 __all__ = [
     "MERGE_FIELDS",
@@ -29,6 +30,7 @@ __all__ = [
     "ActionRun",
     "CheckResult",
     "ConnectUI",
+    "HandledMark",
     "ImportPlan",
     "ImportReport",
     "NewCampaign",
