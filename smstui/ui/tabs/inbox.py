@@ -1,7 +1,10 @@
-"""Inbox: replies and inbound messages, newest first, unread marked; conversation per number."""
+"""Inbox: replies and inbound messages, newest first, unread marked; conversation per number;
+who marked a conversation handled (``h``), and when."""
 
 from __future__ import annotations
 
+import asyncio
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on, work
@@ -33,6 +36,7 @@ class InboxTab(Vertical, SmsTab):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reply", "Reply", id="inbox.reply"),
         Binding("m", "mark_read", "Mark read", id="inbox.mark_read"),
+        Binding("h", "toggle_handled", "Handled", id="inbox.handled"),
         Binding("s", "app.sync_now", "Sync now", id="inbox.sync"),
         Binding("a", "rules", "Rules", id="inbox.rules"),
     ]
@@ -48,7 +52,7 @@ class InboxTab(Vertical, SmsTab):
         yield Static("", id="inbox-summary")
         yield VirtualList[StoredMessage](
             self.app.store_source(INBOUND),
-            message_row,
+            partial(message_row, handled=True),
             empty_text="No inbound messages yet. Replies appear here after a sync.",
             id="inbox-list",
         )
@@ -79,7 +83,8 @@ class InboxTab(Vertical, SmsTab):
             unread = 0
         shown = f"{total:,}" if total is not None else "…"
         self.query_one("#inbox-summary", Static).update(
-            f"{shown} inbound, {unread:,} unread · Enter: conversation · r: reply · m: mark read"
+            f"{shown} inbound, {unread:,} unread · Enter: conversation · r: reply · "
+            "m: mark read · h: handled"
         )
 
     @on(VirtualList.Counted, "#inbox-list")
@@ -119,6 +124,20 @@ class InboxTab(Vertical, SmsTab):
         m = self.inbox_list.current
         if m is not None and not m.read:
             self._mark([m.message_id])
+
+    def action_toggle_handled(self) -> None:
+        """Mark the selected conversation handled by this operator, or not any more."""
+        m = self.inbox_list.current
+        if m is not None:
+            number = m.sender if m.direction == "in" else m.to
+            self._set_handled(number, m.handled_by is None)
+
+    @work(group="handled", exit_on_error=False)
+    async def _set_handled(self, number: str, handled: bool) -> None:
+        app = self.app
+        call = asyncio.to_thread(partial(app.ws.replies.mark_handled, number, handled=handled))
+        await app.guarded("Mark handled", call)
+        self.reload()
 
     @work(group="mark-read", exit_on_error=False)
     async def _mark(self, ids: list[str]) -> None:
