@@ -48,6 +48,7 @@ def test_send_then_history_shows_it(capsys: pytest.CaptureFixture[str]) -> None:
         "date",
         "parts",
         "price",
+        "sent_by",
         "sandbox",
     }
 

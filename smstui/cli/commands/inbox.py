@@ -13,6 +13,7 @@ from smstui.core.safe_text import printable
 if TYPE_CHECKING:
     from smstui.core.errors import SmstuiError
     from smstui.core.service import Reply
+    from smstui.core.service.history import StoredMessage
 
 
 async def inbox(rt: Runtime) -> int:
@@ -45,10 +46,17 @@ async def inbox(rt: Runtime) -> int:
         )
         return 0
     rt.out.table(
-        ["DATE", "FROM", "TO", "", "BODY"],
-        [[m.date, m.sender, m.to, "" if m.read else "new", m.body] for m in rows],
+        ["DATE", "FROM", "TO", "", "HANDLED", "BODY"],
+        [[m.date, m.sender, m.to, "" if m.read else "new", _handled(m), m.body] for m in rows],
     )
     return 0
+
+
+def _handled(m: StoredMessage) -> str:
+    """"Ana 10:42" (local time) when the conversation is marked handled."""
+    if m.handled_by is None or m.handled_at is None:
+        return ""
+    return f"{m.handled_by} {m.handled_at.astimezone():%H:%M}"
 
 
 async def follow(rt: Runtime) -> int:

@@ -1,0 +1,128 @@
+"""Who did what in the app: History's detail pane says which operator sent a message, and
+``h`` in the Inbox marks a conversation handled ("handled by Ana, 10:42"), cleared by the
+customer's next reply."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from smstui.core.config import load_settings
+from smstui.core.models import OutgoingSms
+from smstui.core.sandbox import SandboxWorld
+from smstui.core.service import Workspace
+from smstui.core.service.history import StoredMessage
+from smstui.ui.app import SmsApp
+from smstui.ui.screens.help import HelpScreen
+from smstui.ui.widgets.virtual_list import VirtualList
+
+#: ACMA's fictional mobile range, none of the sandbox's seeded contacts
+CAROL = "+61491570997"
+
+
+def operator_app(name: str) -> tuple[SmsApp, SandboxWorld]:
+    world = SandboxWorld(seed=1)
+    settings = load_settings(flags={"sandbox": True}, env={"SMSTUI_OPERATOR": name})
+    return SmsApp(Workspace.from_settings(settings, world=world), sync_interval=0), world
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def listed(app: SmsApp, selector: str) -> VirtualList[StoredMessage]:
+    return cast("VirtualList[StoredMessage]", app.query_one(selector, VirtualList))
+
+
+def line(lst: VirtualList[StoredMessage], y: int = 0) -> str:
+    """What row ``y`` of the list shows on screen."""
+    return lst.render_line(y).text
+
+
+async def test_history_detail_says_which_operator_sent_the_message() -> None:
+    app, _ = operator_app("Ana")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        [result] = await app.ws.messages.send([OutgoingSms(to=CAROL, body="table for two")])
+        assert result.outcome == "accepted" and result.sent_by == "Ana"
+        await pilot.press("ctrl+pagedown", "ctrl+pagedown")  # Compose -> Inbox -> History
+        await settle(pilot)
+        await pilot.click("#number-filter")
+        await pilot.press(*CAROL)
+        await pilot.pause(0.4)  # past the filter's debounce and the detail pane's delay
+        await settle(pilot)
+        history = listed(app, "#history-list")
+        assert history.current is not None and history.current.body == "table for two"
+        history.focus()
+        await pilot.pause(0.4)
+        detail = str(app.query_one("#history-detail", Static).render())
+        assert "Sent by: Ana" in detail
+
+
+async def test_history_detail_invents_no_sender_for_what_clicksend_lists() -> None:
+    app, _ = operator_app("Ana")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await app.ws.messages.sync()  # the sandbox's history: sent from elsewhere
+        await pilot.press("ctrl+pagedown", "ctrl+pagedown")
+        await settle(pilot)
+        history = listed(app, "#history-list")
+        history.focus()
+        await pilot.pause(0.4)
+        assert history.current is not None and history.current.sent_by is None
+        assert "Sent by" not in str(app.query_one("#history-detail", Static).render())
+
+
+async def test_h_marks_a_conversation_handled_until_the_customer_writes_again() -> None:
+    app, world = operator_app("Ana")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await app.ws.messages.sync()
+        await pilot.press("ctrl+pagedown")  # Compose -> Inbox
+        await settle(pilot)
+        inbox = listed(app, "#inbox-list")
+        await pilot.press("s")  # sync now: the list reloads with the replies
+        await settle(pilot)
+        first = inbox.current
+        assert first is not None and "handled by" not in line(inbox)
+
+        await pilot.press("h")
+        await settle(pilot)
+        assert inbox.current is not None and inbox.current.handled_by == "Ana"
+        at = inbox.current.handled_at
+        assert at is not None
+        assert f"handled by Ana, {at.astimezone():%H:%M}" in line(inbox)
+
+        # the customer writes again: the conversation is not handled any more
+        world.add_inbound(first.sender, "one more thing")
+        await pilot.press("s")
+        await settle(pilot)
+        assert inbox.current is not None and inbox.current.body == "one more thing"
+        assert all("handled by" not in line(inbox, y) for y in range(5))
+
+        # h marks it again, and h again takes the mark off
+        await pilot.press("h")
+        await settle(pilot)
+        assert "handled by Ana" in line(inbox)
+        await pilot.press("h")
+        await settle(pilot)
+        assert "handled by" not in line(inbox)
+        assert app.ws.replies.handled(first.sender) is None
+
+
+async def test_h_is_listed_in_f1_and_the_inbox_summary() -> None:
+    app, _ = operator_app("Ana")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+pagedown")
+        await settle(pilot)
+        assert "h: handled" in str(app.query_one("#inbox-summary", Static).render())
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = {row[2]: row[0] for row in app.screen._rows}
+        assert rows["inbox.handled"] == "h"
