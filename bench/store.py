@@ -181,6 +181,13 @@ def measure(store: Any, pages: int, offset_page: Callable[[int], Any]) -> dict[s
             for _ in range(10)
         )
     )
+    unread = MessageFilter(direction="in", unread_only=True)
+    # the Inbox tab's title and summary: this operator's unread replies (per operator on the
+    # team store: the flag, then the operator's reads)
+    unread_count = statistics.median(timed(lambda: store.count(unread)) for _ in range(10))
+    unread_first = statistics.median(
+        timed(lambda: store.page(limit=PAGE, filters=unread)) for _ in range(10)
+    )
     return {
         "keyset": {"first_page_ms": ms(first), f"{pages}_pages_ms": ms(keyset_s)},
         "offset": {"first_page_ms": ms(first_off), f"{pages}_pages_ms": ms(offset_s)},
@@ -196,6 +203,8 @@ def measure(store: Any, pages: int, offset_page: Callable[[int], Any]) -> dict[s
         "fts_second_page_ms": search_next,
         "fts_rare_median_ms": statistics.median(search[t] for t in RARE_TERMS),
         "first_page_inbound_only_ms": filtered_first,
+        "unread_count_ms": ms(unread_count),
+        "first_page_unread_only_ms": ms(unread_first),
     }
 
 

@@ -238,7 +238,7 @@ def test_a_sqlite_store_of_the_previous_version_migrates_with_its_reads(tmp_path
             (mid, ANN, read),
         )
     conn.execute(
-        "INSERT INTO outbox (token, account, \"to\", body, state, created_at, updated_at) "
+        'INSERT INTO outbox (token, account, "to", body, state, created_at, updated_at) '
         "VALUES ('tok', 'a', ?, 'hi', 'accepted', 1, 1)",
         (ANN,),
     )

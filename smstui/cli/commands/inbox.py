@@ -53,7 +53,7 @@ async def inbox(rt: Runtime) -> int:
 
 
 def _handled(m: StoredMessage) -> str:
-    """"Ana 10:42" (local time) when the conversation is marked handled."""
+    """ "Ana 10:42" (local time) when the conversation is marked handled."""
     if m.handled_by is None or m.handled_at is None:
         return ""
     return f"{m.handled_by} {m.handled_at.astimezone():%H:%M}"
@@ -136,7 +136,9 @@ async def handled(rt: Runtime) -> int:
             }
         )
     elif mark is not None:
-        rt.out.line(f"{printable(number)} handled by {printable(mark.operator)}, {mark.at.astimezone():%H:%M}")
+        rt.out.line(
+            f"{printable(number)} handled by {printable(mark.operator)}, {mark.at.astimezone():%H:%M}"
+        )
     else:
         rt.out.line(f"{printable(number)} is not marked handled")
     return 0
