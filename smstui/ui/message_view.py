@@ -27,7 +27,7 @@ def local_time(when: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 
 def handled_note(m: StoredMessage) -> str | None:
-    """ "handled by Ana, 10:42" (local time) when the row's conversation is marked handled."""
+    """The row's conversation's mark, "handled by Ana, 10:42" (local time); None: none."""
     if m.handled_by is None:
         return None
     return f"handled by {one_line(m.handled_by, 24)}, {local_time(m.handled_at, '%H:%M')}"

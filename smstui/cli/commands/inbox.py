@@ -53,7 +53,7 @@ async def inbox(rt: Runtime) -> int:
 
 
 def _handled(m: StoredMessage) -> str:
-    """ "Ana 10:42" (local time) when the conversation is marked handled."""
+    """Who marked the conversation handled, and when: "Ana 10:42" (local time), or ""."""
     if m.handled_by is None or m.handled_at is None:
         return ""
     return f"{m.handled_by} {m.handled_at.astimezone():%H:%M}"
