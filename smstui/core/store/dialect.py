@@ -61,11 +61,13 @@ class Dialect:
 SQLITE = Dialect(position="rowid", placeholder="?", lock=None)
 
 #: whether this connection's operator (the setting ``smstui.operator``, see
-#: postgres/connection.py) read reply ``m``: read for everyone, or read by them
+#: postgres/connection.py) read reply ``m``. A scalar subquery with LIMIT, not EXISTS: the
+#: planner turns an EXISTS into a hash of every read of the operator (a first page of 50 rows
+#: went from 0.6 to 11 ms at 300,000 rows), while this stays one primary-key probe a row
 _READ_BY_ME = (
-    "EXISTS (SELECT 1 FROM reads r WHERE r.account = m.account "
+    "(SELECT 1 FROM reads r WHERE r.account = m.account "
     "AND r.operator = current_setting('smstui.operator', true) "
-    "AND r.message_id = m.message_id)"
+    "AND r.message_id = m.message_id LIMIT 1)"
 )
 # ``seq`` is an identity column the messages' insert trigger hands out in commit order (see
 # postgres/schema.py): a scan that read up to N never misses a row committed later below N.
@@ -74,6 +76,6 @@ POSTGRES = Dialect(
     position="seq",
     placeholder="%s",
     lock="SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
-    read=f"(m.read = 1 OR {_READ_BY_ME})",
-    unread=f"m.direction = 'in' AND m.read = 0 AND NOT {_READ_BY_ME}",
+    read=f"(m.read = 1 OR {_READ_BY_ME} IS NOT NULL)",
+    unread=f"m.direction = 'in' AND m.read = 0 AND {_READ_BY_ME} IS NULL",
 )

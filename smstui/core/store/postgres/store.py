@@ -51,6 +51,22 @@ _SEEN = (
     "ON CONFLICT (name) DO UPDATE SET last_seen = excluded.last_seen"
 )
 
+#: the Inbox's title and summary: this operator's unread replies, counted as the replies that
+#: came in as new less the ones this operator read. ``reads`` only ever holds replies whose
+#: flag is 0 (``marks``: a read is recorded for a flag-0 reply; a reply made unread again
+#: turns 0 in the same transaction; nothing sets the flag back to 1 on this store), so the
+#: difference is exact, and two index-only counts instead of an anti-join of every reply
+#: ever received with every read (66 ms at 300,000 messages, growing)
+_UNREAD_REPLIES = (
+    MessageFilter(direction="in", unread_only=True),
+    MessageFilter(unread_only=True),
+)
+_UNREAD_COUNT = (
+    "SELECT (SELECT COUNT(*) FROM messages m WHERE m.account = %s AND m.read = 0 "
+    "AND m.direction = 'in') - (SELECT COUNT(*) FROM reads r WHERE r.account = %s "
+    "AND r.operator = current_setting('smstui.operator', true))"
+)
+
 #: advisory lock names: "smstui-sync:<account>:<connection id>"
 SYNC_LOCK_PREFIX = "smstui-sync:"
 
@@ -187,6 +203,12 @@ class PostgresStore:
         return page_of(raw, limit, after=after, before=before)
 
     def count(self, filters: MessageFilter = NO_FILTER) -> int:
+        if filters in _UNREAD_REPLIES:
+            return int(
+                self.run_read(
+                    lambda c: _one(c.execute(_UNREAD_COUNT, (self.account,) * 2).fetchone())
+                )
+            )
         conds, params = where_clause(self.account, filters)
         q = f"SELECT COUNT(*) FROM messages m WHERE {' AND '.join(conds)}"
         return int(self.run_read(lambda c: _one(c.execute(q, params).fetchone())))
