@@ -177,6 +177,9 @@ def test_one_operator_reading_a_reply_leaves_it_unread_for_another(pg_url: str) 
         assert bob.count(UNREAD) == 0
         ana.mark_inbound_read(["R1"], read=False)
         assert (ana.count(UNREAD), bob.count(UNREAD)) == (2, 0)
+        # the Inbox's count (replies less reads) agrees with the row-by-row condition
+        of_ann = MessageFilter(direction="in", unread_only=True, number=ANN)
+        assert (ana.count(of_ann), bob.count(of_ann)) == (2, 0)
     finally:
         ana.close()
         bob.close()
@@ -201,6 +204,8 @@ def test_a_reply_read_for_everyone_made_unread_is_unread_for_that_operator_only(
         assert ana.count(UNREAD) == bob.count(UNREAD) == 0
         ana.mark_inbound_read(["OLD1"], read=False)
         assert (ana.count(UNREAD), bob.count(UNREAD)) == (1, 0)
+        of_ann = MessageFilter(direction="in", unread_only=True, number=ANN)
+        assert (ana.count(of_ann), bob.count(of_ann)) == (1, 0)
     finally:
         ana.close()
         bob.close()
