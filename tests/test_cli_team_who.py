@@ -100,3 +100,24 @@ def test_unread_replies_are_each_operators_own(
         assert all(r["read"] is False for r in bobs)
     else:  # one person's store: reads belong to the store, whatever the name
         assert bobs == []
+
+
+async def test_a_bulk_job_s_messages_say_who_sent_them_once_synced(
+    monkeypatch: pytest.MonkeyPatch, store_env: dict[str, str]
+) -> None:
+    from smstui.core.config import load_settings
+    from smstui.core.sandbox import SandboxWorld
+    from smstui.core.service import Workspace, bulk
+    from smstui.core.service.history import MessageFilter
+
+    settings = load_settings(flags={"sandbox": True}, env={**store_env, "SMSTUI_OPERATOR": "Ana"})
+    ws = Workspace.from_settings(settings, world=SandboxWorld(seed=5))
+    try:
+        plan = bulk.plan(b"phone,name\n0412345677,Ann\n", "Hi {name}", default_region="AU")
+        job = bulk.create_job(plan.rows, sender=None, schedule=None, source="x.csv")
+        assert await ws.bulk.run(job, settle=0) == 1
+        await ws.messages.sync()  # the batch comes back from ClickSend's history
+        [sent] = ws.history.messages(MessageFilter(number="+61412345677"))
+        assert (sent.body, sent.sent_by) == ("Hi Ann", "Ana")
+    finally:
+        await ws.aclose()

@@ -300,3 +300,22 @@ def test_any_operator_name_is_only_data(pg_url: str, operator: str) -> None:
         assert mark.operator == operator
     finally:
         store.close()
+
+
+def test_a_bulk_batch_synced_in_gets_the_operator_who_started_it(
+    store_backend: StoreBackend,
+) -> None:
+    ana = store_backend.open(account="a", operator="Ana")
+    ana.record_senders(["smstui-bulk-J1-b0", "smstui-bulk-J1-b1"])
+    # Bob resumes the job: the batches stay Ana's
+    store_backend.open(account="a", operator="Bob").record_senders(["smstui-bulk-J1-b1"])
+    bob_sync = store_backend.open(account="a", operator="Bob")
+    bob_sync.upsert_history(
+        [_sent("B0", token="smstui-bulk-J1-b0"), _sent("B1", token="smstui-bulk-J1-b1")]
+    )
+    bob_sync.upsert_history([_sent("X1", token="someone-elses")])
+    assert [(m.message_id, m.sent_by) for m in bob_sync.conversation(ANN)] == [
+        ("B0", "Ana"),
+        ("B1", "Ana"),
+        ("X1", None),
+    ]

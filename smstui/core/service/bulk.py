@@ -108,6 +108,8 @@ class BulkPart:
         Opted-out numbers are skipped (asked just before each request, so a job resumed
         later honours a STOP that came meanwhile): their rows end ``OPTED_OUT``."""
         service = await self._ws._session().service()
+        # bulk batches skip the outbox: what the sync brings back of them is this operator's
+        self._ws._store().record_senders(job.custom_string(b) for b in range(job.batch_count))
         return await job.run(
             service,
             progress=progress,

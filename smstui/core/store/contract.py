@@ -210,6 +210,11 @@ class Store(Protocol):
 
     def handled_mark(self, number: str) -> HandledMark | None: ...
 
+    def record_senders(self, custom_strings: Iterable[str]) -> None:
+        """This operator sends the messages that will carry these custom strings without
+        the outbox (bulk batches): a message stored with one of them gets ``sent_by``."""
+        ...
+
     def pending_receipts(self) -> int: ...
 
     # full-text upkeep during a bulk write (a sync)

@@ -1,4 +1,5 @@
-"""What an operator marks in the store: replies read, and conversations handled.
+"""What an operator marks in the store: replies read, conversations handled, and the sends
+they started outside the outbox (bulk batches: ``record_senders``).
 
 One implementation for both stores (``dialect``):
 
@@ -90,6 +91,23 @@ def _per_operator(c: Any, store: SqlStore, ids: list[str], read: bool) -> int:
         (account, me, ids),
     )
     return found
+
+
+def record_senders(
+    store: SqlStore, custom_strings: Iterable[str], *, dialect: Dialect = SQLITE
+) -> None:
+    """Record the store's operator as the sender of the messages that will carry these
+    custom strings (sends that skip the outbox: bulk batches); the first sender recorded
+    for a custom string keeps it. A message a sync stores with one of them gets it as
+    ``sent_by``. Nothing is recorded for a store without an operator."""
+    rows = [(s, store.operator) for s in dict.fromkeys(custom_strings)]
+    if not rows or not store.operator:
+        return
+    sql = dialect.sql(
+        "INSERT INTO senders (custom_string, operator) VALUES (?, ?) "
+        "ON CONFLICT (custom_string) DO NOTHING"
+    )
+    store.run_write(lambda c: c.cursor().executemany(sql, rows))
 
 
 def mark_handled(

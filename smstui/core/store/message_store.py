@@ -33,7 +33,13 @@ from smstui.core.store.deliveries import (
     merge_pending,
 )
 from smstui.core.store.errors import store_error
-from smstui.core.store.marks import HandledMark, handled_mark, mark_handled, mark_read
+from smstui.core.store.marks import (
+    HandledMark,
+    handled_mark,
+    mark_handled,
+    mark_read,
+    record_senders,
+)
 from smstui.core.store.query import Cursor, MessageFilter, where_clause
 from smstui.core.store.rows import (
     COLUMNS,
@@ -82,7 +88,8 @@ _UPSERT_HISTORY = """
 INSERT INTO messages (message_id, account, direction, "to", "from", body, status, date, schedule,
     parts, price, status_code, status_text, error_code, error_text, custom_string, read, updated_at,
     channel, sent_by)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+    COALESCE(?, (SELECT s.operator FROM senders s WHERE s.custom_string = ?)))
 ON CONFLICT (message_id) DO UPDATE SET
     direction = excluded.direction, "to" = excluded."to", "from" = excluded."from",
     body = excluded.body, status = excluded.status, date = excluded.date,
@@ -368,6 +375,7 @@ class MessageStore:
                 now,
                 m.channel,
                 m.sent_by,
+                m.custom_string,
             )
             for m in items
         ]
@@ -441,6 +449,9 @@ class MessageStore:
         self, number: str, *, handled: bool = True, at: int | None = None
     ) -> HandledMark | None:
         return mark_handled(self, number, handled=handled, at=at)
+
+    def record_senders(self, custom_strings: Iterable[str]) -> None:
+        record_senders(self, custom_strings)
 
     def handled_mark(self, number: str) -> HandledMark | None:
         return handled_mark(self, number)

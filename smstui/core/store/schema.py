@@ -227,6 +227,12 @@ CREATE TABLE handled (
     at       INTEGER NOT NULL,
     PRIMARY KEY (account, number)
 ) WITHOUT ROWID;
+-- who started the sends that carry a custom string (bulk batches, which go out without the
+-- outbox): a message synced in with one of them gets its sender from here
+CREATE TABLE senders (
+    custom_string TEXT PRIMARY KEY,
+    operator      TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TRIGGER messages_reply_unhandles AFTER INSERT ON messages
 WHEN new.direction = 'in' AND new.read = 0
 BEGIN

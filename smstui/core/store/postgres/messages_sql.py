@@ -21,7 +21,8 @@ _UPSERT_HISTORY = """
 INSERT INTO messages (message_id, account, direction, "to", "from", body, status, date, schedule,
     parts, price, status_code, status_text, error_code, error_text, custom_string, read,
     updated_at, channel, sent_by)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,
+    COALESCE(%s, (SELECT s.operator FROM senders s WHERE s.custom_string = %s)))
 ON CONFLICT (message_id) DO UPDATE SET
     direction = excluded.direction, "to" = excluded."to", "from" = excluded."from",
     body = excluded.body, status = excluded.status, date = excluded.date,
@@ -77,6 +78,7 @@ def history_rows(account: str, items: list[HistoryMessage], *, inbound_read: boo
             now,
             m.channel,
             m.sent_by,
+            m.custom_string,
         )
         for m in items
     ]

@@ -57,6 +57,7 @@ TABLES: tuple[tuple[str, str | tuple[str, ...], tuple[str, ...]], ...] = (
     ),
     # after the messages: a reply copied in as new must not clear a mark copied before it
     ("handled", ("account", "number"), ("account", "number", "operator", "at")),
+    ("senders", "custom_string", ("custom_string", "operator")),
     (
         "optouts",
         ("account", "number"),
@@ -98,7 +99,9 @@ def _source_batches(
     enough for memory next to the copy, and the source must not change meanwhile)."""
 
     # the desk's tables are WITHOUT ROWID: their primary key orders them instead
-    order = "rowid" if table not in ("optouts", "replies_handed", "handled") else "account"
+    order = (
+        "rowid" if table not in ("optouts", "replies_handed", "handled", "senders") else "account"
+    )
     skip = " AND ".join(f"name NOT LIKE '{c}'" for c in LOCAL_CURSORS)
     where = f" AND {skip}" if table == "sync_cursors" else ""
 

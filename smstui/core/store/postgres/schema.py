@@ -303,6 +303,10 @@ CREATE TABLE handled (
     at       BIGINT NOT NULL,
     PRIMARY KEY (account, number)
 );
+CREATE TABLE senders (
+    custom_string TEXT PRIMARY KEY,
+    operator      TEXT NOT NULL
+);
 CREATE FUNCTION smstui_reply_unhandles() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM handled WHERE account = NEW.account AND number = NEW."from";

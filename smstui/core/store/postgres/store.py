@@ -19,7 +19,13 @@ from smstui.core.models import DeliveryReceipt, HistoryMessage, InboundMessage, 
 from smstui.core.store.contract import NO_FILTER, DayRow
 from smstui.core.store.dialect import POSTGRES
 from smstui.core.store.handed import HandedReplies, top_position, unread_after
-from smstui.core.store.marks import HandledMark, handled_mark, mark_handled, mark_read
+from smstui.core.store.marks import (
+    HandledMark,
+    handled_mark,
+    mark_handled,
+    mark_read,
+    record_senders,
+)
 from smstui.core.store.optouts import OptOutTable
 from smstui.core.store.postgres import messages_sql as sql
 from smstui.core.store.postgres.connection import (
@@ -257,6 +263,9 @@ class PostgresStore:
         self, number: str, *, handled: bool = True, at: int | None = None
     ) -> HandledMark | None:
         return mark_handled(self, number, handled=handled, at=at, dialect=POSTGRES)
+
+    def record_senders(self, custom_strings: Iterable[str]) -> None:
+        record_senders(self, custom_strings, dialect=POSTGRES)
 
     def handled_mark(self, number: str) -> HandledMark | None:
         return handled_mark(self, number, dialect=POSTGRES)
