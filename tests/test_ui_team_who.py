@@ -4,6 +4,8 @@ customer's next reply."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import cast
 
 from textual.pilot import Pilot
@@ -15,6 +17,7 @@ from smstui.core.sandbox import SandboxWorld
 from smstui.core.service import Workspace
 from smstui.core.service.history import StoredMessage
 from smstui.ui.app import SmsApp
+from smstui.ui.message_view import handled_note
 from smstui.ui.screens.help import HelpScreen
 from smstui.ui.widgets.virtual_list import VirtualList
 
@@ -126,3 +129,18 @@ async def test_h_is_listed_in_f1_and_the_inbox_summary() -> None:
         assert isinstance(app.screen, HelpScreen)
         rows = {row[2]: row[0] for row in app.screen._rows}
         assert rows["inbox.handled"] == "h"
+
+
+def test_a_mark_from_another_day_shows_the_day_too() -> None:
+    now = datetime.now(UTC)
+    row = StoredMessage(
+        "R1", "", "in", "+61400000000", CAROL, "hi", "Received", now, None, 0, None,
+        None, None, None, None, None, None, None, True, now,
+        handled_by="Ana", handled_at=now,
+    )  # fmt: skip
+    assert handled_note(row) == f"handled by Ana, {now.astimezone():%H:%M}"
+    earlier = now - timedelta(days=3)
+    assert handled_note(replace(row, handled_at=earlier)) == (
+        f"handled by Ana, {earlier.astimezone():%m-%d %H:%M}"
+    )
+    assert handled_note(replace(row, handled_by=None, handled_at=None)) is None

@@ -27,10 +27,13 @@ def local_time(when: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 
 def handled_note(m: StoredMessage) -> str | None:
-    """The row's conversation's mark, "handled by Ana, 10:42" (local time); None: none."""
+    """The row's conversation's mark, "handled by Ana, 10:42" (local time; the day too when
+    it was not today); None: not handled."""
     if m.handled_by is None:
         return None
-    return f"handled by {one_line(m.handled_by, 24)}, {local_time(m.handled_at, '%H:%M')}"
+    at = m.handled_at.astimezone() if m.handled_at else None
+    today = at is not None and at.date() == datetime.now().astimezone().date()
+    return f"handled by {one_line(m.handled_by, 24)}, {local_time(at, '%H:%M' if today else '%m-%d %H:%M')}"
 
 
 def message_row(m: StoredMessage, width: int, *, handled: bool = False) -> Text:
