@@ -56,7 +56,18 @@ def test_inbox_lists_replies_with_their_fields(
     assert code == 0
     assert [r["message_id"] for r in rows] == [reply]
     row = rows[0]
-    assert set(row) == {"message_id", "from", "to", "body", "date", "reply_to"}
+    assert set(row) == {
+        "message_id",
+        "from",
+        "to",
+        "body",
+        "date",
+        "reply_to",
+        "read",
+        "handled_by",
+        "handled_at",
+    }
+    assert (row["read"], row["handled_by"], row["handled_at"]) == (False, None, None)
     assert (row["from"], row["body"]) == ("+61412345678", "yes please")
     assert row["reply_to"] == sent
     assert row["date"].endswith("Z")
@@ -72,7 +83,7 @@ def test_inbox_unread_then_mark_read(
     code, out, _ = run(capsys, "inbox", "--unread", "--mark-read")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split() == ["DATE", "FROM", "TO", "BODY"]
+    assert lines[0].split() == ["DATE", "FROM", "TO", "HANDLED", "BODY"]
     assert len(lines) == 3 and all(" new " in line for line in lines[1:])
     code, rows = run_json(capsys, "inbox", "--unread")
     assert code == 0 and rows == []

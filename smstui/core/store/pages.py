@@ -133,9 +133,11 @@ def leaf_rows(path: Path) -> Iterator[tuple[int, list[Value]]]:
 def table_of(values: list[Value]) -> str | None:
     """Which of the store's tables a record belongs to, judged by its shape (or None)."""
     n = len(values)
-    if n in (20, 21) and values[2] in ("out", "in") and isinstance(values[0], str):
+    # column counts of each schema version: v1, v3 (channel), v7 (sent_by)
+    if n in (20, 21, 22) and values[2] in ("out", "in") and isinstance(values[0], str):
         return "messages"
-    if n in (17, 19) and values[9] in _OUTBOX_STATES and isinstance(values[1], str):
+    # v2, v3 (kind, extra), v7 (sent_by)
+    if n in (17, 19, 20) and values[9] in _OUTBOX_STATES and isinstance(values[1], str):
         return "outbox"
     if n == 3 and isinstance(values[0], str) and isinstance(values[1], str):
         return "drafts" if isinstance(values[2], int) else None
