@@ -4,6 +4,7 @@ customer's next reply."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import cast
@@ -144,3 +145,49 @@ def test_a_mark_from_another_day_shows_the_day_too() -> None:
         f"handled by Ana, {earlier.astimezone():%m-%d %H:%M}"
     )
     assert handled_note(replace(row, handled_by=None, handled_at=None)) is None
+
+
+async def test_another_operators_handled_mark_shows_live(store_env: dict[str, str]) -> None:
+    """Bob (another process on the same store) marks a conversation handled: Ana's open
+    Inbox shows it without syncing, and shows it gone when Bob takes it off."""
+    import threading
+    import time
+
+    world = SandboxWorld(seed=1)
+    world.reply_rate = 0.0
+    env = {**store_env, "SMSTUI_SANDBOX": "1"}
+    app = SmsApp(
+        Workspace.from_settings(load_settings(env={**env, "SMSTUI_OPERATOR": "Ana"}), world=world),
+        sync_interval=0,
+    )
+    bob = Workspace.from_settings(load_settings(env={**env, "SMSTUI_OPERATOR": "Bob"}), world=world)
+
+    async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
+        deadline = time.monotonic() + 60  # a bound for a loaded machine, not a measurement
+        while not condition():
+            assert time.monotonic() < deadline, f"never: {what}"
+            await pilot.pause(0.02)
+
+    try:
+        async with app.run_test(size=(140, 30)) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: app.live.watching, "the app watches its store")
+            listening: threading.Event | None = getattr(app.live._watch, "listening", None)
+            if listening is not None:
+                await until(pilot, listening.is_set, "the watch listens")
+            await app.ws.messages.sync()
+            app.action_show_tab("inbox")
+            await until(pilot, lambda: bool(app.query("#inbox-list")), "the Inbox built")
+            await settle(pilot)
+            inbox = listed(app, "#inbox-list")
+            app.refresh_lists()
+            await settle(pilot)
+            first = inbox.current
+            assert first is not None and first.handled_by is None
+
+            bob.replies.mark_handled(first.sender)
+            await until(pilot, lambda: "handled by Bob" in line(inbox), "Bob's mark in the Inbox")
+            bob.replies.mark_handled(first.sender, handled=False)
+            await until(pilot, lambda: "handled by" not in line(inbox), "the mark gone")
+    finally:
+        await bob.aclose()

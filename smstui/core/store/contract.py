@@ -210,6 +210,10 @@ class Store(Protocol):
 
     def handled_mark(self, number: str) -> HandledMark | None: ...
 
+    def handled_stamp(self) -> int:
+        """Moves whenever a conversation is marked handled or its mark goes."""
+        ...
+
     def record_senders(self, custom_strings: Iterable[str]) -> None:
         """This operator sends the messages that will carry these custom strings without
         the outbox (bulk batches): a message stored with one of them gets ``sent_by``."""

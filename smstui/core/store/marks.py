@@ -154,6 +154,14 @@ def handled_mark(store: SqlStore, number: str, *, dialect: Dialect = SQLITE) -> 
     return None if row is None else _mark(number, str(row[0]), int(row[1]))
 
 
+def handled_stamp(store: SqlStore, *, dialect: Dialect = SQLITE) -> int:
+    """A number that moves whenever a conversation of the account is marked handled or its
+    mark goes (what a watching app compares: ``team.change_mark``). The table holds a mark
+    per conversation being handled, so reading all of it is a short scan."""
+    q = dialect.sql("SELECT COUNT(*) + COALESCE(SUM(at), 0) FROM handled WHERE account = ?")
+    return int(store.run_read(lambda c: c.execute(q, (store.account,)).fetchone()[0]))
+
+
 def _mark(number: str, operator: str, at: int) -> HandledMark:
     when = from_unix(at)
     assert when is not None

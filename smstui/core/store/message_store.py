@@ -36,6 +36,7 @@ from smstui.core.store.errors import store_error
 from smstui.core.store.marks import (
     HandledMark,
     handled_mark,
+    handled_stamp,
     mark_handled,
     mark_read,
     record_senders,
@@ -452,6 +453,9 @@ class MessageStore:
 
     def record_senders(self, custom_strings: Iterable[str]) -> None:
         record_senders(self, custom_strings)
+
+    def handled_stamp(self) -> int:
+        return handled_stamp(self)
 
     def handled_mark(self, number: str) -> HandledMark | None:
         return handled_mark(self, number)

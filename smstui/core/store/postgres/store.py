@@ -22,6 +22,7 @@ from smstui.core.store.handed import HandedReplies, top_position, unread_after
 from smstui.core.store.marks import (
     HandledMark,
     handled_mark,
+    handled_stamp,
     mark_handled,
     mark_read,
     record_senders,
@@ -266,6 +267,9 @@ class PostgresStore:
 
     def record_senders(self, custom_strings: Iterable[str]) -> None:
         record_senders(self, custom_strings, dialect=POSTGRES)
+
+    def handled_stamp(self) -> int:
+        return handled_stamp(self, dialect=POSTGRES)
 
     def handled_mark(self, number: str) -> HandledMark | None:
         return handled_mark(self, number, dialect=POSTGRES)
