@@ -96,3 +96,54 @@ async def test_a_quiet_list_costs_one_more_read_of_page_one_and_the_last_page(
     pages = [p for k, p in fake.calls if k == "inbound"]
     assert sorted(pages) == [1, 1, 2, 3, 3]
     assert len(fake.inbound_read) == 249
+
+
+async def test_a_reply_arriving_between_the_unread_list_and_history_counts_as_new(
+    store: Store,
+) -> None:
+    """Sync reads the unread list, then history, which lists replies too and stores those it
+    meets first as read (a backlog of months must not flood the unread view). A reply that
+    arrives after the unread list was read must not be stored read by history: no unread
+    count, toast or follower would ever show it (found by bench/team.py)."""
+    from datetime import UTC, datetime
+
+    from smstui.core.models import HistoryMessage, InboundMessage
+    from smstui.core.store.query import MessageFilter
+
+    fake = FakeClickSend(n_history=3, n_inbound=2)
+    old = HistoryMessage(
+        "in-old",
+        "in",
+        "+61400000000",
+        "+61411000009",
+        "read on the dashboard",
+        "Received",
+        datetime.fromtimestamp(T0, UTC),
+    )
+    fake.history_items.append(old)  # a reply no unread list shows: read elsewhere long ago
+
+    def arrives(kind: str) -> None:
+        if kind == "inbound" and not any(m.message_id == "in-new" for m in fake.inbound_items):
+            now = datetime.now(UTC)
+            fake.inbound_items.append(
+                InboundMessage("in-new", "+61411000002", "+61400000000", "just now", now)
+            )
+            fake.history_items.append(
+                HistoryMessage(
+                    "in-new", "in", "+61400000000", "+61411000002", "just now", "Received", now
+                )
+            )
+
+    fake.on_mark.append(arrives)  # after the unread list is stored, before history runs
+    await sync_all(fake, store)
+    unread = {
+        m.message_id for m in store.page(filters=MessageFilter(unread_only=True), limit=50).rows
+    }
+    assert "IN-NEW" in unread
+    assert "IN-OLD" not in unread  # the backlog is still stored read
+    assert {"IN-0", "IN-1"} <= unread
+
+    # the next sync finds it in the unread list: still unread, stored once
+    fake.on_mark.clear()
+    await sync_all(fake, store)
+    assert store.count(MessageFilter(unread_only=True)) == 3

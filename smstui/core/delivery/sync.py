@@ -118,6 +118,16 @@ def history_cursor_name(store: Store, channel: str = "sms") -> str:
     return f"{prefix}:{store.account}"
 
 
+def unread_checked_name(store: Store) -> str:
+    """The cursor holding when the last settled pass over the unread list started."""
+    return f"inbound_checked:{store.account}"
+
+
+#: seconds taken off the local clock when noting an unread-list pass's start: ClickSend dates
+#: replies by its own clock; a reply dated a little early by a skewed clock is still caught
+CLOCK_MARGIN = 120
+
+
 class _Sync:
     def __init__(
         self,
@@ -292,9 +302,12 @@ class _Sync:
         stored: set[int] = set()
         cursor = int(raw) if raw is not None else None
 
+        checked = self.store.get_cursor(unread_checked_name(self.store))
+        unread_from = int(checked) if checked is not None else None
+
         def keep(n: int, page: Page[HistoryMessage]) -> None:
             fresh = {m.message_id.upper(): m for m in page.items}
-            self.store.upsert_history(fresh.values())
+            self.store.upsert_history(fresh.values(), unread_from=unread_from)
             seen.update(fresh)
             stored.add(n)
             newest[n] = max((to_unix(m.date) or 0 for m in page.items), default=0)
@@ -322,6 +335,7 @@ class _Sync:
 
     async def inbound(self) -> None:
         newest = 0
+        started = int(time.time()) - CLOCK_MARGIN
 
         def store(page: Page[InboundMessage]) -> None:
             nonlocal newest
@@ -336,7 +350,11 @@ class _Sync:
         self.report.inbound = len(seen)
         if not settled:
             self.report.unsettled += ("inbound",)
-        elif newest:
+            return
+        # every reply unread then is stored: history may store older inbound records as read,
+        # never one that arrived after this pass looked (it would never count as new)
+        self.store.set_cursor(unread_checked_name(self.store), str(started))
+        if newest:
             # only now that all are stored: a crash before this line just refetches them
             await self.call(lambda: self.service.mark_inbound_read(date_before=newest))
 

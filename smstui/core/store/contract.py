@@ -188,7 +188,11 @@ class Store(Protocol):
 
     # writing messages (committed on return)
     def upsert_history(
-        self, messages: Iterable[HistoryMessage], *, inbound_read: bool = True
+        self,
+        messages: Iterable[HistoryMessage],
+        *,
+        inbound_read: bool = True,
+        unread_from: int | None = None,
     ) -> int: ...
 
     def upsert_inbound(self, messages: Iterable[InboundMessage]) -> int: ...

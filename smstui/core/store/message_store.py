@@ -48,6 +48,7 @@ from smstui.core.store.rows import (
     StoredMessage,
     StorePage,
     from_unix,
+    history_read_flag,
     page_of,
     receipt_wins,
     row_of,
@@ -341,13 +342,17 @@ class MessageStore:
     # ------------------------------------------------------------------ writing messages
 
     def upsert_history(
-        self, messages: Iterable[HistoryMessage], *, inbound_read: bool = True
+        self,
+        messages: Iterable[HistoryMessage],
+        *,
+        inbound_read: bool = True,
+        unread_from: int | None = None,
     ) -> int:
         """Insert or refresh history records; returns how many were given.
 
-        Inbound records first seen through history are stored as read unless told otherwise:
-        a first sync of four months must not flood the unread view (new replies arrive through
-        ``upsert_inbound``, which stores them unread).
+        Inbound records first seen through history are stored as read unless told otherwise
+        (``rows.history_read_flag``): a first sync of four months must not flood the unread
+        view (new replies arrive through ``upsert_inbound``, which stores them unread).
         """
         items = list(messages)
         now = int(time.time())
@@ -372,7 +377,12 @@ class MessageStore:
                 m.error_code,
                 m.error_text,
                 m.custom_string,
-                1 if (inbound_read or m.direction == "out") else 0,
+                history_read_flag(
+                    m.direction,
+                    to_unix(m.date),
+                    inbound_read=inbound_read,
+                    unread_from=unread_from,
+                ),
                 now,
                 m.channel,
                 m.sent_by,

@@ -22,6 +22,22 @@ def from_unix(value: int | None) -> datetime | None:
     return None if value is None else datetime.fromtimestamp(value, UTC)
 
 
+def history_read_flag(
+    direction: str, date: int | None, *, inbound_read: bool, unread_from: int | None
+) -> int:
+    """The ``read`` a history record is stored with when it is new to the store. Outgoing:
+    read. Inbound: read (a first sync of months must not flood the unread view; replies
+    arrive unread through the unread list) unless ``inbound_read`` is false, or it is dated
+    at or after ``unread_from``: the start of the last unread-list pass that settled, so a
+    reply that arrived after that pass had looked is not stored read before any pass has
+    seen it (it would never count as new: the unread list's upsert leaves ``read`` alone)."""
+    if direction == "out":
+        return 1
+    if not inbound_read:
+        return 0
+    return 0 if unread_from is not None and (date or 0) >= unread_from else 1
+
+
 @dataclass(frozen=True, slots=True)
 class StoredMessage:
     """One row of the local message table (outbound or inbound)."""

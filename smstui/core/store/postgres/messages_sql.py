@@ -15,7 +15,7 @@ from typing import Any
 
 from smstui.core.models import DeliveryReceipt, HistoryMessage, InboundMessage
 from smstui.core.store.postgres.connection import Conn
-from smstui.core.store.rows import receipt_wins, to_unix
+from smstui.core.store.rows import history_read_flag, receipt_wins, to_unix
 
 _UPSERT_HISTORY = """
 INSERT INTO messages (message_id, account, direction, "to", "from", body, status, date, schedule,
@@ -54,7 +54,9 @@ _SET_DELIVERY = (
 Row = tuple[Any, ...]
 
 
-def history_rows(account: str, items: list[HistoryMessage], *, inbound_read: bool) -> list[Row]:
+def history_rows(
+    account: str, items: list[HistoryMessage], *, inbound_read: bool, unread_from: int | None
+) -> list[Row]:
     now = int(time.time())
     return [
         (
@@ -74,7 +76,12 @@ def history_rows(account: str, items: list[HistoryMessage], *, inbound_read: boo
             m.error_code,
             m.error_text,
             m.custom_string,
-            1 if (inbound_read or m.direction == "out") else 0,
+            history_read_flag(
+                m.direction,
+                to_unix(m.date),
+                inbound_read=inbound_read,
+                unread_from=unread_from,
+            ),
             now,
             m.channel,
             m.sent_by,

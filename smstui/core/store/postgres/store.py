@@ -240,11 +240,17 @@ class PostgresStore:
     # ------------------------------------------------------------------ writing messages
 
     def upsert_history(
-        self, messages: Iterable[HistoryMessage], *, inbound_read: bool = True
+        self,
+        messages: Iterable[HistoryMessage],
+        *,
+        inbound_read: bool = True,
+        unread_from: int | None = None,
     ) -> int:
         """See ``MessageStore.upsert_history`` (same rows, same merge of delivery states)."""
         items = list(messages)
-        rows = sql.history_rows(self.account, items, inbound_read=inbound_read)
+        rows = sql.history_rows(
+            self.account, items, inbound_read=inbound_read, unread_from=unread_from
+        )
         return self.run_write(lambda c: sql.write_history(c, rows, items))
 
     def upsert_inbound(self, messages: Iterable[InboundMessage]) -> int:
