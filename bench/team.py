@@ -67,6 +67,17 @@ TOKEN = "team-token"
 APP_VIA = "watch in the app's process"
 
 
+def git_head() -> str:
+    """The commit measured (the operators run this checkout's smstui)."""
+    done = subprocess.run(
+        ["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout.strip()
+
+
 def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -103,7 +114,7 @@ class Operator:
             "--index", str(self.index), "--messages", str(self.args.messages),
             "--batch", str(self.args.batch), "--events", str(self.events),
             "--stop-file", str(self.stop_file), "--sync-interval", str(interval),
-            "--seed", str(self.args.seed),
+            "--seed", str(self.args.seed), "--app-dwell", str(self.args.app_dwell),
         ]  # fmt: skip
         with self.log.open("ab") as err:
             self.proc = subprocess.Popen(
@@ -289,12 +300,19 @@ def main() -> int:
         default=30.0,
         help="the app's sync timer (default: the app's own default, 30 s)",
     )
+    p.add_argument(
+        "--app-dwell",
+        type=float,
+        default=1.0,
+        help="seconds the app's Inbox stays open after each of its sends",
+    )
     p.add_argument("--keep", metavar="DIR", help="work in DIR (events files are left there)")
     p.add_argument("--database-url", help="an empty PostgreSQL database (else pgserver)")
     args = p.parse_args()
     report: dict[str, Any] = {
         "parameters": {k: v for k, v in vars(args).items() if k != "database_url"},
         "load_average_start": loadavg(),
+        "commit": git_head(),
     }
     base, server = team_database(args)
     runs = []
@@ -316,6 +334,17 @@ def main() -> int:
         "fan_out_max_ms": max(r["fan_out"]["from_commit"].get("max_ms", 0) for r in runs),
         "fan_out_measured_from": "the syncing process's commit of the reply",
         "app_measured_via": APP_VIA,
+        "app_inbox_p95_ms_worst_run": max(
+            (
+                p95
+                for r in runs
+                if (p95 := r["fan_out"]["app_inbox_from_commit"].get("p95_ms")) is not None
+            ),
+            default=None,
+        ),
+        "app_inbox_not_shown_while_open": sum(
+            r["fan_out"]["app_inbox_not_shown_while_open"] for r in runs
+        ),
     }
     report["runs"] = runs
     print(json.dumps(report, indent=2))

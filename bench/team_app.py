@@ -6,7 +6,11 @@ own timer syncs (``--sync-interval``), as a user's app does.
 The events are those of ``team_operator``: ``request`` is written just before "y" on the send
 confirmation (from then on the user has asked for it), ``told`` is what Compose showed for
 each recipient (its result lines), ``seen`` is when this process learnt of an injected reply
-through the store watch in its process (``via: "watch"``).
+through the store watch in its process (``via: "watch"``), or when the Inbox painted it
+(``via: "inbox"``: the Inbox list's first page, the rows it reads from the store when it
+paints, polled every ``PROBE_EVERY`` seconds). The Inbox paints only while it is the tab on
+screen: ``inbox`` events say when it was opened and left (after each send it stays open for
+``--app-dwell`` seconds), and only replies stored while it was open are measured there.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import asyncio
 import time
 from typing import Any, cast
 
-from team_operator import Events, ReplyWatch, instrument, plan, wait_for_stop
+from team_operator import REPLY_MARK, Events, ReplyWatch, instrument, plan, wait_for_stop
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 from textual.worker import WorkerCancelled
@@ -25,10 +29,34 @@ from smstui.core.config import load_settings
 from smstui.core.service import Workspace
 from smstui.ui.app import SmsApp
 from smstui.ui.screens.confirm import ConfirmScreen
+from smstui.ui.tabs.inbox import InboxTab
 
 #: the longest one step may wait on the app's workers (chaos holds a request up to 3 s, and
 #: a request retries a few times); past it the step is abandoned and counted
 STEP_TIMEOUT = 90.0
+
+
+#: seconds between two looks at what the Inbox painted
+PROBE_EVERY = 0.02
+
+
+async def probe_inbox(app: SmsApp, events: Events, stop: asyncio.Event) -> None:
+    """Record each injected reply the first time the Inbox list holds it to paint."""
+    shown: set[str] = set()
+    while not stop.is_set():
+        await asyncio.sleep(PROBE_EVERY)
+        tab = app.built_tabs.get("inbox")
+        if not isinstance(tab, InboxTab) or not tab.is_mounted:
+            continue
+        rows = tab.inbox_list.cache._pages.get(0) or ()
+        new = [
+            m.message_id
+            for m in rows
+            if m.body.startswith(REPLY_MARK) and m.message_id not in shown
+        ]
+        if new:
+            shown.update(new)
+            events("seen", ids=new, via="inbox")
 
 
 async def _settle(pilot: Pilot[None], counts: dict[str, int]) -> None:
@@ -53,6 +81,7 @@ async def _send(
     lost to chaos: nothing was asked for, the batch is tried again)."""
     app = cast(SmsApp, pilot.app)
     app.action_show_tab("compose")
+    events("inbox", open=False)
     await pilot.pause()
     compose = app.query_one("#compose-tab")
     compose.query_one("#recipients", Input).value = ", ".join(batch)
@@ -92,6 +121,8 @@ async def run_app(args: argparse.Namespace, events: Events) -> dict[str, Any]:
         watch = ReplyWatch(ws, events)
         watch.wait_listening()
         events("start", kind="app")
+        stop_probe = asyncio.Event()
+        probe = asyncio.create_task(probe_inbox(app, events, stop_probe))
         for batch in plan(args, ws):
             body = f"team app{args.index} {batch[0][-6:]}"
             for _ in range(20):  # a price lost to chaos: ask again, as a user would
@@ -104,7 +135,11 @@ async def run_app(args: argparse.Namespace, events: Events) -> dict[str, Any]:
                     break
             app.action_show_tab("inbox")
             await pilot.pause()
+            events("inbox", open=True)
+            await asyncio.sleep(args.app_dwell)  # the operator reads the Inbox a moment
         events("done", **counts)
         await wait_for_stop(args.stop_file)
+        stop_probe.set()
+        await probe
         watch.close()
     return counts

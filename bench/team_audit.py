@@ -146,7 +146,7 @@ def fan_out(
     for op, evs in zip(operators, events, strict=True):
         seen: dict[tuple[int, str], float] = {}
         for e in evs:
-            if e["e"] == "seen":
+            if e["e"] == "seen" and e.get("via", "watch") == "watch":
                 for i in e["ids"]:
                     seen.setdefault((e["pid"], i), e["t"])
         for run in incarnations(evs, op["kills"]):
@@ -162,6 +162,7 @@ def fan_out(
                 by_kind.setdefault(op["kind"], []).append(t - at)
                 if reply in injected:
                     from_inject.append(t - injected[reply])
+    inbox, not_shown = inbox_latency(events, committed)
     syncers = Counter(by for _, by in committed.values())
     return {
         "replies_injected": len(injected),
@@ -174,4 +175,41 @@ def fan_out(
         "missed": len(missed),
         "missed_examples": missed[:5],
         "app_measured_via": app_via,
+        # the app's Inbox: from the commit to the first paint of the reply, for replies
+        # stored while the Inbox was the tab on screen
+        "app_inbox_from_commit": percentiles(inbox),
+        "app_inbox_not_shown_while_open": not_shown,
     }
+
+
+def inbox_latency(
+    events: list[list[dict[str, Any]]], committed: dict[str, tuple[float, int]]
+) -> tuple[list[float], int]:
+    """Commit to Inbox paint, for replies another process stored while the app's Inbox was
+    open; and how many such replies the Inbox did not paint before it was left."""
+    samples: list[float] = []
+    not_shown = 0
+    for evs in events:
+        shown: dict[tuple[int, str], float] = {}
+        spans: dict[int, list[list[float]]] = {}
+        for e in evs:
+            if e["e"] == "seen" and e.get("via") == "inbox":
+                for i in e["ids"]:
+                    shown.setdefault((e["pid"], i), e["t"])
+            elif e["e"] == "inbox":
+                mine = spans.setdefault(e["pid"], [])
+                if e["open"]:
+                    mine.append([e["t"], float("inf")])
+                elif mine and mine[-1][1] == float("inf"):
+                    mine[-1][1] = e["t"]
+        for pid, open_spans in spans.items():
+            for reply, (at, by) in committed.items():
+                span = next((sp for sp in open_spans if sp[0] <= at < sp[1]), None)
+                if by == pid or span is None:
+                    continue
+                t = shown.get((pid, reply))
+                if t is not None and t < span[1]:
+                    samples.append(t - at)
+                else:  # (the app is killed only while it sends: never with the Inbox open)
+                    not_shown += 1
+    return samples, not_shown

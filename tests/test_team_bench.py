@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.store_backends import PgServer
 
 #: its own worker: beside another chaos run on two cores each starves the other
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("team-bench")]
@@ -23,23 +24,21 @@ MESSAGES = 20
 
 
 @pytest.fixture(scope="module")
-def bench(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    from support.store_backends import start_pg_server
-
-    server, _ = start_pg_server()
+def bench(pg_server: PgServer, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    pg_server.admin("CREATE DATABASE team_bench")
+    xdg = tmp_path_factory.mktemp("team-bench")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MEMBRANE_", "SMSTUI_"))}
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        env[name] = str(xdg / name.lower())
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    cmd = [
+        sys.executable, str(ROOT / "bench" / "team.py"),
+        "--messages", str(MESSAGES), "--operators", "cli,core,app",
+        "--faults", "0.2", "--seed", "5", "--database-url", pg_server.url("team_bench"),
+    ]  # fmt: skip
     try:
-        server.admin("CREATE DATABASE team_bench")
-        xdg = tmp_path_factory.mktemp("team-bench")
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("MEMBRANE_", "SMSTUI_"))}
-        for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
-            env[name] = str(xdg / name.lower())
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
         done = subprocess.run(
-            [
-                sys.executable, str(ROOT / "bench" / "team.py"),
-                "--messages", str(MESSAGES), "--operators", "cli,core,app",
-                "--faults", "0.2", "--seed", "5", "--database-url", server.url("team_bench"),
-            ],  # fmt: skip
+            cmd,
             env=env,
             capture_output=True,
             text=True,
@@ -48,7 +47,7 @@ def bench(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             cwd=ROOT,
         )
     finally:
-        server.handle.cleanup()
+        pg_server.admin("DROP DATABASE team_bench WITH (FORCE)")
     assert done.stdout, done.stderr[-3000:]
     report: dict[str, Any] = json.loads(done.stdout)
     report["exit_status"] = done.returncode
