@@ -20,7 +20,10 @@ on a timer; one holds the sync lock and stores the reply, and every other operat
 learns of it through the store watch (LISTEN/NOTIFY). Fan-out latency is measured from the
 moment the syncing process's ``upsert_inbound`` returned (committed) to the moment each other
 process read the reply after its watch's notice (all on this machine's wall clock); also
-shown from the moment the reply arrived at ClickSend (that adds the wait for a sync).
+shown from the moment the reply arrived at ClickSend (that adds the wait for a sync). For the
+app, also the moment its Inbox first painted the reply (``app_inbox_from_commit``: replies
+stored while its Inbox was the tab on screen; after each send it stays there
+``--app-dwell`` seconds), which needs the app to follow the store's watch itself.
 
 At the end faults stop, the outbox is settled as a later start of the app would (the
 settle window long past), and everything is audited (``team_audit.py``): duplicates (a
