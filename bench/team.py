@@ -107,6 +107,9 @@ class Operator:
         self.crashes: list[str] = []
         self.proc: subprocess.Popen[bytes] | None = None
         self.log = tmp / f"{self.name}.stderr"
+        self._offset = 0  # how far ``follow`` has read the events file
+        self.asked = 0  # sends asked for, over every run of this operator
+        self.finished = False  # the running process said it is done
 
     def start(self, sandbox_url: str) -> None:
         env = self.env | {"MEMBRANE_API_URL": sandbox_url, "MEMBRANE_TOKEN": TOKEN}
@@ -125,13 +128,25 @@ class Operator:
                 start_new_session=True,  # its own process group: the kill takes its children
             )  # fmt: skip
 
-    def requests(self) -> int:
-        return sum(1 for e in Events.read(self.events) if e["e"] == "request")
-
-    def done(self) -> bool:
-        evs = Events.read(self.events)
-        last_start = max((i for i, e in enumerate(evs) if e["e"] == "start"), default=-1)
-        return any(e["e"] == "done" for e in evs[last_start + 1 :]) if last_start >= 0 else False
+    def follow(self) -> None:
+        """Read the events written since the last look (whole lines only): sends asked for,
+        and whether the running process has said it is done."""
+        if not self.events.exists():
+            return
+        with self.events.open("rb") as f:
+            f.seek(self._offset)
+            chunk = f.read()
+        end = chunk.rfind(b"\n") + 1
+        self._offset += end
+        for line in chunk[:end].splitlines():
+            try:
+                kind = json.loads(line)["e"]
+            except ValueError:
+                continue  # a line cut by the SIGKILL, ended by the next run's first
+            if kind == "request":
+                self.asked += 1
+            elif kind in ("start", "done"):
+                self.finished = kind == "done"
 
     def kill(self) -> None:
         assert self.proc is not None
@@ -166,10 +181,14 @@ def supervise(ops: list[Operator], sandbox: TeamSandbox, reply_every: float) -> 
     for op in ops:
         op.start(sandbox.url)
     injector.start()
-    while not all(op.done() for op in ops):
+    while True:
+        for op in ops:
+            op.follow()
+        if all(op.finished for op in ops):
+            break
         for op in ops:
             assert op.proc is not None
-            if not op.kills and op.requests() >= op.kill_after:
+            if not op.kills and op.asked >= op.kill_after:
                 time.sleep(op.kill_delay)
                 op.kill()
                 op.start(sandbox.url)
