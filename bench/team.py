@@ -325,7 +325,7 @@ def main() -> int:
     p.add_argument(
         "--app-dwell",
         type=float,
-        default=1.0,
+        default=2.0,
         help="seconds the app's Inbox stays open after each of its sends",
     )
     p.add_argument("--keep", metavar="DIR", help="work in DIR (events files are left there)")

@@ -244,7 +244,7 @@ def main() -> int:
     p.add_argument("--stop-file", type=Path, required=True)
     p.add_argument("--sync-interval", type=float, default=1.0)
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--app-dwell", type=float, default=1.0, help="app: seconds on the Inbox")
+    p.add_argument("--app-dwell", type=float, default=2.0, help="app: seconds on the Inbox")
     args = p.parse_args()
     events = Events(args.events)
     runner: Callable[[argparse.Namespace, Events], Any]
