@@ -48,7 +48,7 @@ from smstui.core.store.rows import (
     StoredMessage,
     StorePage,
     from_unix,
-    history_read_flag,
+    history_rows,
     page_of,
     receipt_wins,
     row_of,
@@ -355,41 +355,7 @@ class MessageStore:
         view (new replies arrive through ``upsert_inbound``, which stores them unread).
         """
         items = list(messages)
-        now = int(time.time())
-        rows = [
-            (
-                m.message_id.upper(),
-                self.account,
-                m.direction,
-                m.to,
-                m.sender,
-                m.body,
-                m.status,
-                to_unix(m.date) or 0,
-                to_unix(m.schedule),
-                m.parts,
-                None if m.price is None else str(m.price),
-                # a new row takes its delivery state as is (receipt_wins over no state is
-                # always true); an existing one keeps it, then merges it below: one write a
-                # row instead of an insert and an update (each moving the stats rollup)
-                m.status_code,
-                m.status_text,
-                m.error_code,
-                m.error_text,
-                m.custom_string,
-                history_read_flag(
-                    m.direction,
-                    to_unix(m.date),
-                    inbound_read=inbound_read,
-                    unread_from=unread_from,
-                ),
-                now,
-                m.channel,
-                m.sent_by,
-                m.custom_string,
-            )
-            for m in items
-        ]
+        rows = history_rows(self.account, items, inbound_read=inbound_read, unread_from=unread_from)
         delivery = [
             (row[0], m.status_code, m.status_text, m.error_code, m.error_text)
             for row, m in zip(rows, items, strict=True)

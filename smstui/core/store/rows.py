@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from smstui.core.models import Direction
+from smstui.core.models import Direction, HistoryMessage
 from smstui.core.store.query import Cursor
 
 #: gateway status codes after which a message's fate no longer changes
@@ -181,3 +182,44 @@ def page_of(
         next=rows[-1].cursor if rows and more else None,
         prev=rows[0].cursor if rows and after is not None else None,
     )
+
+
+def history_rows(
+    account: str, items: list[HistoryMessage], *, inbound_read: bool, unread_from: int | None
+) -> list[tuple[Any, ...]]:
+    """The parameters of both stores' history upsert, one tuple a record. A new row takes its
+    delivery state as is (receipt_wins over no state is always true); an existing one keeps
+    it and merges it afterwards: one write a row instead of an insert and an update (each
+    moving the stats rollup). The last value feeds the ``senders`` lookup of ``sent_by``."""
+    now = int(time.time())
+    return [
+        (
+            m.message_id.upper(),
+            account,
+            m.direction,
+            m.to,
+            m.sender,
+            m.body,
+            m.status,
+            to_unix(m.date) or 0,
+            to_unix(m.schedule),
+            m.parts,
+            None if m.price is None else str(m.price),
+            m.status_code,
+            m.status_text,
+            m.error_code,
+            m.error_text,
+            m.custom_string,
+            history_read_flag(
+                m.direction,
+                to_unix(m.date),
+                inbound_read=inbound_read,
+                unread_from=unread_from,
+            ),
+            now,
+            m.channel,
+            m.sent_by,
+            m.custom_string,
+        )
+        for m in items
+    ]

@@ -15,7 +15,7 @@ from typing import Any
 
 from smstui.core.models import DeliveryReceipt, HistoryMessage, InboundMessage
 from smstui.core.store.postgres.connection import Conn
-from smstui.core.store.rows import history_read_flag, receipt_wins, to_unix
+from smstui.core.store.rows import receipt_wins, to_unix
 
 _UPSERT_HISTORY = """
 INSERT INTO messages (message_id, account, direction, "to", "from", body, status, date, schedule,
@@ -52,43 +52,6 @@ _SET_DELIVERY = (
 )
 
 Row = tuple[Any, ...]
-
-
-def history_rows(
-    account: str, items: list[HistoryMessage], *, inbound_read: bool, unread_from: int | None
-) -> list[Row]:
-    now = int(time.time())
-    return [
-        (
-            m.message_id.upper(),
-            account,
-            m.direction,
-            m.to,
-            m.sender,
-            m.body,
-            m.status,
-            to_unix(m.date) or 0,
-            to_unix(m.schedule),
-            m.parts,
-            None if m.price is None else str(m.price),
-            m.status_code,
-            m.status_text,
-            m.error_code,
-            m.error_text,
-            m.custom_string,
-            history_read_flag(
-                m.direction,
-                to_unix(m.date),
-                inbound_read=inbound_read,
-                unread_from=unread_from,
-            ),
-            now,
-            m.channel,
-            m.sent_by,
-            m.custom_string,
-        )
-        for m in items
-    ]
 
 
 def write_history(c: Conn, rows: list[Row], items: list[HistoryMessage]) -> int:

@@ -44,7 +44,7 @@ from smstui.core.store.postgres.query import matches_soon, text_condition, where
 from smstui.core.store.postgres.stats import day_rows, rebuild_rollup
 from smstui.core.store.postgres.status import read_status
 from smstui.core.store.query import Cursor, MessageFilter
-from smstui.core.store.rows import StoredMessage, StorePage, page_of, row_of
+from smstui.core.store.rows import StoredMessage, StorePage, history_rows, page_of, row_of
 from smstui.core.store.team_status import TeamStatus
 
 T = TypeVar("T")
@@ -248,9 +248,7 @@ class PostgresStore:
     ) -> int:
         """See ``MessageStore.upsert_history`` (same rows, same merge of delivery states)."""
         items = list(messages)
-        rows = sql.history_rows(
-            self.account, items, inbound_read=inbound_read, unread_from=unread_from
-        )
+        rows = history_rows(self.account, items, inbound_read=inbound_read, unread_from=unread_from)
         return self.run_write(lambda c: sql.write_history(c, rows, items))
 
     def upsert_inbound(self, messages: Iterable[InboundMessage]) -> int:
