@@ -77,3 +77,20 @@ def test_export_writes_header_and_rows(tmp_path: Path) -> None:
     assert first["price"] == "0.077"
     assert dict(zip(rows[0], rows[2], strict=True))["body"] == "'=1+1"
     assert not (tmp_path / "out.csv.part").exists()
+
+
+def test_export_names_who_sent_each_message_and_keeps_it_inert(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    path = tmp_path / "out.csv"
+    export_history(
+        path,
+        [
+            replace(_msg(1, "sent by Ana"), sent_by="Ana"),
+            _msg(2, "synced: no operator here sent it"),
+            replace(_msg(3, "a name that looks like a formula"), sent_by="=cmd|'/c calc'!A1"),
+        ],
+    )
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
+    assert rows[0][-1] == "sent_by"
+    assert [r[-1] for r in rows[1:]] == ["Ana", "", "'=cmd|'/c calc'!A1"]

@@ -47,6 +47,8 @@ class MessageLike(Protocol):
     def price(self) -> Decimal | None: ...
     @property
     def body(self) -> str: ...
+    @property
+    def sent_by(self) -> str | None: ...
 
 
 _DANGEROUS_FIRST = frozenset("=+-@\t\r")
@@ -62,6 +64,9 @@ HISTORY_COLUMNS = (
     "parts",
     "price",
     "body",
+    # team mode: the operator who sent it (empty for replies and for what no operator here
+    # sent); last, so that a sheet or script reading the earlier columns by place still works
+    "sent_by",
 )
 
 
@@ -106,6 +111,7 @@ def history_row(m: MessageLike) -> list[object]:
         m.parts,
         m.price,
         m.body,
+        m.sent_by,
     ]
 
 
