@@ -191,3 +191,22 @@ async def test_another_operators_handled_mark_shows_live(store_env: dict[str, st
             await until(pilot, lambda: "handled by" not in line(inbox), "the mark gone")
     finally:
         await bob.aclose()
+
+
+async def test_the_conversation_names_the_operator_who_sent_each_message() -> None:
+    from smstui.ui.screens.conversation import ConversationScreen, bubble
+
+    app, _ = operator_app("Ana")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        [result] = await app.ws.messages.send([OutgoingSms(to=CAROL, body="table for two")])
+        assert result.outcome == "accepted"
+        [sent] = [m for m in app.ws.history.conversation(CAROL) if m.body == "table for two"]
+        # Bob's screen names Ana; Ana's own says "You"; what no operator here sent is "You"
+        assert str(bubble(sent, "Bob")).startswith("Ana  ")
+        assert str(bubble(sent, "Ana")).startswith("You  ")
+        assert str(bubble(replace(sent, sent_by=None), "Bob")).startswith("You  ")
+        app.push_screen(ConversationScreen(CAROL))
+        await settle(pilot)
+        shown = [str(s.render()) for s in app.screen.query(".bubble.-out")]
+        assert any(s.startswith("You  ") and "table for two" in s for s in shown)

@@ -20,9 +20,14 @@ from smstui.ui.shell import SmsShell
 from smstui.ui.widgets.app_footer import AppFooter
 
 
-def bubble(m: StoredMessage) -> Text:
+def bubble(m: StoredMessage, me: str = "") -> Text:
+    """One message: who and when, then the body. An outgoing message another operator sent
+    (team mode) names them; one this operator sent, or that no operator here sent, is "You"."""
     text = Text(end="")
-    who = "You" if m.direction == "out" else m.sender
+    if m.direction == "out":
+        who = m.sent_by if m.sent_by and m.sent_by != me else "You"
+    else:
+        who = m.sender
     text.append_text(plain(who, "bold"))
     text.append(f"  {local_time(m.date)}", style="dim")
     if m.direction == "out":
@@ -77,9 +82,10 @@ class ConversationScreen(Screen[str | None]):
         title.append_text(plain(self.number))
         title.append(f" · {len(messages)} messages · r reply · Esc back")
         yield Static(title, id="conversation-title")
+        me = self.app.ws.settings.operator_name
         with VerticalScroll(id="conversation"):
             for m in messages:
-                yield Static(bubble(m), classes=f"bubble -{m.direction}")
+                yield Static(bubble(m, me), classes=f"bubble -{m.direction}")
         yield AppFooter(compact=True)
 
     def on_mount(self) -> None:
