@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -31,6 +32,32 @@ CONNECT_TIMEOUT = 5
 POOL_MAX = 4
 #: a deadlock or serialization failure is retried this many times (the database chose a loser)
 CONFLICT_RETRIES = 5
+#: seconds a call waits for a pooled connection while the database is away (it failed to
+#: answer and has not answered since): the UI reads the store on its loop, and waiting the
+#: full pool timeout on every tab switch of a long outage froze the screen 10 s each time.
+#: The pool keeps reconnecting in the background, so a short wait misses nothing: the first
+#: call after a connection is back in the pool gets it at once.
+AWAY_WAIT = 1.0
+
+#: pools whose database is away (see ``AWAY_WAIT``); one entry per pool at most
+_away: weakref.WeakSet[ConnectionPool[Any]] = weakref.WeakSet()
+
+
+def _wait(pool: ConnectionPool[Any]) -> float:
+    return AWAY_WAIT if pool in _away else float(CONNECT_TIMEOUT * 2)
+
+
+def _answered(pool: ConnectionPool[Any], err: BaseException | None) -> None:
+    """Note whether the database answered (``err`` None) or stopped answering."""
+    if err is None:
+        _away.discard(pool)
+    elif isinstance(err, psycopg.OperationalError | PoolTimeout | OSError):
+        _away.add(pool)
+
+
+def is_away(pool: ConnectionPool[Any]) -> bool:
+    """The database failed to answer and has not answered since."""
+    return pool in _away
 
 
 def unreachable(url: str, err: BaseException) -> StoreUnreachable:
@@ -122,8 +149,10 @@ def run_in_transaction(pool: ConnectionPool[Conn], url: str, fn: Callable[[Conn]
     as the loser of a deadlock or a serialization conflict (nothing of it was committed)."""
     for attempt in range(CONFLICT_RETRIES + 1):
         try:
-            with pool.connection() as conn, conn.transaction():
-                return fn(conn)
+            with pool.connection(timeout=_wait(pool)) as conn, conn.transaction():
+                result = fn(conn)
+            _answered(pool, None)
+            return result
         except (pg_errors.DeadlockDetected, pg_errors.SerializationFailure) as err:
             if attempt == CONFLICT_RETRIES:
                 raise failed(url, err) from None
@@ -131,6 +160,7 @@ def run_in_transaction(pool: ConnectionPool[Conn], url: str, fn: Callable[[Conn]
         except StoreError:
             raise
         except (psycopg.Error, PoolTimeout, OSError) as err:
+            _answered(pool, err)
             raise failed(url, err) from None
     raise AssertionError("unreachable: the loop returns or raises")
 
@@ -139,10 +169,12 @@ def run_in_transaction(pool: ConnectionPool[Conn], url: str, fn: Callable[[Conn]
 def lock_connection(pool: ConnectionPool[Conn], url: str) -> Iterator[Conn]:
     """A pooled connection kept for a block that holds a session-level advisory lock."""
     try:
-        cm = pool.connection()
+        cm = pool.connection(timeout=_wait(pool))
         conn = cm.__enter__()
     except (psycopg.Error, PoolTimeout, OSError) as err:
+        _answered(pool, err)
         raise failed(url, err) from None
+    _answered(pool, None)
     try:
         yield conn
     finally:
