@@ -226,3 +226,74 @@ def test_a_garbage_schema_is_salvaged_from_the_pages(tmp_path: Path) -> None:
         (row,) = OutboxTable(store).all()
         assert (row.id, row.token, row.state) == (1, "smstui-open-one", "failed_unknown")
         assert store.get_cursor("history:") is None
+
+
+def _who_did_what(path: Path) -> None:
+    """Marks of schema v7 and the desk's tables, on messages of ``filled_store``."""
+    with MessageStore(path, operator="ana") as store:
+        store.mark_handled("+61410000005", at=1_700_000_500)
+        store.record_senders(["bulk-batch-1"])
+        store.optout_table().add("+61499999999", at=1_700_000_600, source="manual")
+        handed = store.handed_replies("follow")
+        handed.start(now=1)
+        assert handed.claim("MSG000007")
+
+
+def _assert_who_did_what(path: Path) -> None:
+    with MessageStore(path, operator="bo") as store:
+        mark = store.handled_mark("+61410000005")
+        assert mark is not None and mark.operator == "ana"
+        assert int(mark.at.timestamp()) == 1_700_000_500
+        senders = store.run_read(lambda c: c.execute("SELECT * FROM senders").fetchall())
+        assert senders == [("bulk-batch-1", "ana")]
+        assert store.optout_table().get("+61499999999") is not None
+        assert store.handed_replies("follow").was_handed("MSG000007")
+
+
+def test_repair_salvages_who_did_what(tmp_path: Path) -> None:
+    path = tmp_path / "smstui.db"
+    filled_store(path, count=50)
+    _who_did_what(path)
+    overwrite_pages(path, leaf_pages(path, "messages")[2:3])
+
+    report = repair_store(path)
+
+    assert report.method == "sql"
+    assert report.salvaged["handled"] == 1 and report.salvaged["senders"] == 1
+    _assert_who_did_what(path)
+
+
+def test_a_garbage_schema_still_salvages_who_did_what_from_the_pages(tmp_path: Path) -> None:
+    path = tmp_path / "smstui.db"
+    filled_store(path, count=50)
+    _who_did_what(path)
+    overwrite_pages(path, [1, 2, 3])
+
+    report = repair_store(path)
+
+    assert report.method == "pages"
+    assert report.salvaged["handled"] == 1 and report.salvaged["senders"] == 1
+    assert report.salvaged["replies_handed"] == 1 and report.salvaged["optouts"] == 1
+    _assert_who_did_what(path)
+
+
+def test_a_damaged_page_of_handled_marks_loses_only_its_own_marks(tmp_path: Path) -> None:
+    path = tmp_path / "smstui.db"
+    filled_store(path, count=5)
+    numbers = [f"+6142{i:07d}" for i in range(800)]
+    with MessageStore(path, operator="ana") as store:
+        for i, number in enumerate(numbers):
+            store.mark_handled(number, at=1_700_000_000 + i)
+    pages = leaf_pages(path, "handled")
+    assert len(pages) >= 4  # a b-tree of several pages, not one page
+    overwrite_pages(path, pages[len(pages) // 2 : len(pages) // 2 + 1])
+
+    report = repair_store(path)
+
+    with MessageStore(path) as store:
+        kept = [n for n in numbers if store.handled_mark(n) is not None]
+    # the walk from the first mark and the walk back from the last one each stop at the
+    # damaged page: the marks before and after it are kept
+    assert numbers[0] in kept and numbers[-1] in kept
+    assert 500 <= len(kept) < 800
+    assert report.salvaged["handled"] == len(kept)

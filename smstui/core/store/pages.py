@@ -8,6 +8,10 @@ tables by the shape of their records, as the ``sqlite3`` shell's ``.recover`` do
 schema. Rows from freed pages can be older versions of a row, and pages only in the WAL are
 not read: callers must treat what comes from here as a best effort (repair marks every open
 send as needing the user's decision, and the next sync brings history back from ClickSend).
+
+The ``WITHOUT ROWID`` tables (opt-outs, replies handed, handled marks, senders) are b-trees of
+the index kind, so their rows are read from index pages (``key_rows``), where the entries of
+the store's real indexes lie too: ``keyed_table_of`` tells them apart by shape.
 """
 
 from __future__ import annotations
@@ -19,9 +23,15 @@ from pathlib import Path
 #: what the store is created with (the header may be garbage: it is the page that broke)
 DEFAULT_PAGE_SIZE = 4096
 _LEAF_TABLE = 0x0D
+_LEAF_INDEX = 0x0A
+_INTERIOR_INDEX = 0x02
 _OUTBOX_STATES = frozenset(
     {"pending", "accepted", "rejected", "failed", "unknown", "failed_unknown"}
 )
+_OPTOUT_SOURCES = frozenset({"reply", "manual", "import"})
+#: ``keyed_table_of``'s answer for a row of ``handled`` or ``replies_handed``: the two have the
+#: same shape (account, text, text, time); the caller tells them apart by what else it found
+HANDLED_OR_HANDED = "handled|replies_handed"
 #: a chain longer than this is garbage pointing in circles
 _MAX_OVERFLOW_PAGES = 4096
 
@@ -48,10 +58,11 @@ def _page_size(data: bytes) -> int:
     return DEFAULT_PAGE_SIZE
 
 
-def _payload(data: bytes, page_size: int, pos: int, length: int) -> bytes:
-    """The cell payload of ``length`` bytes starting at ``pos``, following overflow pages."""
+def _payload(data: bytes, page_size: int, pos: int, length: int, *, index: bool = False) -> bytes:
+    """The cell payload of ``length`` bytes starting at ``pos``, following overflow pages
+    (an index b-tree keeps less of a payload on its own page than a table b-tree)."""
     usable = page_size  # smstui never sets reserved bytes
-    max_local = usable - 35
+    max_local = (usable - 12) * 64 // 255 - 23 if index else usable - 35
     if length <= max_local:
         return data[pos : pos + length]
     min_local = (usable - 12) * 32 // 255 - 23
@@ -128,6 +139,49 @@ def leaf_rows(path: Path) -> Iterator[tuple[int, list[Value]]]:
                 yield rowid, _record(_payload(data, page_size, pos, length))
             except (ValueError, IndexError, struct.error, UnicodeDecodeError):
                 continue  # a damaged cell: the others on the page may still be whole
+
+
+def key_rows(path: Path) -> Iterator[list[Value]]:
+    """The values of every entry on every index b-tree page (leaf or interior: an index
+    b-tree keeps an entry in exactly one of them) that still decodes."""
+    data = path.read_bytes()
+    page_size = _page_size(data)
+    for number in range(1, len(data) // page_size + 1):
+        base = (number - 1) * page_size
+        header = base + (100 if number == 1 else 0)
+        kind = data[header]
+        if kind not in (_LEAF_INDEX, _INTERIOR_INDEX):
+            continue
+        # an interior page's header is 4 bytes longer (its right-most child), and each of
+        # its cells starts with the 4-byte page number of its left child
+        pointers = header + (8 if kind == _LEAF_INDEX else 12)
+        skip = 0 if kind == _LEAF_INDEX else 4
+        (cells,) = struct.unpack(">H", data[header + 3 : header + 5])
+        for i in range(min(cells, page_size // 4)):
+            try:
+                (offset,) = struct.unpack(">H", data[pointers + 2 * i : pointers + 2 + 2 * i])
+                length, pos = _varint(data, base + offset + skip)
+                if not 0 < length < 1 << 30 or not base < pos < base + page_size:
+                    continue
+                yield _record(_payload(data, page_size, pos, length, index=True))
+            except (ValueError, IndexError, struct.error, UnicodeDecodeError):
+                continue  # a damaged cell: the others on the page may still be whole
+
+
+def keyed_table_of(values: list[Value]) -> str | None:
+    """Which ``WITHOUT ROWID`` table an index-page entry is a row of (``HANDLED_OR_HANDED``
+    for the two of one shape), or None: an entry of an index (those end with the row's
+    rowid, an integer, where these tables' rows end with text, or have other lengths), of
+    the search index or of the stats rollup (derived: rebuilt, not salvaged)."""
+    n = len(values)
+    texts = [isinstance(v, str) for v in values]
+    if n == 2 and all(texts):  # custom_string, operator
+        return "senders"
+    if n == 4 and texts[:3] == [True] * 3 and isinstance(values[3], int):
+        return HANDLED_OR_HANDED
+    if n == 7 and texts[0] and texts[1] and values[4] in _OPTOUT_SOURCES:
+        return "optouts"
+    return None
 
 
 def table_of(values: list[Value]) -> str | None:

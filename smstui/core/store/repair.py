@@ -28,12 +28,31 @@ from pathlib import Path
 from smstui.core.errors import StoreError
 from smstui.core.store.errors import store_error
 from smstui.core.store.health import StoreCheck, check_store, read_only_uri
-from smstui.core.store.pages import leaf_rows, table_of
+from smstui.core.store.pages import (
+    HANDLED_OR_HANDED,
+    Value,
+    key_rows,
+    keyed_table_of,
+    leaf_rows,
+    table_of,
+)
 from smstui.core.store.schema import INDEX_PENDING, connect
 
 #: tables copied from the damaged file (derived ones, the search index and any rollup, are
-#: rebuilt by the schema's own triggers as the rows go in; sync cursors are left behind)
-SALVAGED_TABLES = ("messages", "receipts_pending", "templates", "drafts", "outbox")
+#: rebuilt by the schema's own triggers as the rows go in; sync cursors are left behind).
+#: ``handled`` after ``messages``: a reply going in clears its conversation's mark (a trigger),
+#: which the damaged file already did for every reply older than the mark it kept
+SALVAGED_TABLES = (
+    "messages",
+    "receipts_pending",
+    "templates",
+    "drafts",
+    "outbox",
+    "optouts",
+    "replies_handed",
+    "handled",
+    "senders",
+)
 #: outbox states whose send may or may not have reached ClickSend
 OPEN_STATES = ("pending", "unknown")
 REPAIRED_REASON = (
@@ -244,11 +263,39 @@ def _salvage_pages(damaged: Path, dst: sqlite3.Connection, report: RepairReport)
             continue
         if table == "outbox" and values[0] is None:
             values[0] = rowid  # the id column is the rowid: SQLite stores NULL in the record
-        sql = _insert_sql(table, names[table][: len(values)])
-        try:
-            report.salvaged[table] += dst.execute(sql, values).rowcount
-        except sqlite3.Error:
-            report.lost[table] = report.lost.get(table, 0) + 1
+        _insert_found(dst, report, table, names[table][: len(values)], values)
+    # the WITHOUT ROWID tables, from the index pages (a row's primary key columns come first
+    # in its record, then the rest: in declared order, as ours declare their keys first);
+    # after the messages, which tell the two tables of one shape apart
+    for values in key_rows(damaged):
+        table = keyed_table_of(values)
+        if table == HANDLED_OR_HANDED:
+            table = _handled_or_handed(dst, values)
+        if table is not None:
+            _insert_found(dst, report, table, names[table], values)
+
+
+def _insert_found(
+    dst: sqlite3.Connection, report: RepairReport, table: str, cols: list[str], values: list[Value]
+) -> None:
+    try:
+        report.salvaged[table] += dst.execute(_insert_sql(table, cols), values).rowcount
+    except sqlite3.Error:
+        report.lost[table] = report.lost.get(table, 0) + 1
+
+
+def _handled_or_handed(dst: sqlite3.Connection, values: list[Value]) -> str | None:
+    """(account, x, y, time) is a reply handed to consumer x if y is a message salvaged, and
+    a mark on conversation x if x is the number of a message salvaged; else it is left out
+    (a mark or a hand-over whose message was lost with a damaged page)."""
+    account, party, message_id = values[0], values[1], values[2]
+    if dst.execute("SELECT 1 FROM messages WHERE message_id = ?", (message_id,)).fetchone():
+        return "replies_handed"
+    found = dst.execute(
+        'SELECT 1 FROM messages WHERE account = ? AND ("from" = ? OR "to" = ?) LIMIT 1',
+        (account, party, party),
+    ).fetchone()
+    return "handled" if found else None
 
 
 def _insert_sql(table: str, cols: list[str]) -> str:
@@ -270,8 +317,11 @@ def _salvage_table(src: sqlite3.Connection, dst: sqlite3.Connection, table: str)
     if not cols:
         return 0, 0
     insert = _insert_sql(table, cols)
+    names = ", ".join(f'"{c}"' for c in cols)
+    key = _without_rowid_key(src, table)
+    rows = _readable_rows(src, table, names) if key is None else _keyed_rows(src, table, names, key)
     copied = refused = 0
-    for values in _readable_rows(src, table, ", ".join(f'"{c}"' for c in cols)):
+    for values in rows:
         try:
             copied += dst.execute(insert, values).rowcount
         except sqlite3.Error:  # garbage from a damaged page that the schema refuses
@@ -305,6 +355,42 @@ def _readable_rows(src: sqlite3.Connection, table: str, names: str) -> Iterator[
                     break
                 except sqlite3.Error:
                     continue
+
+
+def _without_rowid_key(src: sqlite3.Connection, table: str) -> list[str] | None:
+    """The primary key's columns of a ``WITHOUT ROWID`` table (None: a rowid table)."""
+    row = src.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+    ).fetchone()
+    if row is None or "WITHOUT ROWID" not in str(row[0]).upper():
+        return None
+    info = [r for r in src.execute(f'PRAGMA table_info("{table}")') if r[5]]
+    return [str(r[1]) for r in sorted(info, key=lambda r: int(r[5]))]
+
+
+def _keyed_rows(
+    src: sqlite3.Connection, table: str, names: str, key: list[str]
+) -> Iterator[tuple[object, ...]]:
+    """Every row of a ``WITHOUT ROWID`` table SQLite can still read. There is no rowid to
+    jump ahead by, so the walk goes in key order from the first row and, if it meets a
+    damaged page, from the last row back until it meets one too: only the rows between are
+    lost. (These tables are small: a row per conversation marked, opt-out, bulk batch.)"""
+    keys = ", ".join(f'"{k}"' for k in key)
+    seen: set[tuple[object, ...]] = set()
+    for order in ("ASC", "DESC"):
+        by = ", ".join(f'"{k}" {order}' for k in key)
+        try:
+            for row in src.execute(f'SELECT {keys}, {names} FROM "{table}" ORDER BY {by}'):
+                at = tuple(row[: len(key)])
+                if at in seen:
+                    if order == "DESC":
+                        return  # the walk back reached the rows read forward: all are read
+                    continue
+                seen.add(at)
+                yield tuple(row[len(key) :])
+            return
+        except sqlite3.Error:
+            continue
 
 
 def _settle_open_sends(dst: sqlite3.Connection) -> list[OpenSend]:
