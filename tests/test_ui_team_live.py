@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import psycopg
 from support.sandbox_app import toasts_of
@@ -16,9 +17,10 @@ from textual.pilot import Pilot
 from textual.widgets import TabbedContent
 
 from smstui.core.config import load_settings
-from smstui.core.models import OutgoingSms
+from smstui.core.models import DeliveryReceipt, OutgoingSms
 from smstui.core.sandbox import SandboxWorld
 from smstui.core.service import Workspace
+from smstui.core.service.history import StoredMessage
 from smstui.ui.app import SmsApp
 from smstui.ui.widgets.virtual_list import VirtualList
 
@@ -80,20 +82,31 @@ async def _open_and_listening(pilot: Pilot[None], app: SmsApp) -> None:
     await settle(pilot)
 
 
-async def test_another_operators_reply_and_send_show_without_syncing(
-    store_env: dict[str, str],
-) -> None:
+def _two_operators(store_env: dict[str, str]) -> tuple[SmsApp, Workspace, SandboxWorld]:
+    """An app and another operator's workspace on the same store and sandbox (no random
+    replies: what arrives is what the test adds)."""
     env = _env(store_env)
     world = SandboxWorld(seed=1)
     world.reply_rate = 0.0
-    app = _app(env, world)
-    other = Workspace.from_settings(load_settings(env=env), world=world)
+    return _app(env, world), Workspace.from_settings(load_settings(env=env), world=world), world
+
+
+def _syncs_of(app: SmsApp) -> list[object]:
+    """The syncs the app runs from now on (the list fills as it runs them)."""
+    syncs: list[object] = []
+    own_sync = app.ws.messages.sync
+    app.ws.messages.sync = lambda **kw: (syncs.append(kw), own_sync(**kw))[1]  # type: ignore[method-assign]
+    return syncs
+
+
+async def test_another_operators_reply_and_send_show_without_syncing(
+    store_env: dict[str, str],
+) -> None:
+    app, other, world = _two_operators(store_env)
     try:
         async with app.run_test(size=(100, 30), notifications=True) as pilot:
             await _open_and_listening(pilot, app)
-            syncs: list[object] = []
-            own_sync = app.ws.messages.sync
-            app.ws.messages.sync = lambda **kw: (syncs.append(kw), own_sync(**kw))[1]  # type: ignore[method-assign]
+            syncs = _syncs_of(app)
             before = app.unread_count
             assert _reply_toasts(app) == []
 
@@ -123,11 +136,46 @@ async def test_another_operators_reply_and_send_show_without_syncing(
         await other.aclose()
 
 
+def _shown(app: SmsApp, list_id: str, message_id: str) -> StoredMessage | None:
+    """The row as the list holds it (its cached page: what it paints), not as the store has
+    it now."""
+    cache = app.query_one(list_id, VirtualList).cache
+    rows = (cache.get(i) for i in range(min(cache.estimate(), 100)))
+    return next((m for m in rows if m is not None and m.message_id == message_id), None)
+
+
+async def test_another_operators_receipt_shows_without_syncing(store_env: dict[str, str]) -> None:
+    """A receipt alone (no new message, no read, no mark) moves the change mark: History
+    shows the new delivery state at once, not at the next message."""
+    app, other, _ = _two_operators(store_env)
+    try:
+        async with app.run_test(size=(100, 30), notifications=True) as pilot:
+            await _open_and_listening(pilot, app)
+            syncs = _syncs_of(app)
+            [sent] = await other.messages.send([OutgoingSms("+61412345605", "Parcel is out")])
+            mid = sent.message_id
+            assert sent.outcome == "accepted" and mid
+            await until(pilot, lambda: _shown(app, "#history-list", mid) is not None, "sent")
+            await settle(pilot)
+            shown = _shown(app, "#history-list", mid)
+            assert shown is not None and shown.status_code != "201"
+
+            # the other operator's process stores the message's receipt, nothing else
+            receipt = DeliveryReceipt(mid, "201", "Delivered", datetime.now(UTC))
+            assert other._store().apply_receipts([receipt]) == 1
+            await until(
+                pilot,
+                lambda: getattr(_shown(app, "#history-list", mid), "status_code", None) == "201",
+                "the receipt in History",
+            )
+            assert syncs == []
+    finally:
+        await other.aclose()
+
+
 async def test_a_burst_of_changes_is_one_catch_up(store_env: dict[str, str]) -> None:
     """Fifty commits in a row (another process storing replies one by one) reload the lists a
     few times, not fifty."""
-    from datetime import UTC, datetime
-
     from smstui.core.models import InboundMessage
 
     env = _env(store_env)

@@ -63,7 +63,7 @@ class LiveStore:
         #: catch-ups done (one per burst)
         self.catch_ups = 0
         #: the store's change mark when the lists last re-read (``team.change_mark``)
-        self._mark: tuple[int, int, int] | None = None
+        self._mark: tuple[int, int, int, int] | None = None
 
     @property
     def watching(self) -> bool:
@@ -205,7 +205,7 @@ class LiveStore:
             with contextlib.suppress(StoreError):  # the list's own read reports it
                 self._mark = change_mark(self._app.ws)
 
-    def _show(self, mark: tuple[int, int, int]) -> None:
+    def _show(self, mark: tuple[int, int, int, int]) -> None:
         if self._closed or not self._app.is_running:
             return
         self.catch_ups += 1

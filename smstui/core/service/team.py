@@ -86,14 +86,21 @@ def watch_store(ws: Workspace, on_change: Callable[[str], None]) -> Watching:
     return ws._store().watch(on_change)
 
 
-def change_mark(ws: Workspace) -> tuple[int, int, int]:
+def change_mark(ws: Workspace) -> tuple[int, int, int, int]:
     """What a watching app compares to know whether a notice changed what it shows: the
     newest message's position, the unread replies (both read through indexes: cheap at a
-    million rows) and the handled marks. A new message, sent or received, moves the first;
-    reading a reply, the second; an operator marking a conversation handled (or not), the
-    third. Other commits (a draft saved, a template, a receipt alone) move none."""
+    million rows), the handled marks and the delivery states (a count the write keeps: one
+    row). A new message, sent or received, moves the first; reading a reply, the second; an
+    operator marking a conversation handled (or not), the third; a receipt (or history's
+    new status for a message stored), the fourth. Other commits (a draft saved, a template)
+    move none."""
     store = ws._store()
-    return store.reply_watermark(), ws.replies.unread_count(), store.handled_stamp()
+    return (
+        store.reply_watermark(),
+        ws.replies.unread_count(),
+        store.handled_stamp(),
+        store.delivery_stamp(),
+    )
 
 
 __all__ = [

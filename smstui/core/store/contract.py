@@ -218,6 +218,11 @@ class Store(Protocol):
         """Moves whenever a conversation is marked handled or its mark goes."""
         ...
 
+    def delivery_stamp(self) -> int:
+        """Moves whenever a message changes its delivery state (a receipt, a new status),
+        whichever process stored it; one row read, however many messages."""
+        ...
+
     def record_senders(self, custom_strings: Iterable[str]) -> None:
         """This operator sends the messages that will carry these custom strings without
         the outbox (bulk batches): a message stored with one of them gets ``sent_by``."""

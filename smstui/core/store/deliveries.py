@@ -1,7 +1,10 @@
 """How ``MessageStore`` (SQLite) merges delivery states into messages: receipts, history's
 delivery fields, and receipts that arrived before their message (``receipts_pending``).
 Every merge goes through ``rows.receipt_wins``; ``postgres/messages_sql.py`` is the team
-store's twin. Each function runs inside the caller's write transaction."""
+store's twin. Each function runs inside the caller's write transaction.
+
+``delivery_stamp`` serves both stores: what a watching app reads to see that a delivery
+state changed (the schemas' ``delivery_changes``, kept by a trigger on the message table)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import time
 from typing import Any
 
 from smstui.core.models import DeliveryReceipt
+from smstui.core.store.dialect import SQLITE, Dialect, SqlStore
 from smstui.core.store.rows import receipt_wins
 
 
@@ -94,3 +98,11 @@ def merge_pending(c: sqlite3.Connection) -> None:
     for mid, code, text, err_code, err_text, at in waiting:
         merge_delivery(c, mid, code, text, err_code, err_text, at)
         c.execute("DELETE FROM receipts_pending WHERE message_id = ?", (mid,))
+
+
+def delivery_stamp(store: SqlStore, *, dialect: Dialect = SQLITE) -> int:
+    """A number that moves whenever a message of the account changes its delivery state (a
+    receipt merged, history listing a new status): one row read by its key."""
+    q = dialect.sql("SELECT changes FROM delivery_changes WHERE account = ?")
+    row = store.run_read(lambda c: c.execute(q, (store.account,)).fetchone())
+    return 0 if row is None else int(row[0])

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from smstui.core.models import DeliveryReceipt, HistoryMessage, InboundMessage
 from smstui.core.store.deliveries import (
+    delivery_stamp,
     keep_pending,
     merge_deliveries,
     merge_delivery,
@@ -159,3 +160,6 @@ class MessageWrites(SqliteTransactions):
 
     def handled_mark(self, number: str) -> HandledMark | None:
         return handled_mark(self, number)
+
+    def delivery_stamp(self) -> int:
+        return delivery_stamp(self)

@@ -13,6 +13,17 @@ from smstui.core.store.query import Cursor
 
 #: gateway status codes after which a message's fate no longer changes
 FINAL_STATUS_CODES = frozenset({"201", "301"})
+#: the columns of a message's delivery state: a change of any of them (a receipt merged,
+#: history listing a new status) is one a watching app shows. Both schemas' migrations that
+#: count such changes are written from it: changing it takes a new migration, not an edit
+DELIVERY_COLUMNS = (
+    "status",
+    "status_code",
+    "status_text",
+    "error_code",
+    "error_text",
+    "receipt_at",
+)
 
 
 def to_unix(value: datetime | None) -> int | None:

@@ -20,6 +20,7 @@ from smstui.core.errors import StoreError
 from smstui.core.privacy import create_private_file, ensure_private
 from smstui.core.store import rollup as store_rollup
 from smstui.core.store.errors import store_error
+from smstui.core.store.rows import DELIVERY_COLUMNS
 
 T = TypeVar("T")
 
@@ -240,8 +241,27 @@ BEGIN
 END;
 """
 
+# Receipts move the change mark: a count per account of the message
+# updates that changed a delivery state, kept by the write itself (a trigger), so that a
+# watching app sees another process's receipt by reading one row (``deliveries.
+# delivery_stamp``, in ``team.change_mark``) instead of scanning for what changed. Writes
+# are serialised on SQLite, so one row per account costs nothing in contention; a history
+# page synced again changes no state and no count. A store migrated starts with no count.
+_V8 = f"""
+CREATE TABLE delivery_changes (
+    account TEXT PRIMARY KEY,
+    changes INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER messages_delivery_changes AFTER UPDATE OF {", ".join(DELIVERY_COLUMNS)} ON messages
+WHEN {" OR ".join(f"old.{c} IS NOT new.{c}" for c in DELIVERY_COLUMNS)}
+BEGIN
+    INSERT INTO delivery_changes (account, changes) VALUES (new.account, 1)
+    ON CONFLICT (account) DO UPDATE SET changes = changes + 1;
+END;
+"""
+
 #: MIGRATIONS[i] upgrades a database at user_version i to i + 1
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, store_rollup.MIGRATION, _V6, _V7)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, store_rollup.MIGRATION, _V6, _V7, _V8)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -20,6 +20,7 @@ import psycopg
 
 from smstui.core.errors import StoreError
 from smstui.core.store.rollup import KNOWN, MICRO, NOT_SENT, SLOT
+from smstui.core.store.rows import DELIVERY_COLUMNS
 
 
 def _fold_table() -> tuple[str, str]:
@@ -322,8 +323,42 @@ CREATE TRIGGER handled_notify AFTER INSERT OR UPDATE OR DELETE ON handled
     FOR EACH STATEMENT EXECUTE FUNCTION smstui_notify();
 """
 
+# Receipts move the change mark, as SQLite's V8: a count per account of the message updates
+# that changed a delivery state. Here several operators' processes write at once, and a row
+# they all update is a lock they queue on: taken mid-transaction, a process holding it could
+# wait for a message row another process holds while that one waits for the count, a
+# deadlock. So the trigger is deferred to commit (a constraint trigger, INITIALLY DEFERRED),
+# where the count is the last row a transaction locks: held only while it commits, never
+# while waiting for anything else. The count moves once per transaction and account (a
+# setting local to the transaction remembers it moved), not once per message: a sync storing
+# a hundred receipts updates the row once. Every commit that changed a state moves the
+# count, so the mark never misses one committed out of order (a stamp taken from a sequence
+# and read as a maximum would).
+_V4 = f"""
+CREATE TABLE delivery_changes (
+    account TEXT PRIMARY KEY,
+    changes BIGINT NOT NULL
+);
+CREATE FUNCTION smstui_delivery_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    counted TEXT := txid_current()::text || ' ' || NEW.account;
+BEGIN
+    IF current_setting('smstui.delivery_counted', true) IS NOT DISTINCT FROM counted THEN
+        RETURN NULL;
+    END IF;
+    PERFORM set_config('smstui.delivery_counted', counted, true);
+    INSERT INTO delivery_changes (account, changes) VALUES (NEW.account, 1)
+        ON CONFLICT (account) DO UPDATE SET changes = delivery_changes.changes + 1;
+    RETURN NULL;
+END $$;
+CREATE CONSTRAINT TRIGGER messages_delivery_changed AFTER UPDATE ON messages
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+    WHEN ({" OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in DELIVERY_COLUMNS)})
+    EXECUTE FUNCTION smstui_delivery_changed();
+"""
+
 #: MIGRATIONS[i] upgrades a database at version i to i + 1
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

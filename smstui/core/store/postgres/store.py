@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from smstui.core.database_url import mask_url
 from smstui.core.models import DeliveryReceipt, HistoryMessage, InboundMessage, Template
 from smstui.core.store.contract import NO_FILTER, DayRow
+from smstui.core.store.deliveries import delivery_stamp
 from smstui.core.store.dialect import POSTGRES
 from smstui.core.store.handed import HandedReplies, top_position, unread_after
 from smstui.core.store.marks import (
@@ -277,6 +278,9 @@ class PostgresStore:
 
     def handled_mark(self, number: str) -> HandledMark | None:
         return handled_mark(self, number, dialect=POSTGRES)
+
+    def delivery_stamp(self) -> int:
+        return delivery_stamp(self, dialect=POSTGRES)
 
     def pending_receipts(self) -> int:
         q = "SELECT COUNT(*) FROM receipts_pending"
