@@ -241,12 +241,12 @@ BEGIN
 END;
 """
 
-# Receipts move the change mark: a count per account of the message
-# updates that changed a delivery state, kept by the write itself (a trigger), so that a
-# watching app sees another process's receipt by reading one row (``deliveries.
-# delivery_stamp``, in ``team.change_mark``) instead of scanning for what changed. Writes
-# are serialised on SQLite, so one row per account costs nothing in contention; a history
-# page synced again changes no state and no count. A store migrated starts with no count.
+# Receipts move the change mark: a count per account of the message updates that changed a
+# delivery state, kept by the write itself (a trigger), so that a watching app sees another
+# process's receipt by reading one row (``deliveries.delivery_stamp``, part of
+# ``team.change_mark``) instead of scanning for what changed. Writes are serialised on
+# SQLite, so one row per account costs nothing in contention; a history page synced again
+# changes no state and no count. A store migrated starts with no count (read as 0).
 _V8 = f"""
 CREATE TABLE delivery_changes (
     account TEXT PRIMARY KEY,
