@@ -44,23 +44,31 @@ def merge_deliveries(
     states: list[tuple[str, str | None, str | None, str | None, str | None]],
 ) -> None:
     """``merge_delivery`` (receipt time unknown) for many messages in two statements;
-    in order, so a message listed twice ends as if merged one by one."""
+    in order, so a message listed twice ends as if merged one by one. A state the message
+    already holds is not written again: a history page's new rows were just inserted with
+    theirs, and a page synced again mostly repeats what is stored (each such no-op update
+    rewrote the row and its index entries: a third of a synced page's write)."""
     if not states:
         return
-    current: dict[str, tuple[str | None, int | None]] = {}
+    current: dict[str, tuple[str | None, int | None, str | None, str | None, str | None]] = {}
     ids = list({s[0] for s in states})
     for start in range(0, len(ids), 500):  # under SQLite's bound-parameter limit
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        sql = f"SELECT message_id, status_code, receipt_at FROM messages WHERE message_id IN ({marks})"
-        current.update((r[0], (r[1], r[2])) for r in c.execute(sql, chunk))
+        sql = (
+            "SELECT message_id, status_code, receipt_at, status_text, error_code, error_text "
+            f"FROM messages WHERE message_id IN ({marks})"
+        )
+        current.update((r[0], r[1:]) for r in c.execute(sql, chunk))
     now = int(time.time())
     updates: dict[str, tuple[Any, ...]] = {}
     for mid, code, text, err_code, err_text in states:
         old = current.get(mid)
         if old is None or not receipt_wins(old[0], old[1], code, None):
             continue
-        current[mid] = (code, old[1])
+        if (old[0], old[2], old[3], old[4]) == (code, text, err_code, err_text):
+            continue  # nothing would change but updated_at
+        current[mid] = (code, old[1], text, err_code, err_text)
         updates[mid] = (code, text, err_code, err_text, now, mid)
     c.executemany(
         "UPDATE messages SET status_code = ?, status_text = ?, error_code = ?, "
