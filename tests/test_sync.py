@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support.fake_clicksend import T0, FakeClickSend, FakeClock
@@ -179,3 +181,74 @@ async def test_empty_account_syncs_cleanly(store: Store) -> None:
     assert (report.history_messages, report.inbound, report.receipts) == (0, 0, 0)
     assert report.history_cursor is None
     assert store.get_cursor(history_cursor_name(store)) is None
+
+
+async def test_first_sync_asks_for_the_first_pages_together(store: Store) -> None:
+    """With no cursor, pages 2..concurrency leave before page 1 answers (one round trip
+    less); page 1 is held here until they have all been asked for."""
+    fake = FakeClickSend(n_history=1000)
+    asked: set[int] = set()
+    all_asked = asyncio.Event()
+    answer = fake.history
+
+    async def history(**kw: Any) -> Page[HistoryMessage]:
+        asked.add(kw["page"])
+        if asked >= {2, 3, 4}:
+            all_asked.set()
+        if kw["page"] == 1:
+            # fails instead of hanging if the other pages wait for page 1
+            await asyncio.wait_for(all_asked.wait(), 30)
+        return await answer(**kw)
+
+    fake.history = history  # type: ignore[method-assign]
+    report = await sync_all(fake, store, concurrency=4, inbound=False, receipts=False)
+    assert report.history_pages == 10 and store.count() == 1000
+    assert fake.max_in_flight <= 4
+    assert sorted(p for _, p in fake.calls) == list(range(1, 11))  # each page asked once
+
+
+async def test_first_pages_past_the_last_are_dropped_unread(store: Store, tmp_path: Path) -> None:
+    fake = FakeClickSend(n_history=150)  # 2 pages
+    past_end: list[int] = []
+    answer = fake.history
+
+    async def history(**kw: Any) -> Page[HistoryMessage]:
+        if kw["page"] > 2:
+            past_end.append(kw["page"])
+            if kw["page"] == 4:  # what ClickSend answers past the end is unverified
+                raise NetworkError("no such page", may_have_reached_server=True)
+        return await answer(**kw)
+
+    fake.history = history  # type: ignore[method-assign]
+    progress: list[tuple[int, int]] = []
+    report = await sync_all(
+        fake,
+        store,
+        concurrency=4,
+        inbound=False,
+        receipts=False,
+        on_progress=lambda d, t: progress.append((d, t)),
+    )
+    assert sorted(past_end) == [3, 4]
+    assert report.history_pages == 2 and report.history_messages == 150
+    assert progress[-1] == (2, 2)
+    with MessageStore(tmp_path / "one.db") as alone:
+        await sync_all(FakeClickSend(n_history=150), alone, concurrency=1, inbound=False)
+        assert snapshot(store) == snapshot(alone)
+
+
+async def test_a_failed_first_page_cancels_the_guesses(store: Store) -> None:
+    fake = FakeClickSend(n_history=1000)
+    fake.fail_history_pages = {1}
+    with pytest.raises(NetworkError):
+        await sync_all(fake, store, concurrency=4, inbound=False, receipts=False)
+    assert store.count() == 0
+    assert store.get_cursor(history_cursor_name(store)) is None
+
+
+async def test_a_later_sync_asks_for_page_one_alone(store: Store) -> None:
+    fake = FakeClickSend(n_history=150)
+    await sync_all(fake, store, concurrency=4, inbound=False, receipts=False)
+    fake.calls.clear()
+    await sync_all(fake, store, concurrency=4, inbound=False, receipts=False, overlap_seconds=10)
+    assert [p for _, p in fake.calls] == [1]  # 22 messages from the cursor on: one page
