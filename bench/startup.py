@@ -1,9 +1,15 @@
 """Process start to first frame: smstui on the sandbox (cached connection) vs a bare Textual app.
 
 Both run headless in fresh processes in the same run; the bare app has the same skeleton
-(header, four tabs, footer). Both start from compiled bytecode (a private cache the warm-up
-runs fill), as an installed app does. Prints JSON with every run, the medians and their ratio
-(target <= 1.3), and the load average before and after.
+(header, tabs, footer). "First frame" is the first frame the app displays that shows its whole
+skeleton: the top bar, every tab's label and the footer's keys. Each child rebuilds the text of
+the screen from the updates it hands to its driver (both apps alike) and stops at the first
+display that shows all of it, so a frame drawn before the footer has its keys (Textual fills
+the footer a refresh after mount) is not counted. The time is taken when that display ends, on
+the system-wide monotonic clock the parent started from, so the check itself is not timed.
+Both start from compiled bytecode (a private cache the warm-up runs fill), as an installed app
+does. Prints JSON with every run, the medians and their ratio (target <= 1.3), the frame each
+app was timed at (last run), and the load average before and after.
 Usage: python bench/startup.py [--runs 7]
 """
 
@@ -17,73 +23,152 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 MARK = "FIRST-FRAME"
+#: a child that has not shown its skeleton by then has failed
+GIVE_UP_S = 30.0
+
+
+def watching(app_class: Any, skeleton: Callable[[list[str]], bool]) -> Any:
+    """``app_class`` printing the mark at the end of its first display showing its skeleton."""
+    from rich.cells import cell_len
+    from rich.segment import ControlType
+
+    class Watched(app_class):  # type: ignore[misc, valid-type]
+        _rows: list[list[str]]
+        _frame_shown = False
+
+        def _display(self, screen: Any, renderable: Any) -> None:
+            super()._display(screen, renderable)
+            if self._frame_shown or renderable is None or self._batch_count:
+                return  # nothing displayed (Textual skips these too)
+            at = time.monotonic()
+            lines = self._apply(renderable)
+            if skeleton(lines):
+                self._frame_shown = True
+                print(MARK, at, json.dumps(lines), flush=True)
+                self.exit()
+
+        def _apply(self, update: Any) -> list[str]:
+            """The screen's text after ``update`` (what a terminal would show, without style)."""
+            width, height = self.size
+            rows = getattr(self, "_rows", [])
+            rows = [(row + [" "] * width)[:width] for row in rows[:height]]
+            rows += [[" "] * width for _ in range(height - len(rows))]
+            x = y = 0
+            for segment in update.__rich_console__(self.console, self.console.options):
+                if segment.control:
+                    for code in segment.control:
+                        if code[0] == ControlType.CURSOR_MOVE_TO:
+                            x, y = code[1], code[2]
+                    continue
+                if segment.text == "\n":  # every line of an update starts with a move
+                    continue
+                for char in segment.text:
+                    cells = cell_len(char)
+                    if 0 <= y < height and 0 <= x < width:
+                        rows[y][x] = char
+                        for i in range(1, cells):
+                            if x + i < width:
+                                rows[y][x + i] = ""
+                    x += cells
+            self._rows = rows
+            return ["".join(row).rstrip() for row in rows]
+
+        def on_mount(self) -> None:
+            self.set_timer(GIVE_UP_S, self._give_up)
+
+        def _give_up(self) -> None:
+            print(
+                "no skeleton; last frame:",
+                *("".join(row) for row in getattr(self, "_rows", [])),
+                sep="\n",
+                file=sys.stderr,
+            )
+            self.exit(return_code=1)
+
+    return Watched
+
+
+def shows(top: str, tabs: list[str], footer: list[str]) -> Callable[[list[str]], bool]:
+    """The skeleton: ``top`` on the first row, every tab label on one row, the footer's keys
+    on the last row."""
+
+    def check(lines: list[str]) -> bool:
+        return (
+            len(lines) > 2
+            and top in lines[0]
+            and any(all(tab in line for tab in tabs) for line in lines[1:-1])
+            and all(key in lines[-1] for key in footer)
+        )
+
+    return check
 
 
 def child_bare() -> None:
     from textual.app import App, ComposeResult
     from textual.widgets import Footer, Header, TabbedContent, TabPane
 
+    names = ("Compose", "Inbox", "History", "Templates")
+
     class Bare(App[None]):
+        TITLE = "Bare"  # not the name of the subclass the watch makes
+
         def compose(self) -> ComposeResult:
             yield Header()
             with TabbedContent():
-                for name in ("Compose", "Inbox", "History", "Templates"):
+                for name in names:
                     yield TabPane(name)
             yield Footer()
 
-        def on_mount(self) -> None:
-            self.call_after_refresh(self.first_frame)
-
-        def first_frame(self) -> None:
-            print(MARK, flush=True)
-            self.exit()
-
-    Bare().run(headless=True)
+    app = watching(Bare, shows("Bare", list(names), ["palette"]))()
+    app.run(headless=True)
+    sys.exit(app.return_code or 0)
 
 
 def child_smstui(warm: bool) -> None:
     from smstui.core.config import load_settings
     from smstui.core.service import Workspace
     from smstui.ui.app import SmsApp
+    from smstui.ui.tabs.registry import TABS
 
-    class Probe(SmsApp):
-        def on_mount(self) -> None:
-            # registered before the app's own after-refresh work (building Compose, starting
-            # the connect worker) so the mark is printed right after the first frame, as the
-            # bare app's is
-            if not warm:
-                self.call_after_refresh(self.first_frame)
-            super().on_mount()
-
-        def first_frame(self) -> None:
-            print(MARK, flush=True)
-            self.exit()
-
+    class Warm(SmsApp):
         async def _sync(self) -> None:
             await super()._sync()
-            if warm:  # the warm-up run caches the connection and fills the store, then leaves
-                self.exit()
+            self.exit()  # the warm-up run caches the connection and fills the store, then leaves
 
     ws = Workspace.from_settings(load_settings(flags={"sandbox": True}))
-    Probe(ws, sync_interval=0).run(headless=True)
+    if warm:
+        Warm(ws, sync_interval=0).run(headless=True)
+        return
+    # the tab labels fit the headless terminal's 80 columns: each tab's key and short title
+    tabs = [f"{t.key} {t.short_title}" for t in TABS]
+    app = watching(SmsApp, shows("smstui", tabs, ["Help", "Quit", "Commands"]))(ws, sync_interval=0)
+    app.run(headless=True)
+    sys.exit(app.return_code or 0)
 
 
-def timed(kind: str, env: dict[str, str]) -> float:
-    start = time.perf_counter()
+def timed(kind: str, env: dict[str, str], frames: dict[str, list[str]]) -> float:
+    """Seconds from starting the child to the end of its first display showing its skeleton
+    (``time.monotonic`` is the system-wide CLOCK_MONOTONIC, the same in both processes)."""
+    start = time.monotonic()
     proc = subprocess.Popen(
         [sys.executable, __file__, "--child", kind], stdout=subprocess.PIPE, env=env, text=True
     )
     assert proc.stdout is not None
     for line in proc.stdout:
-        if line.strip() == MARK:
-            elapsed = time.perf_counter() - start
+        mark, _, rest = line.partition(" ")
+        if mark == MARK:
+            at, _, frame = rest.partition(" ")
+            elapsed = float(at) - start
+            frames[kind] = json.loads(frame)
             break
     else:
-        raise SystemExit(f"{kind} never drew a frame")
-    proc.wait(timeout=30)
+        raise SystemExit(f"{kind} never showed its skeleton (status bar, tabs, footer keys)")
+    proc.wait(timeout=GIVE_UP_S)
     return elapsed
 
 
@@ -115,11 +200,12 @@ def main() -> None:
         subprocess.run(
             [sys.executable, __file__, "--child", "warm"], env=env, check=True, timeout=60
         )
-        timed("bare", env)  # untimed: compiles what only the bare app imports
+        frames: dict[str, list[str]] = {}
+        timed("bare", env, frames)  # untimed: compiles what only the bare app imports
         bare, app = [], []
         for _ in range(args.runs):  # interleaved so both see the same machine load
-            bare.append(timed("bare", env))
-            app.append(timed("smstui", env))
+            bare.append(timed("bare", env, frames))
+            app.append(timed("smstui", env, frames))
     result = {
         "runs": args.runs,
         "loadavg_before": before,
@@ -130,6 +216,8 @@ def main() -> None:
         "smstui_first_frame_s": round(statistics.median(app), 4),
         "ratio": round(statistics.median(app) / statistics.median(bare), 3),
         "target_ratio": 1.3,
+        # the text of the frame each app was timed at (last run): what "first frame" means
+        "first_frame": frames,
     }
     print(json.dumps(result, indent=2))
 
