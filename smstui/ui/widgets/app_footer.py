@@ -91,6 +91,14 @@ class AppFooter(Footer):
     """``Footer`` that releases the keys (and other closed watchers) it replaced, and shows
     only the keys that fit beside the command palette key."""
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # Textual's footer stays empty until the screen first publishes its bindings, then
+        # rebuilds a refresh later: in the app that refresh came after the first tab was
+        # built, so the first frame had no keys. The keys of the bindings active when the
+        # footer is composed (nothing focused yet) are the ones it would show then.
+        self.set_reactive(Footer._bindings_ready, True)
+
     async def recompose(self) -> None:
         await super().recompose()  # the old keys are removed (closed) when this returns
         if not self.is_attached:  # removed meanwhile (a dialog closing, the app quitting)
