@@ -3,12 +3,14 @@ real process that other programs talk to."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -16,7 +18,9 @@ import pytest
 
 from smstui import __version__
 from smstui.cli import main
+from smstui.cli.parser import _only_global_options, build_parser, parse_args
 from smstui.core.config import Settings
+from smstui.core.errors import UsageError
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID, SandboxWorld
 
 VENV_BIN = Path(sys.executable).parent
@@ -73,6 +77,58 @@ def test_no_command_with_sandbox_flag_forces_the_sandbox(
     monkeypatch.setenv("MEMBRANE_TOKEN", "tok-for-the-tui-123")
     assert main(["--sandbox"]) == 0
     assert opened[0].use_sandbox
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--sandbox"],
+        ["--json"],
+        ["--sandbox", "--json", "--sandbox"],
+        ["--connection", "conn-1"],
+        ["--connection=conn-2", "--sandbox"],
+        ["--connection", "send"],  # a command's name as the option's value
+        ["--connection", ""],
+        ["--connection=-x"],
+    ],
+)
+def test_opening_the_app_parses_its_options_as_the_whole_tree_does(argv: list[str]) -> None:
+    # the full-screen app skips building every command's parser: same namespace either way
+    assert vars(parse_args(argv)) == vars(build_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--sand"],  # an abbreviation: only the whole tree resolves it
+        ["--sandbox", "history"],
+        ["--connection"],
+        ["--connection", "--sandbox"],
+        ["--bogus"],
+        ["send", "--sandbox"],
+    ],
+)
+def test_anything_but_global_options_goes_through_the_whole_tree(argv: list[str]) -> None:
+    def outcome(parse: Callable[[list[str]], argparse.Namespace]) -> object:
+        try:
+            return vars(parse(argv))
+        except UsageError as err:
+            return str(err)
+
+    assert not _only_global_options(argv)
+    assert outcome(parse_args) == outcome(lambda a: build_parser().parse_args(a))
+
+
+def test_opening_the_app_imports_no_command_module(isolated_dirs: Path) -> None:
+    code = (
+        "import sys; from smstui.cli.parser import parse_args; parse_args(['--sandbox']); "
+        "print(sorted(m for m in sys.modules if m.startswith('smstui.cli.commands.')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
 
 
 # ------------------------------------------------------------------ --version, python -m

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from smstui.cli.output import SANDBOX_NOTICE, Output
-from smstui.cli.parser import build_parser
+from smstui.cli.parser import build_parser, parse_args
 from smstui.cli.runtime import Runtime, settings_from_args
 from smstui.core.errors import NoCredentialsError, SmstuiError
 
@@ -28,7 +28,7 @@ def main(argv: Sequence[str] | None = None, *, world: SandboxWorld | None = None
     out = Output(json_mode="--json" in args_list)
     settings: Any = None
     try:
-        args = build_parser().parse_args(args_list)
+        args = parse_args(args_list)
         out.json_mode = bool(getattr(args, "json", False))
         settings = settings_from_args(args)
         if args.command is None:

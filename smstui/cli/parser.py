@@ -56,7 +56,8 @@ ClickSend fails (exit 3) unless --sandbox or SMSTUI_SANDBOX=1 asks for the sandb
 """
 
 
-def build_parser() -> Parser:
+def _top_parser() -> Parser:
+    """The top level alone: ``--version``, the global options, the description."""
     top = Parser(
         prog="smstui",
         description="Business SMS from a terminal, through ClickSend via Membrane. "
@@ -70,7 +71,44 @@ def build_parser() -> Parser:
     )
     top.add_argument("--version", action="version", version=f"smstui {__version__}")
     add_global_options(top, top=True)
+    return top
+
+
+def build_parser() -> Parser:
+    """The whole tree: every command module adds its commands."""
+    top = _top_parser()
     sub = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(f"smstui.cli.commands.{name}").register(sub)
     return top
+
+
+def _only_global_options(argv: list[str]) -> bool:
+    """Whether ``argv`` is nothing but global options, each spelt in full (no ``--help``, no
+    abbreviation, no command): the full-screen app."""
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token in ("--sandbox", "--json") or token.startswith("--connection="):
+            i += 1
+        elif token == "--connection" and i + 1 < len(argv) and not argv[i + 1].startswith("-"):
+            i += 2
+        else:
+            return False
+    return True
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """``argv`` parsed as ``build_parser().parse_args`` would.
+
+    With no command (opening the full-screen app) only the top level is built: the whole
+    tree imports the 22 command modules and builds some 200 parsers, 40-150 ms of the app's
+    cold start on a loaded machine, for commands that are not run. Anything else (a command,
+    ``--help``, an abbreviation, a mistake) goes through the whole tree, so its answers and
+    errors are unchanged. ``tests/test_cli_entry.py`` compares both on global-option lists.
+    """
+    if _only_global_options(argv):
+        args = _top_parser().parse_args(argv)
+        args.command = None  # what the tree's sub-parsers action sets when no command is given
+        return args
+    return build_parser().parse_args(argv)
