@@ -8,11 +8,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from support.sandbox_app import sandbox_app, sandbox_workspace
 from textual import on
 from textual.binding import Binding
 from textual.pilot import Pilot
-from textual.widgets import Input, TabbedContent, TextArea
+from textual.widget import Widget
+from textual.widgets import Input, TabbedContent, TabPane, TextArea
 
 from smstui.core.sandbox import SandboxWorld
 from smstui.ui.app import SmsApp
@@ -105,6 +107,32 @@ async def test_palette_lists_every_tab_and_every_tab_command() -> None:
         for command in t.commands:
             assert command.name in names
     assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize("tab_id", ["compose", "history"])
+async def test_a_tab_built_while_the_app_quits_sets_nothing_up(tab_id: str) -> None:
+    # The app builds Compose right after the first frame and History ahead of time: a quit
+    # then (a test leaving at once, ctrl+q at start-up) closes the tab while it composes, and
+    # Textual mounts nothing into a closing widget (Widget.mount). Its on_mount found no
+    # children: an internal-error crash report on the way out.
+    app, _ = sandbox_app()
+    crashes: list[BaseException] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app._handle_exception = crashes.append  # type: ignore[method-assign]
+        pane = app.query_one(f"#{tab_id}", TabPane)
+        await pane.remove_children()
+        tab = spec(tab_id).load()()
+
+        async def mount_nothing(widgets: list[Widget]) -> None:
+            # what a closing widget does with what compose() gave (Widget.mount returns an
+            # empty AwaitMount once _closing is set)
+            return None
+
+        tab.mount_composed_widgets = mount_nothing  # type: ignore[method-assign]
+        await pane.mount(tab)
+        await settle(pilot)
+    assert crashes == []
 
 
 async def test_each_number_key_opens_its_tab_and_focus_lands_inside_it() -> None:

@@ -98,6 +98,10 @@ class ComposeForm(Vertical, SmsTab):
             yield Static("", id="results")
 
     def on_mount(self) -> None:
+        if not self.children:
+            # the app quit while this tab was being built (it is built right after the first
+            # frame): Textual mounts nothing into a closing widget, so there is nothing to set
+            return
         self.query_one("#channel-meter").display = False
         self.query_one("#picked-lists").display = False
         self._load_templates()

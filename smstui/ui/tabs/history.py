@@ -95,6 +95,8 @@ class HistoryTab(Vertical, SmsTab):
                 yield Static("", id="history-detail")
 
     def on_mount(self) -> None:
+        if not self.children:  # the app quit while this tab was being built ahead
+            return
         # built ahead in a hidden pane (app._prebuild_tab), focus would pull the tab forward
         if self.app.query_one("#tabs", TabbedContent).active == "history":
             self.message_list.focus()
