@@ -19,7 +19,13 @@ from textual.widgets import Input, TabbedContent, TabPane, TextArea
 from smstui.core.sandbox import SandboxWorld
 from smstui.ui.app import SmsApp
 from smstui.ui.commands import palette_entries
-from smstui.ui.messages import OpenInCompose, StoreChanged
+from smstui.ui.messages import (
+    AccountChanged,
+    OpenInCompose,
+    SendsReconciled,
+    StoreChanged,
+    TemplatesChanged,
+)
 from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.tabs.base import SmsTab
 from smstui.ui.tabs.registry import TABS, spec
@@ -131,6 +137,16 @@ async def test_a_tab_built_while_the_app_quits_sets_nothing_up(tab_id: str) -> N
 
         tab.mount_composed_widgets = mount_nothing  # type: ignore[method-assign]
         await pane.mount(tab)
+        await settle(pilot)
+        # notices queued before it closed still reach it; the store may change meanwhile
+        app.built_tabs[tab_id] = tab
+        await wait_until(pilot, lambda: app.account is not None)
+        account = app.account
+        assert account is not None
+        app.tell_tabs(lambda: AccountChanged(account))
+        app.tell_tabs(lambda: SendsReconciled([]))
+        app.reload_tabs(StoreChanged)
+        app.reload_tabs(TemplatesChanged)
         await settle(pilot)
     assert crashes == []
 

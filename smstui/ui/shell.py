@@ -155,7 +155,7 @@ class SmsShell(CrashSafeApp):
         """``cause`` happened: every built tab that re-reads on it does so now."""
         for tab in self.built_tabs.values():
             # a tab still being mounted reads the store when it composes
-            if cause in tab.RELOADS_ON and tab.is_mounted:
+            if cause in tab.RELOADS_ON and tab.is_built:
                 tab.reload()
 
     @on(StoreChanged)

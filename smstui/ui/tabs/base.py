@@ -29,6 +29,14 @@ class SmsTab(Widget):
     #: requests (``StoreChanged``, ``TemplatesChanged``) after which this tab re-reads
     RELOADS_ON: ClassVar[frozenset[type[Message]]] = frozenset()
 
+    @property
+    def is_built(self) -> bool:
+        """Mounted with what its ``compose()`` gave. False for a tab the app quit while
+        building it (Compose right after the first frame, History ahead of time): Textual
+        mounts nothing into a closing widget, so such a tab has nothing to update, though
+        notices queued before it closed still reach it."""
+        return self.is_mounted and bool(self.children)
+
     def focus_default(self) -> None:
         """Focus the widget a user arriving on this tab starts from."""
         raise NotImplementedError(f"{type(self).__name__} must say where focus goes")

@@ -82,11 +82,13 @@ class ComposeTab(ComposeForm):
 
     @on(AccountChanged)
     def _account_changed(self, notice: AccountChanged) -> None:
-        self.set_part_cap(notice.account.part_cap)
+        if self.is_built:  # not when the app quit while building this tab
+            self.set_part_cap(notice.account.part_cap)
 
     @on(SendsReconciled)
     def _sends_reconciled(self, notice: SendsReconciled) -> None:
-        self.update_results(notice.results)
+        if self.is_built:
+            self.update_results(notice.results)
 
     def take(self, request: Message) -> None:
         if isinstance(request, OpenInCompose):
