@@ -13,8 +13,10 @@ from support.sandbox_app import sandbox_app, sandbox_workspace
 from textual import on
 from textual.binding import Binding
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, TabbedContent, TabPane, TextArea
+from textual.widgets._footer import FooterKey
 
 from smstui.core.sandbox import SandboxWorld
 from smstui.ui.app import SmsApp
@@ -29,6 +31,7 @@ from smstui.ui.messages import (
 from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.tabs.base import SmsTab
 from smstui.ui.tabs.registry import TABS, spec
+from smstui.ui.widgets.app_footer import AppFooter
 from smstui.ui.widgets.virtual_list import VirtualList
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -252,6 +255,26 @@ def test_app_module_names_no_tab_and_dispatches_on_no_attribute_check() -> None:
     assert "hasattr" not in source and "getattr" not in source
     for t in TABS:
         assert f'"{t.id}"' not in source and f"'{t.id}'" not in source, t.id
+
+
+async def test_the_first_frame_shows_the_footer_keys() -> None:
+    # Textual's footer fills itself a refresh after the screen publishes its bindings: in the
+    # app that came after Compose was built, so the first frame had an empty footer
+    seen: list[list[str]] = []
+
+    class Watched(SmsApp):
+        def _display(self, screen: Screen[object], renderable: object) -> None:
+            if renderable is not None and not seen:  # the first frame handed to the driver
+                visible = screen._compositor.visible_widgets
+                keys = self.query_one(AppFooter).query(FooterKey)
+                seen.append([key.description for key in keys if key in visible])
+            super()._display(screen, renderable)  # type: ignore[arg-type]
+
+    app = Watched(sandbox_workspace(SandboxWorld(seed=1)), sync_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+    assert seen and {"Quit", "Help", "Commands"} <= set(seen[0])
+    assert app.tab_widget("compose") is not None  # built after it, as before
 
 
 def test_importing_the_app_loads_no_tab_module() -> None:
