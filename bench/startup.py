@@ -1,17 +1,17 @@
 """Process start to first frame: ``smstui --sandbox`` (cached connection) vs a bare Textual app.
 
 smstui starts as a user starts it, through its command line (``smstui.cli.main``: arguments,
-settings, then the app). Both run headless in fresh processes in the same run; the bare app has the same skeleton
-(header, tabs, footer). "First frame" is the first frame the app displays that shows its whole
-skeleton: the top bar, every tab's label and the footer's keys. Each child rebuilds the text of
-the screen from the updates it hands to its driver (both apps alike) and stops at the first
-display that shows all of it, so a frame drawn before the footer has its keys (Textual fills
-the footer a refresh after mount) is not counted. The time is taken when that display ends, on
-the system-wide monotonic clock the parent started from, so the check itself is not timed.
-Both start from compiled bytecode (a private cache the warm-up runs fill), as an installed app
-does. Prints JSON with every run, the medians and their ratio (target <= 1.3), the frame each
-app was timed at (last run), the time to each app's first display of all, and the load
-average before and after.
+settings, then the app). Both run headless in fresh processes in the same run; the bare app has
+the same skeleton (header, tabs, footer). "First frame" is the first frame the app displays
+that shows its whole skeleton: the top bar, every tab's label and the footer's keys. Each child
+rebuilds the text of the screen from the updates it hands to its driver (both apps alike) and
+stops at the first display that shows all of it, so a frame drawn before the footer has its
+keys (Textual fills the footer a refresh after mount) is not counted. The time is taken when
+that display ends, on the system-wide monotonic clock the parent started from, so the check
+itself is not timed. Both start from compiled bytecode (a private cache the warm-up runs fill),
+as an installed app does. Prints JSON with every run, the medians and their ratio (target <=
+1.3), the frame each app was timed at (last run), the time to each app's first display of all,
+and the load average before and after.
 Usage: python bench/startup.py [--runs 7]
 """
 
@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 # The children import only this module's top (json, os, sys, time, typing: Textual imports
-# them anyway), not the parent's argparse, statistics, subprocess or tempfile (~20 ms each
+# them anyway), not the parent's argparse, statistics, subprocess or tempfile (10-30 ms a
 # start, which would pad both sides alike and so pull the ratio towards 1).
 
 MARK = "FIRST-FRAME"
