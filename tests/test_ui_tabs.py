@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from support.sandbox_app import sandbox_app, sandbox_workspace
 from textual import on
+from textual._compositor import LayoutUpdate
 from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -261,6 +262,7 @@ async def test_the_first_frame_shows_the_footer_keys() -> None:
     # Textual's footer fills itself a refresh after the screen publishes its bindings: in the
     # app that came after Compose was built, so the first frame had an empty footer
     seen: list[list[str]] = []
+    texts: list[str] = []
 
     class Watched(SmsApp):
         def _display(self, screen: Screen[object], renderable: object) -> None:
@@ -268,6 +270,10 @@ async def test_the_first_frame_shows_the_footer_keys() -> None:
                 visible = screen._compositor.visible_widgets
                 keys = self.query_one(AppFooter).query(FooterKey)
                 seen.append([key.description for key in keys if key in visible])
+            if isinstance(renderable, LayoutUpdate) and len(texts) < 5:
+                texts.append(
+                    "".join(seg.text for line in renderable.strips for s in line for seg in s)
+                )
             super()._display(screen, renderable)  # type: ignore[arg-type]
 
     app = Watched(sandbox_workspace(SandboxWorld(seed=1)), sync_interval=0)
@@ -275,6 +281,9 @@ async def test_the_first_frame_shows_the_footer_keys() -> None:
         await settle(pilot)
     assert seen and {"Quit", "Help", "Commands"} <= set(seen[0])
     assert app.tab_widget("compose") is not None  # built after it, as before
+    # the pane of a tab not built yet is blank, not Textual's stand-in text for an empty
+    # widget ("TabPane#compose")
+    assert texts and not any("TabPane#" in text for text in texts)
 
 
 def test_importing_the_app_loads_no_tab_module() -> None:
