@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -118,3 +119,31 @@ async def test_a_sync_releases_free_memory_on_its_writer_thread(
     assert len(calls) == 1
     assert calls[0].startswith("smstui-sync-store")
     assert calls[0] != threading.main_thread().name
+
+
+async def test_the_app_releases_free_memory_once_a_minute_off_its_loop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from support.sandbox_app import sandbox_app
+
+    from smstui.ui import shell
+
+    threads: list[str] = []
+    twice = threading.Event()
+
+    def release() -> bool:
+        threads.append(threading.current_thread().name)
+        if len(threads) >= 2:
+            twice.set()
+        return True
+
+    monkeypatch.setattr(native_heap, "release_free_memory", release)
+    # the app's interval, shortened; its start-up sync calls its own reference to the function
+    # (``sync.release_free_memory``, left alone here), so only the timer's calls are counted
+    monkeypatch.setattr(shell, "TRIM_INTERVAL", 0.05)
+    app, _ = sandbox_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert await asyncio.to_thread(twice.wait, 30), threads  # not a bound on time: 30 s is
+        # for a loaded machine; on an idle one the two calls come within ~0.2 s
+    assert threads[0] != threading.main_thread().name  # off the event loop's thread

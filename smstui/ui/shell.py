@@ -24,7 +24,7 @@ from textual.notifications import SeverityLevel
 from textual.timer import Timer
 
 from smstui.core.errors import SmstuiError, StoreError
-from smstui.core.native_heap import limit_arenas
+from smstui.core.native_heap import TRIM_INTERVAL, limit_arenas, release_free_memory_off_loop
 from smstui.core.service import Workspace
 from smstui.ui.crash_report import CrashSafeApp
 from smstui.ui.hangup import leave_dead_terminal
@@ -135,6 +135,8 @@ class SmsShell(CrashSafeApp):
         # before the workers start their threads: few malloc arenas, so memory one thread
         # frees is reused by the next instead of kept (smstui.core.native_heap)
         self.call_after_refresh(limit_arenas)
+        # and gives back, once a minute, what it freed between syncs (each sync does too)
+        self.call_after_refresh(self.set_interval, TRIM_INTERVAL, release_free_memory_off_loop)
         self.call_after_refresh(self._open_store)
         self.call_after_refresh(self.connect_workspace)
         if self._first_run:
