@@ -12,7 +12,8 @@ import pytest
 from support.fake_clicksend import T0, FakeClickSend, FakeClock
 from support.store_backends import StoreBackend
 
-from smstui.core.delivery.sync import PauseGate, history_cursor_name, sync_all
+from smstui.core.delivery.sync import sync_all
+from smstui.core.delivery.sync_terms import PauseGate, history_cursor_name
 from smstui.core.errors import NetworkError, RateLimitedError
 from smstui.core.models import HistoryMessage, Page
 from smstui.core.store.contract import Store

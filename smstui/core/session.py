@@ -26,7 +26,8 @@ from smstui.core.clicksend.sms import SmsService
 from smstui.core.config import Settings, app_dirs
 from smstui.core.delivery.outbox import Outbox, OutboxResult, SendService
 from smstui.core.delivery.outbox_channels import ChannelKind, ChannelOutbox
-from smstui.core.delivery.sync import PauseGate, ProgressCallback, SyncReport, sync_all
+from smstui.core.delivery.sync import ProgressCallback, sync_all
+from smstui.core.delivery.sync_terms import PauseGate, SyncReport
 from smstui.core.errors import (
     ConfigError,
     ConnectionUnusable,
