@@ -177,7 +177,7 @@ async def core_work(
     return dict(counts)
 
 
-async def settle(url: str, store: Store, history_lag: float) -> None:
+async def settle(url: str, store: Store, history_lag: float, token: str = TOKEN) -> None:
     """Faults are off: settle every unknown as a later start of the app would.
 
     The outbox is told the settle window has passed, which is only true once history lists
@@ -185,7 +185,7 @@ async def settle(url: str, store: Store, history_lag: float) -> None:
     """
     await asyncio.sleep(history_lag + 1)
     later = time.time() + 600
-    async with MembraneClient(url, StaticToken(TOKEN)) as client:
+    async with MembraneClient(url, StaticToken(token)) as client:
         outbox = Outbox(store, SmsService(client, DEFAULT_CONNECTION_ID), clock=lambda: later)
         for _ in range(3):  # a resend in pass 1 is confirmed in pass 2
             await outbox.reconcile()

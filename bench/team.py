@@ -49,16 +49,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from soak import LoadSampler, cpu_hogs
+from soak import LoadSampler, cpu_hogs, settle
 from team_audit import audit_sends, fan_out
 from team_operator import REPLY_MARK, Events, cli_env
 from team_sandbox import TeamSandbox
 
-from smstui.core.clicksend.sms import SmsService
 from smstui.core.config import load_settings
-from smstui.core.delivery.outbox import Outbox
-from smstui.core.membrane.auth import StaticToken
-from smstui.core.membrane.client import MembraneClient
 from smstui.core.sandbox import DEFAULT_CONNECTION_ID
 from smstui.core.store.outbox_table import FINAL_STATES
 from smstui.core.store.postgres import PostgresStore
@@ -215,16 +211,6 @@ def supervise(ops: list[Operator], sandbox: TeamSandbox, reply_every: float) -> 
     return dict(injected)
 
 
-async def settle(url: str, store: PostgresStore, history_lag: float) -> None:
-    """Faults are off: settle every unknown as a later start of the app would."""
-    await asyncio.sleep(history_lag + 1)
-    later = time.time() + 600
-    async with MembraneClient(url, StaticToken(TOKEN)) as client:
-        outbox = Outbox(store, SmsService(client, DEFAULT_CONNECTION_ID), clock=lambda: later)
-        for _ in range(3):  # a resend in pass 1 is confirmed in pass 2
-            await outbox.reconcile()
-
-
 def one_run(args: argparse.Namespace, url: str, run: int) -> dict[str, Any]:
     seed = args.seed + run
     load_start = loadavg()
@@ -251,7 +237,7 @@ def one_run(args: argparse.Namespace, url: str, run: int) -> dict[str, Any]:
                 left = [r for r in store.outbox_table().all() if r.state not in FINAL_STATES]
                 faults = sandbox.counts()
                 sandbox.calm()
-                asyncio.run(settle(sandbox.url, store, sandbox.history_lag))
+                asyncio.run(settle(sandbox.url, store, sandbox.history_lag, TOKEN))
                 rows = store.outbox_table().all()
                 stored_read = {i for i in injected if (m := store.get(i)) and m.read}
             finally:
