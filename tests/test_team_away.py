@@ -4,6 +4,8 @@ outage froze every tab switch for the full timeout), until the database answers 
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -12,7 +14,10 @@ import pytest
 from support.store_backends import PgServer
 from support.tcp_gate import TcpGate, socket_of
 
+from smstui.core.config import load_settings
 from smstui.core.errors import StoreUnreachable
+from smstui.core.sandbox import SandboxWorld
+from smstui.core.service import DRAFT_KEY, Workspace
 from smstui.core.store.postgres import PostgresStore
 from smstui.core.store.postgres import connection as pg_connection
 
@@ -67,3 +72,51 @@ def test_an_away_database_is_waited_for_briefly_until_it_answers_again(
         assert not pg_connection.is_away(pool)
         store.count()
         assert waits[-1] == pg_connection.CONNECT_TIMEOUT * 2
+
+
+def test_the_screens_first_read_in_an_outage_waits_briefly(gate: tuple[TcpGate, str]) -> None:
+    """Calls on the screen's thread wait ``SCREEN_WAIT`` for a connection, even the first to
+    meet an outage (it used to wait the pool's full timeout, freezing the screen); calls on
+    other threads (the sync writer, the command line) still wait the full time."""
+    g, url = gate
+    with PostgresStore(url, account="a", screen_thread=threading.get_ident()) as store:
+        pool = store._pool
+        waits: list[float | None] = []
+        take = pool.connection
+
+        def spy(timeout: float | None = None) -> Any:
+            waits.append(timeout)
+            return take(timeout=timeout)
+
+        pool.connection = spy  # type: ignore[method-assign]
+        assert store.count() == 0
+        assert waits[-1] == pg_connection.SCREEN_WAIT
+        other = threading.Thread(target=store.count)
+        other.start()
+        other.join()
+        assert waits[-1] == pg_connection.CONNECT_TIMEOUT * 2
+
+        g.shut()
+        with pytest.raises(StoreUnreachable):
+            store.count()
+        assert waits[-1] == pg_connection.SCREEN_WAIT
+        assert pg_connection.is_away(pool)
+
+
+def test_the_team_store_is_never_opened_on_the_screens_thread(
+    gate: tuple[TcpGate, str],
+) -> None:
+    """Opening connects (a host that drops packets holds that for the connect timeout), so
+    on the screen's thread a read says "connecting" at once; another thread opens it."""
+    _, url = gate
+    env = {"SMSTUI_DATABASE_URL": url, "SMSTUI_SANDBOX": "1"}
+    ws = Workspace.from_settings(load_settings(env=env), world=SandboxWorld(seed=1))
+    ws.keep_team_store_off(threading.get_ident())
+    assert ws.team
+    with pytest.raises(StoreUnreachable, match="Connecting to the team database"):
+        ws.drafts.load(DRAFT_KEY)
+    opener = threading.Thread(target=ws.open_store)
+    opener.start()
+    opener.join()
+    assert ws.drafts.load(DRAFT_KEY) == {}  # open now: read on this thread as before
+    asyncio.run(ws.aclose())

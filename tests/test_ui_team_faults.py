@@ -13,11 +13,11 @@ from support.sandbox_app import toasts_of
 from support.store_backends import PgServer
 from support.tcp_gate import TcpGate, free_port, socket_of
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, TabbedContent, TextArea
 
 from smstui.core.config import load_settings
 from smstui.core.sandbox import SandboxWorld
-from smstui.core.service import Workspace
+from smstui.core.service import DRAFT_KEY, Workspace
 from smstui.ui.app import SmsApp
 from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.widgets.store_banner import StoreBanner
@@ -114,6 +114,73 @@ async def test_the_banner_goes_when_the_database_comes_back(gate: tuple[TcpGate,
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
         await pilot.click("#yes")
         await until(pilot, lambda: _sends(world) == 1, "sent")
+
+
+async def _save_draft(url: str, world: SandboxWorld, draft: dict[str, str]) -> None:
+    """A draft left in the team store by an earlier session."""
+    env = {"SMSTUI_DATABASE_URL": url, "SMSTUI_SANDBOX": "1"}
+    ws = Workspace.from_settings(load_settings(env=env), world=world)
+    ws.drafts.save(DRAFT_KEY, draft)
+    await ws.aclose()
+
+
+async def test_a_host_that_does_not_answer_never_freezes_the_screen(
+    gate: tuple[TcpGate, str],
+) -> None:
+    """Before, the store was opened on the screen's loop: a host that drops packets (instead
+    of refusing them) froze the app for the connect timeout. Now the screen takes keys while
+    it connects, and Compose waits for the store to show the draft saved there."""
+    tcp, url = gate
+    world = SandboxWorld(seed=1)
+    tcp.open()
+    await _save_draft(url, world, {"to": "0412345678", "body": "Saved yesterday"})
+    tcp.shut()
+    tcp.hold()
+    app = _app(url, world)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await until(pilot, lambda: tcp.held >= 1, "the app connecting")
+        await pilot.press("2")
+        assert app.query_one(TabbedContent).active == "inbox"  # the key was taken...
+        # ...while the connect still waits (on the loop, it would have timed out first)
+        assert not app.store_settled.is_set()
+        assert app.tab_widget("compose") is None  # built once its saved draft can be read
+        tcp.release()
+        await until(
+            pilot,
+            lambda: (c := app.tab_widget("compose")) is not None and c.is_built,
+            "Compose built",
+        )
+        assert app.query_one("#body", TextArea).text == "Saved yesterday"
+        assert app.query_one("#recipients", Input).value == "0412345678"
+        await until(pilot, lambda: _banner(app).error is None, "no banner")
+        await until(pilot, lambda: app.live.watching, "the store watched")
+
+
+async def test_a_draft_saved_before_an_outage_shows_when_the_database_is_back(
+    gate: tuple[TcpGate, str],
+) -> None:
+    """Compose built on the banner (its draft unreadable) shows the saved draft once the
+    database answers, if nothing was typed meanwhile (else the typed text stays: above)."""
+    tcp, url = gate
+    world = SandboxWorld(seed=1)
+    tcp.open()
+    await _save_draft(url, world, {"to": "0412345678", "body": "Saved yesterday"})
+    tcp.shut()
+    app = _app(url, world)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await until(pilot, lambda: _banner(app).error is not None, "the banner")
+        await until(
+            pilot,
+            lambda: (c := app.tab_widget("compose")) is not None and c.is_built,
+            "Compose built",
+        )
+        assert app.query_one("#body", TextArea).text == ""
+        tcp.open()
+        await until(pilot, lambda: _banner(app).error is None, "the banner gone")
+        await until(
+            pilot, lambda: app.query_one("#body", TextArea).text == "Saved yesterday", "draft"
+        )
+        assert app.query_one("#recipients", Input).value == "0412345678"
 
 
 async def test_a_restart_mid_session_is_survived_and_nothing_is_sent_twice(

@@ -67,7 +67,11 @@ def _rows(app: SmsApp, list_id: str) -> list[str]:
 
 
 async def _open_and_listening(pilot: Pilot[None], app: SmsApp) -> None:
-    await settle(pilot)  # the first sync is done (its backlog is not toasted)
+    # the first sync is done (its backlog is not toasted); it starts once the store is open,
+    # which on the team store happens off the loop: a sync by the other operator while it
+    # runs would skip its round (one process syncs an account at a time)
+    await until(pilot, lambda: app._synced, "the first sync")
+    await settle(pilot)
     await until(pilot, lambda: app.live.watching, "the app watches its store")
     watch = app.live._watch
     listening: threading.Event = watch.listening  # type: ignore[union-attr]

@@ -32,6 +32,7 @@ from smstui.core.errors import (
     ConfigError,
     ConnectionUnusable,
     MembraneNotFound,
+    StoreError,
     StoreUnreachable,
 )
 from smstui.core.membrane.auth import StaticToken, TokenProvider, token_provider_for
@@ -114,6 +115,15 @@ class Session:
     _store_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     #: when the team database last could not be reached, and why
     _store_failed: tuple[float, StoreUnreachable] | None = field(default=None, repr=False)
+    #: the thread drawing the screen (the app's loop), or None (the command line): a team
+    #: store is never opened on it. Opening connects to the server, and a host that drops
+    #: packets instead of refusing them holds the connect for its whole timeout (5 s, then
+    #: the pool's); on the screen's loop that froze the app. The app opens it on a thread of
+    #: its own instead, and a read on the screen meanwhile says "connecting" at once.
+    screen_thread: int | None = field(default=None, repr=False)
+    #: ``aclose`` ran: the store is not opened again (a thread finishing late, such as the
+    #: app's off-loop reads, would open a pool nobody closes)
+    _closed: bool = field(default=False, repr=False)
 
     # ------------------------------------------------------------------ connection
 
@@ -199,7 +209,11 @@ class Session:
         team's PostgreSQL database when ``database_url`` is set (``store.contract``)."""
         if self._store is not None:
             return self._store
+        if self._closed:
+            raise StoreError("The message store is closed: smstui is shutting down.")
         failed = self._store_failed
+        if self.settings.database_url and threading.get_ident() == self.screen_thread:
+            raise failed[1] if failed is not None else self._connecting()
         recent = failed is not None and time.monotonic() - failed[0] < STORE_RETRY_AFTER
         # an unreachable server is said again at once while it was just tried (or is being
         # tried on another thread) instead of every read waiting for its connect timeout
@@ -209,7 +223,11 @@ class Session:
             self._store_lock.acquire()
         try:
             if self._store is None:
-                self._store = self._open_store()
+                opened = self._open_store()
+                if self._closed:  # closed while this thread was opening it
+                    opened.close()
+                    raise StoreError("The message store is closed: smstui is shutting down.")
+                self._store = opened
             return self._store
         finally:
             self._store_lock.release()
@@ -227,12 +245,24 @@ class Session:
                 self.settings.database_url,
                 account=self.account,
                 operator=self.settings.operator_name,
+                screen_thread=self.screen_thread,
             )
         except StoreUnreachable as err:
             self._store_failed = (time.monotonic(), err)
             raise
         self._store_failed = None
         return store
+
+    def _connecting(self) -> StoreUnreachable:
+        from smstui.core.database_url import mask_url
+
+        where = mask_url(self.settings.database_url or "")
+        return StoreUnreachable(
+            f"Connecting to the team database {where}: no answer yet.",
+            hint="The app goes on as soon as it answers.",
+            path=where,
+            problem="unreachable",
+        )
 
     async def outbox(self, service: SendService | None = None) -> Outbox:
         """The session's Outbox (one per session: it knows which rows it is sending now).
@@ -298,6 +328,7 @@ class Session:
             )
 
     async def aclose(self) -> None:
+        self._closed = True
         if self._store is not None:
             self._store.close()
             self._store = None
@@ -310,14 +341,16 @@ class Session:
         await self.aclose()
 
 
-def open_team_store(url: str, *, account: str = "", operator: str = "") -> Store:
+def open_team_store(
+    url: str, *, account: str = "", operator: str = "", screen_thread: int | None = None
+) -> Store:
     """The team's PostgreSQL store; a clear ``ConfigError`` when psycopg (the ``team`` extra)
     is not installed, instead of an ImportError."""
     try:
         from smstui.core.store.postgres import PostgresStore
     except ImportError:
         raise team_extra_missing() from None
-    return PostgresStore(url, account=account, operator=operator)
+    return PostgresStore(url, account=account, operator=operator, screen_thread=screen_thread)
 
 
 def team_extra_missing() -> ConfigError:

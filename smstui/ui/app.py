@@ -152,6 +152,12 @@ class SmsApp(SmsShell):
             if self.is_running:
                 self.call_after_refresh(self._build_initial)
             return
+        if self.ws.team and not self.store_settled.is_set():
+            # its saved draft is in the team store, opened off the loop: built before that,
+            # Compose would start empty and its first save would write over the draft. Built
+            # once the store settles (``store_has_settled``), not awaited here: this runs on
+            # the app's own queue, which keys go through.
+            return
         if not pane.children:
             try:
                 await pane.mount(self._build_tab(INITIAL))
@@ -163,6 +169,9 @@ class SmsApp(SmsShell):
                     # plus one page of rows (History at a million rows on a loaded machine
                     # took most of 0.5-1 s to build)
                     self.call_after_refresh(self.prebuild, t)
+
+    def store_has_settled(self) -> None:
+        self.call_after_refresh(self._build_initial)
 
     async def prebuild(self, tab: TabSpec) -> None:
         pane = self.query_one(f"#{tab.id}", TabPane)

@@ -105,6 +105,13 @@ class LiveStore:
         thread still waiting when the app exits does not hold the exit up."""
         threading.Thread(target=fn, name="smstui-live-read", daemon=True).start()
 
+    def open_off_loop(self) -> None:
+        """Open the store now on a thread of its own (the team's database: connecting may
+        take its whole timeout); then as after a retry: the lists fill and the watch starts,
+        or the banner says why and it is tried again in ``RETRY`` seconds."""
+        self._bind_loop()
+        self._off_loop(self._open)
+
     def retry_later(self) -> None:
         """The store could not be opened: try again in ``RETRY`` seconds, off the loop."""
         if self._closed or self._retry_timer is not None:
@@ -129,21 +136,28 @@ class LiveStore:
     def _failed(self, err: StoreError) -> None:
         if self._app.is_running:
             self._app.store_failed(err)
+        self._app.settle_store()
 
     def _reopened(self) -> None:
         app = self._app
+        app.settle_store()
         if self._closed or not app.is_running:
             return
         app.store_worked(wrote=False)
         app.refresh_lists()
+        app.store_back()
         app.count_unread()
         self.start()
 
     def restart(self) -> None:
-        """The app's workspace was swapped: watch the new one's store."""
+        """The app's workspace was swapped: watch the new one's store (a team database
+        opened off the loop first)."""
         self._stop_watch()
         self._closed = False
-        self.start()
+        if self._app.ws.team:
+            self.open_off_loop()
+        else:
+            self.start()
 
     def close(self) -> None:
         """Stop watching (on exit): the watch's thread ends before this returns."""

@@ -109,6 +109,9 @@ class SmsShell(CrashSafeApp):
         self.live = LiveStore(self)
         #: the tabs built so far, by id (each is built when first opened)
         self.built_tabs: dict[str, SmsTab] = {}
+        #: the first attempt to open the store is over (opened, or its failure is on the
+        #: banner): Compose waits for it to restore the saved draft, the first sync to write
+        self.store_settled = asyncio.Event()
 
     def set_up_shell(self) -> None:
         """At mount (``SmsApp.on_mount`` calls it): hang-up handling, keymap, theme."""
@@ -128,6 +131,8 @@ class SmsShell(CrashSafeApp):
             )
         self.theme_changed_signal.subscribe(self, self._on_theme_changed)
         self._app_thread = threading.get_ident()
+        # the team store is opened off this loop (a connect can hang for its timeout)
+        self.ws.keep_team_store_off(self._app_thread)
 
     def start_after_first_frame(self) -> None:
         """Open the store and connect once the first frame is drawn (connecting imports
@@ -177,15 +182,37 @@ class SmsShell(CrashSafeApp):
 
     def _open_store(self) -> None:
         """Open the store now (after the first frame): if it cannot be used, the banner says
-        so before any tab trips over it."""
+        so before any tab trips over it. The team's database is opened off the loop (see
+        ``Workspace.keep_team_store_off``): the screen stays live while it connects."""
+        if self.ws.team:
+            self.live.open_off_loop()  # sets ``store_settled`` either way
+            return
         try:
             self.ws.open_store()
         except StoreError as err:
             self.store_failed(err)
             self.live.retry_later()  # the banner goes once it opens
             return
+        finally:
+            self.settle_store()
         self.count_unread()
         self.live.start()
+
+    def settle_store(self) -> None:
+        """The first attempt to open the store is over (opened or on the banner)."""
+        if not self.store_settled.is_set():
+            self.store_settled.set()
+            self.store_has_settled()
+
+    def store_back(self) -> None:
+        """The store opened after the tabs were built (it was away): Compose shows the draft
+        saved there if nothing was typed meanwhile."""
+        for tab in self.built_tabs.values():
+            if tab.is_built:
+                tab.store_back()
+
+    def store_has_settled(self) -> None:
+        """Hook: ``SmsApp`` builds Compose then (it restores the saved draft)."""
 
     def count_unread(self) -> None:
         """Read the unread replies' count (local, fast) and show it in the Inbox's title."""
@@ -317,6 +344,7 @@ class SmsShell(CrashSafeApp):
         self.set_connection_state("ready")
         await self.refresh_account()
         await self.check_poll_rules()
+        await self.store_settled.wait()  # a sync writes there: the first waits for it
         await self._sync()
         if self._sync_timer is None and self.sync_interval > 0:
             self._sync_timer = self.set_interval(self.sync_interval, self.action_sync_now)
@@ -425,6 +453,7 @@ class SmsShell(CrashSafeApp):
         old = self.ws
         try:
             self.ws = self._ws_factory(sandbox)
+            self.ws.keep_team_store_off(self._app_thread)
             self._synced = False  # another account: its backlog is not toasted either
         except Exception as err:
             self.notify(describe_error(err), title="Could not switch", severity="error")

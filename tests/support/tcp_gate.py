@@ -39,6 +39,10 @@ class TcpGate:
         self._thread.start()
         self._server: asyncio.Server | None = None
         self._pipes: set[asyncio.StreamWriter] = set()
+        #: while held (``hold``), set on release; None when not holding
+        self._let_through: asyncio.Event | None = None
+        #: connections accepted while held (each waits, unanswered, for ``release``)
+        self.held = 0
 
     def url(self, database: str) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
@@ -48,6 +52,15 @@ class TcpGate:
 
     def open(self) -> None:
         self._run(self._open())
+
+    def hold(self) -> None:
+        """Accept connections but answer nothing until ``release``: a host that drops the
+        packets instead of refusing them, where a client's connect waits for its timeout."""
+        self._run(self._hold())
+
+    def release(self) -> None:
+        """Connections held so far (and later ones) reach the server."""
+        self._run(self._release())
 
     def shut(self) -> None:
         """Refuse new connections and cut every open one (a server restart, a network cut)."""
@@ -63,6 +76,15 @@ class TcpGate:
         if self._server is None:
             self._server = await asyncio.start_server(self._pipe, "127.0.0.1", self.port)
 
+    async def _hold(self) -> None:
+        self._let_through = asyncio.Event()
+        await self._open()
+
+    async def _release(self) -> None:
+        if self._let_through is not None:
+            self._let_through.set()
+        self._let_through = None
+
     async def _shut(self) -> None:
         for w in list(self._pipes):
             w.close()
@@ -73,6 +95,10 @@ class TcpGate:
             self._server = None
 
     async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if (held := self._let_through) is not None:
+            self.held += 1
+            self._pipes.add(writer)
+            await held.wait()
         try:
             up_r, up_w = await asyncio.open_unix_connection(str(self.unix_path))
         except OSError:

@@ -56,6 +56,7 @@ class Workspace:
         self._world = world
         self._resolver_options = resolver_options
         self._core: Session | None = None
+        self._screen_thread: int | None = None
 
     @classmethod
     def from_settings(
@@ -89,6 +90,7 @@ class Workspace:
                 world=self._world,
                 resolver_options=self._resolver_options,
             )
+            self._core.screen_thread = self._screen_thread
         return self._core
 
     def _store(self) -> Store:
@@ -121,6 +123,20 @@ class Workspace:
     def open_store(self) -> None:
         """Open the local store now (raises ``StoreError`` when it cannot be used)."""
         self._store()
+
+    @property
+    def team(self) -> bool:
+        """The store is the team's PostgreSQL database (opening it is a network call)."""
+        return bool(self._settings.database_url)
+
+    def keep_team_store_off(self, thread: int) -> None:
+        """Never open the team store on ``thread`` (the screen's loop): the front-end opens
+        it with ``open_store`` on a thread of its own, and until then a read on ``thread``
+        raises ``StoreUnreachable`` ("connecting") at once instead of freezing the screen
+        while the server is connected to (``Session.screen_thread``)."""
+        self._screen_thread = thread
+        if self._core is not None:
+            self._core.screen_thread = thread
 
     # ------------------------------------------------------------------ parts
 

@@ -44,6 +44,11 @@ class SmsTab(Widget):
     def reload(self) -> None:
         """Re-read what the tab shows (after one of ``RELOADS_ON``). Nothing by default."""
 
+    def store_back(self) -> None:
+        """The store opened after this tab was built (it was away: a team database not
+        answering, a lock). Lists re-read anyway (``StoreChanged``); this is for state read
+        once at build. Nothing by default."""
+
     def take(self, request: Message) -> None:
         """A request routed to this tab by the registry (``TabSpec.takes``). Nothing by
         default."""

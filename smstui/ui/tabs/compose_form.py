@@ -52,6 +52,8 @@ class ComposeForm(Vertical, SmsTab):
         self._draft_timer: Timer | None = None
         self._price_timer: Timer | None = None
         self._restoring = False
+        #: the saved draft could not be read when this tab was built (the store was away)
+        self._draft_unread = False
         self.part_cap = 6
         self.mode: Mode = "sms"
         self.picked_lists: dict[str, ContactList] = {}
@@ -117,9 +119,11 @@ class ComposeForm(Vertical, SmsTab):
             draft = self.app.ws.drafts.load(DRAFT_KEY)
         except StoreError as err:
             self.app.store_failed(err)
+            self._draft_unread = True
             return
         except SmstuiError:
             return
+        self._draft_unread = False
         self._restoring = True
         self.query_one("#recipients", Input).value = draft.get("to", "")
         self.query_one("#sender", Input).value = draft.get("sender", "")
@@ -131,6 +135,12 @@ class ComposeForm(Vertical, SmsTab):
     def _done_restoring(self) -> None:
         self._restoring = False
         self._validate_recipients()
+
+    def store_back(self) -> None:
+        """The store opened after this tab was built: the draft saved there shows now,
+        unless something was typed meanwhile (what is in the fields is never replaced)."""
+        if self._draft_unread and not any(self.current_draft().values()):
+            self._restore_draft()
 
     def current_draft(self) -> dict[str, str]:
         return {

@@ -9,6 +9,7 @@ when it is taken from the pool (``check``) instead of failing the next query.
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 import weakref
 from collections.abc import Callable, Iterator
@@ -39,12 +40,32 @@ CONFLICT_RETRIES = 5
 #: call after a connection is back in the pool gets it at once.
 AWAY_WAIT = 1.0
 
+#: seconds the screen's loop waits for a pooled connection while the database answers (see
+#: ``wait_briefly_on``): with four connections and the others' work a page write long, a
+#: healthy pool hands one over at once, so this is only ever waited out when the server has
+#: gone, and the first read to meet an outage froze the screen for the full pool timeout.
+#: Not 1 s like ``AWAY_WAIT``: timing out here marks the database away (the banner), which
+#: a busy moment of a healthy pool must not do.
+SCREEN_WAIT = 2.0
+
 #: pools whose database is away (see ``AWAY_WAIT``); one entry per pool at most
 _away: weakref.WeakSet[ConnectionPool[Any]] = weakref.WeakSet()
+#: the thread of each pool whose calls wait at most ``SCREEN_WAIT`` (the screen's loop)
+_screen: weakref.WeakKeyDictionary[ConnectionPool[Any], int] = weakref.WeakKeyDictionary()
+
+
+def wait_briefly_on(pool: ConnectionPool[Any], thread: int) -> None:
+    """Calls made on ``thread`` (the app's loop, which draws the screen) wait at most
+    ``SCREEN_WAIT`` for a connection, even the first to meet an outage."""
+    _screen[pool] = thread
 
 
 def _wait(pool: ConnectionPool[Any]) -> float:
-    return AWAY_WAIT if pool in _away else float(CONNECT_TIMEOUT * 2)
+    if pool in _away:
+        return AWAY_WAIT
+    if _screen.get(pool) == threading.get_ident():
+        return SCREEN_WAIT
+    return float(CONNECT_TIMEOUT * 2)
 
 
 def _answered(pool: ConnectionPool[Any], err: BaseException | None) -> None:

@@ -38,6 +38,7 @@ from smstui.core.store.postgres.connection import (
     run_in_transaction,
     try_lock,
     unlock,
+    wait_briefly_on,
 )
 from smstui.core.store.postgres.listen import Watch
 from smstui.core.store.postgres.outbox import PostgresOutboxTable
@@ -84,11 +85,15 @@ class PostgresStore:
 
     backend = "postgresql"
 
-    def __init__(self, url: str, *, account: str = "", operator: str = "") -> None:
+    def __init__(
+        self, url: str, *, account: str = "", operator: str = "", screen_thread: int | None = None
+    ) -> None:
         self.url = url
         self.account = account
         self.operator = operator
         self._pool = open_pool(url, operator)
+        if screen_thread is not None:
+            wait_briefly_on(self._pool, screen_thread)
         if operator:
             self.run_write(lambda c: c.execute(_SEEN, (operator,)))
 
