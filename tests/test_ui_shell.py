@@ -120,7 +120,7 @@ async def test_draft_is_saved_and_restored_on_the_next_start() -> None:
         await pilot.click("#body")
         await pilot.press(*"half written")
         await pilot.pause(1.2)  # the draft is saved after a short quiet period
-    store_path = store_of(app).path
+        store_path = store_of(app).path  # (a closed app's store is not opened again)
     again, _ = sandbox_app(world)
     assert store_of(again).path == store_path
     async with again.run_test(size=(120, 40)) as pilot:
