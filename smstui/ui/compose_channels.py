@@ -29,6 +29,7 @@ from smstui.core.service.drafts import (
 from smstui.ui.safe_text import plain
 from smstui.ui.shell import SmsShell
 from smstui.ui.widgets.field_error import FieldError
+from smstui.ui.widgets.lean_select import LeanSelect
 
 __all__ = ["MODES", "MODE_TITLES", "ChannelFields", "MmsFields", "Mode", "Outgoing", "VoiceFields"]
 
@@ -65,13 +66,13 @@ class ChannelFields(Vertical):
         with Vertical(id="voice-fields"):
             with Horizontal(classes="row"):
                 yield Label("Voice", classes="field-label")
-                yield Select[str](
+                yield LeanSelect[str](
                     [("female", "female"), ("male", "male")],
                     value="female",
                     allow_blank=False,
                     id="voice-gender",
                 )
-                yield Select[str](
+                yield LeanSelect[str](
                     [("English, Australia (en-au)", DEFAULT_LANG)],
                     value=DEFAULT_LANG,
                     allow_blank=False,

@@ -28,6 +28,7 @@ from smstui.ui.safe_text import plain
 from smstui.ui.tabs.base import SmsTab
 from smstui.ui.widgets.channel_meter import ChannelMeter
 from smstui.ui.widgets.field_error import FieldError
+from smstui.ui.widgets.lean_select import LeanSelect
 from smstui.ui.widgets.segment_meter import SegmentMeter
 
 DRAFT_DELAY = 0.5  # at most this long after a change the draft is saved (brief: <= 1 s)
@@ -66,7 +67,7 @@ class ComposeForm(Vertical, SmsTab):
                 yield Label("To", classes="field-label")
                 yield Input(placeholder="+61411111111, 0412 345 678 …", id="recipients")
                 yield Button("Pick…", id="pick", tooltip="Pick contacts or lists (ctrl+t)")
-                yield Select[str](
+                yield LeanSelect[str](
                     [(MODE_TITLES[m], m) for m in MODES], value="sms", allow_blank=False, id="mode"
                 )
             yield Static("", id="picked-lists")
@@ -74,7 +75,7 @@ class ComposeForm(Vertical, SmsTab):
             with Horizontal(classes="row"):
                 yield Label("From", classes="field-label")
                 yield Input(placeholder="sender id or number (optional)", id="sender")
-                yield Select[str]([], prompt="Insert template", id="template-picker")
+                yield LeanSelect[str]([], prompt="Insert template", id="template-picker")
             yield FieldError(id="sender-error")
             yield ChannelFields()
             body = TextArea(id="body", soft_wrap=True, show_line_numbers=False)
