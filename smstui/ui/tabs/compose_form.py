@@ -14,6 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
+from textual.visual import VisualType
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from smstui.core.errors import SmstuiError, StoreError, ValidationError
@@ -27,7 +28,7 @@ from smstui.ui.compose_send import ComposeDraft, MemberCache, quote_text
 from smstui.ui.safe_text import plain
 from smstui.ui.tabs.base import SmsTab
 from smstui.ui.widgets.channel_meter import ChannelMeter
-from smstui.ui.widgets.field_error import FieldError
+from smstui.ui.widgets.field_error import show_field_error
 from smstui.ui.widgets.lean_select import LeanSelect
 from smstui.ui.widgets.segment_meter import SegmentMeter
 
@@ -71,30 +72,27 @@ class ComposeForm(Vertical, SmsTab):
                     [(MODE_TITLES[m], m) for m in MODES], value="sms", allow_blank=False, id="mode"
                 )
             yield Static("", id="picked-lists")
-            yield FieldError(id="recipients-error")
             with Horizontal(classes="row"):
                 yield Label("From", classes="field-label")
                 yield Input(placeholder="sender id or number (optional)", id="sender")
                 yield LeanSelect[str]([], prompt="Insert template", id="template-picker")
-            yield FieldError(id="sender-error")
             yield ChannelFields()
             body = TextArea(id="body", soft_wrap=True, show_line_numbers=False)
             body.border_title = "Message"
             yield body
             # Send sits beside the meter (a one-line button), so that at 80x24 recipients,
             # body, meter, schedule and Send all show without scrolling, in every mode (the
-            # error lines take no room while empty: FieldError)
+            # error lines take no room while empty, and are mounted when first needed:
+            # FieldError)
             with Horizontal(classes="row", id="meter-row"):
                 yield SegmentMeter(id="meter")
                 yield ChannelMeter(id="channel-meter")
                 yield Button("Send", id="send", variant="primary", compact=True)
-            yield FieldError(id="body-error")
             with Horizontal(classes="row"):
                 yield Label("Schedule", classes="field-label")
                 yield Input(placeholder="YYYY-MM-DD", id="schedule-date", max_length=10)
                 yield Input(placeholder="HH:MM", id="schedule-time", max_length=5)
                 yield Static(zone_label(), id="tz-label")
-            yield FieldError(id="schedule-error")
             yield Static("", id="price")
             yield Static("", id="results")
 
@@ -168,6 +166,18 @@ class ComposeForm(Vertical, SmsTab):
 
     # ------------------------------------------------------------------ live validation
 
+    def show_error(self, error_id: str, content: VisualType) -> None:
+        """A field's problem ("" clears it), on its line under the field (mounted when first
+        needed: ``show_field_error``)."""
+        if error_id == "recipients-error":
+            show_field_error(self, error_id, content, after=self.query_one("#picked-lists"))
+        elif error_id == "sender-error":
+            show_field_error(self, error_id, content, before=self.query_one(ChannelFields))
+        elif error_id == "body-error":
+            show_field_error(self, error_id, content, after=self.query_one("#meter-row"))
+        else:  # schedule-error
+            show_field_error(self, error_id, content, before=self.query_one("#price"))
+
     @on(Input.Changed, "#recipients")
     def _recipients_changed(self) -> None:
         self._validate_recipients()
@@ -179,7 +189,7 @@ class ComposeForm(Vertical, SmsTab):
     def _field_changed(self, event: Input.Changed) -> None:
         event.stop()
         for name in ("sender-error", "schedule-error"):
-            self.query_one(f"#{name}", Static).update("")
+            self.show_error(name, "")
         self._changed()
 
     @on(TextArea.Changed, "#body")
@@ -187,13 +197,12 @@ class ComposeForm(Vertical, SmsTab):
         text = self.query_one("#body", TextArea).text
         self.query_one("#meter", SegmentMeter).text = text
         self.query_one("#channel-meter", ChannelMeter).text = text
-        self.query_one("#body-error", Static).update("")
+        self.show_error("body-error", "")
         self._changed()
 
     def _validate_recipients(self) -> list[str]:
         text = self.query_one("#recipients", Input).value
         parsed = parse_recipients(text, self.app.ws.default_region)
-        error = self.query_one("#recipients-error", Static)
         opted_out = [] if parsed.invalid else self._opted_out(parsed.valid)
         if parsed.invalid:
             message = Text(end="")
@@ -201,7 +210,7 @@ class ComposeForm(Vertical, SmsTab):
                 message.append("✖ ", style="bold")
                 message.append_text(plain(f"{raw}: {reason}"))
                 message.append("  ")
-            error.update(message)
+            self.show_error("recipients-error", message)
         elif parsed.warnings or opted_out:
             message = Text(end="")
             for number, reason in parsed.warnings[:3]:
@@ -213,9 +222,9 @@ class ComposeForm(Vertical, SmsTab):
                 message.append("⊘ ", style="bold")
                 message.append_text(plain(f"{number}: opted out"))
                 message.append("  ")
-            error.update(message)
+            self.show_error("recipients-error", message)
         else:
-            error.update("")
+            self.show_error("recipients-error", "")
         self.query_one("#recipients", Input).set_class(bool(parsed.invalid), "-invalid")
         return parsed.valid if not parsed.invalid else []
 
@@ -278,7 +287,7 @@ class ComposeForm(Vertical, SmsTab):
             meter.mode = mode
         # a voice call has no sender id: ClickSend calls from its own numbers
         self.query_one("#sender", Input).disabled = mode == "voice"
-        self.query_one("#body-error", Static).update("")
+        self.show_error("body-error", "")
         self._changed()
 
     @on(Select.Changed, "#mode")
@@ -322,7 +331,7 @@ class ComposeForm(Vertical, SmsTab):
             text.append(f" ({item.contacts_count:,})")
         text.append("   ctrl+l clears")
         label.update(text)
-        self.query_one("#recipients-error", Static).update("")
+        self.show_error("recipients-error", "")
 
     # ------------------------------------------------------------------ sending
 
@@ -335,7 +344,7 @@ class ComposeForm(Vertical, SmsTab):
             nonlocal ok
             ok = False
             if show_errors:
-                self.query_one(f"#{widget_id}", Static).update(plain(f"✖ {message}"))
+                self.show_error(widget_id, plain(f"✖ {message}"))
 
         parsed = parse_recipients(self.query_one("#recipients", Input).value, region)
         if not parsed.valid and not parsed.invalid and not self.picked_lists:
@@ -368,7 +377,7 @@ class ComposeForm(Vertical, SmsTab):
             if issue is not None:
                 ok = False
                 if show_errors and issue.field == "body":
-                    self.query_one("#body-error", Static).update(plain(f"✖ {issue.message}"))
+                    self.show_error("body-error", plain(f"✖ {issue.message}"))
                 elif show_errors:
                     fields.show_error(issue.message)
         if not ok:
