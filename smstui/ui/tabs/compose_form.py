@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.visual import VisualType
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from smstui.core.errors import SmstuiError, StoreError, ValidationError
@@ -71,7 +72,6 @@ class ComposeForm(Vertical, SmsTab):
                 yield LeanSelect[str](
                     [(MODE_TITLES[m], m) for m in MODES], value="sms", allow_blank=False, id="mode"
                 )
-            yield Static("", id="picked-lists")
             with Horizontal(classes="row"):
                 yield Label("From", classes="field-label")
                 yield Input(placeholder="sender id or number (optional)", id="sender")
@@ -86,7 +86,6 @@ class ComposeForm(Vertical, SmsTab):
             # FieldError)
             with Horizontal(classes="row", id="meter-row"):
                 yield SegmentMeter(id="meter")
-                yield ChannelMeter(id="channel-meter")
                 yield Button("Send", id="send", variant="primary", compact=True)
             with Horizontal(classes="row"):
                 yield Label("Schedule", classes="field-label")
@@ -101,8 +100,6 @@ class ComposeForm(Vertical, SmsTab):
             # the app quit while this tab was being built (it is built right after the first
             # frame): Textual mounts nothing into a closing widget, so there is nothing to set
             return
-        self.query_one("#channel-meter").display = False
-        self.query_one("#picked-lists").display = False
         self._load_templates()
         self._restore_draft()
         self.query_one("#recipients", Input).focus()
@@ -170,7 +167,10 @@ class ComposeForm(Vertical, SmsTab):
         """A field's problem ("" clears it), on its line under the field (mounted when first
         needed: ``show_field_error``)."""
         if error_id == "recipients-error":
-            show_field_error(self, error_id, content, after=self.query_one("#picked-lists"))
+            lists = self.query("#picked-lists")
+            after = lists.first() if lists else self.query_one("#recipients").parent
+            assert isinstance(after, Widget)
+            show_field_error(self, error_id, content, after=after)
         elif error_id == "sender-error":
             show_field_error(self, error_id, content, before=self.query_one(ChannelFields))
         elif error_id == "body-error":
@@ -196,7 +196,8 @@ class ComposeForm(Vertical, SmsTab):
     def _body_changed(self) -> None:
         text = self.query_one("#body", TextArea).text
         self.query_one("#meter", SegmentMeter).text = text
-        self.query_one("#channel-meter", ChannelMeter).text = text
+        for meter in self.query("#channel-meter").results(ChannelMeter):
+            meter.text = text
         self.show_error("body-error", "")
         self._changed()
 
@@ -281,10 +282,18 @@ class ComposeForm(Vertical, SmsTab):
             select.value = mode
         self.query_one(ChannelFields).set_mode(mode)
         self.query_one("#meter").display = mode == "sms"
-        meter = self.query_one("#channel-meter", ChannelMeter)
-        meter.display = mode != "sms"
-        if mode != "sms":
-            meter.mode = mode
+        found = self.query("#channel-meter").results(ChannelMeter)
+        meter = next(found, None)
+        if meter is None and mode != "sms":
+            # mounted the first time a mode needs it (each widget costs on every key that
+            # Textual's Pilot drives: the History bench, the tests)
+            meter = ChannelMeter(id="channel-meter")
+            meter.text = self.query_one("#body", TextArea).text
+            self.query_one("#meter-row").mount(meter, after="#meter")
+        if meter is not None:
+            meter.display = mode != "sms"
+            if mode != "sms":
+                meter.mode = mode
         # a voice call has no sender id: ClickSend calls from its own numbers
         self.query_one("#sender", Input).disabled = mode == "voice"
         self.show_error("body-error", "")
@@ -318,7 +327,17 @@ class ComposeForm(Vertical, SmsTab):
         self._changed()
 
     def _show_picked(self) -> None:
-        label = self.query_one("#picked-lists", Static)
+        found = self.query("#picked-lists").results(Static)
+        label = next(found, None)
+        if label is None:
+            if not self.picked_lists:
+                return
+            # mounted the first time a list is picked, under the recipients' row
+            label = Static("", id="picked-lists")
+            row = self.query_one("#recipients").parent
+            assert isinstance(row, Widget)
+            assert isinstance(row.parent, Widget)
+            row.parent.mount(label, after=row)
         label.display = bool(self.picked_lists)
         if not self.picked_lists:
             label.update("")
