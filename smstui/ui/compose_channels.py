@@ -112,7 +112,7 @@ class ChannelFields(Vertical):
     @property
     def built(self) -> bool:
         """Whether the fields exist: they are built the first time MMS or voice is chosen
-        (an SMS-only session never carries their ~20 widgets, each a cost on every key that
+        (an SMS-only session never carries their 24 widgets, each a cost on every key that
         Textual's Pilot drives: the History bench, the tests)."""
         return self._built
 

@@ -1,15 +1,17 @@
-"""Textual's ``Select`` with its current-value line drawn by one widget instead of four.
+"""Textual's ``Select`` with its current-value line drawn by one widget instead of four
+(three widgets a Select instead of six).
 
 Textual's ``SelectCurrent`` is a row of three ``Static`` widgets (the label, a down arrow and
 an up arrow, one of them hidden). Every widget on a screen costs something on each key in
 tests and benches driven by Textual's Pilot (it visits every widget of the screen, hidden tabs
-included: ``Pilot._wait_for_screen``), and smstui's History screen carried five Selects, twenty
-widgets. ``LeanSelect`` draws the same line from one widget: the label in the width that is
+included: ``Pilot._wait_for_screen``), and smstui's History screen carried five Selects,
+thirty widgets. ``LeanSelect`` draws the same line from one widget: the label in the width that is
 left, wrapped as the ``Static`` wrapped it, and the arrow (down, or up while the list is open)
 in the last two columns, in the colours Textual's CSS gives those children. Measured
 against Textual's Select cell by cell (value, placeholder, focused, open, a wrapped label):
-the same screen. Not matched: the look of a *disabled* LeanSelect (two shades apart); no
-Select in smstui is ever disabled. Everything else is Textual's ``Select`` (keys, overlay, values, messages).
+the same screen (``tests/test_ui_lean_widgets.py``). Not matched: the look of a *disabled*
+LeanSelect (two shades apart); no Select in smstui is ever disabled. Everything else is
+Textual's ``Select`` (keys, overlay, values, messages).
 """
 
 from __future__ import annotations
