@@ -223,7 +223,7 @@ async def test_first_run_offers_the_sandbox_and_uses_it() -> None:
         await pilot.click("#use-sandbox")
         await settle(pilot)
         assert calls == [True]
-        assert app.ws.sandbox and app.query_one("#sandbox-badge").display
+        assert app.ws.sandbox and app.status_bar.sandbox
         assert app.connection_state == "ready"
 
 
@@ -241,7 +241,7 @@ async def test_first_run_pasted_token_is_saved_private_and_used() -> None:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         assert "pat-pasted-token-42" in path.read_text()
         assert calls == [False]
-        assert not app.ws.sandbox and not app.query_one("#sandbox-badge").display
+        assert not app.ws.sandbox and not app.status_bar.sandbox
         assert app.connection_state == "ready"
 
 

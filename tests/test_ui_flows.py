@@ -54,10 +54,10 @@ async def test_header_shows_sandbox_badge_and_account_after_connecting() -> None
     app, _ = sandbox_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert app.query_one("#sandbox-badge").display
+        assert app.status_bar.sandbox
         assert "SANDBOX" in SANDBOX_BADGE
         assert app.connection_state == "ready"
-        assert "balance $25" in static_text(app, "#account")
+        assert "balance $25" in app.status_bar.account_text
 
 
 async def test_send_to_two_numbers_shows_one_accepted_and_one_rejected() -> None:
@@ -97,7 +97,7 @@ async def test_header_balance_goes_down_after_a_paid_send() -> None:
         await settle(pilot)
         assert world.balance < before
         assert app.account.balance == world.balance
-        assert f"{world.balance:.4f}" in str(app.status_bar.query_one("#account").render())
+        assert f"{world.balance:.4f}" in app.status_bar.account_text
 
 
 async def test_bad_number_and_empty_body_are_shown_next_to_their_fields() -> None:

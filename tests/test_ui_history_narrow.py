@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from support.sandbox_app import sandbox_app
 from textual.pilot import Pilot
-from textual.widgets import Static, Tab
+from textual.widgets import Tab
 from textual.widgets._footer import FooterKey
 
 from smstui.ui.app import SmsApp
@@ -69,12 +69,19 @@ async def test_help_and_command_palette_keys_are_visible_in_history_at_80_column
             assert keys[key].region.right <= palette.region.x, key
 
 
+def screen_line(app: SmsApp, y: int) -> str:
+    """Row ``y`` of the screen as drawn."""
+    return "".join(segment.text for segment in app.screen._compositor.render_strips()[y])
+
+
 async def test_sandbox_badge_is_short_when_narrow_and_full_when_wide() -> None:
     app, _ = sandbox_app()
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
-        badge = app.query_one("#sandbox-badge", Static)
-        assert str(badge.render()) == SANDBOX_BADGE_SHORT
+        bar = app.status_bar
+        assert bar.sandbox and bar.badge_text == SANDBOX_BADGE_SHORT
+        assert SANDBOX_BADGE_SHORT.strip() in screen_line(app, 0)
         await pilot.resize_terminal(120, 40)
         await settle(pilot)
-        assert str(badge.render()) == SANDBOX_BADGE
+        assert bar.badge_text == SANDBOX_BADGE
+        assert SANDBOX_BADGE.strip() in screen_line(app, 0)

@@ -73,12 +73,13 @@ async def test_a_field_error_takes_a_line_only_while_it_says_something() -> None
     app, _ = sandbox_app()
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
-        error = app.query_one("#body-error", Static)
         send = app.query_one("#send")
-        assert not error.display
+        # no error line yet (it is mounted when it first has something to say)
+        assert not any(line.display for line in app.query("#body-error"))
         send_row = send.region.y
         await pilot.press("ctrl+s")  # nothing typed: every missing field says so
         await settle(pilot)
+        error = app.query_one("#body-error", Static)
         assert error.display and "empty" in str(error.render())
         assert app.query_one("#schedule-date").region.y > send_row
         app.query_one(ComposeTab).query_one("#body").load_text("Hello")  # type: ignore[attr-defined]

@@ -14,6 +14,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
+from textual.visual import VisualType
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from smstui.core.errors import SmstuiError, StoreError, ValidationError
@@ -27,7 +29,8 @@ from smstui.ui.compose_send import ComposeDraft, MemberCache, quote_text
 from smstui.ui.safe_text import plain
 from smstui.ui.tabs.base import SmsTab
 from smstui.ui.widgets.channel_meter import ChannelMeter
-from smstui.ui.widgets.field_error import FieldError
+from smstui.ui.widgets.field_error import show_field_error
+from smstui.ui.widgets.lean_select import LeanSelect
 from smstui.ui.widgets.segment_meter import SegmentMeter
 
 DRAFT_DELAY = 0.5  # at most this long after a change the draft is saved (brief: <= 1 s)
@@ -68,34 +71,29 @@ class ComposeForm(Vertical, SmsTab):
                 yield Label("To", classes="field-label")
                 yield Input(placeholder="+61411111111, 0412 345 678 …", id="recipients")
                 yield Button("Pick…", id="pick", tooltip="Pick contacts or lists (ctrl+t)")
-                yield Select[str](
+                yield LeanSelect[str](
                     [(MODE_TITLES[m], m) for m in MODES], value="sms", allow_blank=False, id="mode"
                 )
-            yield Static("", id="picked-lists")
-            yield FieldError(id="recipients-error")
             with Horizontal(classes="row"):
                 yield Label("From", classes="field-label")
                 yield Input(placeholder="sender id or number (optional)", id="sender")
-                yield Select[str]([], prompt="Insert template", id="template-picker")
-            yield FieldError(id="sender-error")
+                yield LeanSelect[str]([], prompt="Insert template", id="template-picker")
             yield ChannelFields()
             body = TextArea(id="body", soft_wrap=True, show_line_numbers=False)
             body.border_title = "Message"
             yield body
             # Send sits beside the meter (a one-line button), so that at 80x24 recipients,
             # body, meter, schedule and Send all show without scrolling, in every mode (the
-            # error lines take no room while empty: FieldError)
+            # error lines take no room while empty, and are mounted when first needed:
+            # FieldError)
             with Horizontal(classes="row", id="meter-row"):
                 yield SegmentMeter(id="meter")
-                yield ChannelMeter(id="channel-meter")
                 yield Button("Send", id="send", variant="primary", compact=True)
-            yield FieldError(id="body-error")
             with Horizontal(classes="row"):
                 yield Label("Schedule", classes="field-label")
                 yield Input(placeholder="YYYY-MM-DD", id="schedule-date", max_length=10)
                 yield Input(placeholder="HH:MM", id="schedule-time", max_length=5)
                 yield Static(zone_label(), id="tz-label")
-            yield FieldError(id="schedule-error")
             yield Static("", id="price")
             yield Static("", id="results")
 
@@ -104,8 +102,6 @@ class ComposeForm(Vertical, SmsTab):
             # the app quit while this tab was being built (it is built right after the first
             # frame): Textual mounts nothing into a closing widget, so there is nothing to set
             return
-        self.query_one("#channel-meter").display = False
-        self.query_one("#picked-lists").display = False
         self._load_templates()
         self._restore_draft()
         self.query_one("#recipients", Input).focus()
@@ -177,6 +173,21 @@ class ComposeForm(Vertical, SmsTab):
 
     # ------------------------------------------------------------------ live validation
 
+    def show_error(self, error_id: str, content: VisualType) -> None:
+        """A field's problem ("" clears it), on its line under the field (mounted when first
+        needed: ``show_field_error``)."""
+        if error_id == "recipients-error":
+            lists = self.query("#picked-lists")
+            after = lists.first() if lists else self.query_one("#recipients").parent
+            assert isinstance(after, Widget)
+            show_field_error(self, error_id, content, after=after)
+        elif error_id == "sender-error":
+            show_field_error(self, error_id, content, before=self.query_one(ChannelFields))
+        elif error_id == "body-error":
+            show_field_error(self, error_id, content, after=self.query_one("#meter-row"))
+        else:  # schedule-error
+            show_field_error(self, error_id, content, before=self.query_one("#price"))
+
     @on(Input.Changed, "#recipients")
     def _recipients_changed(self) -> None:
         self._validate_recipients()
@@ -188,21 +199,21 @@ class ComposeForm(Vertical, SmsTab):
     def _field_changed(self, event: Input.Changed) -> None:
         event.stop()
         for name in ("sender-error", "schedule-error"):
-            self.query_one(f"#{name}", Static).update("")
+            self.show_error(name, "")
         self._changed()
 
     @on(TextArea.Changed, "#body")
     def _body_changed(self) -> None:
         text = self.query_one("#body", TextArea).text
         self.query_one("#meter", SegmentMeter).text = text
-        self.query_one("#channel-meter", ChannelMeter).text = text
-        self.query_one("#body-error", Static).update("")
+        for meter in self.query("#channel-meter").results(ChannelMeter):
+            meter.text = text
+        self.show_error("body-error", "")
         self._changed()
 
     def _validate_recipients(self) -> list[str]:
         text = self.query_one("#recipients", Input).value
         parsed = parse_recipients(text, self.app.ws.default_region)
-        error = self.query_one("#recipients-error", Static)
         opted_out = [] if parsed.invalid else self._opted_out(parsed.valid)
         if parsed.invalid:
             message = Text(end="")
@@ -210,7 +221,7 @@ class ComposeForm(Vertical, SmsTab):
                 message.append("✖ ", style="bold")
                 message.append_text(plain(f"{raw}: {reason}"))
                 message.append("  ")
-            error.update(message)
+            self.show_error("recipients-error", message)
         elif parsed.warnings or opted_out:
             message = Text(end="")
             for number, reason in parsed.warnings[:3]:
@@ -222,9 +233,9 @@ class ComposeForm(Vertical, SmsTab):
                 message.append("⊘ ", style="bold")
                 message.append_text(plain(f"{number}: opted out"))
                 message.append("  ")
-            error.update(message)
+            self.show_error("recipients-error", message)
         else:
-            error.update("")
+            self.show_error("recipients-error", "")
         self.query_one("#recipients", Input).set_class(bool(parsed.invalid), "-invalid")
         return parsed.valid if not parsed.invalid else []
 
@@ -281,13 +292,21 @@ class ComposeForm(Vertical, SmsTab):
             select.value = mode
         self.query_one(ChannelFields).set_mode(mode)
         self.query_one("#meter").display = mode == "sms"
-        meter = self.query_one("#channel-meter", ChannelMeter)
-        meter.display = mode != "sms"
-        if mode != "sms":
-            meter.mode = mode
+        found = self.query("#channel-meter").results(ChannelMeter)
+        meter = next(found, None)
+        if meter is None and mode != "sms":
+            # mounted the first time a mode needs it (each widget costs on every key that
+            # Textual's Pilot drives: the History bench, the tests)
+            meter = ChannelMeter(id="channel-meter")
+            meter.text = self.query_one("#body", TextArea).text
+            self.query_one("#meter-row").mount(meter, after="#meter")
+        if meter is not None:
+            meter.display = mode != "sms"
+            if mode != "sms":
+                meter.mode = mode
         # a voice call has no sender id: ClickSend calls from its own numbers
         self.query_one("#sender", Input).disabled = mode == "voice"
-        self.query_one("#body-error", Static).update("")
+        self.show_error("body-error", "")
         self._changed()
 
     @on(Select.Changed, "#mode")
@@ -318,7 +337,17 @@ class ComposeForm(Vertical, SmsTab):
         self._changed()
 
     def _show_picked(self) -> None:
-        label = self.query_one("#picked-lists", Static)
+        found = self.query("#picked-lists").results(Static)
+        label = next(found, None)
+        if label is None:
+            if not self.picked_lists:
+                return
+            # mounted the first time a list is picked, under the recipients' row
+            label = Static("", id="picked-lists")
+            row = self.query_one("#recipients").parent
+            assert isinstance(row, Widget)
+            assert isinstance(row.parent, Widget)
+            row.parent.mount(label, after=row)
         label.display = bool(self.picked_lists)
         if not self.picked_lists:
             label.update("")
@@ -331,7 +360,7 @@ class ComposeForm(Vertical, SmsTab):
             text.append(f" ({item.contacts_count:,})")
         text.append("   ctrl+l clears")
         label.update(text)
-        self.query_one("#recipients-error", Static).update("")
+        self.show_error("recipients-error", "")
 
     # ------------------------------------------------------------------ sending
 
@@ -344,7 +373,7 @@ class ComposeForm(Vertical, SmsTab):
             nonlocal ok
             ok = False
             if show_errors:
-                self.query_one(f"#{widget_id}", Static).update(plain(f"✖ {message}"))
+                self.show_error(widget_id, plain(f"✖ {message}"))
 
         parsed = parse_recipients(self.query_one("#recipients", Input).value, region)
         if not parsed.valid and not parsed.invalid and not self.picked_lists:
@@ -377,7 +406,7 @@ class ComposeForm(Vertical, SmsTab):
             if issue is not None:
                 ok = False
                 if show_errors and issue.field == "body":
-                    self.query_one("#body-error", Static).update(plain(f"✖ {issue.message}"))
+                    self.show_error("body-error", plain(f"✖ {issue.message}"))
                 elif show_errors:
                     fields.show_error(issue.message)
         if not ok:

@@ -25,6 +25,7 @@ from smstui.ui.messages import OpenInCompose, StoreChanged
 from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.store_guard import GuardedRows
 from smstui.ui.tabs.base import SmsTab
+from smstui.ui.widgets.lean_select import LeanSelect
 from smstui.ui.widgets.virtual_list import VirtualList
 
 #: quiet time after a keystroke in a filter or the search before the list is re-queried
@@ -78,7 +79,9 @@ class HistoryTab(Vertical, SmsTab):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="history-filters", classes="row"):
-            yield Select[str](((s, s) for s in STATUSES), prompt="Any status", id="status-filter")
+            yield LeanSelect[str](
+                ((s, s) for s in STATUSES), prompt="Any status", id="status-filter"
+            )
             yield Input(placeholder="number", id="number-filter")
             yield Input(placeholder="from YYYY-MM-DD", id="from-filter", max_length=10)
             yield Input(placeholder="to YYYY-MM-DD", id="to-filter", max_length=10)
