@@ -15,6 +15,7 @@ from . import clicksend_automations, clicksend_campaigns, clicksend_contacts, cl
 from . import clicksend_lists as lists
 from .clicksend_send import send_or_price
 from .envelope import ClickSendProblem, envelope, not_found_endpoint
+from .history_index import HistoryIndex
 from .http import SandboxResponse
 from .pricing import SHARED_NUMBER, new_message_id
 from .records import InboundRecord, SmsRecord, TemplateRecord
@@ -36,6 +37,8 @@ class SimClickSend:
         self.messages: list[SmsRecord] = []
         self.by_id: dict[str, SmsRecord] = {}
         self.inbound: list[InboundRecord] = []
+        #: history's records in date order, rebuilt when a record is added (history_index)
+        self.history_index: HistoryIndex | None = None
         self.templates: dict[int, TemplateRecord] = {}
         self.part_cap = 6
         self.requests = 0

@@ -6,10 +6,10 @@ Every listing pages the records first and builds JSON only for the page it answe
 from __future__ import annotations
 
 import re
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .envelope import ClickSendProblem, envelope, page_params, paginate
+from .history_index import Row, history_index
 from .http import SandboxResponse
 from .records import InboundRecord, SmsRecord
 
@@ -35,21 +35,16 @@ def history(cs: SimClickSend, _m: re.Match[str], query: dict[str, str], _p: Any)
     field, descending = _order(query.get("order_by", ""))
     now = cs.now()
     listed_before = now - cs.world.history_lag
-    # (date, message_id, record): the date window and the usual date order need no lookups
-    rows: list[tuple[int, str, SmsRecord | InboundRecord]] = [
-        (m.date, m.message_id, m) for m in cs.messages if m.date <= listed_before
-    ]
-    rows += [(r.timestamp, r.message_id, r) for r in cs.visible_inbound()]
-    if date_from is not None:
-        rows = [t for t in rows if t[0] >= date_from]
-    if date_to is not None:
-        rows = [t for t in rows if t[0] <= date_to]
+    if field == "date":
+        # the usual order: the date window of the records kept sorted between calls
+        cs.history_index = history_index(cs.history_index, cs.messages, cs.inbound)
+        rows = cs.history_index.window(listed_before, now, date_from, date_to)
+    else:
+        rows = _listed(cs, listed_before, now, date_from, date_to)
     if terms:
         rows = [t for t in rows if _matches(t[2], terms, now)]
-    # a stable sort on (key, message_id) keeps pages consistent between calls
-    if field == "date":
-        rows.sort(key=itemgetter(0, 1))
-    else:
+    if field != "date":
+        # a stable sort on (key, message_id) keeps pages consistent between calls
         rows.sort(key=lambda t: (str(t[2].history_value(field, now) or ""), t[1]))
     if descending:
         rows.reverse()
@@ -59,6 +54,19 @@ def history(cs: SimClickSend, _m: re.Match[str], query: dict[str, str], _p: Any)
         for r in data["data"]
     ]
     return envelope(200, "Here are your history.", data)
+
+
+def _listed(
+    cs: SimClickSend, listed_before: float, now: float, date_from: int | None, date_to: int | None
+) -> list[Row]:
+    """(date, message_id, record) of every record listed now within the date window."""
+    rows: list[Row] = [(m.date, m.message_id, m) for m in cs.messages if m.date <= listed_before]
+    rows += [(r.timestamp, r.message_id, r) for r in cs.visible_inbound()]
+    if date_from is not None:
+        rows = [t for t in rows if t[0] >= date_from]
+    if date_to is not None:
+        rows = [t for t in rows if t[0] <= date_to]
+    return rows
 
 
 def _search_terms(q: str) -> list[tuple[str, str]]:
