@@ -1,12 +1,14 @@
 """Benchmark concurrent history sync against the loopback sandbox with 100 ms per request.
 
     .venv/bin/python bench/sync.py
+    .venv/bin/python bench/sync.py --cpu-hog 1    # with a busy core beside it
 
 Syncs the same 40 pages of history (outbound messages and the replies ClickSend lists with
 them) at concurrency 1 and at the default (4) into two fresh stores; prints both times, the
 speed-up (target >= 3x) and whether the stores are identical. The sandbox is sized so that the
 listing is exactly ``--pages`` pages (replies are seeded with the messages, so the outbound
-count is searched for).
+count is searched for). ``--cpu-hog N`` keeps N cores busy through both timed syncs (a
+busy machine); the report gives the load average before and after.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
+
+from soak import cpu_hogs
 
 from smstui.core.clicksend.sms import SmsService
 from smstui.core.delivery.sync import PAGE_SIZE, sync_all
@@ -124,7 +128,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     else:
         size = await size_for_pages(args.pages, args.seed)
     own = args.server == "process"
+    load_before = loadavg()
     with (
+        cpu_hogs(args.cpu_hog),
         sandbox_server(args.seed, size, args.latency, own_process=own) as url,
         tempfile.TemporaryDirectory() as tmp,
     ):
@@ -141,7 +147,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "speedup": round(t1 / tn, 2) if tn else None,
         "target_speedup": 3.0,
         "stores_identical": rows1 == rows_n,
+        "cpu_hogs": args.cpu_hog,
+        "loadavg_before": load_before,
+        "loadavg_after": loadavg(),
     }
+
+
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -151,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--latency", type=float, default=0.1)
     ap.add_argument("--concurrency", type=int, default=4)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--cpu-hog", type=int, default=0, metavar="N", help="N cores kept busy")
     ap.add_argument(
         "--server",
         choices=("process", "thread"),
