@@ -48,10 +48,10 @@ def history(cs: SimClickSend, _m: re.Match[str], query: dict[str, str], _p: Any)
         rows.sort(key=lambda t: (str(t[2].history_value(field, now) or ""), t[1]))
     if descending:
         rows.reverse()
-    data = paginate([t[2] for t in rows], page, limit, "/v3/sms/history")
+    data = paginate(rows, page, limit, "/v3/sms/history")  # the page's rows, not all records
     data["data"] = [
         r.history_json(now, cs.user) if isinstance(r, SmsRecord) else r.history_json(cs.user)
-        for r in data["data"]
+        for _, _, r in data["data"]
     ]
     return envelope(200, "Here are your history.", data)
 
