@@ -23,6 +23,8 @@ _MAX_EXPONENT = 30
 
 def text(value: Any) -> str | None:
     """A string field: numbers become their text, ``None``/objects/lists become ``None``."""
+    if type(value) is str:  # the usual case first (a history page has ~1,400 of them)
+        return value
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, str):
@@ -95,6 +97,8 @@ def integer(value: Any, default: int = 0) -> int:
 
 
 def optional_integer(value: Any) -> int | None:
+    if type(value) is int:  # not a bool (its own type): the usual case first
+        return value
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):
