@@ -8,7 +8,8 @@ It is exact because of how the simulated account changes (``SimClickSend``): rec
 ever appended (``store``, ``add_inbound``, the seed's ``extend``), the replies list is replaced
 wholesale when a cancel drops pending replies, and a record's date and id never change. An
 index is therefore current while both lists are the same objects with the same lengths; any
-other change rebuilds it before it answers.
+other change rebuilds it before it answers. Its bound: one tuple and one int per record the
+account holds (the records themselves are shared, not copied); one index per account.
 """
 
 from __future__ import annotations
