@@ -120,3 +120,35 @@ def test_the_team_store_is_never_opened_on_the_screens_thread(
     opener.join()
     assert ws.drafts.load(DRAFT_KEY) == {}  # open now: read on this thread as before
     asyncio.run(ws.aclose())
+
+
+def test_the_session_is_built_once_when_two_threads_ask_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The app's loop and its thread opening the team store both ask the workspace for its
+    session; built twice, the store opened in one was read through the other (which said
+    "connecting" for good) and its pool was never closed."""
+    from smstui.core import session as session_module
+
+    ws = Workspace.from_settings(load_settings(env={"SMSTUI_SANDBOX": "1"}))
+    real = session_module.build_session
+    built: list[object] = []
+    other: list[object] = []
+    askers: list[threading.Thread] = []
+
+    def build(*args: Any, **kwargs: Any) -> Any:
+        if not built:  # the first build: another thread asks while it is under way
+            asker = threading.Thread(target=lambda: other.append(ws._session()))
+            askers.append(asker)
+            asker.start()
+            asker.join(0.2)  # a bound, not a measurement: with the lock it cannot finish
+        built.append(real(*args, **kwargs))
+        return built[-1]
+
+    monkeypatch.setattr(session_module, "build_session", build)
+    first = ws._session()
+    askers[0].join(30)
+    assert other, "the other thread never got a session"
+    assert len(built) == 1
+    assert other[0] is first
+    asyncio.run(ws.aclose())

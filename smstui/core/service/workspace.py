@@ -10,6 +10,7 @@ account, POLL rules, doctor).
 
 from __future__ import annotations
 
+import threading
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -57,6 +58,7 @@ class Workspace:
         self._resolver_options = resolver_options
         self._core: Session | None = None
         self._screen_thread: int | None = None
+        self._core_lock = threading.Lock()
 
     @classmethod
     def from_settings(
@@ -82,15 +84,21 @@ class Workspace:
         """The core session (built on first use: it imports httpx and the client). For the
         parts of this package only: front-ends use the parts."""
         if self._core is None:
-            from smstui.core.session import build_session
+            # built once even when two threads ask at once (the app's loop and the thread
+            # opening the team store): two sessions would mean a store opened in one and
+            # read through the other
+            with self._core_lock:
+                if self._core is None:
+                    from smstui.core.session import build_session
 
-            self._core = build_session(
-                self._settings,
-                transport=self._transport,
-                world=self._world,
-                resolver_options=self._resolver_options,
-            )
-            self._core.screen_thread = self._screen_thread
+                    core = build_session(
+                        self._settings,
+                        transport=self._transport,
+                        world=self._world,
+                        resolver_options=self._resolver_options,
+                    )
+                    core.screen_thread = self._screen_thread
+                    self._core = core
         return self._core
 
     def _store(self) -> Store:
