@@ -69,13 +69,29 @@ _READ_BY_ME = (
     "AND r.operator = current_setting('smstui.operator', true) "
     "AND r.message_id = m.message_id LIMIT 1)"
 )
+#: whether this connection's operator made reply ``m``, read for everyone, unread again for
+#: themselves (schema V5): one primary-key probe, as above
+_UNREAD_BY_ME = (
+    "(SELECT 1 FROM unreads u WHERE u.account = m.account "
+    "AND u.operator = current_setting('smstui.operator', true) "
+    "AND u.message_id = m.message_id LIMIT 1)"
+)
 # ``seq`` is an identity column the messages' insert trigger hands out in commit order (see
 # postgres/schema.py): a scan that read up to N never misses a row committed later below N.
-# Reads are per operator (schema V3): the flag, then this operator's row in ``reads``.
+# Reads are per operator: flag 1 is read for everyone, flag 0 read once this operator's row
+# is in ``reads`` (V3), flag 2 read unless this operator's row is in ``unreads`` (V5). The
+# unread condition names ``read <> 1`` and ``direction = 'in'`` on their own: the partial
+# index ``messages_unread_for_some`` serves them in date order.
 POSTGRES = Dialect(
     position="seq",
     placeholder="%s",
     lock="SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
-    read=f"(m.read = 1 OR {_READ_BY_ME} IS NOT NULL)",
-    unread=f"m.direction = 'in' AND m.read = 0 AND {_READ_BY_ME} IS NULL",
+    read=(
+        f"(CASE m.read WHEN 1 THEN true WHEN 0 THEN {_READ_BY_ME} IS NOT NULL "
+        f"ELSE {_UNREAD_BY_ME} IS NULL END)"
+    ),
+    unread=(
+        "m.direction = 'in' AND m.read <> 1 AND (CASE m.read "
+        f"WHEN 0 THEN {_READ_BY_ME} IS NULL ELSE {_UNREAD_BY_ME} IS NOT NULL END)"
+    ),
 )

@@ -7,7 +7,9 @@ One implementation for both stores (``dialect``):
   always did. On the team store reads are per operator (postgres/schema.py, V3): the flag
   stays 1 for what is read for everyone (history's backlog, and what was read before the
   store had reads per operator) and an operator's read is a row of ``reads``; operator A
-  reading a reply leaves it unread for operator B.
+  reading a reply leaves it unread for operator B. A reply read for everyone that A makes
+  unread again gets the flag 2 and A's row of ``unreads`` (V5): unread for A, read for
+  everyone else, whenever they join.
 - **Handled.** A conversation (the other party's number) marked handled by an operator, at a
   time: one mark per number, the latest wins. A reply that arrives after the mark clears it
   (a trigger on the message table, in both schemas): the customer wrote again, so the
@@ -75,17 +77,22 @@ def _per_operator(c: Any, store: SqlStore, ids: list[str], read: bool) -> int:
             "AND m.read = 0 ON CONFLICT (account, operator, message_id) DO NOTHING",
             (me, now, ids, account),
         )
+        # a reply read for everyone that this operator had made unread again (flag 2)
+        c.execute(
+            "DELETE FROM unreads WHERE account = %s AND operator = %s AND message_id = ANY(%s)",
+            (account, me, ids),
+        )
         return found
-    # unread again for this operator only: a reply read for everyone becomes one that every
-    # other operator the store has seen has read
+    # unread again for this operator only (schema V5): a reply read for everyone gets the flag
+    # 2 and this operator's row of ``unreads`` (an operator who joins later finds it read); a
+    # reply that came in as new loses this operator's read
     c.execute(
-        "INSERT INTO reads (account, operator, message_id, at) "
-        "SELECT m.account, o.name, m.message_id, %s FROM messages m CROSS JOIN operators o "
-        f"WHERE {_REPLIES} AND m.read = 1 AND o.name <> %s "
-        "ON CONFLICT (account, operator, message_id) DO NOTHING",
-        (now, ids, account, me),
+        "INSERT INTO unreads (account, operator, message_id, at) "
+        f"SELECT m.account, %s, m.message_id, %s FROM messages m WHERE {_REPLIES} "
+        "AND m.read <> 0 ON CONFLICT (account, operator, message_id) DO NOTHING",
+        (me, now, ids, account),
     )
-    c.execute(f"UPDATE messages m SET read = 0 WHERE {_REPLIES} AND m.read = 1", (ids, account))
+    c.execute(f"UPDATE messages m SET read = 2 WHERE {_REPLIES} AND m.read = 1", (ids, account))
     c.execute(
         "DELETE FROM reads WHERE account = %s AND operator = %s AND message_id = ANY(%s)",
         (account, me, ids),
