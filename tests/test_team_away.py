@@ -33,20 +33,26 @@ def gate(pg_server: PgServer, pg_url: str) -> Iterator[tuple[TcpGate, str]]:
         g.close()
 
 
+def _spy_on_waits(pool: Any) -> list[float | None]:
+    """How long each call waits for a pooled connection, in order."""
+    waits: list[float | None] = []
+    take = pool.connection
+
+    def spy(timeout: float | None = None) -> Any:
+        waits.append(timeout)
+        return take(timeout=timeout)
+
+    pool.connection = spy
+    return waits
+
+
 def test_an_away_database_is_waited_for_briefly_until_it_answers_again(
     gate: tuple[TcpGate, str],
 ) -> None:
     g, url = gate
     with PostgresStore(url, account="a") as store:
         pool = store._pool
-        waits: list[float | None] = []
-        take = pool.connection
-
-        def spy(timeout: float | None = None) -> Any:
-            waits.append(timeout)
-            return take(timeout=timeout)
-
-        pool.connection = spy  # type: ignore[method-assign]
+        waits = _spy_on_waits(pool)
         assert store.count() == 0
         assert waits[-1] == pg_connection.CONNECT_TIMEOUT * 2
         assert not pg_connection.is_away(pool)
@@ -81,14 +87,7 @@ def test_the_screens_first_read_in_an_outage_waits_briefly(gate: tuple[TcpGate, 
     g, url = gate
     with PostgresStore(url, account="a", screen_thread=threading.get_ident()) as store:
         pool = store._pool
-        waits: list[float | None] = []
-        take = pool.connection
-
-        def spy(timeout: float | None = None) -> Any:
-            waits.append(timeout)
-            return take(timeout=timeout)
-
-        pool.connection = spy  # type: ignore[method-assign]
+        waits = _spy_on_waits(pool)
         assert store.count() == 0
         assert waits[-1] == pg_connection.SCREEN_WAIT
         other = threading.Thread(target=store.count)

@@ -29,7 +29,6 @@ from smstui.core.delivery.outbox_channels import ChannelKind, ChannelOutbox
 from smstui.core.delivery.sync import ProgressCallback, sync_all
 from smstui.core.delivery.sync_terms import PauseGate, SyncReport
 from smstui.core.errors import (
-    ConfigError,
     ConnectionUnusable,
     MembraneNotFound,
     StoreError,
@@ -241,6 +240,8 @@ class Session:
                 self.store_path, account=self.account, operator=self.settings.operator_name
             )
         try:
+            from smstui.core.team_store import open_team_store
+
             store = open_team_store(
                 self.settings.database_url,
                 account=self.account,
@@ -339,26 +340,6 @@ class Session:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
-
-
-def open_team_store(
-    url: str, *, account: str = "", operator: str = "", screen_thread: int | None = None
-) -> Store:
-    """The team's PostgreSQL store; a clear ``ConfigError`` when psycopg (the ``team`` extra)
-    is not installed, instead of an ImportError."""
-    try:
-        from smstui.core.store.postgres import PostgresStore
-    except ImportError:
-        raise team_extra_missing() from None
-    return PostgresStore(url, account=account, operator=operator, screen_thread=screen_thread)
-
-
-def team_extra_missing() -> ConfigError:
-    return ConfigError(
-        "database_url is set, but this smstui cannot talk to PostgreSQL "
-        "(the psycopg package is missing).",
-        hint="Install the team extra: pip install 'smstui[team]' (or unset database_url).",
-    )
 
 
 def _resolver(

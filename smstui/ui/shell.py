@@ -1,4 +1,5 @@
-"""The app's working half: the workspace, connecting and syncing, the store banner, toasts.
+"""The app's working half: the workspace, connecting and syncing, toasts (and, from
+``shell_store``, the store and its banner).
 
 ``SmsShell`` is what every tab, screen and widget may rely on (``getters.app(SmsShell)``
 gives them a typed app without importing ``ui/app.py``, which imports them). ``SmsApp`` in
@@ -26,7 +27,6 @@ from textual.timer import Timer
 from smstui.core.errors import SmstuiError, StoreError
 from smstui.core.native_heap import TRIM_INTERVAL, limit_arenas, release_free_memory_off_loop
 from smstui.core.service import Workspace
-from smstui.ui.crash_report import CrashSafeApp
 from smstui.ui.hangup import leave_dead_terminal
 from smstui.ui.live import LiveStore
 from smstui.ui.messages import (
@@ -37,17 +37,15 @@ from smstui.ui.messages import (
     TemplatesChanged,
 )
 from smstui.ui.safe_text import visible
+from smstui.ui.shell_store import StoreShell
 from smstui.ui.widgets.status_bar import ConnectionState, StatusBar
-from smstui.ui.widgets.store_banner import StoreBanner
 
 if TYPE_CHECKING:
     # models cost ~0.1 s of dataclass building: only annotations need them here
     from smstui.core.models import Account
     from smstui.core.service import Reply
-    from smstui.core.service.history import MessageFilter
     from smstui.core.service.types import PollRules
     from smstui.ui.connect_ui import AppConnectUI
-    from smstui.ui.store_guard import GuardedRows
     from smstui.ui.tabs.base import SmsTab
 
 T = TypeVar("T")
@@ -69,7 +67,7 @@ def describe_error(err: BaseException) -> str:
     return f"Unexpected error ({type(err).__name__}). Try again; the app is still usable."
 
 
-class SmsShell(CrashSafeApp):
+class SmsShell(StoreShell):
     def __init__(
         self,
         ws: Workspace,
@@ -178,99 +176,12 @@ class SmsShell(CrashSafeApp):
         self.reload_tabs(StoreChanged)
         self.live.lists_reloaded()
 
-    # ------------------------------------------------------------------ the store
-
-    def _open_store(self) -> None:
-        """Open the store now (after the first frame): if it cannot be used, the banner says
-        so before any tab trips over it. The team's database is opened off the loop (see
-        ``Workspace.keep_team_store_off``): the screen stays live while it connects."""
-        if self.ws.team:
-            self.live.open_off_loop()  # sets ``store_settled`` either way
-            return
-        try:
-            self.ws.open_store()
-        except StoreError as err:
-            self.store_failed(err)
-            self.live.retry_later()  # the banner goes once it opens
-            return
-        finally:
-            self.settle_store()
-        self.count_unread()
-        self.live.start()
-
-    def settle_store(self) -> None:
-        """The first attempt to open the store is over (opened or on the banner)."""
-        if not self.store_settled.is_set():
-            self.store_settled.set()
-            self.store_has_settled()
-
-    def store_back(self) -> None:
-        """The store opened after the tabs were built (it was away): Compose shows the draft
-        saved there if nothing was typed meanwhile."""
-        for tab in self.built_tabs.values():
-            if tab.is_built:
-                tab.store_back()
-
-    def store_has_settled(self) -> None:
-        """Hook: ``SmsApp`` builds Compose then (it restores the saved draft)."""
-
-    def count_unread(self) -> None:
-        """Read the unread replies' count (local, fast) and show it in the Inbox's title."""
-        try:
-            count = self.ws.replies.unread_count()
-        except StoreError as err:
-            self.store_failed(err)
-            return
-        self.store_worked(wrote=False)
-        if count != self.unread_count:
-            self.unread_count = count
-            self.unread_changed()
-
-    def unread_changed(self) -> None:
-        """``unread_count`` changed (``SmsApp`` retitles the Inbox tab)."""
-
     def announce_replies(self, replies: Sequence[Reply]) -> None:
         """Replies a sync (this app's or, seen live, another process's) brought in: toasts
         (``reply_toasts``), quiet for the conversation open on screen."""
         from smstui.ui.reply_toasts import announce
 
         announce(self, replies)
-
-    def may_announce_live(self) -> bool:
-        """Replies seen live are toasted, except while the first sync brings in the backlog
-        (replies that came while the app was closed are counted, not toasted one by one)."""
-        return self._synced or not self._syncing
-
-    def store_failed(self, err: StoreError) -> None:
-        """The store cannot be used: show why in the banner (from any thread)."""
-        if threading.get_ident() != getattr(self, "_app_thread", None):
-            self.call_from_thread(self.store_failed, err)
-            return
-        banner = self._store_banner()
-        if banner is not None and (banner.error is None or banner.error.message != err.message):
-            banner.show_error(err)
-
-    def store_worked(self, *, wrote: bool = True) -> None:
-        """A store write (or, ``wrote=False``, a read) succeeded: a banner for a problem that
-        has passed goes away."""
-        banner = self._store_banner()
-        if banner is not None:
-            banner.store_worked(wrote=wrote)
-
-    def _store_banner(self) -> StoreBanner | None:
-        """The banner on the main screen even while a dialog is on top, or None while the
-        app is closing (the last draft save on the way out runs after the widgets are gone)."""
-        for screen in self.screen_stack:
-            found = screen.query(StoreBanner)
-            if found:
-                return found.first()
-        return None
-
-    def store_source(self, filters: MessageFilter | None = None) -> GuardedRows:
-        """A list source over the store that reads as empty (and reports) if it fails."""
-        from smstui.ui.store_guard import GuardedRows
-
-        return GuardedRows(self.ws.history.rows(filters), self.store_failed)
 
     # ------------------------------------------------------------------ the terminal
 

@@ -36,7 +36,7 @@ def repair_store(*, force: bool = False) -> RepairReport:
 def check_team_store(url: str) -> TeamStoreCheck:
     """The team database (``database_url``): reachable, schema version, the statistics
     rollup against the messages, open sends in the outbox (changes nothing)."""
-    from smstui.core.session import team_extra_missing
+    from smstui.core.team_store import team_extra_missing
 
     try:
         from smstui.core.store.postgres.health import check_team_store as check
@@ -48,7 +48,7 @@ def check_team_store(url: str) -> TeamStoreCheck:
 def repair_team_store(url: str, *, operator: str = "") -> TeamRepair:
     """What can be repaired in a team database from here: its statistics rollup, rebuilt
     from the messages. Its files are the database server's (backups are its admin's)."""
-    from smstui.core.session import team_extra_missing
+    from smstui.core.team_store import team_extra_missing
 
     try:
         from smstui.core.store.postgres.health import repair_team_store as repair

@@ -44,8 +44,8 @@ def move_in(
     """Copy the local SQLite store (default: this user's) into the database at ``url``;
     safe to run again. The drafts become ``operator``'s. Raises ``ConfigError`` for a URL that is not PostgreSQL and
     ``StoreError`` when either store cannot be used (messages never show the password)."""
-    from smstui.core.session import open_team_store
     from smstui.core.store.schema import default_db_path
+    from smstui.core.team_store import open_team_store
 
     url = check_url(url, source="--to")
     open_team_store(url, operator=operator).close()  # psycopg there, server reachable, migrated
@@ -67,7 +67,7 @@ def team_status(settings: Settings) -> TeamStatus | None:
     Opening it records this operator as seen."""
     if not settings.database_url:
         return None
-    from smstui.core.session import open_team_store
+    from smstui.core.team_store import open_team_store
 
     store = open_team_store(settings.database_url, operator=settings.operator_name)
     from smstui.core.store.postgres import PostgresStore  # loads: open_team_store checked
