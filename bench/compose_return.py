@@ -21,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,8 @@ for where in (ROOT / "bench", ROOT):
     if str(where) not in sys.path:
         sys.path.insert(0, str(where))
 
+from history_view import load  # noqa: E402  (bench/ is on the path from here)
+
 #: seconds a return may take before its frame counts as missing (None)
 FRAME_WAIT = 10.0
 #: at least this long on History before each return (the app rests Compose within it)
@@ -36,9 +39,19 @@ ON_HISTORY = 0.5
 TYPED = "+61411111111"
 
 
-def load() -> str:
-    with open("/proc/loadavg") as f:
-        return f.read().strip()
+def run_in_private_home(
+    measure: Callable[[int], Coroutine[Any, Any, dict[str, Any]]], count: int
+) -> dict[str, Any]:
+    """``measure(count)`` with config, data and cache in a throw-away folder (never the
+    user's), and the load average before and after; ``compose_typing`` runs through it too."""
+    with tempfile.TemporaryDirectory() as home:
+        for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+            os.environ[name] = str(Path(home) / name.lower())
+        before = load()
+        result = asyncio.run(measure(count))
+    result["loadavg_before"] = before
+    result["loadavg_after"] = load()
+    return result
 
 
 async def measure(returns: int) -> dict[str, Any]:
@@ -101,14 +114,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--returns", type=int, default=10)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as home:
-        for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
-            os.environ[name] = str(Path(home) / name.lower())
-        before = load()
-        result = asyncio.run(measure(args.returns))
-    result["loadavg_before"] = before
-    result["loadavg_after"] = load()
-    print(json.dumps(result))
+    print(json.dumps(run_in_private_home(measure, args.returns)))
 
 
 if __name__ == "__main__":

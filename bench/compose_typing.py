@@ -16,10 +16,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -29,13 +27,10 @@ for where in (ROOT / "bench", ROOT):
     if str(where) not in sys.path:
         sys.path.insert(0, str(where))
 
+from compose_return import run_in_private_home  # noqa: E402  (bench/ is on the path from here)
+
 RECIPIENTS = "+61411111111, 0412 345 67x"  # ends invalid: the error line shows, then goes
 BODY = "Hello, your order is ready for pickup"
-
-
-def load() -> str:
-    with open("/proc/loadavg") as f:
-        return f.read().strip()
 
 
 async def type_timed(pilot: Any, clock: Any, text: str) -> list[float]:
@@ -89,14 +84,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as home:
-        for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
-            os.environ[name] = str(Path(home) / name.lower())
-        before = load()
-        result = asyncio.run(measure(args.rounds))
-    result["loadavg_before"] = before
-    result["loadavg_after"] = load()
-    print(json.dumps(result))
+    print(json.dumps(run_in_private_home(measure, args.rounds)))
 
 
 if __name__ == "__main__":
