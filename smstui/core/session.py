@@ -51,6 +51,8 @@ CHANNEL_KINDS: tuple[ChannelKind, ...] = ("mms", "voice")
 #: seconds a team database that could not be reached is not asked again (each attempt may
 #: wait for the server's connect timeout; the app's lists read many times a second)
 STORE_RETRY_AFTER = 3.0
+#: what a store call says after ``aclose`` (a thread finishing late, as the app exits)
+STORE_CLOSED = "The message store is closed: smstui is shutting down."
 SANDBOX_API_URL = "http://sandbox.smstui.invalid"
 SANDBOX_IDENTITY = "sandbox"
 #: the sandbox accepts any bearer; a fixed one keeps requests shaped like real ones
@@ -209,7 +211,7 @@ class Session:
         if self._store is not None:
             return self._store
         if self._closed:
-            raise StoreError("The message store is closed: smstui is shutting down.")
+            raise StoreError(STORE_CLOSED)
         failed = self._store_failed
         if self.settings.database_url and threading.get_ident() == self.screen_thread:
             raise failed[1] if failed is not None else self._connecting()
@@ -225,7 +227,7 @@ class Session:
                 opened = self._open_store()
                 if self._closed:  # closed while this thread was opening it
                     opened.close()
-                    raise StoreError("The message store is closed: smstui is shutting down.")
+                    raise StoreError(STORE_CLOSED)
                 self._store = opened
             return self._store
         finally:
