@@ -27,9 +27,10 @@ exactly-once must hold across processes that share nothing but the database.
 load runs (``memory_series.py``, with where RSS sits outside Python objects: the C heap in use
 and kept free, its arenas, SQLite's own memory, threads), and the growth after a warm-up. This
 process is the one under test: with ``--tui`` it runs the app (Pilot) and the core workers;
-the CLI processes are separate, and so is the chaos sandbox (``soak_sandbox.py``; ``--sandbox
-thread`` puts it back in this process, where its records, its wire trace and its thread per
-request were counted as the app's memory). What still grows here by design, the soak's ledger,
+the CLI processes are separate, and so are the threads that launch them and read their output
+(``soak_cli.py``; ``--cli thread`` puts them back in this process) and the chaos sandbox
+(``soak_sandbox.py``; ``--sandbox thread`` puts it back in this process, where its records,
+its wire trace and its thread per request were counted as the app's memory). What still grows here by design, the soak's ledger,
 is measured apart ("sandbox_mb") so that its growth is not counted as the app's.
 """
 
@@ -51,8 +52,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import soak_cli
 import soak_sandbox
 from memory_series import MemorySeries
+from soak_cli import CLI_BODY, Ledger
 
 from smstui.core.clicksend.sms import SmsService
 from smstui.core.config import Settings, load_settings
@@ -70,17 +73,6 @@ from smstui.core.store.outbox_table import FINAL_STATES
 TOKEN = "soak-token"
 #: the integrity check of a PostgreSQL store: SQLite's PRAGMA does not apply to it
 NOT_SQLITE = "n/a (PostgreSQL)"
-#: a CLI process that takes longer than this is killed (SIGKILL: durability is tested too)
-CLI_TIMEOUT = 90.0
-READ_COMMANDS = (
-    ["history", "--limit", "20"],
-    ["history", "--no-sync", "--search", "soak"],
-    ["inbox", "--limit", "10"],
-    ["receipts", "--limit", "10"],
-    ["templates", "list"],
-    ["account"],
-    ["price", "--to", "+61411000001", "--body", "price check"],
-)
 
 
 def rss_mb() -> float:
@@ -88,54 +80,6 @@ def rss_mb() -> float:
         if line.startswith("VmRSS:"):
             return round(int(line.split()[1]) / 1024, 1)
     return 0.0
-
-
-class Ledger:
-    """What the user asked for, and what each CLI process said about it (thread-safe)."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        #: body -> exit code of the `smstui send` that carried it (None: in-process send)
-        self.requested: dict[str, int | None] = {}
-        self.commands: Counter[str] = Counter()
-        self.exit_codes: Counter[int] = Counter()
-        self.killed = 0
-        self.unexpected_stderr: list[str] = []
-
-    def record_cli(self, name: str, code: int, stderr: str, body: str | None) -> None:
-        with self.lock:
-            self.commands[name] += 1
-            self.exit_codes[code] += 1
-            if body is not None:
-                self.requested[body] = code
-            if "Traceback" in stderr and len(self.unexpected_stderr) < 5:
-                self.unexpected_stderr.append(stderr[-2000:])
-
-
-def cli_worker(
-    n: int, env: dict[str, str], deadline: float, ledger: Ledger, seed: int, stop: threading.Event
-) -> None:
-    rng = random.Random(seed * 1000 + n)
-    i = 0
-    while time.monotonic() < deadline and not stop.is_set():
-        i += 1
-        body: str | None = None
-        if rng.random() < 0.5:
-            body = f"soak cli {n}-{i} {rng.randrange(10**6)}"
-            args = ["send", "--to", f"+614{rng.randrange(10**8):08d}", "--body", body]
-        else:
-            args = list(rng.choice(READ_COMMANDS))
-        cmd = [sys.executable, "-m", "smstui", "--json", *args]
-        try:
-            done = subprocess.run(
-                cmd, env=env, capture_output=True, text=True, timeout=CLI_TIMEOUT, check=False
-            )
-            code, err = done.returncode, done.stderr
-        except subprocess.TimeoutExpired as exc:
-            code, err = -9, str(exc.stderr or "")
-            with ledger.lock:
-                ledger.killed += 1
-        ledger.record_cli(args[0], code, err, body)
 
 
 async def core_work(
@@ -352,6 +296,7 @@ def run(
     warmup: float = 5.0,
     sandbox_in_process: bool = False,
     database_url: str | None = None,
+    cli_in_process: bool = False,
 ) -> dict[str, Any]:
     rss_start = rss_mb()
     started = time.monotonic()
@@ -369,6 +314,7 @@ def run(
                 sample_seconds,
                 warmup,
                 database_url,
+                cli_in_process,
             ) | {"rss_mb_start": rss_start, "minutes": round((time.monotonic() - started) / 60, 2)}
     finally:
         sandbox.close()
@@ -385,6 +331,7 @@ def _run(
     sample_seconds: float,
     warmup: float,
     database_url: str | None = None,
+    cli_in_process: bool = False,
 ) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MEMBRANE_", "SMSTUI_"))}
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
@@ -403,11 +350,7 @@ def _run(
         store = MessageStore(account=settings.identity())  # the file the CLI uses too
     ledger = Ledger()
     deadline = time.monotonic() + minutes * 60
-    stop = threading.Event()
-    threads = [
-        threading.Thread(target=cli_worker, args=(n, env, deadline, ledger, seed, stop))
-        for n in range(cli_workers)
-    ]
+    cli = soak_cli.launcher(cli_workers, env, deadline, seed, in_process=cli_in_process)
     # what grows here by design (the ledger; in-process, the sandbox's records and trace too)
     # is measured apart, so that its growth is not counted as the app's
     grows: tuple[object, ...] = (ledger,)
@@ -415,14 +358,11 @@ def _run(
         grows = (ledger, sandbox.world, sandbox.chaos)
     memory = MemorySeries(sample_seconds, sandbox_state=lambda: grows)
     memory.start()
-    for t in threads:
-        t.start()
+    cli.start()
     try:
         core, app = asyncio.run(app_work(sandbox.url, store, settings, deadline, ledger, seed, tui))
     finally:
-        stop.set()
-        for t in threads:
-            t.join()
+        cli.finish(ledger)
     memory.stop()
     rss_loaded = rss_mb()
     faults = sandbox.counts()
@@ -434,12 +374,14 @@ def _run(
         "history_lag_s": sandbox.history_lag,
         "seed": seed,
         "sandbox": "thread" if isinstance(sandbox, soak_sandbox.ThreadSandbox) else "process",
+        "cli_launcher": "thread" if cli_in_process else "process",
         "requests": faults["requests"],
         "faults_injected": faults["faults"],
         "faults_by_kind": faults["by_kind"],
         "cli_runs": dict(ledger.commands),
         "cli_exit_codes": {str(k): v for k, v in sorted(ledger.exit_codes.items())},
         "cli_killed": ledger.killed,
+        "cli_bodies": sum(1 for body in ledger.requested if body.startswith(CLI_BODY)),
         "cli_tracebacks": len(ledger.unexpected_stderr),
         "core": core,
         **({"tui": app} if app is not None else {}),
@@ -551,6 +493,13 @@ def main() -> int:
         help="the chaos sandbox in its own process (default: only the app is measured) or a "
         "thread of this one (its records and request threads counted too)",
     )
+    p.add_argument(
+        "--cli",
+        choices=("process", "thread"),
+        default="process",
+        help="launch the CLI processes from a process of their own (default: only the app is "
+        "measured) or from threads of this one (their output read into this process's heap)",
+    )
     a = p.parse_args()
     with cpu_hogs(a.cpu_hog), LoadSampler() as load, team_database(a) as url:
         result = run(
@@ -562,6 +511,7 @@ def main() -> int:
             a.sample_seconds,
             a.warmup,
             sandbox_in_process=a.sandbox == "thread",
+            cli_in_process=a.cli == "thread",
             database_url=url,
         )
     result["store"] = "postgresql" if url else "sqlite"

@@ -52,6 +52,13 @@ def test_cli_and_core_both_sent_messages(soak: dict[str, Any]) -> None:
     assert soak["messages_sent"] >= 5
 
 
+def test_the_cli_launcher_process_reported_every_body_it_asked_for(soak: dict[str, Any]) -> None:
+    # the CLI runs are launched from a process of their own (bench/soak_cli.py): what they
+    # asked for must come back to the audit, or "lost" could not see a CLI message go missing
+    assert soak["cli_launcher"] == "process"
+    assert soak["cli_bodies"] == soak["cli_runs"].get("send", 0) > 0
+
+
 def test_every_outbox_message_ends_in_exactly_one_final_state(soak: dict[str, Any]) -> None:
     assert soak["non_final"] == 0
     assert soak["rows_per_request_max"] == 1

@@ -26,7 +26,8 @@ from smstui.core.store.message_store import MessageStore
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-import soak  # noqa: E402  (bench/soak.py: ledger, CLI worker, settle, audit)
+import soak  # noqa: E402  (bench/soak.py: settle, audit)
+import soak_cli  # noqa: E402  (bench/soak_cli.py: ledger, CLI worker)
 import soak_tui  # noqa: E402  (bench/soak_tui.py: the Pilot loop)
 
 #: one worker runs the whole module (its tests audit one shared, module-scoped run), and the
@@ -62,10 +63,12 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         env["SMSTUI_CONNECTION_ID"] = DEFAULT_CONNECTION_ID
         settings = load_settings(env=env)
         store = MessageStore(account=settings.identity())
-        ledger = soak.Ledger()
+        ledger = soak_cli.Ledger()
         deadline = time.monotonic() + SECONDS
         stop = threading.Event()
-        cli = threading.Thread(target=soak.cli_worker, args=(0, env, deadline, ledger, SEED, stop))
+        cli = threading.Thread(
+            target=soak_cli.cli_worker, args=(0, env, deadline, ledger, SEED, stop)
+        )
         cli.start()
 
         def request(body: str) -> None:
