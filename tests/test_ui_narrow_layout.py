@@ -11,12 +11,11 @@ from support.sandbox_app import sandbox_app
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Static
-from textual.widgets._footer import FooterKey
 
 from smstui.ui.app import SmsApp
 from smstui.ui.tabs.compose import ComposeTab
 from smstui.ui.tabs.registry import TABS
-from smstui.ui.widgets.app_footer import keys_to_hide
+from smstui.ui.widgets.app_footer import AppFooter, ShownKey, keys_to_hide
 
 NARROW = (80, 24)
 FOOTER_ROW = 23
@@ -90,18 +89,18 @@ async def test_a_field_error_takes_a_line_only_while_it_says_something() -> None
 # ------------------------------------------------------------------ footer
 
 
-def footer_keys(app: SmsApp) -> tuple[list[FooterKey], FooterKey]:
-    keys = list(app.screen.query(FooterKey))
-    palette = next(k for k in keys if k.has_class("-command-palette"))
-    return [k for k in keys if k is not palette and k.display], palette
+def footer_keys(app: SmsApp) -> tuple[list[ShownKey], ShownKey]:
+    keys = app.screen.query_one(AppFooter).shown_keys()
+    palette = next(k for k in keys if k.palette)
+    return [k for k in keys if k is not palette], palette
 
 
 def keys_clear_of_each_other_and_the_palette(app: SmsApp) -> bool:
     shown, palette = footer_keys(app)
-    ordered = sorted(shown, key=lambda k: k.region.x)
-    apart = all(a.region.right <= b.region.x for a, b in pairwise(ordered))
+    ordered = sorted(shown, key=lambda k: k.x)
+    apart = all(a.right <= b.x for a, b in pairwise(ordered))
     # a blank column between the last key and the palette key's border
-    return apart and all(k.region.right < palette.region.x for k in shown)
+    return apart and all(k.right < palette.x for k in shown)
 
 
 @pytest.mark.parametrize("tab", [t.id for t in TABS])
@@ -113,7 +112,7 @@ async def test_footer_keys_do_not_run_under_the_palette_key_at_80_columns(tab: s
         await settle(pilot)
         await pause_until(pilot, lambda: keys_clear_of_each_other_and_the_palette(app))
         shown, palette = footer_keys(app)
-        assert palette.region.right <= NARROW[0]
+        assert palette.right <= NARROW[0]
         assert "f1" in {k.key for k in shown}  # help, which lists every key, stays
 
 

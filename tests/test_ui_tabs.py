@@ -17,7 +17,6 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, TabbedContent, TabPane, TextArea
-from textual.widgets._footer import FooterKey
 
 from smstui.core.sandbox import SandboxWorld
 from smstui.ui.app import SmsApp
@@ -268,8 +267,9 @@ async def test_the_first_frame_shows_the_footer_keys() -> None:
         def _display(self, screen: Screen[object], renderable: object) -> None:
             if renderable is not None and not seen:  # the first frame handed to the driver
                 visible = screen._compositor.visible_widgets
-                keys = self.query_one(AppFooter).query(FooterKey)
-                seen.append([key.description for key in keys if key in visible])
+                footer = self.query_one(AppFooter)
+                shown = footer.shown_keys() if footer in visible else []
+                seen.append([key.info.description for key in shown])
             if isinstance(renderable, LayoutUpdate) and len(texts) < 5:
                 texts.append(
                     "".join(seg.text for line in renderable.strips for s in line for seg in s)

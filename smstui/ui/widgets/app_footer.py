@@ -1,133 +1,272 @@
-"""The key footer, without Textual's leak of every key widget it ever built.
+"""The key footer as ONE widget that draws every key itself.
 
-Textual's ``Footer`` rebuilds its ``FooterKey`` widgets on every bindings change (each focus
-move, tab switch, dialog opened or closed) and ``data_bind``s each new key to
-``Footer.compact``. The binding is stored on the *Footer* (``__watchers["compact"]``) and only
-pruned when ``compact`` changes, which it never does here, so every removed key, with its
-styles and rendered lines, stayed reachable: measured at ~650 widgets a minute in the soak
-(Textualize/textual#6666, open in 8.2). The same holds for widgets that watch the app's
-``theme`` (every ``TextArea``; dialogs have them) until the theme changes.
+Textual's ``Footer`` is a container of one ``FooterKey`` widget a key (ten on History's
+screen, with the docked command palette key). Every widget on a screen costs something on
+each key driven by Textual's Pilot (``pilot.press``/``pause`` visit them all, see
+``lean_select``), and the footer was the largest group left on History's screen.
+``AppFooter`` draws the same row from one widget: the same keys (``Footer.compose``'s
+grouping by action and by ``Binding.group``), the same order, widths and margins, the same
+colours from the same CSS variables (``FooterKey``'s default CSS, as component classes here),
+the command palette key docked right with its ``vkey`` border, disabled keys dimmed, the key
+under the mouse highlighted, its tooltip shown, and a click running the key as
+``FooterKey.on_mouse_down`` does. Compared with Textual's ``Footer`` cell by cell, styles
+included (``tests/test_ui_footer.py``).
 
-A third holder of dead widgets' lines: ``StylesCache.get_inner_outer`` is an ``lru_cache``
-on a method, so its 1,024 entries keep the ``StylesCache`` (every rendered line) of widgets
-long removed. It is a pure function of two colours: emptying it costs two ``Style`` objects
-per widget at its next paint.
-
-``AppFooter`` drops the watchers of closed widgets after each rebuild, from itself, its screen
-and the app, with the same test Textual applies when a watched value changes, and empties
-that cache.
-
-It also makes the keys fit: Textual's footer lays every key out in one row and docks the
-command palette key over its right end, so at 80 columns the last keys ran under
-``^p Commands`` (``^r Sync`` half hidden behind it). Keys that do not fit beside the docked key
-are hidden, the last ones first; ``f1 Help`` is hidden last, since help lists every key.
+Keys that do not fit beside the palette key are left out, the last ones first and ``f1``
+last (``footer_upkeep.keys_to_hide``): Textual's footer runs them under the docked key.
+Each rebuild also drops closed widgets' watchers and Textual's styles cache
+(``footer_upkeep``: the leaks the old footer's rebuilds were used to clear).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Any, ClassVar
 
+from rich.segment import Segment
 from textual import events
-from textual._styles_cache import StylesCache
+from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
-#: keys hidden only when nothing else is left to hide (help lists every key)
-KEPT_KEYS = frozenset({"f1"})
-#: the class Textual gives the docked command palette key
-PALETTE_CLASS = "-command-palette"
+from smstui.ui.widgets.footer_drawing import FooterItem, FooterKeyInfo, draw, layout
+from smstui.ui.widgets.footer_upkeep import (
+    KEPT_KEYS,
+    keys_to_hide,
+    prune_closed_watchers,
+    release_styles_caches,
+)
 
-#: where Textual keeps the watchers of an object's reactives (textual/reactive.py ``_watch``)
-_WATCHERS = "__watchers"
-
-
-def prune_closed_watchers(obj: object) -> int:
-    """Forget watchers whose owner has closed; returns how many were dropped."""
-    watchers: dict[str, list[tuple[Any, Any]]] | None = getattr(obj, _WATCHERS, None)
-    if not watchers:
-        return 0
-    dropped = 0
-    for entries in watchers.values():
-        alive = [(node, callback) for node, callback in entries if not _closed(node)]
-        dropped += len(entries) - len(alive)
-        entries[:] = alive
-    return dropped
+__all__ = ["KEPT_KEYS", "AppFooter", "FooterKeyInfo", "ShownKey", "keys_to_hide"]
 
 
-def _closed(node: object) -> bool:
-    # the flags Textual's own pruning reads (Reactive._check_watchers); a non-widget owner
-    # (never seen in practice) is kept
-    return bool(getattr(node, "_closing", False) or getattr(node, "_closed", False))
+@dataclass(frozen=True)
+class ShownKey:
+    """A key as drawn: the key and the screen columns it covers (``x`` to ``right``)."""
+
+    info: FooterKeyInfo
+    x: int
+    right: int
+    palette: bool
+
+    @property
+    def key(self) -> str:
+        return self.info.key
 
 
-def release_styles_caches() -> None:
-    """Empty Textual's ``lru_cache`` that keeps removed widgets' rendered lines alive."""
-    inner_outer = getattr(StylesCache, "get_inner_outer", None)
-    cache_clear = getattr(inner_outer, "cache_clear", None)
-    if callable(cache_clear):  # gone in a later Textual: nothing to release
-        cache_clear()
+class AppFooter(Widget, can_focus=False):
+    """The footer's keys, drawn by this widget (no children)."""
 
+    ALLOW_SELECT = False
+    # Textual's FooterKey CSS, one component class a layer: the key widget (its background,
+    # hovered, disabled), its key and description parts, a group's label, the palette key
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "footer-key--key",
+        "footer-key--description",
+        "app-footer--key",
+        "app-footer--key-hover",
+        "app-footer--key-disabled",
+        "app-footer--label",
+        "app-footer--palette",
+    }
+    DEFAULT_CSS = """
+    AppFooter {
+        color: $footer-foreground;
+        background: $footer-background;
+        dock: bottom;
+        height: 1;
+        & > .app-footer--key { background: $footer-item-background; }
+        & > .app-footer--key-hover {
+            color: $footer-key-foreground;
+            background: $block-hover-background;
+        }
+        & > .app-footer--key-disabled { text-style: dim; }
+        & > .footer-key--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+            padding: 0 1;
+        }
+        & > .footer-key--description {
+            padding: 0 1 0 0;
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        & > .app-footer--label {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        & > .app-footer--palette {
+            border-left: vkey $foreground 20%;
+            padding-right: 1;
+        }
+        /* compact: the blank column after the palette key is the footer's (a margin) */
+        &.-compact > .app-footer--palette {
+            padding-right: 0;
+            margin-right: 1;
+        }
+    }
+    """
 
-def keys_to_hide(widths: list[int], kept: list[bool], room: int) -> set[int]:
-    """Which of the keys (by index, in footer order) to hide so that the rest fit in ``room``
-    columns: the last first, a ``kept`` one only when the others are gone. ``widths``
-    include each key's gap after it, so the last shown key keeps a blank column before the
-    palette key's border."""
-    everyone = range(len(widths))
-    order = [i for i in reversed(everyone) if not kept[i]]
-    order += [i for i in reversed(everyone) if kept[i]]
-    used = sum(widths)
-    hidden: set[int] = set()
-    for i in order:
-        if used <= room:
-            break
-        hidden.add(i)
-        used -= widths[i]
-    return hidden
+    compact = reactive(False, toggle_class="-compact")
+    show_command_palette = reactive(True)
 
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        show_command_palette: bool = True,
+        compact: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.set_reactive(AppFooter.show_command_palette, show_command_palette)
+        self.set_reactive(AppFooter.compact, compact)
+        self.set_class(compact, "-compact", update=False)
+        #: the items (keys, groups) and the palette key, as ``Footer.compose`` would build them
+        self.items: list[FooterItem] = []
+        self.palette: FooterKeyInfo | None = None
+        #: what is drawn at the current width: (x, width, key) of each key shown
+        self.placed: list[tuple[int, int, FooterKeyInfo]] = []
+        self.hovered: FooterKeyInfo | None = None
+        self._strip: tuple[tuple[Any, ...], Strip] | None = None
 
-class AppFooter(Footer):
-    """``Footer`` that releases the keys (and other closed watchers) it replaced, and shows
-    only the keys that fit beside the command palette key."""
+    # ------------------------------------------------------------------ keys
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        # Textual's footer stays empty until the screen first publishes its bindings, then
-        # rebuilds a refresh later: in the app that refresh came after the first tab was
-        # built, so the first frame had no keys. The keys of the bindings active when the
-        # footer is composed (nothing focused yet) are the ones it would show then.
-        self.set_reactive(Footer._bindings_ready, True)
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+        # Textual's footer stays empty until the screen first publishes its bindings; the
+        # keys of the bindings active now (nothing focused yet) are the ones it shows then
+        self.rebuild()
 
-    async def recompose(self) -> None:
-        await super().recompose()  # the old keys are removed (closed) when this returns
-        if not self.is_attached:  # removed meanwhile (a dialog closing, the app quitting)
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def bindings_changed(self, screen: Any) -> None:
+        # as Footer.bindings_changed: nothing while the app is not focused
+        if not screen.app.app_focus:
             return
+        if self.is_attached and screen is self.screen:
+            self.call_after_refresh(self.rebuild)
+
+    def rebuild(self) -> None:
+        """Read the screen's active bindings again (``Footer.compose``)."""
+        if not self.is_attached:
+            return
+        active = self.screen.active_bindings
+        shown = [(b, enabled, tip) for (_, b, enabled, tip) in active.values() if b.show]
+        by_action: defaultdict[str, list[tuple[Any, bool, str]]] = defaultdict(list)
+        for binding, enabled, tip in shown:
+            by_action[binding.action].append((binding, enabled, tip))
+        items: list[FooterItem] = []
+        display = self.app.get_key_display
+        for group, same_group in groupby(by_action.values(), lambda m: m[0][0].group):
+            bindings = [m[0] for m in same_group]
+            if group is not None and len(bindings) > 1:
+                keys = [
+                    FooterKeyInfo(b.key, display(b), "", b.action, not on, tip or b.description)
+                    for b, on, tip in bindings
+                ]
+                items.append(FooterItem(keys, group.description, group.compact))
+            else:
+                for b, on, tip in bindings:
+                    info = FooterKeyInfo(b.key, display(b), b.description, b.action, not on, tip)
+                    items.append(FooterItem([info]))
+        self.palette = None
+        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
+            found = active.get(self.app.COMMAND_PALETTE_BINDING)
+            if found is not None:
+                _node, b, on, tip = found
+                self.palette = FooterKeyInfo(
+                    b.key, display(b), b.description, b.action, not on, b.tooltip or b.description
+                )
+        self.items = items
+        # the keys are new (Textual's footer replaces its key widgets): none is hovered
+        self._hover(None)
+        self._strip = None
+        self.refresh()
+        # the upkeep the old footer's rebuilds did (see footer_upkeep)
         for owner in (self, self.screen, self.app):
             prune_closed_watchers(owner)
         release_styles_caches()
-        self.call_after_refresh(self.fit_keys)
 
-    def on_resize(self, event: events.Resize) -> None:
-        # measure every key again at the new width (a hidden key has no size)
-        for child in self._keys():
-            child.display = True
-        self.call_after_refresh(self.fit_keys)
+    def all_keys(self) -> list[FooterKeyInfo]:
+        """Every key the footer has now (shown or not), the palette key last."""
+        keys = [key for item in self.items for key in item.keys]
+        return keys + ([self.palette] if self.palette else [])
 
-    def _keys(self) -> list[Widget]:
-        return [c for c in self.children if not c.has_class(PALETTE_CLASS)]
+    def shown_keys(self) -> list[ShownKey]:
+        """The keys drawn at the current width, left to right (the palette key last)."""
+        self._render_strip()
+        left = self.region.x
+        return [
+            ShownKey(key, left + x, left + x + width, key is self.palette)
+            for x, width, key in self.placed
+        ]
 
-    def fit_keys(self) -> None:
-        """Hide the keys that do not fit in one row beside the docked palette key."""
-        if not self.is_attached:
+    # ------------------------------------------------------------------ drawing
+
+    def watch_compact(self) -> None:
+        self._strip = None
+        self.refresh()
+
+    def watch_show_command_palette(self) -> None:
+        self.rebuild()
+
+    def on_resize(self) -> None:
+        self._strip = None
+
+    def _render_strip(self) -> Strip:
+        width = self.size.width
+        state = (width, self.compact, id(self.hovered), self.app.theme, self.app.ansi_color)
+        if self._strip is not None and self._strip[0] == state:
+            return self._strip[1]
+        placed = layout(self, width)
+        segments: list[Segment] = draw(self, width, placed)
+        self.placed = [(x, w, key) for x, w, key in placed if isinstance(key, FooterKeyInfo)]
+        strip = Strip(segments, width)
+        self._strip = (state, strip)
+        return strip
+
+    def render_line(self, y: int) -> Strip:
+        if y != 0 or not self.size.width:
+            return Strip.blank(self.size.width, self.rich_style)
+        return self._render_strip()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strip = None
+
+    # ------------------------------------------------------------------ mouse
+
+    def _key_at(self, x: int) -> FooterKeyInfo | None:
+        for left, width, key in self.placed:
+            if left <= x < left + width:
+                return key
+        return None
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self._hover(self._key_at(event.x))
+
+    def on_leave(self, _event: events.Leave) -> None:
+        self._hover(None)
+
+    def _hover(self, key: FooterKeyInfo | None) -> None:
+        if key is self.hovered:
             return
-        keys = [c for c in self._keys() if c.display]
-        if not keys or any(c.region.width == 0 for c in keys):
-            return  # not laid out yet: the next resize or rebuild fits them
-        palette = [c for c in self.children if c.has_class(PALETTE_CLASS) and c.display]
-        # without the palette key, the last key's gap may fall past the edge
-        room = palette[0].region.x - self.region.x if palette else self.region.width + 1
-        widths = [c.region.width + c.styles.margin.left + c.styles.margin.right for c in keys]
-        kept = [isinstance(c, FooterKey) and c.key in KEPT_KEYS for c in keys]
-        for i in keys_to_hide(widths, kept, room):
-            keys[i].display = False
+        self.hovered = key
+        self.styles.pointer = "pointer" if key is not None else "default"
+        self.tooltip = key.tooltip if key is not None and key.tooltip else None
+        self.refresh()
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        key = self._key_at(event.x)
+        if key is None:
+            return
+        if key.disabled:
+            self.app.bell()
+        else:
+            self.app.simulate_key(key.key)
