@@ -138,7 +138,7 @@ async def draw_ours(
 
 
 @pytest.mark.parametrize("compact", [True, False], ids=["compact", "roomy"])
-@pytest.mark.parametrize("width", [120, 60, 44, 30, 12])
+@pytest.mark.parametrize("width", [120, 60, 44, 30, 12, 8])
 async def test_app_footer_draws_what_textuals_footer_draws(width: int, compact: bool) -> None:
     textual = await draw_textual(width, None, compact=compact)
     ours = await draw_ours(width, None, compact=compact)

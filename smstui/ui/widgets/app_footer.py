@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any, ClassVar
 
-from rich.segment import Segment
 from textual import events
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -225,9 +224,8 @@ class AppFooter(Widget, can_focus=False):
         if self._strip is not None and self._strip[0] == state:
             return self._strip[1]
         placed = layout(self, width)
-        segments: list[Segment] = draw(self, width, placed)
+        strip = draw(self, width, placed)
         self.placed = [(x, w, key) for x, w, key in placed if isinstance(key, FooterKeyInfo)]
-        strip = Strip(segments, width)
         self._strip = (state, strip)
         return strip
 

@@ -20,6 +20,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.color import Color
+from textual.strip import Strip
 from textual.style import Style as VisualStyle
 
 from smstui.ui.widgets.footer_upkeep import KEPT_KEYS, keys_to_hide
@@ -217,12 +218,13 @@ def _draw_key(
     return segments, state
 
 
-def draw(footer: AppFooter, width: int, placed: Placed) -> list[Segment]:
+def draw(footer: AppFooter, width: int, placed: Placed) -> Strip:
     """The footer's row: each key in its colours, the footer's background between."""
     base = _chain(footer)
     blank = VisualStyle(background=base.background).rich_style
     segments: list[Segment] = []
-    x = 0
+    # a palette key wider than the footer starts left of it and is cut, as Textual cuts it
+    origin = x = min([0, *(left for left, _w, _key in placed)])
     for left, w, key in placed:
         if left > x:
             segments.append(Segment(" " * (left - x), blank))
@@ -237,7 +239,7 @@ def draw(footer: AppFooter, width: int, placed: Placed) -> list[Segment]:
         x = left + w
     if x < width:
         segments.append(Segment(" " * (width - x), blank))
-    return segments
+    return Strip(segments).crop(-origin, width - origin)
 
 
 def _draw_palette(footer: AppFooter, base: _State, key: FooterKeyInfo, w: int) -> list[Segment]:
