@@ -200,15 +200,19 @@ class HistoryTab(Vertical, SmsTab):
 
     def _show_detail(self, m: StoredMessage | None) -> None:
         detail = self.query_one("#history-detail", Static)
-        # a layout pass re-arranges the whole screen (most of a PageDown's cost at 1M rows):
-        # only ask for one when the new text needs a different height
+        # a layout pass re-arranges the whole screen (~5-10 ms of CPU on a busy machine, for
+        # every other message shown while paging): only ask for one when the new text needs
+        # a taller pane, or a shorter one where the pane scrolls. A shorter text that fits
+        # leaves the pane as tall as it was: the lines below it are blank either way
         detail.update(message_detail(m) if m is not None else "", layout=False)
         width = detail.content_region.width
-        if (
-            not width
-            or detail.visual.get_height(cast("RulesMap", detail.styles), width)
-            != detail.content_region.height
-        ):
+        if not width:
+            detail.refresh(layout=True)
+            return
+        needed = detail.visual.get_height(cast("RulesMap", detail.styles), width)
+        height = detail.content_region.height
+        scrolls = detail.parent is None or height > detail.parent.scrollable_content_region.height
+        if needed > height or (needed < height and scrolls):
             detail.refresh(layout=True)
 
     # ------------------------------------------------------------------ actions
