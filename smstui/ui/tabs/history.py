@@ -211,7 +211,8 @@ class HistoryTab(Vertical, SmsTab):
             return
         needed = detail.visual.get_height(cast("RulesMap", detail.styles), width)
         height = detail.content_region.height
-        scrolls = detail.parent is None or height > detail.parent.scrollable_content_region.height
+        pane = self.query_one("#history-detail-scroll", VerticalScroll)
+        scrolls = height > pane.scrollable_content_region.height
         if needed > height or (needed < height and scrolls):
             detail.refresh(layout=True)
 
