@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import cast
 
+import pytest
 from support.sandbox_app import sandbox_app, store_of
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static, TabbedContent, TextArea
@@ -15,6 +16,7 @@ from smstui.core.config import data_dir
 from smstui.core.models import HistoryMessage
 from smstui.core.store.message_store import MessageFilter, MessageStore, StoredMessage
 from smstui.ui.app import SmsApp
+from smstui.ui.tabs import history as history_tab
 from smstui.ui.widgets.virtual_list import VirtualList
 
 #: ACMA's fictional mobile range, and none of the sandbox's seeded contacts
@@ -227,6 +229,46 @@ async def test_detail_pane_follows_the_cursor_once_it_rests() -> None:
         await pilot.press("j", "j", "k")
         await pilot.pause(QUIET)
         assert "Message id: HIST-A2" in detail_text(app)
+
+
+async def test_a_single_key_changes_the_detail_pane_in_the_same_handler(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # keys one at a time (never "held"), and a timer that would not fire within the test: the
+    # pane has changed when the list's move returns, before any message or frame
+    monkeypatch.setattr(history_tab, "HELD_KEY_GAP", 0.0)
+    monkeypatch.setattr(history_tab, "DETAIL_DELAY", 600.0)
+    app, _ = sandbox_app()
+    seed(store_of(app))
+    async with app.run_test(size=(120, 40)) as pilot:
+        history = await open_history(pilot)
+        await type_filter(pilot, "#number-filter", ALICE)
+        history.focus()
+        assert "Message id: HIST-A3" in detail_text(app)
+        history.action_cursor(1)
+        assert "Message id: HIST-A2" in detail_text(app)
+        await pilot.press("j")
+        assert "Message id: HIST-A1" in detail_text(app)
+        await pilot.press("k")
+        assert "Message id: HIST-A2" in detail_text(app)
+
+
+async def test_a_held_key_leaves_the_detail_pane_until_the_cursor_rests(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(history_tab, "HELD_KEY_GAP", 600.0)  # every move after the first one
+    app, _ = sandbox_app()
+    seed(store_of(app))
+    async with app.run_test(size=(120, 40)) as pilot:
+        history = await open_history(pilot)
+        await type_filter(pilot, "#number-filter", ALICE)
+        history.focus()
+        assert "Message id: HIST-A3" in detail_text(app)
+        history.action_cursor(1)
+        history.action_cursor(1)
+        assert "Message id: HIST-A3" in detail_text(app)  # held: not yet
+        await pilot.pause(QUIET)
+        assert "Message id: HIST-A1" in detail_text(app)  # rested: it follows
 
 
 async def test_j_k_g_and_G_move_through_history() -> None:

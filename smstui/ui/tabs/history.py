@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from time import monotonic
 from typing import ClassVar, cast
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -26,12 +29,15 @@ from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.store_guard import GuardedRows
 from smstui.ui.tabs.base import SmsTab
 from smstui.ui.widgets.lean_select import LeanSelect
-from smstui.ui.widgets.virtual_list import VirtualList
+from smstui.ui.widgets.virtual_list import RowSource, VirtualList
 
 #: quiet time after a keystroke in a filter or the search before the list is re-queried
 FILTER_DELAY = 0.15
-#: the detail pane follows the cursor once it rests this long (holding PageDown or j repaints
-#: only the list; the pane costs about as much as the rows themselves)
+#: cursor moves closer together than this are a held-down key (a terminal repeats a key 25-40
+#: times a second; keys pressed one at a time by hand come several times further apart)
+HELD_KEY_GAP = 0.05
+#: while a key is held the detail pane waits until the cursor rests this long (the list alone
+#: is repainted per key)
 DETAIL_DELAY = 0.1
 #: a one-letter prefix matches most of a big store (slow in FTS and useless): wait for two
 MIN_SEARCH = 2
@@ -40,11 +46,32 @@ STATUSES = ("Queued", "Sent", "Completed", "Scheduled", "Failed", "Cancelled", "
 
 
 class MessageList(VirtualList[StoredMessage]):
-    """History's list: Enter has nothing to open here (the detail pane follows the cursor)."""
+    """History's list: Enter has nothing to open here (the detail pane follows the cursor).
+
+    ``moved`` is called as the cursor moves, in the same handler: the pane then changes in the
+    frame that repaints the list. The ``Highlighted`` message reaches the tab a few hops later,
+    after the screen has often painted the list alone, and the pane took a second frame.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select", "Open", show=False, id="list.select"),
     ]
+
+    def __init__(
+        self,
+        source: RowSource[StoredMessage],
+        render_row: Callable[[StoredMessage, int], Text],
+        *,
+        moved: Callable[[], None],
+        empty_text: str,
+        id: str,
+    ) -> None:
+        super().__init__(source, render_row, empty_text=empty_text, id=id)
+        self._moved = moved
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        super().watch_cursor(old, new)
+        self._moved()
 
 
 class HistoryTab(Vertical, SmsTab):
@@ -73,6 +100,8 @@ class HistoryTab(Vertical, SmsTab):
         super().__init__(id="history-tab")
         self._filter_timer: Timer | None = None
         self._detail_timer: Timer | None = None
+        self._last_move = 0.0
+        self._detail_shown = False
 
     def focus_default(self) -> None:
         self.query_one("#history-list").focus()
@@ -91,6 +120,7 @@ class HistoryTab(Vertical, SmsTab):
             yield MessageList(
                 self.app.store_source(),
                 message_row,
+                moved=self._cursor_moved,
                 empty_text="No messages match.",
                 id="history-list",
             )
@@ -108,6 +138,7 @@ class HistoryTab(Vertical, SmsTab):
 
     def _show_current(self) -> None:
         self._detail_timer = None
+        self._detail_shown = True
         self._show_detail(self.message_list.current)
 
     @property
@@ -192,11 +223,23 @@ class HistoryTab(Vertical, SmsTab):
 
     # ------------------------------------------------------------------ detail
 
-    @on(VirtualList.Highlighted, "#history-list")
-    def _highlighted(self) -> None:
+    def _cursor_moved(self) -> None:
+        # a key at a time: the pane changes in the same frame as the list (one repaint). A
+        # timer instead fired ~0.1 s after the key, a second repaint of the screen landing
+        # where the next key or Pilot's idle check is (2-6 ms of CPU on a busy machine). A
+        # held-down key: the pane follows once the cursor rests
+        if not self._detail_shown:
+            return  # mounting: the pane is first filled after the rows have painted
+        now = monotonic()
+        held = now - self._last_move < HELD_KEY_GAP
+        self._last_move = now
         if self._detail_timer is not None:
             self._detail_timer.stop()
-        self._detail_timer = self.set_timer(DETAIL_DELAY, self._show_current)
+            self._detail_timer = None
+        if held:
+            self._detail_timer = self.set_timer(DETAIL_DELAY, self._show_current)
+        else:
+            self._show_current()
 
     def _show_detail(self, m: StoredMessage | None) -> None:
         detail = self.query_one("#history-detail", Static)
