@@ -109,76 +109,13 @@ class LeanSelectCurrent(SelectCurrent):
 
 
 class LeanSelect(Select[SelectType]):
-    """``Select`` drawing its current value with ``LeanSelectCurrent`` (one widget, not four),
-    whose list of choices (``SelectOverlay``) is mounted the first time it opens: until then
-    the Select is two widgets, not three (the overlay is hidden while closed, but Pilot visits
-    it on every key all the same). Textual's Select reads the overlay in four places; each is
-    below, the same without an overlay to update."""
+    """``Select`` drawing its current value with ``LeanSelectCurrent`` (one widget, not four)."""
 
     def compose(self) -> ComposeResult:
         yield LeanSelectCurrent(self.prompt)
-
-    def _overlay(self) -> SelectOverlay | None:
-        overlays = self.query_children(SelectOverlay)
-        return overlays.first() if overlays else None
-
-    def _setup_options_renderables(self) -> None:
-        if self._overlay() is not None:  # the choices are read when the overlay is built
-            super()._setup_options_renderables()
-
-    def _watch_value(self, value: SelectType | NoSelection) -> None:
-        if self._overlay() is not None:
-            super()._watch_value(value)
-            return
-        # Select's watcher without the overlay's highlight (set when the overlay is built)
-        self._value = value
-        currents = self.query_children(LeanSelectCurrent)
-        if not currents:
-            return
-        current = currents.first()
-        if value == self.NULL:
-            current.update(self.NULL)
-        else:
-            for prompt, option_value in self._options:
-                if option_value == value:
-                    current.update(prompt)
-                    break
-        self.post_message(self.Changed(self, value))
-
-    def _watch_prompt(self, prompt: str) -> None:
-        if self._overlay() is not None:
-            super()._watch_prompt(prompt)
-        elif self.is_mounted:
-            current = self.query_one(LeanSelectCurrent)
-            current.placeholder = prompt
-            if self._allow_blank and self.value == self.NULL:
-                current.update(self.NULL)
-
-    def _build_overlay(self) -> None:
-        overlay = SelectOverlay(type_to_search=self._type_to_search)
-        overlay.compact = self.compact
-        self.mount(overlay)
-        # the choices and the highlighted one, as Select's mount and value watcher set them
-        super()._setup_options_renderables()
-        for index, (_prompt, value) in enumerate(self._options):
-            if value == self.value and value != self.NULL:
-                overlay.highlighted = index
-                break
-
-    def _watch_compact(self, compact: bool) -> None:
-        # Textual's Select binds its overlay's ``compact`` to its own (``data_bind``)
-        overlay = self._overlay()
-        if overlay is not None:
-            overlay.compact = compact
+        yield SelectOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)
 
     def _watch_expanded(self, expanded: bool) -> None:
-        if expanded and self._overlay() is None:
-            self._build_overlay()
         super()._watch_expanded(expanded)
         for current in self.query(LeanSelectCurrent):
             current.refresh()  # the arrow turns
-
-    def action_show_overlay(self) -> None:
-        if self._overlay() is None:
-            self._build_overlay()
-        super().action_show_overlay()
