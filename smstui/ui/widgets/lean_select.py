@@ -1,5 +1,5 @@
-"""Textual's ``Select`` with its current-value line drawn by one widget instead of four, and
-its list of choices mounted when it first opens (two widgets a closed Select instead of six).
+"""Textual's ``Select`` with its current-value line drawn by one widget instead of four
+(three widgets a Select instead of six).
 
 Textual's ``SelectCurrent`` is a row of three ``Static`` widgets (the label, a down arrow and
 an up arrow, one of them hidden). Every widget on a screen costs something on each key in
@@ -11,7 +11,7 @@ in the last two columns, in the colours Textual's CSS gives those children. Meas
 against Textual's Select cell by cell (value, placeholder, focused, open, a wrapped label):
 the same screen (``tests/test_ui_lean_widgets.py``). Not matched: the look of a *disabled*
 LeanSelect (two shades apart); no Select in smstui is ever disabled. Everything else is
-Textual's ``Select`` (keys, overlay, type-to-search, values, messages).
+Textual's ``Select`` (keys, overlay, values, messages).
 """
 
 from __future__ import annotations
