@@ -91,6 +91,14 @@ async def type_filter(pilot: Pilot[None], selector: str, text: str) -> None:
     await settle(pilot)
 
 
+async def alice_in_history(pilot: Pilot[None]) -> VirtualList[StoredMessage]:
+    """History open, filtered on Alice's number, its list focused."""
+    history = await open_history(pilot)
+    await type_filter(pilot, "#number-filter", ALICE)
+    history.focus()
+    return history
+
+
 def shown_ids(history: VirtualList[StoredMessage]) -> list[str]:
     rows = [history.cache.get(i) for i in range(history.row_count)]
     return [r.message_id for r in rows if r is not None]
@@ -165,9 +173,7 @@ async def test_export_writes_the_filtered_rows_with_formulas_neutralised() -> No
     app, _ = sandbox_app()
     seed(store_of(app))
     async with app.run_test(size=(120, 40)) as pilot:
-        history = await open_history(pilot)
-        await type_filter(pilot, "#number-filter", ALICE)
-        history.focus()
+        await alice_in_history(pilot)
         await pilot.press("e")
         await settle(pilot)
     [path] = Path(data_dir()).glob("history-*.csv")
@@ -182,9 +188,7 @@ async def test_y_copies_the_highlighted_message_id_to_the_clipboard() -> None:
     app, _ = sandbox_app()
     seed(store_of(app))
     async with app.run_test(size=(120, 40)) as pilot:
-        history = await open_history(pilot)
-        await type_filter(pilot, "#number-filter", ALICE)
-        history.focus()
+        await alice_in_history(pilot)
         await pilot.press("j", "y")
         await pilot.pause()
         assert app.clipboard == "HIST-A2"
@@ -223,9 +227,7 @@ async def test_detail_pane_follows_the_cursor_once_it_rests() -> None:
     app, _ = sandbox_app()
     seed(store_of(app))
     async with app.run_test(size=(120, 40)) as pilot:
-        history = await open_history(pilot)
-        await type_filter(pilot, "#number-filter", ALICE)
-        history.focus()
+        await alice_in_history(pilot)
         await pilot.press("j", "j", "k")
         await pilot.pause(QUIET)
         assert "Message id: HIST-A2" in detail_text(app)
@@ -241,9 +243,7 @@ async def test_a_single_key_changes_the_detail_pane_in_the_same_handler(
     app, _ = sandbox_app()
     seed(store_of(app))
     async with app.run_test(size=(120, 40)) as pilot:
-        history = await open_history(pilot)
-        await type_filter(pilot, "#number-filter", ALICE)
-        history.focus()
+        history = await alice_in_history(pilot)
         assert "Message id: HIST-A3" in detail_text(app)
         history.action_cursor(1)
         assert "Message id: HIST-A2" in detail_text(app)
@@ -260,9 +260,7 @@ async def test_a_held_key_leaves_the_detail_pane_until_the_cursor_rests(
     app, _ = sandbox_app()
     seed(store_of(app))
     async with app.run_test(size=(120, 40)) as pilot:
-        history = await open_history(pilot)
-        await type_filter(pilot, "#number-filter", ALICE)
-        history.focus()
+        history = await alice_in_history(pilot)
         assert "Message id: HIST-A3" in detail_text(app)
         history.action_cursor(1)
         history.action_cursor(1)
