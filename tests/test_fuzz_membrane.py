@@ -95,6 +95,23 @@ def test_retry_after_is_never_negative_and_never_raises(retry: str, reset: str) 
     assert wait is None or wait >= 0
 
 
+def test_a_wait_that_is_not_a_finite_number_is_no_wait() -> None:
+    # float() reads "inf" and "nan": a sync paused by such a header would never resume
+    for junk in ("inf", "Infinity", "nan", "-inf"):
+        assert retry_after_seconds(response(429, b"", {"retry-after": junk})) is None
+        assert retry_after_seconds(response(429, b"", {"ratelimit-reset": junk})) is None
+    both = {"retry-after": "inf", "ratelimit-reset": "12"}
+    assert retry_after_seconds(response(429, b"", both)) == 12.0  # the next header counts
+
+
+def test_a_proxy_answer_with_an_infinite_status_has_no_status() -> None:
+    # found by the fuzz test below: JSON's Infinity is a float that int() refuses
+    body = json.loads('{"status": Infinity, "data": {"ok": 1}}')
+    answer = mp.parse_proxy_response(body)
+    assert answer.status is None
+    assert answer.body == {"ok": 1}
+
+
 @FUZZ
 @given(value=JSON)
 def test_membrane_model_parsers_raise_only_typed_errors(value: Any) -> None:

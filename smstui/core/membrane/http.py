@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -73,10 +74,9 @@ def retry_after_seconds(response: httpx.Response, *, now: datetime | None = None
     value = response.headers.get("retry-after")
     if value:
         value = value.strip()
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            pass
+        seconds = _finite_seconds(value)
+        if seconds is not None:
+            return seconds
         try:
             when = parsedate_to_datetime(value)
         except (TypeError, ValueError):
@@ -87,11 +87,18 @@ def retry_after_seconds(response: httpx.Response, *, now: datetime | None = None
             return max(0.0, float((when - (now or datetime.now(UTC))).total_seconds()))
     reset = response.headers.get("ratelimit-reset")
     if reset:
-        try:
-            return max(0.0, float(reset.strip()))
-        except ValueError:
-            return None
+        return _finite_seconds(reset.strip())
     return None
+
+
+def _finite_seconds(value: str) -> float | None:
+    """A header's number of seconds, at least 0; None for text that is not a finite number
+    ("inf" and "nan" parse as floats but are no wait a server can mean)."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
 def membrane_error_body(response: httpx.Response) -> dict[str, Any] | None:

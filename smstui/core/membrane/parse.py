@@ -144,7 +144,7 @@ def parse_proxy_response(body: Any) -> ProxyResponse:
         status = data.get("statusCode")
     try:
         code = int(status) if status is not None and not isinstance(status, bool) else None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # JSON's Infinity is a float int() refuses
         code = None
     headers_in = data.get("headers")
     headers = (
