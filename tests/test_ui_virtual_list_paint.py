@@ -41,6 +41,12 @@ def rich_way(text: Text, width: int) -> list[Segment]:
     ]
 
 
+def same_cells(fast: list[Segment], rich: list[Segment]) -> bool:
+    """The same text in the same styles: ``fast_segments`` may cut a run of one style into
+    pieces (``ui/cells.py``), so segments are compared once runs of a style are joined."""
+    return list(Segment.simplify(fast)) == list(Segment.simplify(rich))
+
+
 def message(i: int, **fields: Any) -> StoredMessage:
     values: dict[str, Any] = {
         "message_id": f"M{i}",
@@ -84,7 +90,7 @@ def texts(draw: st.DrawFn) -> Text:
 def test_fast_segments_are_richs_segments_or_none(text: Text, width: int) -> None:
     fast = fast_segments(text.copy(), width, BASE, {}, CONSOLE)
     if fast is not None:
-        assert fast == rich_way(text, width)
+        assert same_cells(fast, rich_way(text, width))
         assert sum(s.cell_length for s in fast) == width
 
 
@@ -106,7 +112,7 @@ def test_every_kind_of_list_row_is_drawn_as_before(fields: dict[str, Any], width
     for handled in (False, True):
         row = message_row(message(7, **fields), width, handled=handled)
         fast = fast_segments(row.copy(), width, BASE, styles, CONSOLE)
-        assert fast is None or fast == rich_way(row, width)
+        assert fast is None or same_cells(fast, rich_way(row, width))
     if width >= 79 and "日本" not in str(fields):
         assert fast is not None  # the common row takes the short way
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from rich.text import Text
 
 from smstui.core.service.history import StoredMessage, shown_status
+from smstui.ui.cells import cells
 from smstui.ui.safe_text import one_line, plain
 
 STATUS_STYLES = {
@@ -58,7 +59,7 @@ def message_row(m: StoredMessage, width: int, *, handled: bool = False) -> Text:
     note = handled_note(m) if handled else None
     if note is not None:
         text.append(f"{note} · ", style="green")
-    used = text.cell_len
+    used = cells(text.plain)  # Rich's text.cell_len, without a lookup per character
     text.append(one_line(m.body, max(1, width - used)))
     return text
 

@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from math import ceil
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -26,6 +25,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
+
+from smstui.ui.cells import cells, pieces
 
 R = TypeVar("R")
 R_co = TypeVar("R_co", covariant=True)
@@ -411,32 +412,40 @@ def fast_segments(
     ``text.render`` give, each on ``base``, made without copying the text or sorting its
     spans (two thirds of a new row's cost when paging). Only for the common row: it fits in
     ``width``, has no style of its own, and its spans follow one another without overlapping;
-    anything else answers None and goes Rich's way. ``styles`` caches ``base + span style``."""
+    anything else answers None and goes Rich's way. ``styles`` caches ``base + span style``.
+    A run of text is cut where one-cell characters meet others (``ui/cells.py``): the same
+    cells and styles as Rich's segments, in pieces Rich measures without a lookup per
+    character, here and at every cut the compositor makes."""
     if text.style:
         return None
     plain = text.plain
-    length = cell_len(plain)
+    length = cells(plain)
     if length > width:
         return None
     segments: list[Segment] = []
     append = segments.append
+
+    def add(part: str, style: Style) -> None:
+        for piece in pieces(part):
+            append(Segment(piece, style))
+
     at = 0
     for start, end, name in text.spans:
         if start < at or end <= start:
             return None  # overlapping, out of order or empty: Rich splits these its own way
         if start > at:
-            append(Segment(plain[at:start], base))
+            add(plain[at:start], base)
         style = styles.get(name)
         if style is None:
             if len(styles) >= SPAN_STYLES:
                 styles.clear()
             span_style = console.get_style(name, default=Style.null())
             style = styles[name] = base + span_style if span_style else base
-        append(Segment(plain[start:end], style))
+        add(plain[start:end], style)
         at = end
     if at > len(plain):
         return None
     tail = plain[at:] + " " * (width - length)
     if tail:
-        append(Segment(tail, base))
+        add(tail, base)
     return segments
