@@ -9,6 +9,8 @@ from typing import cast
 
 import pytest
 from support.sandbox_app import sandbox_app, store_of
+from textual import events
+from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static, TabbedContent, TextArea
 
@@ -251,6 +253,23 @@ async def test_a_single_key_changes_the_detail_pane_in_the_same_handler(
         assert "Message id: HIST-A1" in detail_text(app)
         await pilot.press("k")
         assert "Message id: HIST-A2" in detail_text(app)
+
+
+async def test_moving_in_history_posts_no_message_nobody_reads() -> None:
+    # the tab is called as the cursor moves; a Highlighted message would only bubble through
+    # the eight widgets above the list to the app, a dispatch in each, on every key
+    seen: list[Message] = []
+    app, _ = sandbox_app()
+    seed(store_of(app))
+    async with app.run_test(size=(120, 40), message_hook=seen.append) as pilot:
+        history = await alice_in_history(pilot)
+        seen.clear()
+        await pilot.press("j", "pagedown", "k")
+        await pilot.pause()
+        assert history.cursor > 0
+        assert f"Message id: {history.current.message_id}" in detail_text(app)
+        assert any(isinstance(m, events.Key) for m in seen)  # the hook saw the keys
+        assert not [m for m in seen if isinstance(m, VirtualList.Highlighted)]
 
 
 async def test_a_held_key_leaves_the_detail_pane_until_the_cursor_rests(

@@ -49,8 +49,9 @@ class MessageList(VirtualList[StoredMessage]):
     """History's list: Enter has nothing to open here (the detail pane follows the cursor).
 
     ``moved`` is called as the cursor moves, in the same handler: the pane then changes in the
-    frame that repaints the list. The ``Highlighted`` message reaches the tab a few hops later,
-    after the screen has often painted the list alone, and the pane took a second frame.
+    frame that repaints the list. A ``Highlighted`` message reached the tab a few hops later,
+    after the screen had often painted the list alone, and the pane took a second frame; it is
+    no longer posted (nothing else listens, and it bubbled through eight widgets a key).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -69,8 +70,7 @@ class MessageList(VirtualList[StoredMessage]):
         super().__init__(source, render_row, empty_text=empty_text, id=id)
         self._moved = moved
 
-    def watch_cursor(self, old: int, new: int) -> None:
-        super().watch_cursor(old, new)
+    def cursor_moved(self) -> None:
         self._moved()
 
 

@@ -329,6 +329,11 @@ class VirtualList(ScrollView, Generic[R], can_focus=True):
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh()
         self._scroll_cursor_into_view()
+        self.cursor_moved()
+
+    def cursor_moved(self) -> None:
+        """Say the cursor moved: a ``Highlighted`` message, which bubbles up to the app. A list
+        whose owner it calls directly overrides this (History's, ``MessageList``)."""
         self.post_message(self.Highlighted(self, self.current))
 
     def _scroll_cursor_into_view(self) -> None:
