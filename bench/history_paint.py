@@ -17,9 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,19 +31,22 @@ for path in (ROOT, ROOT / "bench"):
         sys.path.insert(0, str(path))
 
 
+from history_view import cached_store, child_json  # noqa: E402 (after the path above)
+
+
 def rich_way() -> None:
     """Measure and cut rows as before ``ui/cells.py`` (the baseline)."""
     from rich.cells import cell_len
 
+    import smstui.ui.cells as rows
     import smstui.ui.message_view as message_view
-    import smstui.ui.widgets.virtual_list as virtual_list
 
     def whole(text: str) -> Iterator[str]:
         yield text
 
-    virtual_list.cells = cell_len  # type: ignore[attr-defined]
-    virtual_list.pieces = whole  # type: ignore[attr-defined]
-    message_view.cells = cell_len  # type: ignore[attr-defined]
+    rows.cells = cell_len
+    rows.pieces = whole
+    message_view.cells = cell_len
 
 
 def timed(cls: type, name: str, into: list[float]) -> None:
@@ -62,7 +63,6 @@ def timed(cls: type, name: str, into: list[float]) -> None:
 
 
 async def measure(rows: int, keys: int, cache: Path) -> dict[str, Any]:
-    from history_view import cached_store
     from textual.screen import Screen
 
     from smstui.core.sandbox.world import SandboxWorld
@@ -104,22 +104,8 @@ async def measure(rows: int, keys: int, cache: Path) -> dict[str, Any]:
 
 
 def run_child(variant: str, args: argparse.Namespace, tmp: str) -> dict[str, Any]:
-    env = dict(os.environ)
-    home = Path(tmp) / variant
-    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
-        env[name] = str(home / name.lower())
-    out = subprocess.run(
-        [
-            *(sys.executable, __file__, "--child", variant, "--rows", str(args.rows)),
-            *("--keys", str(args.keys), "--cache", str(args.cache)),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
-    return result
+    argv = ["--child", variant, "--rows", str(args.rows), "--keys", str(args.keys)]
+    return child_json(__file__, [*argv, "--cache", str(args.cache)], Path(tmp) / variant)
 
 
 def main() -> None:

@@ -287,32 +287,23 @@ def child(variant: str, rows: int, cache: Path) -> None:
     print(json.dumps(result))
 
 
-def run_child(variant: str, args: argparse.Namespace, tmp: str) -> dict[str, Any]:
+def child_json(script: str, argv: list[str], home: Path) -> dict[str, Any]:
+    """Run ``script`` with ``argv`` in a fresh process whose XDG folders are under ``home``
+    (emptied first: every run starts from the cached store); its last line of output as JSON."""
     env = dict(os.environ)
-    home = Path(tmp) / variant
-    shutil.rmtree(home, ignore_errors=True)  # every run starts from the cached store
+    shutil.rmtree(home, ignore_errors=True)
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
         env[name] = str(home / name.lower())
     out = subprocess.run(
-        [
-            sys.executable,
-            __file__,
-            "--child",
-            variant,
-            "--rows",
-            str(args.rows),
-            "--table-rows",
-            str(args.table_rows),
-            "--cache",
-            str(args.cache),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
+        [sys.executable, script, *argv], env=env, capture_output=True, text=True, check=True
     )
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
+
+
+def run_child(variant: str, args: argparse.Namespace, tmp: str) -> dict[str, Any]:
+    argv = ["--child", variant, "--rows", str(args.rows), "--table-rows", str(args.table_rows)]
+    return child_json(__file__, [*argv, "--cache", str(args.cache)], Path(tmp) / variant)
 
 
 def load() -> str:

@@ -20,8 +20,9 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 
 from smstui.core.service.history import StoredMessage
+from smstui.ui.cells import SPAN_STYLES, fast_segments
 from smstui.ui.message_view import message_row
-from smstui.ui.widgets.virtual_list import SPAN_STYLES, VirtualList, fast_segments
+from smstui.ui.widgets.virtual_list import VirtualList
 
 CONSOLE = Console(width=120, force_terminal=True, color_system="truecolor")
 BASE = Style(color="white", bgcolor="black")

@@ -26,7 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
-from smstui.ui.cells import cells, pieces
+from smstui.ui.cells import fast_segments
 
 R = TypeVar("R")
 R_co = TypeVar("R_co", covariant=True)
@@ -404,53 +404,3 @@ def _same_thumb(bar: ScrollBar, position: float) -> bool:
         return list(bars.segments)
 
     return cells(bar.position) == cells(bar.validate_position(position))
-
-
-#: distinct span styles remembered per list (rows use a handful; past this the dict is reset)
-SPAN_STYLES = 64
-
-
-def fast_segments(
-    text: Text, width: int, base: Style, styles: dict[str | Style, Style], console: Any
-) -> list[Segment] | None:
-    """The segments ``text.truncate(width, overflow="ellipsis", pad=True)`` then
-    ``text.render`` give, each on ``base``, made without copying the text or sorting its
-    spans (two thirds of a new row's cost when paging). Only for the common row: it fits in
-    ``width``, has no style of its own, and its spans follow one another without overlapping;
-    anything else answers None and goes Rich's way. ``styles`` caches ``base + span style``.
-    A run of text is cut where one-cell characters meet others (``ui/cells.py``): the same
-    cells and styles as Rich's segments, in pieces Rich measures without a lookup per
-    character, here and at every cut the compositor makes."""
-    if text.style:
-        return None
-    plain = text.plain
-    length = cells(plain)
-    if length > width:
-        return None
-    segments: list[Segment] = []
-    append = segments.append
-
-    def add(part: str, style: Style) -> None:
-        for piece in pieces(part):
-            append(Segment(piece, style))
-
-    at = 0
-    for start, end, name in text.spans:
-        if start < at or end <= start:
-            return None  # overlapping, out of order or empty: Rich splits these its own way
-        if start > at:
-            add(plain[at:start], base)
-        style = styles.get(name)
-        if style is None:
-            if len(styles) >= SPAN_STYLES:
-                styles.clear()
-            span_style = console.get_style(name, default=Style.null())
-            style = styles[name] = base + span_style if span_style else base
-        add(plain[start:end], style)
-        at = end
-    if at > len(plain):
-        return None
-    tail = plain[at:] + " " * (width - length)
-    if tail:
-        add(tail, base)
-    return segments
