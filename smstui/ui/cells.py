@@ -75,9 +75,9 @@ def fast_segments(
     spans (two thirds of a new row's cost when paging). Only for the common row: it fits in
     ``width``, has no style of its own, and its spans follow one another without overlapping;
     anything else answers None and goes Rich's way. ``styles`` caches ``base + span style``.
-    A run of text is cut where one-cell characters meet others (``ui/cells.py``): the same
-    cells and styles as Rich's segments, in pieces Rich measures without a lookup per
-    character, here and at every cut the compositor makes."""
+    Each run of text is cut by ``pieces``: the same cells and styles as Rich's segments, in
+    pieces Rich measures without a lookup per character, here and at every cut the compositor
+    makes."""
     if text.style:
         return None
     plain = text.plain
