@@ -31,7 +31,7 @@ for path in (ROOT, ROOT / "bench"):
         sys.path.insert(0, str(path))
 
 
-from history_view import cached_store, child_json  # noqa: E402 (after the path above)
+from history_view import CACHE, cached_store, child_json  # noqa: E402 (after the path above)
 
 
 def rich_way() -> None:
@@ -113,12 +113,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--keys", type=int, default=60, help="timed PageDowns per run")
     parser.add_argument("--runs", type=int, default=5, help="runs of each, alternating")
-    parser.add_argument(
-        "--cache",
-        type=Path,
-        default=Path(tempfile.gettempdir()) / "smstui-bench-history",
-        help="folder keeping the built store between runs (shared with history_view.py)",
-    )
+    parser.add_argument("--cache", type=Path, default=CACHE, help="history_view.py's store cache")
     parser.add_argument("--child", choices=("cells", "rich"))
     args = parser.parse_args()
     if args.child:

@@ -53,6 +53,8 @@ KEYS = 15
 UNBOUND = "f24"
 #: seconds a tab may take to show before its first paint counts as missing (None)
 FIRST_PAINT_WAIT = 10.0
+#: where the store of N rows is kept between runs (``bench/history_paint.py`` shares it)
+CACHE = Path(tempfile.gettempdir()) / "smstui-bench-history"
 
 
 async def keystrokes(pilot: Any, key: str) -> list[float]:
@@ -319,7 +321,7 @@ def main() -> None:
     parser.add_argument(
         "--cache",
         type=Path,
-        default=Path(tempfile.gettempdir()) / "smstui-bench-history",
+        default=CACHE,
         help="folder keeping the built store between runs",
     )
     parser.add_argument("--no-datatable", action="store_true", help="skip the DataTable baseline")
