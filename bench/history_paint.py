@@ -31,7 +31,12 @@ for path in (ROOT, ROOT / "bench"):
         sys.path.insert(0, str(path))
 
 
-from history_view import CACHE, cached_store, child_json  # noqa: E402 (after the path above)
+from history_view import (  # noqa: E402 (after the path above)
+    CACHE,
+    FIRST_PAINT_WAIT,
+    cached_store,
+    child_json,
+)
 
 
 def rich_way() -> None:
@@ -83,7 +88,10 @@ async def measure(rows: int, keys: int, cache: Path) -> dict[str, Any]:
         for _ in range(5):
             await pilot.pause()
         history = app.query_one("#history-list")
+        deadline = time.perf_counter() + FIRST_PAINT_WAIT
         while not history.row_count:  # the first page of rows
+            if time.perf_counter() > deadline:
+                raise SystemExit(f"History showed no rows within {FIRST_PAINT_WAIT:.0f} s")
             await asyncio.sleep(0.01)
         history.focus()
         await pilot.pause()
