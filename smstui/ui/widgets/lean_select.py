@@ -115,6 +115,14 @@ class LeanSelect(Select[SelectType]):
         yield LeanSelectCurrent(self.prompt)
         yield SelectOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)
 
+    def _setup_options_renderables(self) -> None:
+        if not self.children:
+            # mounted while the app closes (a tab built ahead as the user quits): Textual
+            # mounts nothing into a closing widget, so there is no overlay to fill, and
+            # Select's own ``_on_mount`` would stop the app on NoMatches on its way out
+            return
+        super()._setup_options_renderables()
+
     def _watch_expanded(self, expanded: bool) -> None:
         super()._watch_expanded(expanded)
         for current in self.query(LeanSelectCurrent):
