@@ -109,7 +109,7 @@ async def open_tab(pilot: Any, clock: FrameClock, tab: str) -> tuple[float | Non
     if show is not None:
         show(tab)  # smstui's own way (drops focus from the old pane first)
     else:
-        pilot.app.query_one("TabbedContent").active = tab
+        pilot.app.query_one("TabbedContent").active = tab  # the floor
     await pilot.pause()
     await pilot.pause()
     settle = time.perf_counter() - start

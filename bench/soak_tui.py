@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from textual.pilot import Pilot
-from textual.widgets import Input, TabbedContent, TextArea
+from textual.widgets import Input, TextArea
 from textual.worker import WorkerCancelled
 
 from smstui.core.config import Settings
@@ -108,12 +108,11 @@ async def _still_answers_a_key(pilot: Pilot[None]) -> bool:
     while len(app.screen_stack) > 1:  # a toast-free base screen: close any dialog left open
         app.pop_screen()
         await pilot.pause()
-    tabs = app.query_one(TabbedContent)
-    before = tabs.active
+    before = app.active_tab
     await pilot.press("ctrl+pagedown")  # a priority key: works whatever has focus
     await pilot.pause()
     await pilot.pause()
-    return tabs.active != before
+    return app.active_tab != before
 
 
 async def tui_work(

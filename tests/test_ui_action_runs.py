@@ -11,6 +11,7 @@ from smstui.core.sandbox import SandboxWorld
 from smstui.ui.tabs.actions import ActionsTab
 from smstui.ui.widgets.json_tree import JsonTree
 from smstui.ui.widgets.schema_form import SchemaForm
+from smstui.ui.widgets.tab_bar import TabBar
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -21,7 +22,7 @@ async def settle(pilot: Pilot[None]) -> None:
 
 async def choose(pilot: Pilot[None], intent: str, key: str) -> ActionsTab:
     await settle(pilot)
-    await pilot.click("#--content-tab-actions")
+    await pilot.click("#tabs", offset=pilot.app.query_one("#tabs", TabBar).offset_of("actions"))
     await settle(pilot)
     await pilot.click("#action-search")
     await pilot.press(*intent, "enter")

@@ -14,6 +14,7 @@ from smstui.core.sandbox import SandboxWorld
 from smstui.ui.tabs.actions import ActionsTab
 from smstui.ui.widgets.json_tree import JsonTree
 from smstui.ui.widgets.schema_form import SchemaForm
+from smstui.ui.widgets.tab_bar import TabBar
 
 AU_OK = "+61411111111"
 AU_OK_2 = "+61422222222"
@@ -27,7 +28,7 @@ async def settle(pilot: Pilot[None]) -> None:
 
 async def open_actions(pilot: Pilot[None]) -> ActionsTab:
     await settle(pilot)
-    await pilot.click("#--content-tab-actions")
+    await pilot.click("#tabs", offset=pilot.app.query_one("#tabs", TabBar).offset_of("actions"))
     await settle(pilot)
     return pilot.app.query_one(ActionsTab)
 

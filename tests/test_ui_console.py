@@ -9,6 +9,7 @@ from textual.widgets import Input, OptionList, Select, Static, TextArea
 from smstui.core.explorer.request_console import MASK, RequestHistory
 from smstui.core.sandbox import SandboxWorld
 from smstui.ui.tabs.console import NOT_SENT, ConsoleTab
+from smstui.ui.widgets.tab_bar import TabBar
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -19,7 +20,7 @@ async def settle(pilot: Pilot[None]) -> None:
 
 async def open_console(pilot: Pilot[None]) -> ConsoleTab:
     await settle(pilot)
-    await pilot.click("#--content-tab-console")
+    await pilot.click("#tabs", offset=pilot.app.query_one("#tabs", TabBar).offset_of("console"))
     await settle(pilot)
     return pilot.app.query_one(ConsoleTab)
 

@@ -9,6 +9,7 @@ from textual.widgets import Input, Static
 
 from smstui.core.explorer.request_console import MASK
 from smstui.core.sandbox import SandboxWorld
+from smstui.ui.widgets.tab_bar import TabBar
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -19,7 +20,7 @@ async def settle(pilot: Pilot[None]) -> None:
 
 async def request(pilot: Pilot[None], path: str) -> None:
     await settle(pilot)
-    await pilot.click("#--content-tab-console")
+    await pilot.click("#tabs", offset=pilot.app.query_one("#tabs", TabBar).offset_of("console"))
     await settle(pilot)
     box = pilot.app.query_one("#console-path", Input)
     await pilot.click(box)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from support.sandbox_app import sandbox_app, toasts_of
 from textual.pilot import Pilot
-from textual.widgets import Input, Static, TabbedContent, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from smstui.core.config import load_settings
 from smstui.core.sandbox import SandboxWorld
@@ -18,6 +18,7 @@ from smstui.ui.screens.help import HelpScreen
 from smstui.ui.screens.optouts import OptOutsScreen
 from smstui.ui.screens.rules import RulesScreen
 from smstui.ui.widgets.app_footer import AppFooter
+from smstui.ui.widgets.tab_bar import TabBar
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -37,7 +38,7 @@ async def pause_until(pilot: Pilot[None], condition: Callable[[], bool]) -> None
 
 
 def _active(pilot: Pilot[None]) -> str | None:
-    return pilot.app.query_one("#tabs", TabbedContent).active
+    return pilot.app.query_one("#tabs", TabBar).active
 
 
 async def test_alt_digits_switch_tabs_from_inside_a_text_field() -> None:
@@ -148,8 +149,8 @@ async def test_rules_view_adds_an_auto_reply_and_asks_before_the_last_poll_rule(
 
 
 def _inbox_label(app: object) -> str:
-    tabs = app.query_one("#tabs", TabbedContent)  # type: ignore[attr-defined]
-    return str(tabs.get_tab("inbox").label)
+    tabs = app.query_one("#tabs", TabBar)  # type: ignore[attr-defined]
+    return tabs.label("inbox")
 
 
 def _reply_toasts(app: SmsApp) -> list[tuple[str, str]]:

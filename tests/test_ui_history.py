@@ -12,7 +12,7 @@ from support.sandbox_app import sandbox_app, store_of
 from textual import events
 from textual.message import Message
 from textual.pilot import Pilot
-from textual.widgets import Input, Select, Static, TabbedContent, TextArea
+from textual.widgets import Input, Select, Static, TextArea
 
 from smstui.core.config import data_dir
 from smstui.core.models import HistoryMessage
@@ -205,7 +205,7 @@ async def test_r_resends_through_compose_prefilled_with_number_and_body() -> Non
         history.focus()
         await pilot.press("r")
         await settle(pilot)
-        assert app.query_one(TabbedContent).active == "compose"
+        assert app.active_tab == "compose"
         assert app.query_one("#recipients", Input).value == BOB
         assert app.query_one("#body", TextArea).text == "Hello Bob"
         assert world.clicksend.received == []  # only prefilled: sending is the user's call

@@ -25,9 +25,15 @@ from smstui.ui.widgets.lean_select import LeanSelect
 #: MMS and voice fields (24), its four error lines, MMS/voice meter and picked-lists line (6)
 #: built when first needed; the status bar's 4 Statics drawn by the bar; the footer's ten
 #: (Footer and its nine keys, the palette key one of them) drawn by one ``AppFooter`` (9).
+#: Then 45: the tab bar one widget (``TabBar``) and each tab's body on the screen itself, not
+#: in a TabbedContent's switcher and pane (20 widgets and two levels less), and History's list
+#: and detail in its own grid (no row container: 1 less).
 #: One of slack; a widget more than that is a choice to make against the History bench, not
 #: by accident.
-HISTORY_SCREEN_BOUND = 69
+HISTORY_SCREEN_BOUND = 46
+#: how deep History's list sits (app, screen, tab, list): every key and every repaint of the
+#: list goes through each level (8 with TabbedContent)
+HISTORY_LIST_DEPTH = 4
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -49,6 +55,30 @@ async def test_history_screen_widget_count_stays_under_its_bound() -> None:
         assert app.query_one("#history-list").region.area > 0  # History is what is shown
         assert app.query_one(ComposeTab).is_built  # and Compose, hidden, is in the count
         assert count(app.screen) <= HISTORY_SCREEN_BOUND
+        assert len(app.query_one("#history-list").ancestors_with_self) == HISTORY_LIST_DEPTH
+
+
+async def test_a_lean_select_mounted_as_the_app_closes_stops_nothing() -> None:
+    """Textual mounts nothing into a closing widget: a LeanSelect built then (in a tab built
+    ahead as the user quits) has no overlay, and Select's own mount would raise NoMatches."""
+    crashes: list[BaseException] = []
+
+    class Closing(App[None]):
+        def compose(self) -> ComposeResult:
+            select = LeanSelect([("a", "a")], prompt="Pick")
+
+            async def mount_nothing(widgets: list[Widget]) -> None:
+                return None
+
+            select.mount_composed_widgets = mount_nothing  # type: ignore[method-assign]
+            yield select
+
+    app = Closing()
+    async with app.run_test() as pilot:
+        app._handle_exception = crashes.append  # type: ignore[method-assign]
+        await pilot.pause()
+        assert not app.query_one(LeanSelect).children  # what a closing widget gets
+    assert crashes == []
 
 
 async def test_compose_builds_mms_and_voice_fields_meter_and_error_lines_only_when_needed() -> None:

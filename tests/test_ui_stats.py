@@ -11,6 +11,7 @@ from textual.widgets import Input, Select, Sparkline, Static
 from smstui.core.store.stats import daily_stats, local_day
 from smstui.ui.app import SmsApp
 from smstui.ui.tabs.stats import StatsTab
+from smstui.ui.widgets.tab_bar import TabBar
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -21,7 +22,7 @@ async def settle(pilot: Pilot[None]) -> None:
 
 async def open_stats(pilot: Pilot[None]) -> StatsTab:
     await settle(pilot)  # connected and synced
-    await pilot.click("#--content-tab-stats")
+    await pilot.click("#tabs", offset=pilot.app.query_one("#tabs", TabBar).offset_of("stats"))
     await settle(pilot)
     return pilot.app.query_one(StatsTab)
 

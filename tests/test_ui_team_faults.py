@@ -13,7 +13,7 @@ from support.sandbox_app import toasts_of
 from support.store_backends import PgServer
 from support.tcp_gate import TcpGate, free_port, socket_of
 from textual.pilot import Pilot
-from textual.widgets import Input, TabbedContent, TextArea
+from textual.widgets import Input, TextArea
 
 from smstui.core.config import load_settings
 from smstui.core.sandbox import SandboxWorld
@@ -140,7 +140,7 @@ async def test_a_host_that_does_not_answer_never_freezes_the_screen(
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await until(pilot, lambda: tcp.held >= 1, "the app connecting")
         await pilot.press("2")
-        assert app.query_one(TabbedContent).active == "inbox"  # the key was taken...
+        assert app.active_tab == "inbox"  # the key was taken...
         # ...while the connect still waits (on the loop, it would have timed out first)
         assert not app.store_settled.is_set()
         assert app.tab_widget("compose") is None  # built once its saved draft can be read

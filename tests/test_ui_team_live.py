@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 import psycopg
 from support.sandbox_app import toasts_of
 from textual.pilot import Pilot
-from textual.widgets import TabbedContent
 
 from smstui.core.config import load_settings
 from smstui.core.models import DeliveryReceipt, OutgoingSms
@@ -22,6 +21,7 @@ from smstui.core.sandbox import SandboxWorld
 from smstui.core.service import Workspace
 from smstui.core.service.history import StoredMessage
 from smstui.ui.app import SmsApp
+from smstui.ui.widgets.tab_bar import TabBar
 from smstui.ui.widgets.virtual_list import VirtualList
 
 #: an upper bound for a loaded machine (the poll fallback waits 5 s), never a measurement
@@ -58,7 +58,7 @@ def _reply_toasts(app: SmsApp) -> list[tuple[str, str]]:
 
 
 def _inbox_label(app: SmsApp) -> str:
-    return str(app.query_one("#tabs", TabbedContent).get_tab("inbox").label)
+    return app.query_one("#tabs", TabBar).label("inbox")
 
 
 def _rows(app: SmsApp, list_id: str) -> list[str]:

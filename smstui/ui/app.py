@@ -18,8 +18,7 @@ from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
-from textual.widget import MountError
-from textual.widgets import TabbedContent, TabPane
+from textual.widget import AwaitMount, MountError
 
 from smstui.core.config import Settings, load_settings, save_setting
 from smstui.core.service import Workspace
@@ -32,6 +31,7 @@ from smstui.ui.tabs.registry import INITIAL, TABS, TabSpec, spec, taker_of
 from smstui.ui.widgets.app_footer import AppFooter
 from smstui.ui.widgets.status_bar import StatusBar
 from smstui.ui.widgets.store_banner import StoreBanner
+from smstui.ui.widgets.tab_bar import TabBar
 
 #: below this width the tab bar uses each tab's short title (8 full labels need ~87 columns)
 NARROW_WIDTH = 100
@@ -100,10 +100,9 @@ class SmsApp(SmsShell):
     def compose(self) -> ComposeResult:
         yield StatusBar(self.ws.sandbox)
         yield StoreBanner()
-        with TabbedContent(initial=INITIAL.id, id="tabs"):
-            # Every pane is built on first open; the first tab right after the first frame.
-            for t in TABS:
-                yield TabPane(f"{t.key} {t.title}", id=t.id)
+        # Every tab is built on first open (the first one right after the first frame) and
+        # mounted on the screen itself, above the footer, one shown at a time (``TabBar``)
+        yield TabBar([(t.id, f"{t.key} {t.title}") for t in TABS], active=INITIAL.id, id="tabs")
         # our own ctrl+p binding (hidden from the list) is what the docked key shows
         yield AppFooter(compact=True, show_command_palette=True)
 
@@ -122,7 +121,7 @@ class SmsApp(SmsShell):
         The digit stays: it is the key that opens the tab."""
         width = self.size.width if width is None else width
         try:
-            tabs = self.query_one(TabbedContent)
+            tabs = self.query_one("#tabs", TabBar)
         except NoMatches:  # a tab activated while the app closes: nothing left to label
             return
         for t in TABS:
@@ -130,27 +129,24 @@ class SmsApp(SmsShell):
             if t.shows_unread and self.unread_count:
                 # the unread count, also on a narrow terminal: "2 Inbox (3)"
                 title += f" ({self.unread_count if self.unread_count < 100 else '99+'})"
-            with contextlib.suppress(NoMatches):
-                tabs.get_tab(t.id).label = f"{t.key} {title}"
+            tabs.set_label(t.id, f"{t.key} {title}")
 
     def unread_changed(self) -> None:
         self.fit_tab_labels()
 
-    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        self.fit_tab_labels()
-        pane = event.pane
-        if pane.id == INITIAL.id:
-            # TabbedContent activates its initial tab during mount: building it then (its
-            # imports and ~100 widgets) would delay the first frame
-            self.call_after_refresh(self._build_initial)
-        elif pane.id and not pane.children:
-            pane.mount(self._build_tab(spec(pane.id)))
+    def on_tab_bar_clicked(self, event: TabBar.Clicked) -> None:
+        self.action_show_tab(event.tab)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A widget of a hidden tab took focus (a tab's own code, a test): show its tab, so
+        the keys never go to something the user cannot see."""
+        for tab, widget in self.built_tabs.items():
+            if not widget.display and widget in event.widget.ancestors:
+                self.action_show_tab(tab)
+                return
 
     async def _build_initial(self) -> None:
-        pane = self.query_one(f"#{INITIAL.id}", TabPane)
-        if not pane.is_mounted:  # TabbedContent mounts its panes a little after compose
-            if self.is_running:
-                self.call_after_refresh(self._build_initial)
+        if not self.is_running:
             return
         if self.ws.team and not self.store_settled.is_set():
             # its saved draft is in the team store, opened off the loop: built before that,
@@ -158,9 +154,9 @@ class SmsApp(SmsShell):
             # once the store settles (``store_has_settled``), not awaited here: this runs on
             # the app's own queue, which keys go through.
             return
-        if not pane.children:
+        if INITIAL.id not in self.built_tabs:
             try:
-                await pane.mount(self._build_tab(INITIAL))
+                await self._mount_tab(INITIAL, shown=self.active_tab == INITIAL.id)
             except MountError:  # the app is already closing
                 return
             for t in TABS:
@@ -174,11 +170,10 @@ class SmsApp(SmsShell):
         self.call_after_refresh(self._build_initial)
 
     async def prebuild(self, tab: TabSpec) -> None:
-        pane = self.query_one(f"#{tab.id}", TabPane)
-        if pane.children or not self.is_running:
+        if tab.id in self.built_tabs or not self.is_running:
             return
         with contextlib.suppress(MountError):  # the app is already closing
-            await pane.mount(self._build_tab(tab))
+            await self._mount_tab(tab, shown=self.active_tab == tab.id)
         # Everything built so far (Textual, the widgets, the modules: ~100k objects) lives as
         # long as the app. Left to the cyclic GC, each full collection walks all of it:
         # 50-150 ms that land on whatever frame is being drawn (opening History at a million
@@ -191,21 +186,33 @@ class SmsApp(SmsShell):
             _heap_frozen = True
             gc.freeze()
 
-    def _build_tab(self, tab: TabSpec) -> SmsTab:
+    def _mount_tab(self, tab: TabSpec, *, shown: bool) -> AwaitMount:
+        """Build ``tab`` and mount it above the footer (hidden unless ``shown``)."""
         # imported here so the first frame does not pay for modules it does not show
         widget = tab.load()()
+        widget.add_class("tab-body")
+        widget.display = shown
         self.built_tabs[tab.id] = widget
-        return widget
+        return self.screen.mount(widget, before=self.query_one(AppFooter))
 
     # ------------------------------------------------------------------ moving between tabs
 
     def action_show_tab(self, tab: str) -> None:
-        tabs = self.query_one(TabbedContent)
+        tabs = self.query_one("#tabs", TabBar)
         if tabs.active == tab:
             return
-        # drop focus first: a focused widget left in a hidden pane would pull its tab back
+        # drop focus first: a focused widget left in a hidden tab would take the keys
         self.screen.set_focus(None)
+        old = self.built_tabs.get(tabs.active)
+        if old is not None:
+            old.display = False
         tabs.active = tab
+        widget = self.built_tabs.get(tab)
+        if widget is not None:
+            widget.display = True
+        else:
+            self._mount_tab(spec(tab), shown=True)
+        self.fit_tab_labels()
         self.call_after_refresh(self._when_built, tab, lambda widget: widget.focus_default())
 
     def _when_built(self, tab: str, then: Callable[[SmsTab], object]) -> None:
@@ -233,13 +240,13 @@ class SmsApp(SmsShell):
             self.open_tab_then(taker.id, lambda widget: widget.take(request))
 
     def action_cycle_tab(self, step: int) -> None:
-        tabs = self.query_one(TabbedContent)
+        active = self.active_tab
         order = [t.id for t in TABS]
-        index = order.index(tabs.active) if tabs.active in order else 0
+        index = order.index(active) if active in order else 0
         self.action_show_tab(order[(index + step) % len(order)])
 
     def action_help(self) -> None:
-        active = self.query_one(TabbedContent).active
+        active = self.active_tab
         title = next((t.title for t in TABS if t.id == active), "smstui")
         grouped: dict[str, list[tuple[str, Binding]]] = {}
         for key, binding_of in self.screen.active_bindings.items():

@@ -39,6 +39,7 @@ from smstui.ui.messages import (
 from smstui.ui.safe_text import visible
 from smstui.ui.shell_store import StoreShell
 from smstui.ui.widgets.status_bar import ConnectionState, StatusBar
+from smstui.ui.widgets.tab_bar import TabBar
 
 if TYPE_CHECKING:
     # models cost ~0.1 s of dataclass building: only annotations need them here
@@ -146,6 +147,11 @@ class SmsShell(StoreShell):
             self.action_connection()
 
     # ------------------------------------------------------------------ the tabs
+
+    @property
+    def active_tab(self) -> str:
+        """The id of the tab shown."""
+        return self.query_one("#tabs", TabBar).active
 
     def tab_widget(self, tab: str) -> SmsTab | None:
         """The tab ``tab`` if it has been built (tabs are built when first opened)."""

@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import TabbedContent
 
 from smstui.core.sandbox.world import SandboxWorld
 from smstui.ui.app import SmsApp
@@ -55,13 +54,12 @@ async def stage(pilot: Pilot[None], tab: str) -> None:
     """Connect, sync, open ``tab`` and wait until nothing is still loading."""
     app = pilot.app
     assert isinstance(app, SmsApp)
-    tabs = app.query_one(TabbedContent)
     # the first tab is built after the first frame: switching before it is mounted lets its
     # focus pull the view back to it
     await _until(pilot, lambda: _built(app, INITIAL.id), "the first tab built")
     await app.workers.wait_for_complete()
     app.action_show_tab(tab)
-    await _until(pilot, lambda: tabs.active == tab and _built(app, tab), f"the {tab} tab open")
+    await _until(pilot, lambda: app.active_tab == tab and _built(app, tab), f"the {tab} tab open")
     await app.workers.wait_for_complete()
     if tab == "stats":
         # a fixed range in UTC: "today" and the local zone differ from machine to machine
@@ -76,7 +74,7 @@ async def stage(pilot: Pilot[None], tab: str) -> None:
     for widget in app.query("Input, TextArea"):
         widget.cursor_blink = False  # type: ignore[attr-defined]  # a blinking cursor differs per frame
     await pilot.pause()
-    assert tabs.active == tab, f"staging the screenshot: {tabs.active} is showing, not {tab}"
+    assert app.active_tab == tab, f"staging the screenshot: {app.active_tab} is showing, not {tab}"
 
 
 async def shoot(directory: Path) -> list[Path]:

@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.styles import RulesMap
 from textual.timer import Timer
-from textual.widgets import Input, Select, Static, TabbedContent
+from textual.widgets import Input, Select, Static
 
 from smstui.core.config import data_dir
 from smstui.core.errors import SmstuiError
@@ -82,9 +82,13 @@ class HistoryTab(Vertical, SmsTab):
     HistoryTab #history-count { width: auto; min-width: 10; padding: 1 1 0 1; color: $text-muted; }
     HistoryTab #history-search { display: none; }
     HistoryTab #history-search.-visible { display: block; }
-    HistoryTab #history-main { height: 1fr; }
-    HistoryTab #history-list { width: 2fr; }
-    HistoryTab #history-detail-scroll { width: 1fr; min-width: 28; border-left: solid $primary; padding: 0 1; }
+    /* a grid, not a row container around list and detail: one level less for every key and
+       every repaint of the list to go through */
+    HistoryTab { layout: grid; grid-size: 2; grid-columns: 2fr 1fr; grid-rows: auto 1fr; }
+    HistoryTab.-searching { grid-rows: auto auto 1fr; }
+    HistoryTab #history-filters, HistoryTab #history-search { column-span: 2; }
+    HistoryTab #history-list { height: 1fr; }
+    HistoryTab #history-detail-scroll { height: 1fr; min-width: 28; border-left: solid $primary; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", id="history.search"),
@@ -116,22 +120,21 @@ class HistoryTab(Vertical, SmsTab):
             yield Input(placeholder="to YYYY-MM-DD", id="to-filter", max_length=10)
             yield Static("…", id="history-count")
         yield Input(placeholder="/ search message text (2+ characters)", id="history-search")
-        with Horizontal(id="history-main"):
-            yield MessageList(
-                self.app.store_source(),
-                message_row,
-                moved=self._cursor_moved,
-                empty_text="No messages match.",
-                id="history-list",
-            )
-            with VerticalScroll(id="history-detail-scroll"):
-                yield Static("", id="history-detail")
+        yield MessageList(
+            self.app.store_source(),
+            message_row,
+            moved=self._cursor_moved,
+            empty_text="No messages match.",
+            id="history-list",
+        )
+        with VerticalScroll(id="history-detail-scroll"):
+            yield Static("", id="history-detail")
 
     def on_mount(self) -> None:
         if not self.children:  # the app quit while this tab was being built ahead
             return
         # built ahead in a hidden pane (app._prebuild_tab), focus would pull the tab forward
-        if self.app.query_one("#tabs", TabbedContent).active == "history":
+        if self.app.active_tab == "history":
             self.message_list.focus()
         # the detail pane waits for the first frame so the rows paint first
         self.call_after_refresh(self._show_current)
@@ -207,6 +210,7 @@ class HistoryTab(Vertical, SmsTab):
     def action_search(self) -> None:
         search = self.query_one("#history-search", Input)
         search.add_class("-visible")
+        self.add_class("-searching")
         search.focus()
 
     @on(Input.Submitted, "#history-search")
@@ -219,6 +223,7 @@ class HistoryTab(Vertical, SmsTab):
         if search.value:
             search.value = ""
         search.remove_class("-visible")
+        self.remove_class("-searching")
         self.message_list.focus()
 
     # ------------------------------------------------------------------ detail
