@@ -115,3 +115,36 @@ async def test_on_a_narrow_bar_the_active_label_is_moved_into_view() -> None:
         await pilot.click(TabBar, offset=bar.offset_of("6"))
         await pilot.click(TabBar, offset=bar.offset_of("5"))
         assert app.clicked == ["6", "5"]
+
+
+async def test_tabs_open_and_build_under_a_dialog_on_the_main_screen() -> None:
+    """History built ahead, or a tab opened by a palette command, while a dialog is on top
+    (the first-run connection dialog, F1) goes onto the main screen (the app's own queries see
+    only the top screen), and the dialog keeps its focus."""
+    app, _ = sandbox_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        built = app.tab_widget("history")
+        assert built is not None
+        await built.remove()  # as if not built yet: History is built ahead after the first tab
+        del app.built_tabs["history"]
+        app.action_help()
+        await settle(pilot)
+        dialog = app.screen
+        focused = dialog.focused
+        assert len(app.screen_stack) == 2 and app.active_tab == "compose"
+        await app.prebuild(spec("history"))
+        app.action_show_tab("contacts")
+        await settle(pilot)
+        assert app.screen is dialog and dialog.focused is focused
+        main = app.screen_stack[0]
+        for tab in ("history", "contacts"):
+            widget = app.tab_widget(tab)
+            assert widget is not None and widget.screen is main and widget.is_built
+        assert app.active_tab == "contacts"
+        app.pop_screen()
+        await settle(pilot)
+        assert app.active_tab == "contacts"
+        contacts = app.tab_widget("contacts")
+        assert contacts is not None and contacts.display and contacts.region.area > 0
+        assert app.focused is not None and contacts in app.focused.ancestors

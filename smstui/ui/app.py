@@ -121,7 +121,7 @@ class SmsApp(SmsShell):
         The digit stays: it is the key that opens the tab."""
         width = self.size.width if width is None else width
         try:
-            tabs = self.query_one("#tabs", TabBar)
+            tabs = self.tab_bar
         except NoMatches:  # a tab activated while the app closes: nothing left to label
             return
         for t in TABS:
@@ -193,16 +193,18 @@ class SmsApp(SmsShell):
         widget.add_class("tab-body")
         widget.display = shown
         self.built_tabs[tab.id] = widget
-        return self.screen.mount(widget, before=self.query_one(AppFooter))
+        # on the main screen, also while a dialog is on top (a tab built ahead, a palette command)
+        screen = self.tab_bar.screen
+        return screen.mount(widget, before=screen.query_one(AppFooter))
 
     # ------------------------------------------------------------------ moving between tabs
 
     def action_show_tab(self, tab: str) -> None:
-        tabs = self.query_one("#tabs", TabBar)
+        tabs = self.tab_bar
         if tabs.active == tab:
             return
         # drop focus first: a focused widget left in a hidden tab would take the keys
-        self.screen.set_focus(None)
+        tabs.screen.set_focus(None)
         old = self.built_tabs.get(tabs.active)
         if old is not None:
             old.display = False

@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from textual import on, work
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
@@ -149,9 +150,20 @@ class SmsShell(StoreShell):
     # ------------------------------------------------------------------ the tabs
 
     @property
+    def tab_bar(self) -> TabBar:
+        """The tab bar, on the main screen even while a dialog is on top (the app's own
+        queries see only the screen on top). NoMatches before it is composed or once the app
+        has closed."""
+        for screen in self.screen_stack:
+            bar = next(screen.query("#tabs").results(TabBar), None)
+            if bar is not None:
+                return bar
+        raise NoMatches("no tab bar: the app is not composed yet, or has closed")
+
+    @property
     def active_tab(self) -> str:
         """The id of the tab shown."""
-        return self.query_one("#tabs", TabBar).active
+        return self.tab_bar.active
 
     def tab_widget(self, tab: str) -> SmsTab | None:
         """The tab ``tab`` if it has been built (tabs are built when first opened)."""
