@@ -133,7 +133,7 @@ class HistoryTab(Vertical, SmsTab):
     def on_mount(self) -> None:
         if not self.children:  # the app quit while this tab was being built ahead
             return
-        # built ahead in a hidden pane (app._prebuild_tab), focus would pull the tab forward
+        # built ahead, hidden (SmsApp.prebuild): focus would pull the tab forward
         if self.app.active_tab == "history":
             self.message_list.focus()
         # the detail pane waits for the first frame so the rows paint first

@@ -150,6 +150,3 @@ class TabBar(Widget):
 
     def on_leave(self, event: events.Leave) -> None:
         self.hovered = None
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.refresh()
