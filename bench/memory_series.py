@@ -8,6 +8,12 @@ SQLite's own allocations and the thread count; and, when given, the deep size of
 grows by design but is not the app's (the soak's ledger grows with each send; with the
 sandbox in this process, its records too). ``summary()`` says how much RSS grew after the
 warm-up, in MB and percent, with and without that state's growth.
+
+With ``trace_lines`` (and ``tracemalloc`` started by the caller, as early as it can), a
+snapshot is taken at the first sample after the warm-up and another at ``stop()``, and
+``summary()`` lists the source lines whose live Python allocations grew most in between
+(``tracemalloc_growth``): what grew in Python, by where it was allocated, beside RSS, so that
+growth outside Python (the C heap, SQLite) is told apart from a cache or a leak in Python.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import re
 import sys
 import threading
 import time
+import tracemalloc
 import types
 from collections.abc import Callable
 from pathlib import Path
@@ -122,10 +129,20 @@ class MemorySeries:
     """Samples every ``interval`` seconds until ``stop()``; one sample at start and at stop."""
 
     def __init__(
-        self, interval: float = 60.0, sandbox_state: Callable[[], object] | None = None
+        self,
+        interval: float = 60.0,
+        sandbox_state: Callable[[], object] | None = None,
+        *,
+        warmup_minutes: float = 5.0,
+        trace_lines: int = 0,
     ) -> None:
         self.interval = interval
         self._sandbox_state = sandbox_state
+        self._warmup = warmup_minutes
+        self._trace_lines = trace_lines
+        #: (minute, snapshot) at the first sample after the warm-up, with ``trace_lines``
+        self._traced_from: tuple[float, tracemalloc.Snapshot] | None = None
+        self._traced_growth: dict[str, Any] | None = None
         self.samples: list[dict[str, float]] = []
         self._stop = threading.Event()
         self._started = time.monotonic()
@@ -141,7 +158,36 @@ class MemorySeries:
         self._stop.set()
         self._thread.join()
         self._sample()
+        if self._traced_from is not None:
+            self._traced_growth = self._compare(*self._traced_from, self.samples[-1]["minute"])
         return self.samples
+
+    def _snapshot(self) -> tracemalloc.Snapshot:
+        gc.collect()  # garbage waiting for the collector is not growth
+        return tracemalloc.take_snapshot().filter_traces(
+            [tracemalloc.Filter(False, tracemalloc.__file__)]
+        )
+
+    def _compare(self, minute: float, before: tracemalloc.Snapshot, now: float) -> dict[str, Any]:
+        after = self._snapshot()
+        lines = after.compare_to(before, "lineno")[: self._trace_lines]
+        return {
+            "from_minute": minute,
+            "to_minute": now,
+            "traced_mb": [
+                round(sum(t.size for t in before.traces) / 2**20, 1),
+                round(sum(t.size for t in after.traces) / 2**20, 1),
+            ],
+            "lines": [
+                {
+                    "where": f"{d.traceback[0].filename}:{d.traceback[0].lineno}",
+                    "kb": round(d.size / 1024, 1),
+                    "kb_grew": round(d.size_diff / 1024, 1),
+                    "blocks_grew": d.count_diff,
+                }
+                for d in lines
+            ],
+        }
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
@@ -157,11 +203,20 @@ class MemorySeries:
         if self._sandbox_state is not None:
             sample["sandbox_mb"] = deep_size_mb(self._sandbox_state())
         self.samples.append(sample)
+        if (
+            self._trace_lines
+            and self._traced_from is None
+            and sample["minute"] >= self._warmup
+            and tracemalloc.is_tracing()
+        ):
+            self._traced_from = (sample["minute"], self._snapshot())
 
     def summary(self, warmup_minutes: float = 5.0) -> dict[str, Any]:
         """RSS growth from the first sample at or after the warm-up to the last one."""
         after = [s for s in self.samples if s["minute"] >= warmup_minutes]
         out: dict[str, Any] = {"warmup_minutes": warmup_minutes, "series": self.samples}
+        if self._traced_growth is not None:
+            out["tracemalloc_growth"] = self._traced_growth
         if len(after) < 2:
             out["rss_growth_after_warmup"] = None  # the run was shorter than the warm-up
             return out

@@ -32,6 +32,9 @@ the CLI processes are separate, and so are the threads that launch them and read
 (``soak_sandbox.py``; ``--sandbox thread`` puts it back in this process, where its records,
 its wire trace and its thread per request were counted as the app's memory). What still grows here by design, the soak's ledger,
 is measured apart ("sandbox_mb") so that its growth is not counted as the app's.
+``--tracemalloc N`` also traces Python's allocations and lists the N source lines whose live
+memory grew most from the warm-up to the end ("tracemalloc_growth"; the run takes ~2x the CPU,
+so its RSS figures are not the bench's).
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ import sys
 import tempfile
 import threading
 import time
+import tracemalloc
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -297,6 +301,7 @@ def run(
     sandbox_in_process: bool = False,
     database_url: str | None = None,
     cli_in_process: bool = False,
+    trace_lines: int = 0,
 ) -> dict[str, Any]:
     rss_start = rss_mb()
     started = time.monotonic()
@@ -315,6 +320,7 @@ def run(
                 warmup,
                 database_url,
                 cli_in_process,
+                trace_lines,
             ) | {"rss_mb_start": rss_start, "minutes": round((time.monotonic() - started) / 60, 2)}
     finally:
         sandbox.close()
@@ -332,6 +338,7 @@ def _run(
     warmup: float,
     database_url: str | None = None,
     cli_in_process: bool = False,
+    trace_lines: int = 0,
 ) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MEMBRANE_", "SMSTUI_"))}
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
@@ -356,7 +363,9 @@ def _run(
     grows: tuple[object, ...] = (ledger,)
     if isinstance(sandbox, soak_sandbox.ThreadSandbox):
         grows = (ledger, sandbox.world, sandbox.chaos)
-    memory = MemorySeries(sample_seconds, sandbox_state=lambda: grows)
+    memory = MemorySeries(
+        sample_seconds, sandbox_state=lambda: grows, warmup_minutes=warmup, trace_lines=trace_lines
+    )
     memory.start()
     cli.start()
     try:
@@ -500,7 +509,17 @@ def main() -> int:
         help="launch the CLI processes from a process of their own (default: only the app is "
         "measured) or from threads of this one (their output read into this process's heap)",
     )
+    p.add_argument(
+        "--tracemalloc",
+        type=int,
+        default=0,
+        metavar="N",
+        help="trace Python allocations (slower: ~2x the CPU) and report the N source lines\n"
+        "whose live allocations grew most after the warm-up (memory.tracemalloc_growth)",
+    )
     a = p.parse_args()
+    if a.tracemalloc:
+        tracemalloc.start()  # before the app and the core allocate anything
     with cpu_hogs(a.cpu_hog), LoadSampler() as load, team_database(a) as url:
         result = run(
             a.minutes,
@@ -513,6 +532,7 @@ def main() -> int:
             sandbox_in_process=a.sandbox == "thread",
             cli_in_process=a.cli == "thread",
             database_url=url,
+            trace_lines=a.tracemalloc,
         )
     result["store"] = "postgresql" if url else "sqlite"
     result["cpu_hogs"] = a.cpu_hog
