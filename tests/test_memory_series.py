@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ GROW_LINE = grow.__code__.co_firstlineno + 1
 
 
 @pytest.fixture
-def tracing() -> object:
+def tracing() -> Iterator[None]:
     was = tracemalloc.is_tracing()
     if not was:
         tracemalloc.start()
