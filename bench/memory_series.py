@@ -211,8 +211,11 @@ class MemorySeries:
         ):
             self._traced_from = (sample["minute"], self._snapshot())
 
-    def summary(self, warmup_minutes: float = 5.0) -> dict[str, Any]:
-        """RSS growth from the first sample at or after the warm-up to the last one."""
+    def summary(self, warmup_minutes: float | None = None) -> dict[str, Any]:
+        """RSS growth from the first sample at or after the warm-up (the series' own, which the
+        tracemalloc baseline also waits for, unless another is given) to the last one."""
+        if warmup_minutes is None:
+            warmup_minutes = self._warmup
         after = [s for s in self.samples if s["minute"] >= warmup_minutes]
         out: dict[str, Any] = {"warmup_minutes": warmup_minutes, "series": self.samples}
         if self._traced_growth is not None:

@@ -398,7 +398,7 @@ def _run(
         "rss_mb_end_of_load": rss_loaded,
         "rss_mb_end": rss_mb(),
         "sandbox_process_rss_mb": sandbox.rss_mb() or None,
-        "memory": memory.summary(warmup),
+        "memory": memory.summary(),
     }
     if ledger.unexpected_stderr:
         result["traceback_example"] = ledger.unexpected_stderr[0]

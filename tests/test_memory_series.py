@@ -41,7 +41,7 @@ def test_the_line_that_grew_after_the_warm_up_comes_first() -> None:
     series = MemorySeries(interval=3600, warmup_minutes=0.0, trace_lines=5).start()
     kept = grow()  # after the baseline snapshot (the first sample, at minute 0)
     series.stop()
-    growth = series.summary(0.0)["tracemalloc_growth"]
+    growth = series.summary()["tracemalloc_growth"]
     top = growth["lines"][0]
     assert top["where"] == f"{__file__}:{GROW_LINE}"
     assert top["kb_grew"] >= BLOCKS  # each block is over 1 KiB
@@ -56,7 +56,7 @@ def test_what_was_freed_before_the_end_is_not_growth() -> None:
     series = MemorySeries(interval=3600, warmup_minutes=0.0, trace_lines=5).start()
     grow()  # made and dropped between the snapshots
     series.stop()
-    lines = series.summary(0.0)["tracemalloc_growth"]["lines"]
+    lines = series.summary()["tracemalloc_growth"]["lines"]
     grown_here = [line for line in lines if line["where"] == f"{__file__}:{GROW_LINE}"]
     assert all(line["kb_grew"] < 64 for line in grown_here)
 
@@ -66,7 +66,7 @@ def test_no_tracing_no_report() -> None:
         pytest.skip("tracemalloc was started outside the test")
     series = MemorySeries(interval=3600, warmup_minutes=0.0, trace_lines=5).start()
     series.stop()
-    assert "tracemalloc_growth" not in series.summary(0.0)
+    assert "tracemalloc_growth" not in series.summary()
 
 
 @pytest.mark.usefixtures("tracing")
@@ -74,4 +74,4 @@ def test_the_warm_up_is_waited_for() -> None:
     # a run shorter than the warm-up takes no baseline: nothing to compare
     series = MemorySeries(interval=3600, warmup_minutes=5.0, trace_lines=5).start()
     series.stop()
-    assert "tracemalloc_growth" not in series.summary(5.0)
+    assert "tracemalloc_growth" not in series.summary()
