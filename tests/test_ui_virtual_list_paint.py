@@ -18,6 +18,8 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.geometry import Region
+from textual.widget import Widget
 
 from smstui.core.service.history import StoredMessage
 from smstui.ui.cells import SPAN_STYLES, fast_segments
@@ -201,3 +203,54 @@ async def test_the_scroll_bar_shows_where_the_list_is_after_paging(total: int) -
             assert paging_repaints == 0  # a page is a fraction of a cell of the bar
         if total == 60:
             assert paging_repaints == 3  # each page moves the thumb of a short list
+
+
+#: list CSS that Textual's styling pass has nothing to add to (the fast path paints), and CSS
+#: it must apply itself (``render_lines`` hands those to it)
+PLAIN_CSS = ("", "VirtualList { background: $panel; color: $accent; }")
+STYLED_CSS = (
+    "VirtualList { padding: 0 1; }",
+    "VirtualList { border: round red; }",
+    "VirtualList { outline: solid green; }",
+    "VirtualList { tint: red 20%; }",
+    "VirtualList { opacity: 0.5; }",
+    "VirtualList { text-opacity: 0.7; }",
+    "VirtualList { hatch: cross red; }",
+)
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+@pytest.mark.parametrize("css", PLAIN_CSS + STYLED_CSS)
+async def test_rows_are_drawn_as_textuals_styling_pass_draws_them(
+    css: str, no_color: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")  # the app's line filters take the colours out
+    else:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    app = type("StyledListApp", (ListApp,), {"CSS": css})(5_000)
+    async with app.run_test(size=(40, 12)) as pilot:
+        numbers = app.query_one("#numbers", VirtualList)
+        numbers.focus()
+        await pilot.pause()
+        assert (numbers._plain_inner_style() is not None) == (css in PLAIN_CSS)
+        width, height = numbers.region.size
+        crops = [
+            Region(0, 0, width, height),
+            Region(0, 2, width, 3),  # some lines: a partial repaint
+            Region(3, 0, width - 5, height),  # some columns: under an overlapping widget
+        ]
+        for keys in ([], ["pagedown"], ["down", "down"], ["end"]):
+            await pilot.press(*keys)
+            await pilot.pause()
+            for focused in (True, False):
+                if focused:
+                    numbers.focus()
+                else:
+                    app.set_focus(None)
+                await pilot.pause()
+                for crop in crops:
+                    ours = [list(strip) for strip in numbers.render_lines(crop)]
+                    numbers._styles_cache.clear()  # Textual's pass from scratch
+                    theirs = [list(strip) for strip in Widget.render_lines(numbers, crop)]
+                    assert ours == theirs, (keys, focused, crop)
