@@ -2,9 +2,9 @@
 
 Each sample: minutes since the start, RSS (``/proc/self/status``), the live Python object
 count (``len(gc.get_objects())``: containers the collector tracks), pymalloc's allocated
-blocks and, outside Python objects (``native_mb``): anonymous and file-backed RSS, the C
-heap in use and kept free by glibc (``mallinfo2``), its arena count (``malloc_info``),
-SQLite's own allocations and the thread count; and, when given, the deep size of state that
+blocks and arenas (``pymalloc_mb``) and, outside Python objects (``native_mb``): anonymous
+and file-backed RSS, the C heap in use and kept free by glibc (``mallinfo2``), its arena count
+(``malloc_info``), SQLite's own allocations and the thread count; and, when given, the deep size of state that
 grows by design but is not the app's (the soak's ledger grows with each send; with the
 sandbox in this process, its records too). ``summary()`` says how much RSS grew after the
 warm-up, in MB and percent, with and without that state's growth.
@@ -18,10 +18,13 @@ growth outside Python (the C heap, SQLite) is told apart from a cache or a leak 
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
+import os
 import re
 import sys
+import tempfile
 import threading
 import time
 import tracemalloc
@@ -83,6 +86,58 @@ def _mb(n: float) -> float:
     return round(n / 2**20, 1)
 
 
+#: the lines of ``sys._debugmallocstats`` a sample keeps: pymalloc's arenas in use (1 MiB each
+#: on 64-bit CPython 3.10+, handed back to the system only when wholly empty), the bytes in its
+#: blocks in use and in free blocks of pools in use
+_PYMALLOC_LINES = {
+    "# arenas allocated current": "pymalloc_arenas",
+    "# bytes in allocated blocks": "pymalloc_used",
+    "# bytes in available blocks": "pymalloc_free",
+}
+
+
+def pymalloc_mb() -> dict[str, float]:
+    """pymalloc's arenas and their use (``_PYMALLOC_LINES``): where Python's small objects live,
+    so that a few more arenas (objects kept alive here and there across them, each arena held
+    by its last one) are told apart from the C heap's growth. Empty where CPython has no such
+    report or pymalloc is off.
+
+    CPython writes the report to the C level stderr (fd 2) only: fd 2 points at a temporary
+    file while it does (~1 ms a sample). Lines another thread of this process writes to stderr
+    just before the report starts are copied back to stderr afterwards; one written while it
+    prints is lost among its lines (a bench's risk, not the app's: only the soak samples)."""
+    report = getattr(sys, "_debugmallocstats", None)
+    if report is None:
+        return {}
+    with tempfile.TemporaryFile() as out:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        try:
+            os.dup2(out.fileno(), 2)
+            report()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        out.seek(0)
+        text = out.read().decode(errors="replace")
+    values: dict[str, float] = {}
+    foreign: list[str] = []
+    in_report = False
+    for line in text.splitlines(keepends=True):
+        key, _, value = line.partition("=")
+        name = _PYMALLOC_LINES.get(key.strip())
+        if name is not None:
+            number = int(value.strip().replace(",", ""))
+            values[name] = number if name == "pymalloc_arenas" else _mb(number)
+        in_report = in_report or line.startswith("Small block threshold")
+        if not in_report:
+            foreign.append(line)  # written by someone else before the report began
+    if foreign:
+        with contextlib.suppress(OSError):
+            os.write(2, "".join(foreign).encode())
+    return values
+
+
 def native_mb() -> dict[str, float]:
     """Where RSS sits outside Python objects: anonymous vs file-backed pages, the C heap
     (in use / free but kept by glibc, its arena count), SQLite's own allocations, threads."""
@@ -107,6 +162,7 @@ def native_mb() -> dict[str, float]:
         out["arenas"] = len(re.findall(r"<heap nr=", xml))
     if _SQLITE is not None:
         out["sqlite"] = _mb(_SQLITE.sqlite3_memory_used())
+    out.update(pymalloc_mb())
     return out
 
 
