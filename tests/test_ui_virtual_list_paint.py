@@ -233,7 +233,7 @@ async def test_rows_are_drawn_as_textuals_styling_pass_draws_them(
         numbers = app.query_one("#numbers", VirtualList)
         numbers.focus()
         await pilot.pause()
-        assert (numbers._plain_inner_style() is not None) == (css in PLAIN_CSS)
+        assert (numbers._plain_styles() is not None) == (css in PLAIN_CSS)
         width, height = numbers.region.size
         crops = [
             Region(0, 0, width, height),

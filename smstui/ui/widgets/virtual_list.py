@@ -19,6 +19,7 @@ from rich.text import Text
 from textual import events, work
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
+from textual.color import Color
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -261,16 +262,16 @@ class VirtualList(ScrollView, Generic[R], can_focus=True):
         or cut to the width on the list's background, and the app's line filters (say
         ``NO_COLOR``'s) applied. Any other style falls back to Textual's pass.
         ``test_ui_virtual_list`` holds the two outputs equal, cell for cell."""
-        inner = self._plain_inner_style()
-        if inner is None:
+        plain = self._plain_styles()
+        if plain is None:
             if self._painted_plain:
                 # lines Textual's cache kept from before the fast path may be stale now
                 self._painted_plain = False
                 self._styles_cache.clear()
             return super().render_lines(crop)
         self._painted_plain = True
+        inner, background = plain
         width = self.region.width
-        background = self.background_colors[1]
         filters = self.get_line_filters()
         strips: list[Strip] = []
         for y in crop.line_range:
@@ -283,9 +284,10 @@ class VirtualList(ScrollView, Generic[R], can_focus=True):
             strips = [strip.crop(x1, x2) for strip in strips]
         return strips
 
-    def _plain_inner_style(self) -> Style | None:
-        """The style Textual's pass would fill a line's unused width with, or None when
-        the list's CSS asks that pass for more than that (see ``render_lines``)."""
+    def _plain_styles(self) -> tuple[Style, Color] | None:
+        """The style Textual's pass would fill a line's unused width with and the list's
+        background (for the line filters), or None when the list's CSS asks that pass for
+        more than that (see ``render_lines``)."""
         styles = self.styles
         if (
             any(styles.gutter)
@@ -302,7 +304,7 @@ class VirtualList(ScrollView, Generic[R], can_focus=True):
             return None
         base_background, background = self.background_colors
         inner, _outer = self._styles_cache.get_inner_outer(base_background, background)
-        return inner.rich_style
+        return inner.rich_style, background
 
     def render_line(self, y: int) -> Strip:
         if self._count_after_paint:
