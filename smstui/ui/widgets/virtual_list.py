@@ -261,7 +261,7 @@ class VirtualList(ScrollView, Generic[R], can_focus=True):
         (``_strips``). What the pass still does here is done the same way: each row padded
         or cut to the width on the list's background, and the app's line filters (say
         ``NO_COLOR``'s) applied. Any other style falls back to Textual's pass.
-        ``test_ui_virtual_list`` holds the two outputs equal, cell for cell."""
+        ``tests/test_ui_virtual_list_paint.py`` holds the two outputs equal, cell for cell."""
         plain = self._plain_styles()
         if plain is None:
             if self._painted_plain:
