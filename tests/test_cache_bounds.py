@@ -20,7 +20,7 @@ from smstui.ui import contact_pages
 from smstui.ui.compose_send import ComposeDraft, MemberCache
 from smstui.ui.contact_pages import CLICKSEND_PAGE, ContactPages
 from smstui.ui.widgets.app_footer import AppFooter
-from smstui.ui.widgets.virtual_list import PageCache
+from smstui.ui.widgets.page_cache import PageCache
 
 
 def _store(tmp_path: Path, count: int) -> MessageStore:

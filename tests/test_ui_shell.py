@@ -11,7 +11,8 @@ from textual.widgets import Input, TextArea
 from smstui.core.config import config_path, save_setting
 from smstui.ui.safe_text import plain, visible
 from smstui.ui.screens.help import HelpScreen
-from smstui.ui.widgets.virtual_list import PAGE_SIZE, VirtualList
+from smstui.ui.widgets.page_cache import PAGE_SIZE
+from smstui.ui.widgets.virtual_list import VirtualList
 
 
 async def settle(pilot: Pilot[None]) -> None:

@@ -24,7 +24,8 @@ from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.screens.contact_forms import ContactForm, NamePrompt
 from smstui.ui.screens.import_csv import ImportCsvScreen
 from smstui.ui.tabs.base import SmsTab
-from smstui.ui.widgets.virtual_list import PageCache, VirtualList
+from smstui.ui.widgets.page_cache import PageCache
+from smstui.ui.widgets.virtual_list import VirtualList
 
 
 def list_row(item: ContactList, width: int) -> Text:

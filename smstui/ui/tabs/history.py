@@ -29,7 +29,8 @@ from smstui.ui.screens.confirm import ConfirmScreen
 from smstui.ui.store_guard import GuardedRows
 from smstui.ui.tabs.base import SmsTab
 from smstui.ui.widgets.lean_select import LeanSelect
-from smstui.ui.widgets.virtual_list import RowSource, VirtualList
+from smstui.ui.widgets.page_cache import RowSource
+from smstui.ui.widgets.virtual_list import VirtualList
 
 #: quiet time after a keystroke in a filter or the search before the list is re-queried
 FILTER_DELAY = 0.15
