@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from support.sandbox_app import fake_history, sandbox_app
+from support.sandbox_app import fake_history, fill_store, sandbox_app, store_of
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Input
@@ -19,8 +19,10 @@ from smstui.core.store.message_store import MessageStore
 from smstui.ui import contact_pages
 from smstui.ui.compose_send import ComposeDraft, MemberCache
 from smstui.ui.contact_pages import CLICKSEND_PAGE, ContactPages
+from smstui.ui.widgets import virtual_list
 from smstui.ui.widgets.app_footer import AppFooter
 from smstui.ui.widgets.page_cache import PageCache
+from smstui.ui.widgets.virtual_list import VirtualList
 
 
 def _store(tmp_path: Path, count: int) -> MessageStore:
@@ -71,6 +73,34 @@ def test_contact_pages_keep_only_the_latest_fetched(monkeypatch: pytest.MonkeyPa
     asked.clear()
     assert pages.rows(0, 1) == [contact_pages.LOADING]  # page 1 was dropped: fetched again
     assert asked == [1]
+
+
+async def test_a_paged_list_keeps_at_most_strip_cache_rows_and_repaints_the_screen_from_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(virtual_list, "STRIP_CACHE", 60)  # two screens of 30 rows
+    app, _ = sandbox_app()
+    fill_store(store_of(app), 2_000)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        app.action_show_tab("history")
+        await pilot.pause()
+        history = app.query_one("#history-list", VirtualList)
+        history.focus()
+        height = history.scrollable_content_region.height
+        assert 20 <= height <= 30
+        for _ in range(8):  # 8 screens of rows rendered, far more than the cache holds
+            await pilot.press("pagedown")
+            await pilot.pause()
+        assert len(history._strips) == 60
+        top = round(history.scroll_y)
+        width = history.size.width
+        shown = [history._strips.get((top + y, width)) for y in range(height)]
+        assert all(strip is not None for strip in shown)  # the screen on show is all kept
+        await pilot.press("down")  # a cursor move repaints the screen from the cache
+        await pilot.pause()
+        assert [history._strips.get((top + y, width)) for y in range(height)] == shown
 
 
 class _Members:
