@@ -37,7 +37,7 @@ R = TypeVar("R")
 #: pages). Each row also holds Textual's small per-strip caches (a crop, the filtered and the
 #: cursor-styled strip: ~40 objects the cyclic GC tracks), all dropped with it. At 1,024 rows
 #: a list paged for a while held ~45,000 such objects: 5-6 MB more RSS, and each full GC
-#: (every ~75 PageDowns) took 35-50 ms against 12-13 ms at 256 (400 PageDowns, 1,000,000 rows)
+#: (every ~75 PageDowns) took 33-52 ms against 12-18 ms at 256 (1,000,000 rows, 4 runs a side)
 STRIP_CACHE = 256
 
 
