@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.sandbox_app import sent_bodies
 
 from smstui.core.delivery.bulk import plan_bulk
 from smstui.core.errors import ValidationError
@@ -37,18 +38,7 @@ pytestmark = pytest.mark.xdist_group("fuzz-inputs")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MessageStore]:
     s = MessageStore(tmp_path_factory.mktemp("fuzz") / "s.db")
     bodies = ["plain words", 'quote " and * star', "NEAR(a b) OR c", "\x1b]52;c;aGk=\x07 osc"]
-    s.upsert_history(
-        HistoryMessage(
-            message_id=f"id-{i}",
-            direction="out",
-            to="+61411000001",
-            sender="+61400000000",
-            body=body,
-            status="Sent",
-            date=datetime.fromtimestamp(1_700_000_000 + i, UTC),
-        )
-        for i, body in enumerate(bodies)
-    )
+    s.upsert_history(sent_bodies(bodies))
     yield s
     s.close()
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from support.sandbox_app import sent_bodies
 
-from smstui.core.models import HistoryMessage
 from smstui.core.store.message_store import MessageFilter, MessageStore
 from smstui.core.store.query import FTS_SEPARATOR_LETTERS, fts_query, fts_words
 
@@ -58,18 +57,7 @@ def store(tmp_path: Path) -> MessageStore:
         "snake_case name",
         "Ana's invoice",
     ]
-    s.upsert_history(
-        HistoryMessage(
-            message_id=f"id-{i}",
-            direction="out",
-            to="+61411000001",
-            sender="+61400000000",
-            body=body,
-            status="Sent",
-            date=datetime.fromtimestamp(1_700_000_000 + i, UTC),
-        )
-        for i, body in enumerate(bodies)
-    )
+    s.upsert_history(sent_bodies(bodies))
     return s
 
 

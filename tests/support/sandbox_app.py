@@ -51,6 +51,21 @@ def fake_history(count: int, *, start: int = 1_700_000_000) -> Iterator[HistoryM
         )
 
 
+def sent_bodies(bodies: list[str]) -> Iterator[HistoryMessage]:
+    """One outbound history record per body, a second apart (ids ``id-0``, ``id-1``...): a
+    small store whose search tests choose the words."""
+    for i, body in enumerate(bodies):
+        yield HistoryMessage(
+            message_id=f"id-{i}",
+            direction="out",
+            to="+61411000001",
+            sender="+61400000000",
+            body=body,
+            status="Sent",
+            date=datetime.fromtimestamp(1_700_000_000 + i, UTC),
+        )
+
+
 def fill_store(store: MessageStore, count: int) -> None:
     """Load ``count`` fake outbound records through the store's own write path (the one a sync
     uses), indexed for search once at the end: 30,000 rows take about a second."""
