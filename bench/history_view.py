@@ -49,6 +49,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 KEYS = 15
+#: blocks of ``KEYS`` PageDowns each variant presses in the paired measure (``run_round``)
+PAIRED_BLOCKS = 4
 #: a key nothing in either app is bound to
 UNBOUND = "f24"
 #: seconds a tab may take to show before its first paint counts as missing (None)
@@ -57,14 +59,52 @@ FIRST_PAINT_WAIT = 10.0
 CACHE = Path(tempfile.gettempdir()) / "smstui-bench-history"
 
 
-async def keystrokes(pilot: Any, key: str) -> list[float]:
+async def keystrokes(pilot: Any, key: str, count: int = KEYS) -> list[float]:
     times = []
-    for _ in range(KEYS):
+    for _ in range(count):
         start = time.perf_counter()
         await pilot.press(key)
         await pilot.pause()  # until the screen has been refreshed
         times.append(time.perf_counter() - start)
     return times
+
+
+class Control:
+    """The paired measure's channel to the parent: a pipe of commands in, one of replies out
+    (not stdout: Textual captures it while the app runs). Commands: a count (press the key
+    that many times and reply with the times, JSON) or ``done``."""
+
+    def __init__(self, spec: str) -> None:
+        commands, replies = (int(fd) for fd in spec.split(","))
+        self.commands = os.fdopen(commands, "r")
+        self.replies = os.fdopen(replies, "w")
+
+    def say(self, line: str) -> None:
+        self.replies.write(line + "\n")
+        self.replies.flush()
+
+    async def serve(self, pilot: Any, key: str) -> None:
+        """Say ``ready``, then press ``key`` in the blocks the parent asks for until ``done``.
+        Waiting for a command costs no CPU (a thread blocked on the pipe)."""
+        self.say("ready")
+        loop = asyncio.get_running_loop()
+        while (
+            command := (await loop.run_in_executor(None, self.commands.readline)).strip()
+        ) not in (
+            "done",
+            "",
+        ):
+            self.say(json.dumps(await keystrokes(pilot, key, int(command))))
+
+
+#: set in a child started with ``--control`` (the paired measure)
+CONTROL: Control | None = None
+
+
+async def paired_blocks(pilot: Any, key: str) -> None:
+    """In a child of the paired measure, the parent's blocks of ``key`` now (else nothing)."""
+    if CONTROL is not None:
+        await CONTROL.serve(pilot, key)
 
 
 async def key_to_frame(pilot: Any, clock: FrameClock, key: str) -> list[float]:
@@ -181,6 +221,7 @@ async def run_smstui(rows: int, cache: Path) -> dict[str, Any]:
         unbound = await keystrokes(pilot, UNBOUND)
         widgets = len(list(app.screen.walk_children(with_self=True)))
         pagedown_frame = await key_to_frame(pilot, clock, "pagedown")
+        await paired_blocks(pilot, "pagedown")
         await pilot.press("slash")
         query = "order 42"
         search = []
@@ -239,6 +280,7 @@ async def run_floor() -> dict[str, Any]:
         first_paint, settle = await open_tab(pilot, clock, "two")
         pagedown = await keystrokes(pilot, "pagedown")
         repaint = await key_to_frame(pilot, clock, "r")
+        await paired_blocks(pilot, "pagedown")
         widgets = len(list(app.screen.walk_children(with_self=True)))
     return {
         "tab_first_paint_s": rounded(first_paint),
@@ -270,6 +312,7 @@ async def run_datatable(rows: int) -> dict[str, Any]:
         await pilot.pause()
         first_paint = time.perf_counter() - start
         pagedown = await keystrokes(pilot, "pagedown")
+        await paired_blocks(pilot, "pagedown")
     return {
         "rows": rows,
         "first_paint_s": round(first_paint, 4),
@@ -292,15 +335,116 @@ def child(variant: str, rows: int, cache: Path) -> None:
 def child_json(script: str, argv: list[str], home: Path) -> dict[str, Any]:
     """Run ``script`` with ``argv`` in a fresh process whose XDG folders are under ``home``
     (emptied first: every run starts from the cached store); its last line of output as JSON."""
-    env = dict(os.environ)
-    shutil.rmtree(home, ignore_errors=True)
-    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
-        env[name] = str(home / name.lower())
+    env = child_env(home)
     out = subprocess.run(
         [sys.executable, script, *argv], env=env, capture_output=True, text=True, check=True
     )
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
+
+
+def child_env(home: Path) -> dict[str, str]:
+    """The environment of a child whose XDG folders are under ``home`` (emptied first: every
+    run starts from the cached store)."""
+    env = dict(os.environ)
+    shutil.rmtree(home, ignore_errors=True)
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        env[name] = str(home / name.lower())
+    return env
+
+
+class PairedChild:
+    """One variant's process, kept alive after its own measures to press PageDown in the
+    blocks the parent interleaves with the other variants' (``--paired-blocks``)."""
+
+    def __init__(self, variant: str, args: argparse.Namespace, tmp: str) -> None:
+        self.variant = variant
+        home = Path(tmp) / variant
+        env = child_env(home)
+        home.mkdir(parents=True, exist_ok=True)
+        commands_r, commands_w = os.pipe()
+        replies_r, replies_w = os.pipe()
+        argv = ["--child", variant, "--rows", str(args.rows), "--table-rows", str(args.table_rows)]
+        control = f"{commands_r},{replies_w}"
+        self._stderr = open(home / "stderr.txt", "w+")  # noqa: SIM115 (closed in finish)
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__, *argv, "--cache", str(args.cache), "--control", control],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            text=True,
+            pass_fds=(commands_r, replies_w),
+        )
+        os.close(commands_r)
+        os.close(replies_w)
+        self._commands = os.fdopen(commands_w, "w")
+        self._replies = os.fdopen(replies_r, "r")
+        self.times: list[float] = []
+        self._expect("ready")
+
+    def _reply(self) -> str:
+        line = self._replies.readline()
+        if not line:  # the child died: its error, not a hang or a bare EOF
+            self.proc.wait()
+            self._stderr.seek(0)
+            raise RuntimeError(f"{self.variant} child failed:\n{self._stderr.read()[-3000:]}")
+        return line.strip()
+
+    def _expect(self, word: str) -> None:
+        reply = self._reply()
+        if reply != word:
+            raise RuntimeError(f"{self.variant} child said {reply!r}, not {word!r}")
+
+    def block(self, keys: int) -> None:
+        self._commands.write(f"{keys}\n")
+        self._commands.flush()
+        self.times.extend(json.loads(self._reply()))
+
+    def finish(self) -> dict[str, Any]:
+        """``done``: the child takes its remaining measures and prints its JSON."""
+        self._commands.write("done\n")
+        self._commands.close()
+        out, _ = self.proc.communicate()
+        self._replies.close()
+        self._stderr.seek(0)
+        err = self._stderr.read()
+        self._stderr.close()
+        if self.proc.returncode:
+            raise RuntimeError(f"{self.variant} child failed:\n{err[-3000:]}")
+        result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+        return result
+
+
+def run_round(args: argparse.Namespace, tmp: str) -> dict[str, dict[str, Any]]:
+    """One round: each variant's own measures, one process after the other as before, then
+    (``--paired-blocks`` > 0) PageDown in interleaved blocks of ``KEYS`` keys, the order
+    reversed every other block (ABBA), so that a change in the machine's load during the
+    round falls on both sides of the ratio instead of on whichever process ran at the time.
+    Each variant's paired figure is the median over all its blocks' keys."""
+    variants = ["floor", "smstui"] + (["datatable"] if args.datatable_each_run else [])
+    if args.paired_blocks <= 0:
+        return {v: run_child(v, args, tmp) for v in variants}
+    children: list[PairedChild] = []
+    try:
+        for variant in variants:
+            # started only when the one before it is waiting: each measures its own first
+            # paint and keys on a machine where the others are idle
+            children.append(PairedChild(variant, args, tmp))
+        for block in range(args.paired_blocks):
+            for child in children if block % 2 == 0 else reversed(children):
+                child.block(KEYS)
+        results = {}
+        for child in children:
+            result = child.finish()
+            result["paired_pagedown_median_s"] = round(statistics.median(child.times), 4)
+            result["paired_pagedown_keys"] = len(child.times)
+            results[child.variant] = result
+        return results
+    finally:
+        for child in children:
+            if child.proc.poll() is None:
+                child.proc.kill()
+                child.proc.wait()
 
 
 def run_child(variant: str, args: argparse.Namespace, tmp: str) -> dict[str, Any]:
@@ -330,17 +474,26 @@ def main() -> None:
         action="store_true",
         help="run the DataTable baseline in every round (its PageDown against that round's floor)",
     )
+    parser.add_argument(
+        "--paired-blocks",
+        type=int,
+        default=PAIRED_BLOCKS,
+        help="blocks of KEYS PageDowns per variant, interleaved (0: the sequential measure only)",
+    )
     parser.add_argument("--child", choices=("smstui", "floor", "datatable"))
+    parser.add_argument("--control", help=argparse.SUPPRESS)  # a child's pipes (PairedChild)
     args = parser.parse_args()
     if args.child:
+        global CONTROL
+        CONTROL = Control(args.control) if args.control else None
         rows = args.table_rows if args.child == "datatable" else args.rows
         return child(args.child, rows, args.cache)
     results: dict[str, Any] = {"rows": args.rows, "runs": []}
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(args.runs):
             before = load()
-            floor = run_child("floor", args, tmp)
-            smstui = run_child("smstui", args, tmp)
+            variants = run_round(args, tmp)
+            floor, smstui = variants["floor"], variants["smstui"]
             ratio = smstui["pagedown_median_s"] / floor["pagedown_median_s"]
             unbound_ratio = smstui["unbound_key_median_s"] / floor["pagedown_median_s"]
             frame_ratio = smstui["pagedown_to_frame_median_s"] / floor["key_to_frame_median_s"]
@@ -352,14 +505,22 @@ def main() -> None:
                 "unbound_key_vs_floor": round(unbound_ratio, 2),
                 "pagedown_to_frame_vs_floor": round(frame_ratio, 2),
             }
+            if args.paired_blocks > 0:
+                run["pagedown_paired_vs_floor"] = round(
+                    smstui["paired_pagedown_median_s"] / floor["paired_pagedown_median_s"], 2
+                )
             if args.datatable_each_run:
                 # Textual's own DataTable in a bare app, same harness: what a PageDown that
                 # repaints a page costs any Textual app against the floor's key doing nothing
-                table = run_child("datatable", args, tmp)
+                table = variants["datatable"]
                 run["datatable"] = table
                 run["datatable_pagedown_vs_floor"] = round(
                     table["pagedown_median_s"] / floor["pagedown_median_s"], 2
                 )
+                if args.paired_blocks > 0:
+                    run["datatable_paired_vs_floor"] = round(
+                        table["paired_pagedown_median_s"] / floor["paired_pagedown_median_s"], 2
+                    )
             results["runs"].append(run)
         if not args.no_datatable and not args.datatable_each_run:
             results["datatable"] = run_child("datatable", args, tmp)
@@ -374,6 +535,11 @@ def main() -> None:
         "pagedown_to_frame_vs_floor": [r["pagedown_to_frame_vs_floor"] for r in runs],
         "pagedown_to_frame_within_1.5x": sum(r["pagedown_to_frame_vs_floor"] <= 1.5 for r in runs),
         "datatable_pagedown_vs_floor": [r.get("datatable_pagedown_vs_floor") for r in runs],
+        "pagedown_paired_vs_floor": [r.get("pagedown_paired_vs_floor") for r in runs],
+        "pagedown_paired_within_1.5x": sum(
+            r.get("pagedown_paired_vs_floor", 99) <= 1.5 for r in runs
+        ),
+        "datatable_paired_vs_floor": [r.get("datatable_paired_vs_floor") for r in runs],
         "runs": len(runs),
         "target": "first paint <= 0.3 s and PageDown <= 1.5x floor in 9 of 10 runs",
         "loadavg_after": load(),
