@@ -22,6 +22,10 @@ frame showing the tab (both apps alike), so a slow one is measured, not reported
 ``--datatable-each-run`` also runs the DataTable baseline in every round and reports its
 PageDown against that round's floor (``datatable_pagedown_vs_floor``): the same harness on
 Textual's own table, for what any key that repaints a page costs next to one doing nothing.
+PageDown is also timed paired (``pagedown_paired_vs_floor``, ``--paired-blocks``): after its
+own measures each variant's process stays alive and presses PageDown in blocks of ``KEYS`` keys
+that the parent interleaves (ABBA), so that the machine's load changing during a round weighs
+on both sides of the ratio; the sequential figure times one process after the other.
 The store of N rows is built once (~100 s at a million) and kept in ``--cache`` (default: a
 folder in the system temp dir); each run copies it.
 Usage: python bench/history_view.py --rows 1000000 --runs 10
