@@ -92,12 +92,10 @@ class Control:
         Waiting for a command costs no CPU (a thread blocked on the pipe)."""
         self.say("ready")
         loop = asyncio.get_running_loop()
-        while (
-            command := (await loop.run_in_executor(None, self.commands.readline)).strip()
-        ) not in (
-            "done",
-            "",
-        ):
+        while True:
+            command = (await loop.run_in_executor(None, self.commands.readline)).strip()
+            if command in ("done", ""):  # "": the parent closed the pipe
+                return
             self.say(json.dumps(await keystrokes(pilot, key, int(command))))
 
 
@@ -368,11 +366,10 @@ class PairedChild:
         home.mkdir(parents=True, exist_ok=True)
         commands_r, commands_w = os.pipe()
         replies_r, replies_w = os.pipe()
-        argv = ["--child", variant, "--rows", str(args.rows), "--table-rows", str(args.table_rows)]
         control = f"{commands_r},{replies_w}"
         self._stderr = open(home / "stderr.txt", "w+")  # noqa: SIM115 (closed in finish)
         self.proc = subprocess.Popen(
-            [sys.executable, __file__, *argv, "--cache", str(args.cache), "--control", control],
+            [sys.executable, __file__, *child_argv(variant, args), "--control", control],
             env=env,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
@@ -451,9 +448,15 @@ def run_round(args: argparse.Namespace, tmp: str) -> dict[str, dict[str, Any]]:
                 child.proc.wait()
 
 
+def child_argv(variant: str, args: argparse.Namespace) -> list[str]:
+    return [
+        "--child", variant, "--rows", str(args.rows), "--table-rows", str(args.table_rows),
+        "--cache", str(args.cache),
+    ]  # fmt: skip
+
+
 def run_child(variant: str, args: argparse.Namespace, tmp: str) -> dict[str, Any]:
-    argv = ["--child", variant, "--rows", str(args.rows), "--table-rows", str(args.table_rows)]
-    return child_json(__file__, [*argv, "--cache", str(args.cache)], Path(tmp) / variant)
+    return child_json(__file__, child_argv(variant, args), Path(tmp) / variant)
 
 
 def load() -> str:
