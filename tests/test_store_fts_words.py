@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -48,7 +49,7 @@ def test_words_leave_out_what_fts_would_not_index(text: str, words: list[str]) -
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> MessageStore:
+def store(tmp_path: Path) -> Iterator[MessageStore]:
     s = MessageStore(tmp_path / "s.db")
     bodies = [
         "plain words",
@@ -58,7 +59,8 @@ def store(tmp_path: Path) -> MessageStore:
         "Ana's invoice",
     ]
     s.upsert_history(sent_bodies(bodies))
-    return s
+    yield s
+    s.close()
 
 
 @pytest.mark.parametrize(
@@ -76,4 +78,3 @@ def test_a_search_counts_the_rows_its_page_shows(store: MessageStore, text: str,
     page = store.page(limit=10, filters=f)
     assert len(page.rows) == hits
     assert store.count(f) == hits
-    store.close()
