@@ -5,6 +5,7 @@ from __future__ import annotations
 from support.sandbox_app import sandbox_app
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from smstui.ui.tabs.registry import spec
 from smstui.ui.widgets.tab_bar import TabBar
@@ -31,10 +32,11 @@ async def test_a_click_on_a_label_opens_its_tab_and_focus_lands_inside_it() -> N
             await settle(pilot)
             assert app.active_tab == tab
             widget = app.tab_widget(tab)
-            assert widget is not None and widget.display
+            assert widget is not None and widget.screen is app.screen
             assert app.focused is not None and widget in app.focused.ancestors
-            # every other built tab is hidden: one body on screen at a time
-            assert [t for t, w in app.built_tabs.items() if w.display] == [tab]
+            # each tab on its own screen: one body on the screen shown
+            assert [t for t, w in app.built_tabs.items() if w.screen is app.screen] == [tab]
+            assert len(app.built_tabs) > 1 or tab == "compose"
 
 
 async def test_a_click_between_or_after_the_labels_changes_nothing() -> None:
@@ -64,17 +66,27 @@ async def test_the_underline_marks_the_active_tab_only() -> None:
         assert set(underline[start + 1 : end - 1]) == {"━"}
 
 
-async def test_focus_inside_a_hidden_tab_brings_that_tab_forward() -> None:
+async def test_focus_taken_in_a_tab_not_on_show_never_takes_the_keys() -> None:
+    """A tab's own code (or a test) focusing a widget of a tab built ahead: that focus is
+    its screen's, so the keys still go to the tab the user sees."""
     app, _ = sandbox_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await app.prebuild(spec("history"))
         await settle(pilot)
         history = app.tab_widget("history")
-        assert history is not None and not history.display
-        app.query_one("#history-list").focus()
+        assert history is not None and history.is_built and history.screen is not app.screen
+        listing = history.query_one("#history-list")
+        listing.focus()
         await settle(pilot)
-        assert app.active_tab == "history" and history.display
+        assert app.active_tab == "compose"
+        assert app.focused is not None and app.focused.id == "recipients"
+        await pilot.press("4")
+        assert app.query_one("#recipients", Input).value == "4"
+        # and the tab, once shown, starts from its own default
+        app.action_show_tab("history")
+        await settle(pilot)
+        assert app.focused is listing
 
 
 class Bar(App[None]):
@@ -117,16 +129,17 @@ async def test_on_a_narrow_bar_the_active_label_is_moved_into_view() -> None:
         assert app.clicked == ["6", "5"]
 
 
-async def test_tabs_open_and_build_under_a_dialog_on_the_main_screen() -> None:
-    """History built ahead, or a tab opened by a palette command, while a dialog is on top
-    (the first-run connection dialog, F1) goes onto the main screen (the app's own queries see
-    only the top screen), and the dialog keeps its focus."""
+async def test_tabs_build_ahead_under_a_dialog_and_a_tab_key_waits_for_the_dialog() -> None:
+    """History built ahead while a dialog is on top (the first-run connection dialog, F1)
+    goes onto its own screen and the dialog keeps its focus; a tab key under a dialog does
+    nothing (it is modal: answered or closed first), then works once the dialog is gone."""
     app, _ = sandbox_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        built = app.tab_widget("history")
-        assert built is not None
-        await built.remove()  # as if not built yet: History is built ahead after the first tab
+        assert app.tab_widget("history") is not None  # built ahead after the first tab
+        history_screen = app.tab_screens.pop("history")
+        app.uninstall_screen(history_screen)
+        await history_screen.remove()  # as if not built yet
         del app.built_tabs["history"]
         app.action_help()
         await settle(pilot)
@@ -134,17 +147,18 @@ async def test_tabs_open_and_build_under_a_dialog_on_the_main_screen() -> None:
         focused = dialog.focused
         assert len(app.screen_stack) == 2 and app.active_tab == "compose"
         await app.prebuild(spec("history"))
-        app.action_show_tab("contacts")
+        await settle(pilot)
+        history = app.tab_widget("history")
+        assert history is not None and history.is_built and history.screen is not dialog
+        await pilot.press("alt+5")
         await settle(pilot)
         assert app.screen is dialog and dialog.focused is focused
-        main = app.screen_stack[0]
-        for tab in ("history", "contacts"):
-            widget = app.tab_widget(tab)
-            assert widget is not None and widget.screen is main and widget.is_built
-        assert app.active_tab == "contacts"
+        assert app.active_tab == "compose" and app.tab_widget("contacts") is None
         app.pop_screen()
+        await settle(pilot)
+        await pilot.press("alt+5")
         await settle(pilot)
         assert app.active_tab == "contacts"
         contacts = app.tab_widget("contacts")
-        assert contacts is not None and contacts.display and contacts.region.area > 0
+        assert contacts is not None and contacts.screen is app.screen and contacts.is_built
         assert app.focused is not None and contacts in app.focused.ancestors

@@ -230,7 +230,11 @@ async def test_open_in_compose_from_any_tab_fills_compose_and_switches_to_it() -
         templates = app.tab_widget("templates")
         assert templates is not None
         templates.post_message(OpenInCompose(to=AU_OK, body="From a message"))
-        await wait_until(pilot, lambda: app.query_one("#body", TextArea).text == "From a message")
+        compose = app.tab_widget("compose")
+        assert compose is not None
+        await wait_until(
+            pilot, lambda: compose.query_one("#body", TextArea).text == "From a message"
+        )
         assert app.active_tab == "compose"
         assert app.query_one("#recipients", Input).value == AU_OK
 

@@ -150,8 +150,10 @@ async def test_a_host_that_does_not_answer_never_freezes_the_screen(
             lambda: (c := app.tab_widget("compose")) is not None and c.is_built,
             "Compose built",
         )
-        assert app.query_one("#body", TextArea).text == "Saved yesterday"
-        assert app.query_one("#recipients", Input).value == "0412345678"
+        compose = app.tab_widget("compose")
+        assert compose is not None
+        assert compose.query_one("#body", TextArea).text == "Saved yesterday"
+        assert compose.query_one("#recipients", Input).value == "0412345678"
         await until(pilot, lambda: _banner(app).error is None, "no banner")
         await until(pilot, lambda: app.live.watching, "the store watched")
 

@@ -62,7 +62,10 @@ def _inbox_label(app: SmsApp) -> str:
 
 
 def _rows(app: SmsApp, list_id: str) -> list[str]:
-    lst = app.query_one(list_id, VirtualList)
+    # the list's tab may not be the one on show (each tab is on its own screen)
+    lst = next(
+        s.query_one(list_id, VirtualList) for s in app.tab_screens.values() if s.query(list_id)
+    )
     return [m.message_id for m in lst.cache.source.rows(0, 100)]  # type: ignore[attr-defined]
 
 

@@ -12,13 +12,14 @@ import contextlib
 import gc
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import events, on
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
-from textual.widget import AwaitMount, MountError
+from textual.screen import ModalScreen, Screen
+from textual.widget import MountError
 
 from smstui.core.config import Settings, load_settings, save_setting
 from smstui.core.service import Workspace
@@ -26,11 +27,9 @@ from smstui.ui.commands import SmsCommands
 from smstui.ui.messages import OpenInCompose
 from smstui.ui.screens.help import HelpScreen, active_bindings
 from smstui.ui.shell import SmsShell
+from smstui.ui.tab_screen import TabScreen, screen_name
 from smstui.ui.tabs.base import SmsTab
 from smstui.ui.tabs.registry import INITIAL, TABS, TabSpec, spec, taker_of
-from smstui.ui.widgets.app_footer import AppFooter
-from smstui.ui.widgets.status_bar import StatusBar
-from smstui.ui.widgets.store_banner import StoreBanner
 from smstui.ui.widgets.tab_bar import TabBar
 
 #: below this width the tab bar uses each tab's short title (8 full labels need ~87 columns)
@@ -70,6 +69,9 @@ class SmsApp(SmsShell):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "smstui"
     COMMANDS: ClassVar = App.COMMANDS | {SmsCommands}
+    #: each tab is a mode whose base screen is the tab's own (``ui/tab_screen.py``)
+    MODES: ClassVar = {t.id: screen_name(t.id) for t in TABS}
+    DEFAULT_MODE: ClassVar[str] = INITIAL.id
     BINDINGS: ClassVar[list[BindingType]] = [
         *_tab_bindings(),
         Binding(
@@ -97,14 +99,54 @@ class SmsApp(SmsShell):
 
     # ------------------------------------------------------------------ layout
 
-    def compose(self) -> ComposeResult:
-        yield StatusBar(self.ws.sandbox)
-        yield StoreBanner()
-        # Every tab is built on first open (the first one right after the first frame) and
-        # mounted on the screen itself, above the footer, one shown at a time (``TabBar``)
-        yield TabBar([(t.id, f"{t.key} {t.title}") for t in TABS], active=INITIAL.id, id="tabs")
-        # our own ctrl+p binding (hidden from the list) is what the docked key shows
-        yield AppFooter(compact=True, show_command_palette=True)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # the first tab's screen is the first mode's: installed before the app starts
+        self.tab_screen(INITIAL.id)
+
+    def tab_screen(self, tab: str) -> TabScreen:
+        """The screen of ``tab`` (its mode's base screen), made and installed on first use;
+        its body is built with it, except the first tab's (built after the first frame)."""
+        screen = self.tab_screens.get(tab)
+        if screen is None:
+            entry = spec(tab)
+            body = None if entry is INITIAL else self._new_body(entry)
+            labels = [(t.id, f"{t.key} {t.title}") for t in TABS]
+            screen = TabScreen(entry, labels, sandbox=self.ws.sandbox, body=body)
+            self.tab_screens[tab] = screen
+            self.install_screen(screen, screen_name(tab))
+        return screen
+
+    def _new_body(self, tab: TabSpec) -> SmsTab:
+        # imported here so the first frame does not pay for modules it does not show
+        widget = tab.load()()
+        widget.add_class("tab-body")
+        self.built_tabs[tab.id] = widget
+        return widget
+
+    @property
+    def default_screen(self) -> Screen[Any]:
+        """What the app's own queries (``app.query_one``) look in: the screen of the tab on
+        show, also under a dialog (Textual's default is the screen the app composed on,
+        which is the first tab's)."""
+        screen = self.tab_screens.get(self.current_mode)
+        if screen is not None and screen.is_attached:
+            return screen
+        return super().default_screen
+
+    def dress(self, screen: TabScreen) -> None:
+        """A tab's screen just mounted: its status bar, banner and tab labels say what the
+        others say."""
+        bar = screen.status_bar
+        bar.set_sandbox(self.ws.sandbox)
+        bar.show_connection(self.connection_state, self.connection_detail)
+        if self.account is not None:
+            bar.show_account(self.account)
+        bar.fit(narrow=self.size.width < NARROW_WIDTH)
+        error = next((b.error for b in self.store_banners() if b.error is not None), None)
+        if error is not None:
+            screen.store_banner.show_error(error)
+        self.fit_tab_labels()
 
     def on_mount(self) -> None:
         self.set_up_shell()
@@ -113,37 +155,26 @@ class SmsApp(SmsShell):
 
     def on_resize(self, event: events.Resize) -> None:
         self.fit_tab_labels(event.size.width)
-        with contextlib.suppress(NoMatches):
-            self.status_bar.fit(narrow=event.size.width < NARROW_WIDTH)
+        for bar in self.status_bars():
+            bar.fit(narrow=event.size.width < NARROW_WIDTH)
 
     def fit_tab_labels(self, width: int | None = None) -> None:
         """Short tab labels on a narrow terminal, so every tab (and the active one) shows.
         The digit stays: it is the key that opens the tab."""
         width = self.size.width if width is None else width
-        try:
-            tabs = self.tab_bar
-        except NoMatches:  # a tab activated while the app closes: nothing left to label
-            return
-        for t in TABS:
-            title = t.short_title if width < NARROW_WIDTH and t.id != tabs.active else t.title
-            if t.shows_unread and self.unread_count:
-                # the unread count, also on a narrow terminal: "2 Inbox (3)"
-                title += f" ({self.unread_count if self.unread_count < 100 else '99+'})"
-            tabs.set_label(t.id, f"{t.key} {title}")
+        for tabs in self.tab_bars():
+            for t in TABS:
+                title = t.short_title if width < NARROW_WIDTH and t.id != tabs.active else t.title
+                if t.shows_unread and self.unread_count:
+                    # the unread count, also on a narrow terminal: "2 Inbox (3)"
+                    title += f" ({self.unread_count if self.unread_count < 100 else '99+'})"
+                tabs.set_label(t.id, f"{t.key} {title}")
 
     def unread_changed(self) -> None:
         self.fit_tab_labels()
 
     def on_tab_bar_clicked(self, event: TabBar.Clicked) -> None:
         self.action_show_tab(event.tab)
-
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        """A widget of a hidden tab took focus (a tab's own code, a test): show its tab, so
-        the keys never go to something the user cannot see."""
-        for tab, widget in self.built_tabs.items():
-            if not widget.display and widget in event.widget.ancestors:
-                self.action_show_tab(tab)
-                return
 
     async def _build_initial(self) -> None:
         if not self.is_running:
@@ -155,9 +186,10 @@ class SmsApp(SmsShell):
             # the app's own queue, which keys go through.
             return
         if INITIAL.id not in self.built_tabs:
+            screen = self.tab_screen(INITIAL.id)
             try:
-                await self._mount_tab(INITIAL, shown=self.active_tab == INITIAL.id)
-            except MountError:  # the app is already closing
+                await screen.mount(self._new_body(INITIAL), before=screen.footer)
+            except (MountError, NoMatches):  # the app is already closing
                 return
             for t in TABS:
                 if t.prebuild:
@@ -170,10 +202,16 @@ class SmsApp(SmsShell):
         self.call_after_refresh(self._build_initial)
 
     async def prebuild(self, tab: TabSpec) -> None:
-        if tab.id in self.built_tabs or not self.is_running:
+        if not self.is_running:
             return
-        with contextlib.suppress(MountError):  # the app is already closing
-            await self._mount_tab(tab, shown=self.active_tab == tab.id)
+        screen = self.tab_screen(tab.id)
+        if not screen.is_running:
+            # mounted now, not shown: Textual mounts an installed screen when it is first
+            # shown, and has no public call to mount it ahead (``_get_screen`` is what
+            # ``switch_mode`` uses; tests/test_ui_tab_bar.py holds that it builds the tab)
+            _, mounted = self._get_screen(screen_name(tab.id))
+            with contextlib.suppress(MountError):  # the app is already closing
+                await mounted
         # Everything built so far (Textual, the widgets, the modules: ~100k objects) lives as
         # long as the app. Left to the cyclic GC, each full collection walks all of it:
         # 50-150 ms that land on whatever frame is being drawn (opening History at a million
@@ -186,34 +224,17 @@ class SmsApp(SmsShell):
             _heap_frozen = True
             gc.freeze()
 
-    def _mount_tab(self, tab: TabSpec, *, shown: bool) -> AwaitMount:
-        """Build ``tab`` and mount it above the footer (hidden unless ``shown``)."""
-        # imported here so the first frame does not pay for modules it does not show
-        widget = tab.load()()
-        widget.add_class("tab-body")
-        widget.display = shown
-        self.built_tabs[tab.id] = widget
-        # on the main screen, also while a dialog is on top (a tab built ahead, a palette command)
-        screen = self.tab_bar.screen
-        return screen.mount(widget, before=screen.query_one(AppFooter))
-
     # ------------------------------------------------------------------ moving between tabs
 
     def action_show_tab(self, tab: str) -> None:
-        tabs = self.tab_bar
-        if tabs.active == tab:
+        if self.current_mode == tab:
             return
-        # drop focus first: a focused widget left in a hidden tab would take the keys
-        tabs.screen.set_focus(None)
-        old = self.built_tabs.get(tabs.active)
-        if old is not None:
-            old.display = False
-        tabs.active = tab
-        widget = self.built_tabs.get(tab)
-        if widget is not None:
-            widget.display = True
-        else:
-            self._mount_tab(spec(tab), shown=True)
+        if isinstance(self.screen, ModalScreen):
+            # a dialog is modal: it is answered (or closed) before another tab shows
+            self.bell()
+            return
+        self.tab_screen(tab)
+        self.switch_mode(tab)
         self.fit_tab_labels()
         self.call_after_refresh(self._when_built, tab, lambda widget: widget.focus_default())
 

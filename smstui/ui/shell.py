@@ -39,11 +39,15 @@ from smstui.ui.messages import (
 )
 from smstui.ui.safe_text import visible
 from smstui.ui.shell_store import StoreShell
+from smstui.ui.tab_screen import TabScreen
 from smstui.ui.widgets.status_bar import ConnectionState, StatusBar
+from smstui.ui.widgets.store_banner import StoreBanner
 from smstui.ui.widgets.tab_bar import TabBar
 
 if TYPE_CHECKING:
     # models cost ~0.1 s of dataclass building: only annotations need them here
+    from textual.widget import Widget
+
     from smstui.core.models import Account
     from smstui.core.service import Reply
     from smstui.core.service.types import PollRules
@@ -51,6 +55,7 @@ if TYPE_CHECKING:
     from smstui.ui.tabs.base import SmsTab
 
 T = TypeVar("T")
+W = TypeVar("W", bound="Widget")
 
 #: the theme pair "toggle theme" switches between; ansi-* use the terminal's own colours (SSH)
 THEME_PAIR = ("textual-dark", "ansi-dark")
@@ -109,6 +114,10 @@ class SmsShell(StoreShell):
         self.live = LiveStore(self)
         #: the tabs built so far, by id (each is built when first opened)
         self.built_tabs: dict[str, SmsTab] = {}
+        #: each tab's screen, by tab id (made when first opened or built ahead)
+        self.tab_screens: dict[str, TabScreen] = {}
+        #: what the status bars say after the connection state ("syncing…")
+        self.connection_detail = ""
         #: the first attempt to open the store is over (opened, or its failure is on the
         #: banner): Compose waits for it to restore the saved draft, the first sync to write
         self.store_settled = asyncio.Event()
@@ -151,19 +160,37 @@ class SmsShell(StoreShell):
 
     @property
     def tab_bar(self) -> TabBar:
-        """The tab bar, on the main screen even while a dialog is on top (the app's own
-        queries see only the screen on top). NoMatches before it is composed or once the app
-        has closed."""
-        for screen in self.screen_stack:
-            bar = next(screen.query("#tabs").results(TabBar), None)
-            if bar is not None:
-                return bar
-        raise NoMatches("no tab bar: the app is not composed yet, or has closed")
+        """The tab bar of the tab on show, also while a dialog is on top. NoMatches before
+        it is composed or once the app has closed."""
+        screen = self.tab_screens.get(self.current_mode)
+        if screen is None or not screen.is_attached:
+            raise NoMatches("no tab bar: the app is not composed yet, or has closed")
+        return screen.tab_bar
+
+    def _mounted_tab_screens(self) -> list[TabScreen]:
+        return [s for s in self.tab_screens.values() if s.is_attached]
+
+    def _chrome(self, kind: type[W]) -> list[W]:
+        """Every ``kind`` (the status bar, the banner, the tab bar) on the tabs' screens:
+        each screen has its own, and the app tells them all the same."""
+        found: list[W] = []
+        for screen in self._mounted_tab_screens():
+            found.extend(screen.query(kind).results(kind))
+        return found
+
+    def status_bars(self) -> list[StatusBar]:
+        return self._chrome(StatusBar)
+
+    def store_banners(self) -> list[StoreBanner]:
+        return self._chrome(StoreBanner)
+
+    def tab_bars(self) -> list[TabBar]:
+        return self._chrome(TabBar)
 
     @property
     def active_tab(self) -> str:
         """The id of the tab shown."""
-        return self.tab_bar.active
+        return self.current_mode
 
     def tab_widget(self, tab: str) -> SmsTab | None:
         """The tab ``tab`` if it has been built (tabs are built when first opened)."""
@@ -215,7 +242,11 @@ class SmsShell(StoreShell):
 
     @property
     def status_bar(self) -> StatusBar:
-        return self.query_one(StatusBar)
+        """The status bar of the tab on show."""
+        screen = self.tab_screens.get(self.current_mode)
+        if screen is None or not screen.is_attached:
+            raise NoMatches("no status bar: the app is not composed yet, or has closed")
+        return screen.status_bar
 
     # ------------------------------------------------------------------ background work
 
@@ -253,7 +284,9 @@ class SmsShell(StoreShell):
 
     def set_connection_state(self, state: ConnectionState, detail: str = "") -> None:
         self.connection_state = state
-        self.status_bar.show_connection(state, detail)
+        self.connection_detail = detail
+        for bar in self.status_bars():
+            bar.show_connection(state, detail)
 
     @work(exclusive=True, group="connect", exit_on_error=False)
     async def connect_workspace(self) -> None:
@@ -305,7 +338,8 @@ class SmsShell(StoreShell):
         account = await self.guarded("Reading the account", self.ws.account())
         if account is not None:
             self.account = account
-            self.status_bar.show_account(account)
+            for bar in self.status_bars():
+                bar.show_account(account)
             self.tell_tabs(lambda: AccountChanged(account))
 
     async def check_poll_rules(self) -> None:
@@ -388,7 +422,8 @@ class SmsShell(StoreShell):
             self.notify(describe_error(err), title="Could not switch", severity="error")
             return
         await self.guarded("Closing the old connection", old.aclose())
-        self.status_bar.set_sandbox(self.ws.sandbox)
+        for bar in self.status_bars():
+            bar.set_sandbox(self.ws.sandbox)
         self.refresh_lists()
         self.live.restart()
         self.connect_workspace()

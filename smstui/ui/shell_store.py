@@ -91,25 +91,20 @@ class StoreShell(CrashSafeApp):
         if threading.get_ident() != getattr(self, "_app_thread", None):
             self.call_from_thread(self.store_failed, err)
             return
-        banner = self._store_banner()
-        if banner is not None and (banner.error is None or banner.error.message != err.message):
-            banner.show_error(err)
+        for banner in self.store_banners():
+            if banner.error is None or banner.error.message != err.message:
+                banner.show_error(err)
 
     def store_worked(self, *, wrote: bool = True) -> None:
         """A store write (or, ``wrote=False``, a read) succeeded: a banner for a problem that
         has passed goes away."""
-        banner = self._store_banner()
-        if banner is not None:
+        for banner in self.store_banners():
             banner.store_worked(wrote=wrote)
 
-    def _store_banner(self) -> StoreBanner | None:
-        """The banner on the main screen even while a dialog is on top, or None while the
-        app is closing (the last draft save on the way out runs after the widgets are gone)."""
-        for screen in self.screen_stack:
-            found = screen.query(StoreBanner)
-            if found:
-                return found.first()
-        return None
+    def store_banners(self) -> list[StoreBanner]:
+        """The banner on each tab's screen (none while the app is closing: the last draft
+        save on the way out runs after the widgets are gone)."""
+        return []
 
     def store_source(self, filters: MessageFilter | None = None) -> GuardedRows:
         """A list source over the store that reads as empty (and reports) if it fails."""
