@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
+from smstui.core.errors import StoreError
 from smstui.core.sandbox import SandboxWorld
 from smstui.ui.app import SmsApp
 from smstui.ui.commands import palette_entries
@@ -237,6 +238,62 @@ async def test_open_in_compose_from_any_tab_fills_compose_and_switches_to_it() -
         )
         assert app.active_tab == "compose"
         assert app.query_one("#recipients", Input).value == AU_OK
+
+
+async def test_a_tab_opened_later_shows_what_every_other_tabs_chrome_shows() -> None:
+    """Each tab is its own screen with its own status bar, banner and tab bar: one built
+    after the account was read and a store problem reported shows both, and what happens
+    after that reaches every tab's screen."""
+    app, _ = sandbox_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        first = app.status_bar
+        assert "balance" in first.account_text and "connected" in first.connection_text
+        app.store_failed(StoreError("The disk is full.", path="/x/smstui.db", problem="full"))
+        app.action_show_tab("stats")  # its screen is built now, after both
+        await settle(pilot)
+        later = app.status_bar
+        assert later is not first and app.active_tab == "stats"
+        assert (later.account_text, later.connection_text) == (
+            first.account_text,
+            first.connection_text,
+        )
+        banners = app.store_banners()
+        assert len(banners) == 3  # Compose, History (built ahead) and Stats
+        assert all(b.error is not None and b.error.problem == "full" for b in banners)
+        app.set_connection_state("error", "Membrane answered 401")
+        assert first.connection_text == later.connection_text == "✖ error · Membrane answered 401"
+        app.store_worked()  # a write went through: the full disk has room again
+        assert all(b.error is None for b in banners)
+        labels = [bar.label("inbox") for bar in app.tab_bars()]
+        assert len(labels) == 3 and len(set(labels)) == 1
+
+
+async def test_opening_a_tab_reparses_no_css_and_a_theme_change_reaches_every_tab() -> None:
+    """Textual restyles a mode's screen from scratch (the whole stylesheet parsed again: 0.3-0.6
+    s at load) when its CSS count is behind the app's; a tab's screen is styled as it mounts,
+    so opening one (History built ahead, or a tab built as it opens) reparses nothing. A
+    theme change does, and a tab not on show then takes the new theme when it shows."""
+    app, _ = sandbox_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        reparsed: list[int] = []
+        own = app.stylesheet.reparse
+        app.stylesheet.reparse = lambda: (reparsed.append(1), own())[1]  # type: ignore[method-assign]
+        for tab in ("history", "stats", "compose", "history"):
+            app.action_show_tab(tab)
+            await settle(pilot)
+            assert app.active_tab == tab
+        assert reparsed == []
+        before = app.status_bar.styles.background
+        app.action_toggle_theme()
+        await settle(pilot)
+        assert reparsed, "the theme change restyles"
+        after = app.status_bar.styles.background
+        assert after != before
+        app.action_show_tab("stats")  # not on show when the theme changed
+        await settle(pilot)
+        assert app.status_bar.styles.background == after
 
 
 # ---------------------------------------------------------------- the shape of the package

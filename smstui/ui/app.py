@@ -1,9 +1,16 @@
 """The smstui terminal app: status bar, the tabs of the registry, footer, palette, help.
 
 ``SmsApp`` is the layout over ``SmsShell`` (``ui/shell.py``: connecting, syncing, the store
-banner). Every tab comes from ``ui/tabs/registry.py``: its pane, its number key, its title
+banner). Every tab comes from ``ui/tabs/registry.py``: its screen, its number key, its title
 (and short title on a narrow terminal), its palette entries; its module is imported when the
 tab is first opened, so the first frame pays only for the tab it shows.
+
+Each tab is a Textual mode whose base screen is the tab's own ``TabScreen`` (status bar,
+banner, tab bar, the tab's body, footer: ``ui/tab_screen.py``). The screen on show holds only
+the tab on show, so nothing that walks a screen (Textual's layout and focus chain, Pilot's
+wait in tests and benches) visits the other tabs' widgets; a tab's dialogs stay with it (a
+conversation opened from the Inbox is there when the Inbox shows again). A tab key under a
+modal dialog waits: the dialog is answered or closed first.
 """
 
 from __future__ import annotations
@@ -113,6 +120,14 @@ class SmsApp(SmsShell):
             body = None if entry is INITIAL else self._new_body(entry)
             labels = [(t.id, f"{t.key} {t.title}") for t in TABS]
             screen = TabScreen(entry, labels, sandbox=self.ws.sandbox, body=body)
+            # Styled when it mounts, right after this, with the stylesheet as it is now.
+            # Textual re-parses and re-applies the whole stylesheet (0.3-0.6 s at load) when
+            # it shows a mode's screen whose CSS count is behind the app's, and a new screen
+            # starts at -1: each first visit to a tab (History built ahead included) paid for
+            # it. A theme change from now on bumps the app's count, and the screen is
+            # restyled when it shows. (``_css_update_count`` is Textual's; the test of
+            # opening tabs without reparsing is in tests/test_ui_tabs.py.)
+            screen._css_update_count = self._css_update_count
             self.tab_screens[tab] = screen
             self.install_screen(screen, screen_name(tab))
         return screen
@@ -241,7 +256,7 @@ class SmsApp(SmsShell):
     def _when_built(self, tab: str, then: Callable[[SmsTab], object]) -> None:
         widget = self.tab_widget(tab)
         if widget is not None and not widget.is_mounted:
-            # the pane was mounted this frame; its children arrive a refresh later
+            # the tab was mounted this frame; its children arrive a refresh later
             self.call_after_refresh(self._when_built, tab, then)
             return
         if widget is not None:

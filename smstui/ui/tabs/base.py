@@ -1,6 +1,6 @@
 """The tab contract: what every tab body is to the app.
 
-A tab is built when first opened (``SmsApp`` mounts it into its pane), takes focus through
+A tab is built when first opened (``SmsApp`` builds it with its own screen), takes focus through
 ``focus_default`` when the user switches to it, re-reads what it shows through ``reload``
 when one of the requests in ``RELOADS_ON`` reaches the app, and may take requests meant for
 it (``take``: "open in Compose" for Compose). Everything else between tabs is messages

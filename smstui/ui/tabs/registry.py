@@ -1,6 +1,6 @@
 """Every tab, once: its id, titles, key, where its class lives, what it offers the palette.
 
-The app builds its tab bar, panes, number keys, narrow-terminal titles and palette entries
+The app builds its tab bar, tab screens, number keys, narrow-terminal titles and palette entries
 from ``TABS``, and imports a tab's module only when the tab is first opened (a tab that is
 not shown costs nothing at start-up). Adding a tab is its module plus one line here.
 """

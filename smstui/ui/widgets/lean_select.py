@@ -3,8 +3,8 @@
 
 Textual's ``SelectCurrent`` is a row of three ``Static`` widgets (the label, a down arrow and
 an up arrow, one of them hidden). Every widget on a screen costs something on each key in
-tests and benches driven by Textual's Pilot (it visits every widget of the screen, hidden tabs
-included: ``Pilot._wait_for_screen``), and smstui's History screen carried five Selects,
+tests and benches driven by Textual's Pilot (it visits every widget of the screen:
+``Pilot._wait_for_screen``), and smstui's History screen carried five Selects,
 thirty widgets. ``LeanSelect`` draws the same line from one widget: the label in the width that is
 left, wrapped as the ``Static`` wrapped it, and the arrow (down, or up while the list is open)
 in the last two columns, in the colours Textual's CSS gives those children. Measured

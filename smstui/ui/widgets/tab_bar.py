@@ -2,8 +2,8 @@
 
 Textual's ``TabbedContent`` puts a widget per tab label and a pane per tab between the screen
 and each tab's widgets: 20 widgets and two levels of nesting that every key, every frame and
-every repaint of a tab's list walks through. Here the labels are one line of text, and the
-tabs' bodies sit on the screen itself (``SmsApp``), shown one at a time.
+every repaint of a tab's list walks through. Here the labels are one line of text, and each
+tab's body sits on its own screen (``ui/tab_screen.py``), under that screen's tab bar.
 
 Labels are plain text (``Text``, never markup; control characters shown visibly, as every
 other untrusted text is: ``ui/safe_text.py``).
