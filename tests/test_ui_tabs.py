@@ -14,10 +14,11 @@ from support.sandbox_app import sandbox_app, sandbox_workspace
 from textual import on
 from textual._compositor import LayoutUpdate
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, OptionList, TextArea
 
 from smstui.core.errors import StoreError
 from smstui.core.sandbox import SandboxWorld
@@ -118,6 +119,29 @@ async def test_palette_lists_every_tab_and_every_tab_command() -> None:
         for command in t.commands:
             assert command.name in names
     assert len(names) == len(set(names))
+
+
+async def test_a_palette_entry_opens_its_tab_once_the_palette_has_closed() -> None:
+    """The palette is a dialog, and a tab key under a dialog waits for it: the palette's
+    entries run after it has closed, so they still open their tab."""
+    app, _ = sandbox_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"Templates")
+
+        def first_hit() -> str:
+            hits = app.screen.query_one(OptionList)
+            return str(hits.get_option_at_index(0).prompt) if hits.option_count else ""
+
+        await wait_until(pilot, lambda: "Templates" in first_hit())
+        assert "Templates" in first_hit()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.active_tab == "templates")
+        assert app.active_tab == "templates" and len(app.screen_stack) == 1
+        templates = app.tab_widget("templates")
+        assert templates is not None and templates.screen is app.screen
 
 
 @pytest.mark.parametrize("tab_id", ["compose", "history"])
