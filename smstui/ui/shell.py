@@ -162,20 +162,21 @@ class SmsShell(StoreShell):
     def tab_bar(self) -> TabBar:
         """The tab bar of the tab on show, also while a dialog is on top. NoMatches before
         it is composed or once the app has closed."""
+        return self._shown_tab_screen().tab_bar
+
+    def _shown_tab_screen(self) -> TabScreen:
         screen = self.tab_screens.get(self.current_mode)
         if screen is None or not screen.is_attached:
-            raise NoMatches("no tab bar: the app is not composed yet, or has closed")
-        return screen.tab_bar
-
-    def _mounted_tab_screens(self) -> list[TabScreen]:
-        return [s for s in self.tab_screens.values() if s.is_attached]
+            raise NoMatches("no tab screen: the app is not composed yet, or has closed")
+        return screen
 
     def _chrome(self, kind: type[W]) -> list[W]:
-        """Every ``kind`` (the status bar, the banner, the tab bar) on the tabs' screens:
-        each screen has its own, and the app tells them all the same."""
+        """Every ``kind`` (the status bar, the banner, the tab bar: children of a tab's
+        screen) on the tabs' screens: each has its own, and the app tells them all the same."""
         found: list[W] = []
-        for screen in self._mounted_tab_screens():
-            found.extend(screen.query(kind).results(kind))
+        for screen in self.tab_screens.values():
+            if screen.is_attached:
+                found.extend(screen.query_children(kind).results(kind))
         return found
 
     def status_bars(self) -> list[StatusBar]:
@@ -243,10 +244,7 @@ class SmsShell(StoreShell):
     @property
     def status_bar(self) -> StatusBar:
         """The status bar of the tab on show."""
-        screen = self.tab_screens.get(self.current_mode)
-        if screen is None or not screen.is_attached:
-            raise NoMatches("no status bar: the app is not composed yet, or has closed")
-        return screen.status_bar
+        return self._shown_tab_screen().status_bar
 
     # ------------------------------------------------------------------ background work
 

@@ -102,8 +102,9 @@ class StoreShell(CrashSafeApp):
             banner.store_worked(wrote=wrote)
 
     def store_banners(self) -> list[StoreBanner]:
-        """The banner on each tab's screen (none while the app is closing: the last draft
-        save on the way out runs after the widgets are gone)."""
+        """Every banner that says how the store is: one on each tab's screen (``SmsShell``
+        lists them), none while the app is closing (the last draft save on the way out runs
+        after the widgets are gone). None here."""
         return []
 
     def store_source(self, filters: MessageFilter | None = None) -> GuardedRows:
