@@ -4,7 +4,8 @@ Each tab is its own Textual mode (``SmsApp.MODES``), so the screen on show holds
 on show: nothing walks or lays out the other tabs' widgets, and each tab keeps its own focus
 and its own dialogs. The chrome (status bar, banner, tab bar) is on every tab's screen; the app
 tells each of them the same thing (``SmsApp.status_bars``, ``SmsApp.store_banners``) and a
-screen built later starts from the one on show (``SmsApp.dress``).
+screen built later starts from what the app knows: connection, account, the banner's error,
+the labels (``SmsApp.dress``).
 """
 
 from __future__ import annotations
